@@ -1,0 +1,438 @@
+//! The `seal` command line: argument parsing, key loading, input and output handling, and the
+//! mapping of errors to one line on stderr and a documented exit status.
+
+use std::ffi::OsString;
+use std::fs::{self, File, Metadata};
+use std::io::{self, IsTerminal, Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use zeroize::Zeroizing;
+
+use crate::error::{Category, Error};
+use crate::format::{self, Cipher};
+use crate::keys::Key;
+use crate::stream::{Decryptor, Encryptor};
+
+/// Exit statuses of `seal`, as documented in the README.
+pub mod exit {
+    /// The whole input was processed.
+    pub const OK: i32 = 0;
+    /// Reading or writing failed, or seal refused (terminal output, same file in and out).
+    pub const IO: i32 = 1;
+    /// Bad command-line arguments, or no key given.
+    pub const USAGE: i32 = 2;
+    /// The key file is missing, unreadable or malformed, or the key is not the stream's key.
+    pub const KEY: i32 = 3;
+    /// The input is not a seal stream this version reads.
+    pub const FORMAT: i32 = 4;
+    /// The stream is damaged: a frame failed authentication, or the stream is truncated, has
+    /// frames out of place, or data after its end.
+    pub const INTEGRITY: i32 = 5;
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  seal keygen -o key.seal                          make a key (mode 0600)
+  tar c dir | seal enc -k key.seal > dir.tar.seal  encrypt a pipe
+  seal dec -k key.seal dir.tar.seal | tar x        decrypt to a pipe
+  seal enc -k key.seal -o big.seal big.iso         file to file (written atomically)
+  SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal   key from CI secret";
+
+/// seal: fast, parallel authenticated encryption of streams and files.
+#[derive(Debug, Parser)]
+#[command(name = "seal", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Make a new key (32 random bytes) as one line of text.
+    Keygen {
+        /// Write the key to this new file (mode 0600) instead of stdout; never overwrites.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Encrypt INPUT (default: stdin) to OUTPUT (default: stdout).
+    Enc(EncArgs),
+    /// Decrypt INPUT (default: stdin) to OUTPUT (default: stdout).
+    Dec(IoArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CipherArg {
+    #[value(name = "aes-256-gcm")]
+    Aes256Gcm,
+    #[value(name = "chacha20-poly1305")]
+    ChaCha20Poly1305,
+}
+
+#[derive(Debug, Args)]
+struct EncArgs {
+    /// The AEAD to use.
+    #[arg(long, value_enum, default_value = "aes-256-gcm")]
+    cipher: CipherArg,
+    /// Plaintext bytes per frame, 64B..16MiB (suffixes: K/KiB, M/MiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_chunk_size, default_value = "1MiB")]
+    chunk_size: u32,
+    #[command(flatten)]
+    io: IoArgs,
+}
+
+#[derive(Debug, Args)]
+struct IoArgs {
+    /// Key file [default: the file named by $SEAL_KEY_FILE].
+    #[arg(
+        short = 'k',
+        long = "key",
+        value_name = "KEYFILE",
+        conflicts_with = "key_env"
+    )]
+    key: Option<PathBuf>,
+    /// Read the key text from environment variable NAME (for CI secrets).
+    #[arg(long, value_name = "NAME")]
+    key_env: Option<OsString>,
+    /// Write to FILE, atomically: nothing appears at FILE unless the whole stream succeeded.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads [default: the number of available cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Input file; "-" or nothing means stdin.
+    input: Option<PathBuf>,
+}
+
+/// Parses a size such as `65536`, `64KiB`, `64K`, `1MiB` or `1M` (all binary multiples).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, suffix) = text.split_at(split);
+    let multiplier: u64 = match suffix.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        _ => {
+            return Err(format!(
+                "unknown size suffix {suffix:?} (use B, KiB or MiB)"
+            ));
+        }
+    };
+    let value: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {text:?}"))?;
+    value
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("size too large: {text:?}"))
+}
+
+fn parse_chunk_size(text: &str) -> Result<u32, String> {
+    let size = parse_size(text)?;
+    format::check_chunk_size(size).map_err(|e| e.to_string())
+}
+
+/// Errors of the command line itself, beside the library's.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    KeySource(String),
+}
+
+/// The exit status for an error, from the first typed error in its chain.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<CliError>() {
+            return match e {
+                CliError::Usage(_) => exit::USAGE,
+                CliError::Refused(_) => exit::IO,
+                CliError::KeySource(_) => exit::KEY,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<Error>() {
+            return match e.category() {
+                Category::Io => exit::IO,
+                Category::Key => exit::KEY,
+                Category::Format => exit::FORMAT,
+                Category::Integrity => exit::INTEGRITY,
+            };
+        }
+    }
+    exit::IO
+}
+
+/// Runs seal with the process's arguments and returns its exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return exit::OK;
+            }
+            // clap's message is several lines; keep its first, as one line.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("seal: {first} (see 'seal --help')");
+            return exit::USAGE;
+        }
+    };
+    match run(cli) {
+        Ok(()) => exit::OK,
+        Err(err) => {
+            eprintln!("seal: {err:#}");
+            exit_code(&err)
+        }
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Keygen { output } => keygen(output.as_deref()),
+        Command::Enc(args) => {
+            let cipher = match args.cipher {
+                CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
+                CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
+            };
+            let key = load_key(&args.io)?;
+            let encryptor = Encryptor::new(&key, cipher, args.chunk_size)?;
+            drop(key);
+            transfer(&args.io, true, |input, output, threads| {
+                encryptor.encrypt(input, output, threads).map(drop)
+            })
+        }
+        Command::Dec(args) => {
+            let key = load_key(&args)?;
+            transfer(&args, false, |mut input, output, threads| {
+                let decryptor = Decryptor::new(&key, &mut input)?;
+                decryptor.decrypt(input, output, threads).map(drop)
+            })
+        }
+    }
+}
+
+fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
+    let key = Key::generate()?;
+    let text = key.to_text();
+    match output {
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("writing the key to stdout")?;
+        }
+        Some(path) => {
+            // create_new: never overwrite; mode 0600 from creation, so no window where the
+            // file is readable by others.
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .with_context(|| format!("creating key file '{}'", path.display()))?;
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("writing key file '{}'", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order.
+fn load_key(args: &IoArgs) -> anyhow::Result<Key> {
+    if let Some(name) = &args.key_env {
+        let value = std::env::var_os(name).ok_or_else(|| {
+            CliError::KeySource(format!(
+                "environment variable {} (from --key-env) is not set",
+                name.to_string_lossy()
+            ))
+        })?;
+        let text = Zeroizing::new(value.into_vec());
+        return Key::from_text(&text)
+            .with_context(|| format!("key in environment variable {}", name.to_string_lossy()));
+    }
+    let path = match &args.key {
+        Some(path) => path.clone(),
+        None => match std::env::var_os("SEAL_KEY_FILE") {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => {
+                return Err(CliError::Usage(
+                    "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME".into(),
+                )
+                .into());
+            }
+        },
+    };
+    let shown = path.display();
+    let file =
+        File::open(&path).map_err(|e| CliError::KeySource(format!("key file '{shown}': {e}")))?;
+    if let Ok(meta) = file.metadata()
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        eprintln!(
+            "seal: warning: key file '{shown}' is readable by others (mode {:o}); chmod 600 it",
+            meta.permissions().mode() & 0o777
+        );
+    }
+    Key::from_reader(file).with_context(|| format!("key file '{shown}'"))
+}
+
+/// An input stream and, when it is a regular file, its metadata.
+struct Input {
+    reader: Box<dyn Read + Send>,
+    meta: Option<Metadata>,
+}
+
+fn is_stdio(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p.as_os_str() == "-")
+}
+
+fn open_input(path: Option<&Path>) -> anyhow::Result<Input> {
+    if is_stdio(path) {
+        let stdin = io::stdin();
+        let meta = fd_metadata(&stdin);
+        return Ok(Input {
+            reader: Box::new(stdin),
+            meta,
+        });
+    }
+    let path = path.unwrap_or(Path::new("-"));
+    let file = File::open(path).with_context(|| format!("opening input '{}'", path.display()))?;
+    let meta = file.metadata().ok();
+    Ok(Input {
+        reader: Box::new(file),
+        meta,
+    })
+}
+
+/// Metadata of an open standard stream, without taking it over.
+fn fd_metadata(stream: &impl AsFd) -> Option<Metadata> {
+    let fd = stream.as_fd().try_clone_to_owned().ok()?;
+    File::from(fd).metadata().ok()
+}
+
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// Where output goes: stdout, or a temporary file renamed over the target on success.
+enum Output {
+    Stdout(File),
+    Atomic {
+        temp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+}
+
+impl Output {
+    fn open(path: Option<&Path>, input: &Input, ciphertext: bool) -> anyhow::Result<Output> {
+        if is_stdio(path) {
+            let stdout = io::stdout();
+            if ciphertext && stdout.is_terminal() {
+                return Err(CliError::Refused(
+                    "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout"
+                        .into(),
+                )
+                .into());
+            }
+            if let (Some(inp), Some(out)) = (&input.meta, fd_metadata(&stdout))
+                && same_file(inp, &out)
+            {
+                return Err(CliError::Refused("input and output are the same file".into()).into());
+            }
+            // Write to the descriptor directly: Stdout's line buffering only costs here.
+            let fd = stdout
+                .as_fd()
+                .try_clone_to_owned()
+                .context("using stdout")?;
+            return Ok(Output::Stdout(File::from(fd)));
+        }
+        let target = path.unwrap_or(Path::new("-")).to_path_buf();
+        if let (Some(inp), Ok(out)) = (&input.meta, fs::metadata(&target))
+            && same_file(inp, &out)
+        {
+            return Err(CliError::Refused(format!(
+                "input and output '{}' are the same file",
+                target.display()
+            ))
+            .into());
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".seal-tmp-")
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
+        Ok(Output::Atomic { temp, target })
+    }
+
+    fn writer(&mut self) -> &mut File {
+        match self {
+            Output::Stdout(f) => f,
+            Output::Atomic { temp, .. } => temp.as_file_mut(),
+        }
+    }
+
+    /// Completes the output: flushes stdout, or renames the temporary file over the target.
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout(mut f) => f.flush().map_err(Error::Write).context("writing stdout"),
+            Output::Atomic { temp, target } => {
+                temp.persist(&target)
+                    .map_err(|e| anyhow!(e.error))
+                    .with_context(|| {
+                        format!("renaming output into place at '{}'", target.display())
+                    })?;
+                Ok(())
+            }
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Output::Stdout(_) => "stdout".into(),
+            Output::Atomic { target, .. } => format!("'{}'", target.display()),
+        }
+    }
+}
+
+/// Opens input and output, runs `body` between them, and completes the output only if it
+/// succeeded. On failure a temporary output file is removed when `Output` drops.
+fn transfer<F>(args: &IoArgs, ciphertext_out: bool, body: F) -> anyhow::Result<()>
+where
+    F: FnOnce(Box<dyn Read + Send>, &mut File, usize) -> crate::Result<()>,
+{
+    let threads = match args.threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let input = open_input(args.input.as_deref())?;
+    let mut output = Output::open(args.output.as_deref(), &input, ciphertext_out)?;
+    let name = output.name();
+    let input_name = match args.input.as_deref() {
+        Some(p) if !is_stdio(Some(p)) => format!("'{}'", p.display()),
+        _ => "stdin".into(),
+    };
+    body(input.reader, output.writer(), threads).map_err(|e| {
+        let context = match &e {
+            Error::Write(_) => name.clone(),
+            _ => input_name.clone(),
+        };
+        anyhow::Error::new(e).context(context)
+    })?;
+    output.finish()
+}

@@ -1,0 +1,179 @@
+//! The library's one error type.
+//!
+//! Every failure a caller can see is a variant here, so that the command line can map each to a
+//! documented exit status and tests can assert the exact kind. Variants that concern a position
+//! in a stream carry the frame index and the byte offset of the frame's first byte in the
+//! encrypted stream (the header is at offset 0).
+
+use std::io;
+
+/// The broad class of an [`Error`], which the command line turns into an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Reading the input or writing the output failed, or the operation was refused.
+    Io,
+    /// A key could not be read or parsed, or it is not the key of this stream.
+    Key,
+    /// The input is not a seal stream this version can read.
+    Format,
+    /// The stream is damaged: authentication failed, or frames are missing, extra or out of place.
+    Integrity,
+}
+
+/// Why a key text was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// The text does not start with the key prefix: not a seal key at all.
+    NotAKey,
+    /// The prefix is right but the rest has the wrong length.
+    WrongLength,
+    /// The text holds a character that is not a lowercase hexadecimal digit.
+    BadCharacter,
+    /// The checksum does not match: the key was mistyped or damaged.
+    BadChecksum,
+    /// More than one line, or text after the key on its line.
+    ExtraText,
+}
+
+impl std::fmt::Display for KeyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeyProblem::NotAKey => {
+                "not a seal key file (expected one line starting \"SEAL-KEY-1-\")"
+            }
+            KeyProblem::WrongLength => "malformed key: wrong length (truncated or padded?)",
+            KeyProblem::BadCharacter => "malformed key: invalid character",
+            KeyProblem::BadChecksum => "malformed key: checksum mismatch (mistyped or damaged)",
+            KeyProblem::ExtraText => "malformed key: unexpected text after the key",
+        })
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading the input failed.
+    #[error("reading input: {0}")]
+    Read(io::Error),
+    /// Writing the output failed.
+    #[error("writing output: {0}")]
+    Write(io::Error),
+
+    /// A key text could not be parsed.
+    #[error("{0}")]
+    Key(KeyProblem),
+    /// The key does not match the stream's key commitment.
+    #[error("wrong key (or the stream header was modified)")]
+    WrongKey,
+
+    /// The input does not start with the seal magic bytes.
+    #[error("not a seal stream (bad magic bytes)")]
+    BadMagic,
+    /// The input ended inside the header.
+    #[error("stream truncated: input ended after {got} of the {need} header bytes")]
+    HeaderTruncated {
+        /// Bytes present.
+        got: usize,
+        /// Bytes a header has.
+        need: usize,
+    },
+    /// The header names a format version this build does not read.
+    #[error("unsupported format version {0}")]
+    UnsupportedVersion(u8),
+    /// The header names a cipher this build does not know.
+    #[error("unsupported cipher id {0}")]
+    UnsupportedCipher(u8),
+    /// The header names a key kind this build does not know.
+    #[error("unsupported key kind {0}")]
+    UnsupportedKeyKind(u8),
+    /// A chunk size outside the allowed range, in a header or from the caller.
+    #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = crate::format::MIN_CHUNK_SIZE, max = crate::format::MAX_CHUNK_SIZE)]
+    ChunkSizeOutOfRange(u64),
+
+    /// A frame's stored nonce is not the one its position requires.
+    #[error(
+        "frame {frame} at byte offset {offset} is out of place (frames reordered, dropped or duplicated, or its nonce altered)"
+    )]
+    FrameOutOfPlace {
+        /// Index of the frame, counting from 0.
+        frame: u64,
+        /// Offset of its first byte in the stream.
+        offset: u64,
+    },
+    /// A frame's tag did not verify.
+    #[error("frame {frame} at byte offset {offset} failed authentication (corrupted or truncated)")]
+    FrameAuth {
+        /// Index of the frame, counting from 0.
+        frame: u64,
+        /// Offset of its first byte in the stream.
+        offset: u64,
+    },
+    /// The input ended before the final frame.
+    #[error(
+        "stream truncated: input ended in or before frame {frame} (byte offset {offset}) without a final frame"
+    )]
+    Truncated {
+        /// Index of the frame that is missing or cut.
+        frame: u64,
+        /// Offset where that frame starts.
+        offset: u64,
+    },
+    /// Bytes follow the final frame.
+    #[error("data after the final frame, at byte offset {offset}")]
+    TrailingData {
+        /// Offset of the first byte after the final frame.
+        offset: u64,
+    },
+    /// A final frame with no plaintext in a stream that is not empty.
+    #[error(
+        "frame {frame} at byte offset {offset} is an empty final frame, which only an empty stream may have"
+    )]
+    EmptyFinalFrame {
+        /// Index of the frame.
+        frame: u64,
+        /// Offset of its first byte in the stream.
+        offset: u64,
+    },
+    /// The cipher refused to seal a frame (cannot happen for chunk sizes within bounds).
+    #[error("the cipher refused to seal frame {0}")]
+    SealFailed(u64),
+    /// A worker thread could not be started or died.
+    #[error("worker thread failure: {0}")]
+    Thread(String),
+    /// The stream has more frames than the counter can number.
+    #[error("stream too long: frame counter exhausted")]
+    TooManyFrames,
+    /// The operating system's random number generator failed.
+    #[error("operating system random number generator failed: {0}")]
+    Random(String),
+}
+
+impl Error {
+    /// The class of this error.
+    pub fn category(&self) -> Category {
+        match self {
+            Error::Read(_)
+            | Error::Write(_)
+            | Error::Random(_)
+            | Error::TooManyFrames
+            | Error::SealFailed(_)
+            | Error::Thread(_) => Category::Io,
+            Error::Key(_) | Error::WrongKey => Category::Key,
+            Error::BadMagic
+            | Error::UnsupportedVersion(_)
+            | Error::UnsupportedCipher(_)
+            | Error::UnsupportedKeyKind(_)
+            | Error::ChunkSizeOutOfRange(_) => Category::Format,
+            Error::HeaderTruncated { .. }
+            | Error::FrameOutOfPlace { .. }
+            | Error::FrameAuth { .. }
+            | Error::Truncated { .. }
+            | Error::TrailingData { .. }
+            | Error::EmptyFinalFrame { .. } => Category::Integrity,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,152 @@
+//! One frame at a time: sealing, the structural checks a decoder makes before it decrypts, and
+//! opening.
+//!
+//! Each call concerns one frame and depends only on its index and position, so frames can be
+//! sealed or opened in any order by any thread. A frame lives in one buffer laid out exactly as
+//! on the wire, `nonce(12) || body || tag(16)`, so sealing and opening happen in place and the
+//! result is written with a single call.
+
+use std::ops::Range;
+
+use crate::aead::FrameAead;
+use crate::error::{Error, Result};
+use crate::format::{
+    FRAME_OVERHEAD, Header, NONCE_LEN, Position, TAG_LEN, frame_nonce, stored_position,
+};
+use crate::kdf::StreamKeys;
+
+/// Seals frames of one stream.
+pub struct FrameSealer {
+    aead: FrameAead,
+}
+
+impl FrameSealer {
+    pub(crate) fn new(header: &Header, keys: &StreamKeys) -> Self {
+        FrameSealer {
+            aead: FrameAead::new(header.cipher(), &keys.frame_key),
+        }
+    }
+
+    /// Seals frame `index` in place. `frame[NONCE_LEN..NONCE_LEN + len]` holds the plaintext;
+    /// afterwards `frame[..len + FRAME_OVERHEAD]` is the wire frame, whose length is returned.
+    ///
+    /// The caller guarantees `frame.len() >= len + FRAME_OVERHEAD` (the pipeline sizes every
+    /// buffer for a full frame) and that each (index, position) is sealed at most once.
+    pub fn seal(
+        &self,
+        index: u64,
+        position: Position,
+        frame: &mut [u8],
+        len: usize,
+    ) -> Result<usize> {
+        let nonce = frame_nonce(index, position);
+        let wire = len + FRAME_OVERHEAD;
+        let (head, rest) = frame[..wire].split_at_mut(NONCE_LEN);
+        let (body, tag_out) = rest.split_at_mut(len);
+        head.copy_from_slice(&nonce);
+        let tag = self
+            .aead
+            .seal(&nonce, body)
+            .map_err(|_| Error::SealFailed(index))?;
+        tag_out.copy_from_slice(&tag);
+        Ok(wire)
+    }
+}
+
+/// What the decoder will do with a frame that passed the structural checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// The position the frame's nonce must encode.
+    pub position: Position,
+    /// The frame is final but input continues after it: once the frame is authenticated, the
+    /// stream is refused with [`Error::TrailingData`] and its plaintext is not released.
+    pub trailing: bool,
+}
+
+/// The structural checks a decoder makes on wire frame `index` before any decryption.
+///
+/// `frame` is what was read for it: a full frame, or less when input ended (`at_eof` tells
+/// whether any byte follows). Only `frame`'s own stored nonce is compared with the nonce that
+/// index and position require; it is never used for decryption.
+pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> Result<Plan> {
+    let offset = header.frame_offset(index);
+    if frame.len() < FRAME_OVERHEAD {
+        return Err(Error::Truncated {
+            frame: index,
+            offset,
+        });
+    }
+    let Some(stored) = stored_position(index, &frame[..NONCE_LEN]) else {
+        return Err(Error::FrameOutOfPlace {
+            frame: index,
+            offset,
+        });
+    };
+    match (stored, at_eof) {
+        // A frame that says more follow, but nothing does (or it is cut short).
+        (Position::More, true) => Err(Error::Truncated {
+            frame: index,
+            offset,
+        }),
+        (Position::More, false) => Ok(Plan {
+            position: Position::More,
+            trailing: false,
+        }),
+        (Position::Final, true) if frame.len() == FRAME_OVERHEAD && index > 0 => {
+            Err(Error::EmptyFinalFrame {
+                frame: index,
+                offset,
+            })
+        }
+        (Position::Final, at_eof) => Ok(Plan {
+            position: Position::Final,
+            trailing: !at_eof,
+        }),
+    }
+}
+
+/// Opens frames of one stream.
+pub struct FrameOpener {
+    aead: FrameAead,
+    header: Header,
+}
+
+impl FrameOpener {
+    pub(crate) fn new(header: &Header, keys: &StreamKeys) -> Self {
+        FrameOpener {
+            aead: FrameAead::new(header.cipher(), &keys.frame_key),
+            header: header.clone(),
+        }
+    }
+
+    /// Authenticates and decrypts wire frame `index` in place, with the nonce its index and
+    /// position require. Returns the range of `frame` that holds the plaintext. On any error no
+    /// byte of `frame` may be released as plaintext.
+    pub fn open(&self, index: u64, plan: Plan, frame: &mut [u8]) -> Result<Range<usize>> {
+        let offset = self.header.frame_offset(index);
+        let auth_failed = Error::FrameAuth {
+            frame: index,
+            offset,
+        };
+        if frame.len() < FRAME_OVERHEAD {
+            return Err(Error::Truncated {
+                frame: index,
+                offset,
+            });
+        }
+        let nonce = frame_nonce(index, plan.position);
+        let body_end = frame.len() - TAG_LEN;
+        let (rest, tag_bytes) = frame.split_at_mut(body_end);
+        let mut tag = [0u8; TAG_LEN];
+        tag.copy_from_slice(tag_bytes);
+        self.aead
+            .open(&nonce, &mut rest[NONCE_LEN..], &tag)
+            .map_err(|_| auth_failed)?;
+        if plan.trailing {
+            return Err(Error::TrailingData {
+                offset: offset + frame.len() as u64,
+            });
+        }
+        Ok(NONCE_LEN..body_end)
+    }
+}
