@@ -33,6 +33,9 @@ pub mod exit {
     /// The stream is damaged: a frame failed authentication, or the stream is truncated, has
     /// frames out of place, or data after its end.
     pub const INTEGRITY: i32 = 5;
+    /// Standard output was closed before seal finished (as in `seal dec … | head`); nothing
+    /// is printed. 141 is the status a shell shows for a process ended by SIGPIPE.
+    pub const BROKEN_PIPE: i32 = 141;
 }
 
 const EXAMPLES: &str = "\
@@ -190,11 +193,22 @@ pub fn main() -> i32 {
     };
     match run(cli) {
         Ok(()) => exit::OK,
+        // The reader of our stdout went away (`seal dec … | head`): not a failure of seal.
+        // Exit as quietly as a process ended by SIGPIPE would.
+        Err(err) if is_broken_pipe(&err) => exit::BROKEN_PIPE,
         Err(err) => {
             eprintln!("seal: {err:#}");
             exit_code(&err)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|cause| match cause.downcast_ref::<Error>() {
+            Some(Error::Write(e)) => e.kind() == io::ErrorKind::BrokenPipe,
+            _ => false,
+        })
 }
 
 /// Runs one parsed command.

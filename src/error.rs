@@ -109,9 +109,9 @@ pub enum Error {
         /// Offset of its first byte in the stream.
         offset: u64,
     },
-    /// The input ended before the final frame.
+    /// The input ended before the final frame: frame `frame` is missing or cut short.
     #[error(
-        "stream truncated: input ended in or before frame {frame} (byte offset {offset}) without a final frame"
+        "stream truncated: frame {frame} (byte offset {offset}) is missing or cut short, and no final frame was seen"
     )]
     Truncated {
         /// Index of the frame that is missing or cut.

@@ -53,14 +53,16 @@ impl FrameSealer {
     }
 }
 
-/// What the decoder will do with a frame that passed the structural checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Plan {
+/// The verdict of the structural checks on a frame: the position its nonce must encode, and
+/// the error that comes right after it in stream order, if the input is bad there.
+#[derive(Debug)]
+pub struct Checked {
     /// The position the frame's nonce must encode.
     pub position: Position,
-    /// The frame is final but input continues after it: once the frame is authenticated, the
-    /// stream is refused with [`Error::TrailingData`] and its plaintext is not released.
-    pub trailing: bool,
+    /// An error at the point just past this frame ([`Error::Truncated`] for the missing next
+    /// frame, or [`Error::TrailingData`]), reported once this frame has been handled, so that
+    /// every authentic frame before the damage is released first.
+    pub then: Option<Error>,
 }
 
 /// The structural checks a decoder makes on wire frame `index` before any decryption.
@@ -68,7 +70,7 @@ pub struct Plan {
 /// `frame` is what was read for it: a full frame, or less when input ended (`at_eof` tells
 /// whether any byte follows). Only `frame`'s own stored nonce is compared with the nonce that
 /// index and position require; it is never used for decryption.
-pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> Result<Plan> {
+pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> Result<Checked> {
     let offset = header.frame_offset(index);
     if frame.len() < FRAME_OVERHEAD {
         return Err(Error::Truncated {
@@ -76,33 +78,34 @@ pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> R
             offset,
         });
     }
-    let Some(stored) = stored_position(index, &frame[..NONCE_LEN]) else {
+    let Some(position) = stored_position(index, &frame[..NONCE_LEN]) else {
         return Err(Error::FrameOutOfPlace {
             frame: index,
             offset,
         });
     };
-    match (stored, at_eof) {
-        // A frame that says more follow, but nothing does (or it is cut short).
-        (Position::More, true) => Err(Error::Truncated {
-            frame: index,
-            offset,
-        }),
-        (Position::More, false) => Ok(Plan {
-            position: Position::More,
-            trailing: false,
-        }),
-        (Position::Final, true) if frame.len() == FRAME_OVERHEAD && index > 0 => {
-            Err(Error::EmptyFinalFrame {
+    let then = match (position, at_eof) {
+        // A frame cut short: only a final frame may be shorter than a full one.
+        (Position::More, true) if frame.len() < header.full_frame_len() => {
+            return Err(Error::Truncated {
                 frame: index,
                 offset,
+            });
+        }
+        // A whole frame that says more follow, but input ends after it: the next is missing.
+        (Position::More, true) => {
+            let missing = index.saturating_add(1);
+            Some(Error::Truncated {
+                frame: missing,
+                offset: header.frame_offset(missing),
             })
         }
-        (Position::Final, at_eof) => Ok(Plan {
-            position: Position::Final,
-            trailing: !at_eof,
+        (Position::Final, false) => Some(Error::TrailingData {
+            offset: offset.saturating_add(frame.len() as u64),
         }),
-    }
+        (Position::More, false) | (Position::Final, true) => None,
+    };
+    Ok(Checked { position, then })
 }
 
 /// Opens frames of one stream.
@@ -122,7 +125,7 @@ impl FrameOpener {
     /// Authenticates and decrypts wire frame `index` in place, with the nonce its index and
     /// position require. Returns the range of `frame` that holds the plaintext. On any error no
     /// byte of `frame` may be released as plaintext.
-    pub fn open(&self, index: u64, plan: Plan, frame: &mut [u8]) -> Result<Range<usize>> {
+    pub fn open(&self, index: u64, position: Position, frame: &mut [u8]) -> Result<Range<usize>> {
         let offset = self.header.frame_offset(index);
         let auth_failed = Error::FrameAuth {
             frame: index,
@@ -134,7 +137,7 @@ impl FrameOpener {
                 offset,
             });
         }
-        let nonce = frame_nonce(index, plan.position);
+        let nonce = frame_nonce(index, position);
         let body_end = frame.len() - TAG_LEN;
         let (rest, tag_bytes) = frame.split_at_mut(body_end);
         let mut tag = [0u8; TAG_LEN];
@@ -142,9 +145,12 @@ impl FrameOpener {
         self.aead
             .open(&nonce, &mut rest[NONCE_LEN..], &tag)
             .map_err(|_| auth_failed)?;
-        if plan.trailing {
-            return Err(Error::TrailingData {
-                offset: offset + frame.len() as u64,
+        // Canonical form: only the frame of an empty stream is an empty final frame. Checked
+        // after authentication, so a frame cut to its nonce and tag reports a failed tag.
+        if position == Position::Final && body_end == NONCE_LEN && index > 0 {
+            return Err(Error::EmptyFinalFrame {
+                frame: index,
+                offset,
             });
         }
         Ok(NONCE_LEN..body_end)

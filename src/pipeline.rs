@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
 use crate::error::{Error, Result};
-use crate::frame::Plan;
+use crate::format::Position;
 
 /// One frame on its way through the pool.
 pub(crate) struct Job {
@@ -41,8 +41,8 @@ pub(crate) struct Job {
     pub(crate) buf: Vec<u8>,
     /// Plaintext length when sealing, wire length when opening.
     pub(crate) len: usize,
-    /// Position and trailing-data verdict, decided by the source.
-    pub(crate) plan: Plan,
+    /// Whether this is the final frame, decided by the source.
+    pub(crate) position: Position,
 }
 
 /// Produces jobs in index order. Runs on the reader thread.

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::format::{
     Cipher, FRAME_OVERHEAD, HEADER_LEN, Header, MAGIC, NONCE_LEN, Position, SALT_LEN,
 };
-use crate::frame::{FrameOpener, FrameSealer, Plan, check_frame};
+use crate::frame::{FrameOpener, FrameSealer, check_frame};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::pipeline::{self, Job, Process, Source};
@@ -122,10 +122,7 @@ impl<R: Read + Send + 'static> Source for PlainSource<R> {
             index,
             buf: piece.buf,
             len: piece.len,
-            plan: Plan {
-                position,
-                trailing: false,
-            },
+            position,
         }))
     }
 }
@@ -135,6 +132,8 @@ struct WireSource<R> {
     input: Lookahead<R>,
     header: Header,
     index: u64,
+    /// An error found just past the last frame returned, due once that frame is out.
+    then: Option<Error>,
 }
 
 impl<R: Read + Send + 'static> Source for WireSource<R> {
@@ -142,31 +141,35 @@ impl<R: Read + Send + 'static> Source for WireSource<R> {
         self.index
     }
     fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
+        if let Some(error) = self.then.take() {
+            return Err(error);
+        }
         let Some(piece) = self.input.next(spare)? else {
             return Ok(None);
         };
         let index = self.index;
-        let plan = check_frame(&self.header, index, &piece.buf[..piece.len], piece.at_eof)?;
+        let checked = check_frame(&self.header, index, &piece.buf[..piece.len], piece.at_eof)?;
+        self.then = checked.then;
         self.index = next_index(index)?;
         Ok(Some(Job {
             index,
             buf: piece.buf,
             len: piece.len,
-            plan,
+            position: checked.position,
         }))
     }
 }
 
 impl Process for FrameSealer {
     fn process(&self, job: &mut Job) -> Result<Range<usize>> {
-        let wire = self.seal(job.index, job.plan.position, &mut job.buf, job.len)?;
+        let wire = self.seal(job.index, job.position, &mut job.buf, job.len)?;
         Ok(0..wire)
     }
 }
 
 impl Process for FrameOpener {
     fn process(&self, job: &mut Job) -> Result<Range<usize>> {
-        self.open(job.index, job.plan, &mut job.buf[..job.len])
+        self.open(job.index, job.position, &mut job.buf[..job.len])
     }
 }
 
@@ -201,6 +204,12 @@ impl Encryptor {
     /// The header this stream will start with.
     pub fn header(&self) -> &Header {
         &self.header
+    }
+
+    /// The per-frame API, for a caller that schedules frames itself: it writes
+    /// [`Header::to_bytes`] and then frames 0, 1, … in order, each sealed exactly once.
+    pub fn frame_sealer(&self) -> FrameSealer {
+        FrameSealer::new(&self.header, &self.keys)
     }
 
     /// Writes the header, then every frame of `input`, to `output` using `threads` workers
@@ -258,6 +267,12 @@ impl Decryptor {
         &self.header
     }
 
+    /// The per-frame API, for a caller that schedules frames itself. The caller makes the
+    /// structural checks with [`crate::frame::check_frame`] first.
+    pub fn frame_opener(&self) -> FrameOpener {
+        FrameOpener::new(&self.header, &self.keys)
+    }
+
     /// Reads the frames that follow the header from `input` and writes their plaintext, in
     /// order and only once authenticated, to `output`. Returns the plaintext length.
     pub fn decrypt<R, W>(self, input: R, output: &mut W, threads: usize) -> Result<u64>
@@ -270,6 +285,7 @@ impl Decryptor {
             input: Lookahead::new(input, 0..full, full),
             header: self.header.clone(),
             index: 0,
+            then: None,
         };
         let opener = Arc::new(FrameOpener::new(&self.header, &self.keys));
         pipeline::run(source, opener, output, threads)
