@@ -194,7 +194,7 @@ mod tests {
             KeyProblem::NotAKey
         );
         assert_eq!(
-            kind(Key::from_text(t[..t.len() - 1].as_bytes())),
+            kind(Key::from_text(&t.as_bytes()[..t.len() - 1])),
             KeyProblem::WrongLength
         );
         assert_eq!(

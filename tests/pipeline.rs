@@ -58,7 +58,8 @@ fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(Duration::from_secs(60)).expect("the pipeline hung")
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the pipeline hung")
 }
 
 #[test]
@@ -76,8 +77,15 @@ fn corrupt_frame_deep_inside_a_large_stream() {
                 let damaged = damaged.clone();
                 move || open_all(&key(), &damaged, threads)
             });
-            assert_eq!(kind(&result.unwrap_err()), Kind::Auth(bad as u64), "threads {threads}");
-            assert!(released == plain[..bad * CHUNK], "frame {bad}, threads {threads}");
+            assert_eq!(
+                kind(&result.unwrap_err()),
+                Kind::Auth(bad as u64),
+                "threads {threads}"
+            );
+            assert!(
+                released == plain[..bad * CHUNK],
+                "frame {bad}, threads {threads}"
+            );
         }
     }
 }
@@ -136,7 +144,10 @@ fn output_that_fails_midway() {
                 taken: Vec::new(),
                 limit,
             };
-            assert_eq!(kind(&d.decrypt(input, &mut out, threads).unwrap_err()), Kind::Write);
+            assert_eq!(
+                kind(&d.decrypt(input, &mut out, threads).unwrap_err()),
+                Kind::Write
+            );
             assert!(out.taken == plain[..limit]);
         }
     }

@@ -44,7 +44,7 @@ fn expect_flip(sealed: &[u8], offset: usize, mask: u8) -> Kind {
         8 => Kind::Version,
         9 if flipped == 1 || flipped == 2 => Kind::WrongKey,
         9 => Kind::Cipher,
-        10 => Kind::KeyKind,
+        10 => Kind::KeyKindByte,
         11..15 => {
             let mut size = [0u8; 4];
             size.copy_from_slice(&sealed[11..15]);

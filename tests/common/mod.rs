@@ -64,7 +64,7 @@ pub enum Kind {
     HeaderTruncated,
     Version,
     Cipher,
-    KeyKind,
+    KeyKindByte,
     ChunkRange,
     WrongKey,
     OutOfPlace(u64),
@@ -81,7 +81,11 @@ impl Kind {
     /// The exit status `seal` gives for this kind.
     pub fn exit_code(self) -> i32 {
         match self {
-            Kind::BadMagic | Kind::Version | Kind::Cipher | Kind::KeyKind | Kind::ChunkRange => 4,
+            Kind::BadMagic
+            | Kind::Version
+            | Kind::Cipher
+            | Kind::KeyKindByte
+            | Kind::ChunkRange => 4,
             Kind::WrongKey => 3,
             Kind::HeaderTruncated
             | Kind::OutOfPlace(_)
@@ -100,7 +104,7 @@ pub fn kind(e: &Error) -> Kind {
         Error::HeaderTruncated { .. } => Kind::HeaderTruncated,
         Error::UnsupportedVersion(_) => Kind::Version,
         Error::UnsupportedCipher(_) => Kind::Cipher,
-        Error::UnsupportedKeyKind(_) => Kind::KeyKind,
+        Error::UnsupportedKeyKind(_) => Kind::KeyKindByte,
         Error::ChunkSizeOutOfRange(_) => Kind::ChunkRange,
         Error::WrongKey => Kind::WrongKey,
         Error::FrameOutOfPlace { frame, .. } => Kind::OutOfPlace(*frame),
