@@ -3,6 +3,7 @@
 
 use std::io::Cursor;
 
+use seal::format::{FRAME_OVERHEAD, HEADER_LEN, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
 use seal::{Cipher, Decryptor, Encryptor, Error, Key};
 
 /// Deterministic test data (splitmix64), so failures reproduce.
@@ -123,5 +124,90 @@ pub fn open_err(key: &Key, sealed: &[u8], threads: usize) -> Kind {
     match open_all(key, sealed, threads).0 {
         Ok(_) => panic!("decryption of a damaged stream succeeded"),
         Err(e) => kind(&e),
+    }
+}
+
+// The small 3-frame stream that the damage tests work on.
+
+/// Chunk size of the small damaged-stream tests.
+pub const CHUNK: usize = 64;
+pub const FULL: usize = CHUNK + FRAME_OVERHEAD;
+/// Two full frames and a final one of 10 bytes.
+pub const PLAIN_LEN: usize = 2 * CHUNK + 10;
+
+pub fn stream(cipher: Cipher) -> (Vec<u8>, Vec<u8>) {
+    let plain = data(PLAIN_LEN, 99);
+    let sealed = seal_fixed(&key(), cipher, CHUNK as u32, &plain, 1);
+    assert_eq!(sealed.len(), HEADER_LEN + 3 * FRAME_OVERHEAD + PLAIN_LEN);
+    (plain, sealed)
+}
+
+/// The frames of a sealed stream, as slices.
+pub fn frames(sealed: &[u8]) -> Vec<Vec<u8>> {
+    sealed[HEADER_LEN..]
+        .chunks(FULL)
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+pub fn assemble(header: &[u8], frames: &[&Vec<u8>]) -> Vec<u8> {
+    let mut out = header.to_vec();
+    for f in frames {
+        out.extend_from_slice(f);
+    }
+    out
+}
+
+/// What flipping `mask` into byte `offset` of the 3-frame stream must give.
+pub fn expect_flip(sealed: &[u8], offset: usize, mask: u8) -> Kind {
+    let flipped = sealed[offset] ^ mask;
+    match offset {
+        0..8 => Kind::BadMagic,
+        8 => Kind::Version,
+        9 if flipped == 1 || flipped == 2 => Kind::WrongKey,
+        9 => Kind::Cipher,
+        10 => Kind::KeyKindByte,
+        11..15 => {
+            let mut size = [0u8; 4];
+            size.copy_from_slice(&sealed[11..15]);
+            size[offset - 11] = flipped;
+            let size = u32::from_be_bytes(size);
+            if (MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&size) {
+                Kind::WrongKey
+            } else {
+                Kind::ChunkRange
+            }
+        }
+        15..HEADER_LEN => Kind::WrongKey,
+        _ => {
+            let frame = ((offset - HEADER_LEN) / FULL) as u64;
+            let within = (offset - HEADER_LEN) % FULL;
+            match within {
+                0..11 => Kind::OutOfPlace(frame),
+                11 if flipped > 1 => Kind::OutOfPlace(frame),
+                // A full frame now claiming to be final, with more after it: its tag fails.
+                11 if frame < 2 => Kind::Auth(frame),
+                // The short final frame now claiming more follow: the stream ends early.
+                11 => Kind::Truncated(frame),
+                _ => Kind::Auth(frame),
+            }
+        }
+    }
+}
+
+/// What cutting the 3-frame stream to its first `len` bytes must give.
+pub fn expect_cut(len: usize) -> Kind {
+    if len < HEADER_LEN {
+        return Kind::HeaderTruncated;
+    }
+    let frame = ((len - HEADER_LEN) / FULL) as u64;
+    let within = (len - HEADER_LEN) % FULL;
+    match (frame, within) {
+        // The last full frame present says more follow: frame `frame` is missing.
+        (_, 0) => Kind::Truncated(frame),
+        (_, 1..FRAME_OVERHEAD) => Kind::Truncated(frame),
+        (0 | 1, _) => Kind::Truncated(frame),
+        // Cut inside the final frame: indistinguishable from a forged one.
+        _ => Kind::Auth(frame),
     }
 }
