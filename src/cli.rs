@@ -223,15 +223,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let key = load_key(&args.io)?;
             let encryptor = Encryptor::new(&key, cipher, args.chunk_size)?;
             drop(key);
-            transfer(&args.io, true, |input, output, threads| {
-                encryptor.encrypt(input, output, threads).map(drop)
+            transfer(&args.io, true, |input, output, threads| match output {
+                Target::Stream(out) => encryptor.encrypt(input, out, threads).map(drop),
+                Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
             })
         }
         Command::Dec(args) => {
             let key = load_key(&args)?;
             transfer(&args, false, |mut input, output, threads| {
                 let decryptor = Decryptor::new(&key, &mut input)?;
-                decryptor.decrypt(input, output, threads).map(drop)
+                match output {
+                    Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
+                    Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
+                }
             })
         }
     }
@@ -317,6 +321,7 @@ fn open_input(path: Option<&Path>) -> anyhow::Result<Input> {
     if is_stdio(path) {
         let stdin = io::stdin();
         let meta = fd_metadata(&stdin);
+        enlarge_pipe(&stdin, meta.as_ref());
         return Ok(Input {
             reader: Box::new(stdin),
             meta,
@@ -337,8 +342,24 @@ fn fd_metadata(stream: &impl AsFd) -> Option<Metadata> {
     File::from(fd).metadata().ok()
 }
 
+/// Asks for a 1 MiB buffer on a pipe, so that a frame crosses it with few wake-ups of the
+/// process at the other end (the default is 64 KiB). Best effort: the kernel may refuse.
+fn enlarge_pipe(stream: &impl AsFd, meta: Option<&Metadata>) {
+    use std::os::unix::fs::FileTypeExt;
+    if meta.is_some_and(|m| m.file_type().is_fifo()) {
+        let _ = rustix::pipe::fcntl_setpipe_size(stream, 1 << 20);
+    }
+}
+
 fn same_file(a: &Metadata, b: &Metadata) -> bool {
     a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// How the library is to write: in order to a stream, or at offsets into a file that seal
+/// owns (the temporary file behind `-o`), which lets every worker write.
+enum Target<'a> {
+    Stream(&'a mut File),
+    File(&'a File),
 }
 
 /// Where output goes: stdout, or a temporary file renamed over the target on success.
@@ -366,6 +387,7 @@ impl Output {
             {
                 return Err(CliError::Refused("input and output are the same file".into()).into());
             }
+            enlarge_pipe(&stdout, fd_metadata(&stdout).as_ref());
             // Write to the descriptor directly: Stdout's line buffering only costs here.
             let fd = stdout
                 .as_fd()
@@ -394,10 +416,10 @@ impl Output {
         Ok(Output::Atomic { temp, target })
     }
 
-    fn writer(&mut self) -> &mut File {
+    fn target(&mut self) -> Target<'_> {
         match self {
-            Output::Stdout(f) => f,
-            Output::Atomic { temp, .. } => temp.as_file_mut(),
+            Output::Stdout(f) => Target::Stream(f),
+            Output::Atomic { temp, .. } => Target::File(temp.as_file()),
         }
     }
 
@@ -428,7 +450,7 @@ impl Output {
 /// succeeded. On failure a temporary output file is removed when `Output` drops.
 fn transfer<F>(args: &IoArgs, ciphertext_out: bool, body: F) -> anyhow::Result<()>
 where
-    F: FnOnce(Box<dyn Read + Send>, &mut File, usize) -> crate::Result<()>,
+    F: FnOnce(Box<dyn Read + Send>, Target<'_>, usize) -> crate::Result<()>,
 {
     let threads = match args.threads {
         Some(n) => usize::from(n),
@@ -441,7 +463,7 @@ where
         Some(p) if !is_stdio(Some(p)) => format!("'{}'", p.display()),
         _ => "stdin".into(),
     };
-    body(input.reader, output.writer(), threads).map_err(|e| {
+    body(input.reader, output.target(), threads).map_err(|e| {
         let context = match &e {
             Error::Write(_) => name.clone(),
             _ => input_name.clone(),

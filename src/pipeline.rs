@@ -21,10 +21,16 @@
 //!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
 //!   on its own.
 //! - With `threads == 1` the same source and processing run inline on the caller's thread.
+//! - With a [`Sink::At`] (a regular file that seal owns, such as the temporary file behind
+//!   `-o`), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
+//!   of writing the output is spread over the workers too. The writer still walks outcomes
+//!   in stream order to report the first error; the caller must discard the file on error.
 
 use std::collections::VecDeque;
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, Write};
 use std::ops::Range;
+use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -58,38 +64,83 @@ pub(crate) trait Process: Send + Sync + 'static {
     fn process(&self, job: &mut Job) -> Result<Range<usize>>;
 }
 
-type Outcome = Result<(Job, Range<usize>)>;
+/// A file written at fixed offsets: frame `i`'s output goes to `base + i × stride`.
+pub(crate) struct Positional {
+    pub(crate) file: File,
+    pub(crate) base: u64,
+    pub(crate) stride: u64,
+}
 
-/// Runs `source` through `process` into `out`. Returns the number of bytes written.
-pub(crate) fn run<S: Source, P: Process, W: Write + ?Sized>(
-    source: S,
-    process: Arc<P>,
-    out: &mut W,
-    threads: usize,
-) -> Result<u64> {
-    if threads <= 1 {
-        run_inline(source, &*process, out)
-    } else {
-        run_pool(source, process, out, threads)
+impl Positional {
+    fn write(&self, job: &Job, range: Range<usize>) -> Result<u64> {
+        let offset = job
+            .index
+            .checked_mul(self.stride)
+            .and_then(|o| o.checked_add(self.base))
+            .ok_or_else(|| Error::Write(io::Error::other("output offset overflows")))?;
+        let bytes = &job.buf[range];
+        self.file
+            .write_all_at(bytes, offset)
+            .map_err(Error::Write)?;
+        Ok(bytes.len() as u64)
     }
 }
 
-fn write_out<W: Write + ?Sized>(out: &mut W, job: &Job, range: Range<usize>) -> Result<u64> {
-    let bytes = &job.buf[range];
-    out.write_all(bytes).map_err(Error::Write)?;
-    Ok(bytes.len() as u64)
+/// Where processed frames go.
+pub(crate) enum Sink<'a, W: Write + ?Sized> {
+    /// Written in order, on the caller's thread.
+    Stream(&'a mut W),
+    /// Written by whichever thread processed the frame, at the frame's offset.
+    At(Arc<Positional>),
+}
+
+impl<W: Write + ?Sized> Sink<'_, W> {
+    fn write(&mut self, job: &Job, range: Range<usize>) -> Result<u64> {
+        match self {
+            Sink::Stream(out) => {
+                let bytes = &job.buf[range];
+                out.write_all(bytes).map_err(Error::Write)?;
+                Ok(bytes.len() as u64)
+            }
+            Sink::At(file) => file.write(job, range),
+        }
+    }
+}
+
+/// A processed frame: its job and output range, and how many bytes a worker already wrote
+/// for it (`None`: the writer still has to write it).
+struct Done {
+    job: Job,
+    range: Range<usize>,
+    written: Option<u64>,
+}
+
+type Outcome = Result<Done>;
+
+/// Runs `source` through `process` into `sink`. Returns the number of bytes written.
+pub(crate) fn run<S: Source, P: Process, W: Write + ?Sized>(
+    source: S,
+    process: Arc<P>,
+    sink: Sink<'_, W>,
+    threads: usize,
+) -> Result<u64> {
+    if threads <= 1 {
+        run_inline(source, &*process, sink)
+    } else {
+        run_pool(source, process, sink, threads)
+    }
 }
 
 fn run_inline<S: Source, P: Process, W: Write + ?Sized>(
     mut source: S,
     process: &P,
-    out: &mut W,
+    mut sink: Sink<'_, W>,
 ) -> Result<u64> {
     let mut written = 0;
     let mut spare = None;
     while let Some(mut job) = source.next(spare.take())? {
         let range = process.process(&mut job)?;
-        written += write_out(out, &job, range)?;
+        written += sink.write(&job, range)?;
         spare = Some(job.buf);
     }
     Ok(written)
@@ -139,6 +190,7 @@ fn read_loop<S: Source>(
 
 fn work_loop<P: Process>(
     process: Arc<P>,
+    positional: Option<Arc<Positional>>,
     jobs: Arc<Mutex<Receiver<Job>>>,
     done: mpsc::Sender<(u64, Outcome)>,
     stop: Arc<AtomicBool>,
@@ -153,7 +205,17 @@ fn work_loop<P: Process>(
             return;
         }
         let index = job.index;
-        let outcome = process.process(&mut job).map(|range| (job, range));
+        let outcome = process.process(&mut job).and_then(|range| {
+            let written = match &positional {
+                Some(file) => Some(file.write(&job, range.clone())?),
+                None => None,
+            };
+            Ok(Done {
+                job,
+                range,
+                written,
+            })
+        });
         if done.send((index, outcome)).is_err() {
             return;
         }
@@ -163,10 +225,14 @@ fn work_loop<P: Process>(
 fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     source: S,
     process: Arc<P>,
-    out: &mut W,
+    mut sink: Sink<'_, W>,
     threads: usize,
 ) -> Result<u64> {
     let pool = 2 * threads + 1;
+    let positional = match &sink {
+        Sink::At(file) => Some(Arc::clone(file)),
+        Sink::Stream(_) => None,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
     let job_rx = Arc::new(Mutex::new(job_rx));
@@ -175,13 +241,14 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
 
     let mut handles = Vec::with_capacity(threads + 1);
     for i in 0..threads {
-        let (process, jobs, done, worker_stop) = (
+        let (process, positional, jobs, done, worker_stop) = (
             Arc::clone(&process),
+            positional.clone(),
             Arc::clone(&job_rx),
             done_tx.clone(),
             Arc::clone(&stop),
         );
-        let work = move || work_loop(process, jobs, done, worker_stop);
+        let work = move || work_loop(process, positional, jobs, done, worker_stop);
         match spawn(&format!("seal-worker-{i}"), work) {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -204,7 +271,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     };
     handles.push(reader);
 
-    let result = write_in_order(&done_rx, &free_tx, out);
+    let result = write_in_order(&done_rx, &free_tx, &mut sink);
     if result.is_err() {
         // Do not wait: the reader may be blocked reading input that never comes.
         stop.store(true, Ordering::Relaxed);
@@ -222,7 +289,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
 fn write_in_order<W: Write + ?Sized>(
     done: &Receiver<(u64, Outcome)>,
     free: &mpsc::Sender<Vec<u8>>,
-    out: &mut W,
+    sink: &mut Sink<'_, W>,
 ) -> Result<u64> {
     // window[k] holds the outcome of frame `expected + k` once it has arrived.
     let mut window: VecDeque<Option<Outcome>> = VecDeque::new();
@@ -234,8 +301,15 @@ fn write_in_order<W: Write + ?Sized>(
                 break;
             };
             expected += 1;
-            let (job, range) = outcome?;
-            written += write_out(out, &job, range)?;
+            let Done {
+                job,
+                range,
+                written: by_worker,
+            } = outcome?;
+            written += match by_worker {
+                Some(n) => n,
+                None => sink.write(&job, range)?,
+            };
             // The reader may have finished and dropped its end; the buffer is then unneeded.
             let _ = free.send(job.buf);
         }

@@ -4,8 +4,10 @@
 //! Both read their input through a one-frame look-ahead: a frame's position (final or not) is
 //! known only once the read after it returns data or end of input.
 
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::ops::Range;
+use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -15,7 +17,7 @@ use crate::format::{
 use crate::frame::{FrameOpener, FrameSealer, check_frame};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
-use crate::pipeline::{self, Job, Process, Source};
+use crate::pipeline::{self, Job, Positional, Process, Sink, Source};
 
 /// Reads until `buf` is full or input ends. Returns the bytes read and whether input ended.
 fn fill<R: Read + ?Sized>(reader: &mut R, buf: &mut [u8]) -> io::Result<(usize, bool)> {
@@ -222,14 +224,41 @@ impl Encryptor {
         output
             .write_all(&self.header.to_bytes())
             .map_err(Error::Write)?;
+        let frames = self.run(input, Sink::Stream(output), threads)?;
+        Ok(HEADER_LEN as u64 + frames)
+    }
+
+    /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
+    /// frames at their offsets (so writing, too, runs on every thread). `file` must be a
+    /// regular file that nothing else writes; its content is the stream only if this returns
+    /// `Ok`, and the caller must discard it otherwise.
+    pub fn encrypt_to_file<R>(self, input: R, file: &File, threads: usize) -> Result<u64>
+    where
+        R: Read + Send + 'static,
+    {
+        file.write_all_at(&self.header.to_bytes(), 0)
+            .map_err(Error::Write)?;
+        let positional = Positional {
+            file: file.try_clone().map_err(Error::Write)?,
+            base: HEADER_LEN as u64,
+            stride: self.header.full_frame_len() as u64,
+        };
+        let frames = self.run(input, Sink::<File>::At(Arc::new(positional)), threads)?;
+        Ok(HEADER_LEN as u64 + frames)
+    }
+
+    fn run<R, W>(self, input: R, sink: Sink<'_, W>, threads: usize) -> Result<u64>
+    where
+        R: Read + Send + 'static,
+        W: Write + ?Sized,
+    {
         let chunk = self.header.chunk_size() as usize;
         let source = PlainSource {
             input: Lookahead::new(input, NONCE_LEN..NONCE_LEN + chunk, chunk + FRAME_OVERHEAD),
             index: 0,
         };
         let sealer = Arc::new(FrameSealer::new(&self.header, &self.keys));
-        let frames = pipeline::run(source, sealer, output, threads)?;
-        Ok(HEADER_LEN as u64 + frames)
+        pipeline::run(source, sealer, sink, threads)
     }
 }
 
@@ -280,6 +309,30 @@ impl Decryptor {
         R: Read + Send + 'static,
         W: Write + ?Sized,
     {
+        self.run(input, Sink::Stream(output), threads)
+    }
+
+    /// Like [`Decryptor::decrypt`], into `file` from its start, with each worker writing its
+    /// plaintext at its offset. `file` must be a regular file that nothing else writes and
+    /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
+    /// after the failing one (all authenticated), and the caller must discard it.
+    pub fn decrypt_to_file<R>(self, input: R, file: &File, threads: usize) -> Result<u64>
+    where
+        R: Read + Send + 'static,
+    {
+        let positional = Positional {
+            file: file.try_clone().map_err(Error::Write)?,
+            base: 0,
+            stride: u64::from(self.header.chunk_size()),
+        };
+        self.run(input, Sink::<File>::At(Arc::new(positional)), threads)
+    }
+
+    fn run<R, W>(self, input: R, sink: Sink<'_, W>, threads: usize) -> Result<u64>
+    where
+        R: Read + Send + 'static,
+        W: Write + ?Sized,
+    {
         let full = self.header.full_frame_len();
         let source = WireSource {
             input: Lookahead::new(input, 0..full, full),
@@ -288,6 +341,6 @@ impl Decryptor {
             then: None,
         };
         let opener = Arc::new(FrameOpener::new(&self.header, &self.keys));
-        pipeline::run(source, opener, output, threads)
+        pipeline::run(source, opener, sink, threads)
     }
 }

@@ -93,3 +93,35 @@ fn default_and_extreme_chunk_sizes_round_trip() {
         assert_eq!(open_ok(&key, &sealed, 2), plain, "chunk {chunk}");
     }
 }
+
+#[test]
+fn writing_into_a_file_at_offsets_gives_the_same_bytes_as_streaming() {
+    use std::io::{Cursor, Read, Seek};
+    let key = key();
+    for cipher in Cipher::ALL {
+        for len in [0, 1, CHUNK, 9 * CHUNK + 5, 2 * 1024 * 1024] {
+            let plain = data(len, 21);
+            let expected = seal_fixed(&key, cipher, CHUNK as u32, &plain, 1);
+            for threads in [1, 2, 8] {
+                let mut file = tempfile::tempfile().unwrap();
+                let n = Encryptor::with_salt(&key, cipher, CHUNK as u32, SALT)
+                    .unwrap()
+                    .encrypt_to_file(Cursor::new(plain.clone()), &file, threads)
+                    .unwrap();
+                let mut got = Vec::new();
+                file.rewind().unwrap();
+                file.read_to_end(&mut got).unwrap();
+                assert_eq!(n as usize, expected.len());
+                assert!(got == expected, "{cipher:?} {len} threads {threads}");
+
+                let mut input = Cursor::new(expected.clone());
+                let dec = seal::Decryptor::new(&key, &mut input).unwrap();
+                let mut out = tempfile::tempfile().unwrap();
+                assert_eq!(dec.decrypt_to_file(input, &out, threads).unwrap() as usize, len);
+                let mut back = Vec::new();
+                out.read_to_end(&mut back).unwrap();
+                assert!(back == plain, "{cipher:?} {len} threads {threads}: decrypt");
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of seal against moving the same bytes with no encryption, and
+# against openssl, age and gpg where installed, in one run on one machine.
+#
+#   benches/compare.sh [SIZE_MIB] [ROUNDS]      (defaults: 1024 MiB, 5 rounds)
+#
+# Every command runs ROUNDS times, interleaved round by round (so a noisy neighbour hits all
+# of them alike); the min and median wall time of each are reported, and ratios use medians.
+# Input comes from a file in the page cache; outputs go to the same directory as the input.
+set -euo pipefail
+
+SIZE_MIB=${1:-1024}
+ROUNDS=${2:-5}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SEAL="$ROOT/target/release/seal"
+WORK=${BENCH_DIR:-$(mktemp -d /var/tmp/seal-bench.XXXXXX)}
+trap 'rm -rf "$WORK"' EXIT
+
+(cd "$ROOT" && cargo build --release --locked --quiet)
+NPROC=$(nproc)
+echo "# seal compare: ${SIZE_MIB} MiB, ${ROUNDS} rounds, $NPROC cores, $(date -u +%F)"
+echo "# seal $("$SEAL" --version | cut -d' ' -f2), default threads = $NPROC"
+
+IN="$WORK/in.bin"
+head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom > "$IN"
+"$SEAL" keygen -o "$WORK/key"
+"$SEAL" enc -k "$WORK/key" -o "$WORK/in.seal" "$IN"
+HAVE_AGE=0
+if command -v age >/dev/null && command -v age-keygen >/dev/null; then
+    HAVE_AGE=1
+    age-keygen -o "$WORK/age.key" 2>/dev/null
+    AGE_RCPT=$(age-keygen -y "$WORK/age.key")
+    age -r "$AGE_RCPT" -o "$WORK/in.age" "$IN"
+fi
+HAVE_GPG=0
+if command -v gpg >/dev/null; then
+    HAVE_GPG=1
+    export GNUPGHOME="$WORK/gnupg"
+    mkdir -m 700 "$GNUPGHOME"
+fi
+cat "$IN" "$WORK/in.seal" > /dev/null   # warm the page cache
+
+# name|command (run with bash -c; $IN, $WORK, $SEAL are exported)
+export IN WORK SEAL AGE_RCPT=${AGE_RCPT:-}
+CASES=(
+  "cp|cp \"\$IN\" \"\$WORK/out\""
+  "enc file t1|\"\$SEAL\" enc -k \"\$WORK/key\" --threads 1 -o \"\$WORK/out\" \"\$IN\""
+  "enc file tN|\"\$SEAL\" enc -k \"\$WORK/key\" -o \"\$WORK/out\" \"\$IN\""
+  "dec file t1|\"\$SEAL\" dec -k \"\$WORK/key\" --threads 1 -o \"\$WORK/out\" \"\$WORK/in.seal\""
+  "dec file tN|\"\$SEAL\" dec -k \"\$WORK/key\" -o \"\$WORK/out\" \"\$WORK/in.seal\""
+  "cat pipe|cat \"\$IN\" | cat | cat > /dev/null"
+  "enc pipe t1|cat \"\$IN\" | \"\$SEAL\" enc -k \"\$WORK/key\" --threads 1 | cat > /dev/null"
+  "enc pipe tN|cat \"\$IN\" | \"\$SEAL\" enc -k \"\$WORK/key\" | cat > /dev/null"
+  "dec pipe t1|cat \"\$WORK/in.seal\" | \"\$SEAL\" dec -k \"\$WORK/key\" --threads 1 | cat > /dev/null"
+  "dec pipe tN|cat \"\$WORK/in.seal\" | \"\$SEAL\" dec -k \"\$WORK/key\" | cat > /dev/null"
+)
+if [ $HAVE_AGE = 1 ]; then
+  CASES+=("age enc file|age -r \"\$AGE_RCPT\" -o \"\$WORK/out\" \"\$IN\"")
+  CASES+=("age dec file|age -d -i \"\$WORK/age.key\" -o \"\$WORK/out\" \"\$WORK/in.age\"")
+fi
+if [ $HAVE_GPG = 1 ]; then
+  CASES+=("gpg -c enc file|gpg --batch -q --pinentry-mode loopback --passphrase bench --compress-algo none --cipher-algo AES256 -c -o \"\$WORK/out\" \"\$IN\"")
+fi
+
+declare -A TIMES
+for ((r = 1; r <= ROUNDS; r++)); do
+  for c in "${CASES[@]}"; do
+    name=${c%%|*}; cmd=${c#*|}
+    rm -f "$WORK/out"; sync "$WORK" 2>/dev/null || true
+    t0=$(date +%s.%N)
+    bash -c "set -o pipefail; $cmd"
+    t1=$(date +%s.%N)
+    TIMES[$name]+="$(echo "$t1 - $t0" | bc -l) "
+  done
+done
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
+declare -A MED
+printf '\n%-16s %9s %9s %10s\n' case "min s" "median s" "MiB/s(med)"
+for c in "${CASES[@]}"; do
+  name=${c%%|*}
+  med=$(echo "${TIMES[$name]}" | median); min=$(echo "${TIMES[$name]}" | minimum)
+  MED[$name]=$med
+  printf '%-16s %9.3f %9.3f %10.0f\n' "$name" "$min" "$med" "$(echo "$SIZE_MIB / $med" | bc -l)"
+done
+
+ratio() { printf '%-40s %6.2f   (goal %s)\n' "$1" "$(echo "$2 / $3" | bc -l)" "$4"; }
+echo
+echo "# ratios of medians (time / time)"
+ratio "enc file tN / cp" "${MED[enc file tN]}" "${MED[cp]}" "<= 1.5"
+ratio "dec file tN / cp" "${MED[dec file tN]}" "${MED[cp]}" "<= 1.5"
+ratio "enc pipe tN / cat pipe" "${MED[enc pipe tN]}" "${MED[cat pipe]}" "<= 1.3"
+ratio "dec pipe tN / cat pipe" "${MED[dec pipe tN]}" "${MED[cat pipe]}" "<= 1.3"
+ratio "speed-up enc file t1 / tN" "${MED[enc file t1]}" "${MED[enc file tN]}" ">= 1.8"
+ratio "speed-up dec file t1 / tN" "${MED[dec file t1]}" "${MED[dec file tN]}" ">= 1.8"
+ratio "speed-up enc pipe t1 / tN" "${MED[enc pipe t1]}" "${MED[enc pipe tN]}" "-"
+if [ $HAVE_AGE = 1 ]; then
+  ratio "age enc file / seal enc file tN" "${MED[age enc file]}" "${MED[enc file tN]}" "speed-up over age"
+  ratio "age dec file / seal dec file tN" "${MED[age dec file]}" "${MED[dec file tN]}" "speed-up over age"
+fi
+if [ $HAVE_GPG = 1 ]; then
+  ratio "gpg -c enc file / seal enc file tN" "${MED[gpg -c enc file]}" "${MED[enc file tN]}" "speed-up over gpg"
+fi
+
+echo
+echo "# openssl speed -evp aes-256-gcm, one core, 16 KiB blocks (1000s of bytes/s):"
+openssl speed -seconds 2 -bytes 16384 -evp aes-256-gcm 2>/dev/null | grep -i '^aes-256-gcm' || true
+
+echo
+echo "# peak RSS (KiB) of seal enc | seal dec at the default thread count, stdin to stdout"
+for mib in 100 4096; do
+  enc=$( { head -c "$((mib * 1024 * 1024))" /dev/zero \
+      | /usr/bin/time -f '%M' "$SEAL" enc -k "$WORK/key" 2> "$WORK/enc.rss" \
+      | /usr/bin/time -f '%M' "$SEAL" dec -k "$WORK/key" 2> "$WORK/dec.rss" > /dev/null; } ; cat "$WORK/enc.rss")
+  printf '%5d MiB stream: enc %s KiB, dec %s KiB   (goal: <= 65536, and no higher for 4096 than for 100)\n' \
+      "$mib" "$enc" "$(cat "$WORK/dec.rss")"
+done

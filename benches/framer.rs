@@ -1,0 +1,47 @@
+//! Sealing and opening single frames, per cipher and chunk size: the AEAD's share of the
+//! pipeline's cost. `cargo bench --bench framer`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use seal::format::{FRAME_OVERHEAD, NONCE_LEN, Position};
+use seal::frame::check_frame;
+use seal::{Cipher, Decryptor, Encryptor, Key};
+
+fn framer(c: &mut Criterion) {
+    let key = Key::from_bytes([7; 32]);
+    for cipher in Cipher::ALL {
+        let mut group = c.benchmark_group(cipher.name());
+        for chunk in [64 * 1024usize, 1024 * 1024, 4 * 1024 * 1024] {
+            group.throughput(Throughput::Bytes(chunk as u64));
+            let enc = Encryptor::with_salt(&key, cipher, chunk as u32, [1; 32]).unwrap();
+            let sealer = enc.frame_sealer();
+            let mut frame = vec![0x5au8; chunk + FRAME_OVERHEAD];
+            group.bench_function(BenchmarkId::new("seal", chunk), |b| {
+                b.iter(|| sealer.seal(3, Position::More, &mut frame, chunk).unwrap())
+            });
+
+            // Open needs an authentic frame: seal one, then open a fresh copy each time.
+            let header = enc.header().to_bytes();
+            let mut sealed = vec![0u8; chunk + FRAME_OVERHEAD];
+            sealed[NONCE_LEN..NONCE_LEN + chunk].fill(0x33);
+            sealer.seal(0, Position::More, &mut sealed, chunk).unwrap();
+            let dec = Decryptor::new(&key, &mut &header[..]).unwrap();
+            let opener = dec.frame_opener();
+            let checked = check_frame(dec.header(), 0, &sealed, false).unwrap();
+            let mut work = sealed.clone();
+            group.bench_function(BenchmarkId::new("open", chunk), |b| {
+                b.iter(|| {
+                    work.copy_from_slice(&sealed);
+                    opener.open(0, checked.position, &mut work).unwrap()
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
+    targets = framer
+}
+criterion_main!(benches);
