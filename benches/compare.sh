@@ -4,8 +4,9 @@
 #
 #   benches/compare.sh [SIZE_MIB] [ROUNDS]      (defaults: 1024 MiB, 5 rounds)
 #
-# Every command runs ROUNDS times, interleaved round by round (so a noisy neighbour hits all
-# of them alike); the min and median wall time of each are reported, and ratios use medians.
+# Every command runs ROUNDS times, interleaved round by round in a fresh random order (so a
+# noisy neighbour hits all of them alike); the min and median wall time of each are
+# reported, and ratios use medians. Each run's output is synced before the next run starts.
 # Input comes from a file in the page cache; outputs go to the same directory as the input.
 set -euo pipefail
 
@@ -13,13 +14,19 @@ SIZE_MIB=${1:-1024}
 ROUNDS=${2:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SEAL="$ROOT/target/release/seal"
+# Files live on tmpfs by default: on this VM, writes of fresh files to the disk-backed file
+# system swing between ~0.3 s and ~3 s per GiB for cp as much as for seal, which drowns
+# what is being measured. BENCH_DIR=/some/disk/dir measures there instead.
+if [ -z "${BENCH_DIR:-}" ] && [ "$(df -k --output=avail /dev/shm 2>/dev/null | tail -1)" -gt $((SIZE_MIB * 1024 * 5)) ]; then
+    BENCH_DIR=$(mktemp -d /dev/shm/seal-bench.XXXXXX)
+fi
 WORK=${BENCH_DIR:-$(mktemp -d /var/tmp/seal-bench.XXXXXX)}
 trap 'rm -rf "$WORK"' EXIT
 
 (cd "$ROOT" && cargo build --release --locked --quiet)
 NPROC=$(nproc)
 echo "# seal compare: ${SIZE_MIB} MiB, ${ROUNDS} rounds, $NPROC cores, $(date -u +%F)"
-echo "# seal $("$SEAL" --version | cut -d' ' -f2), default threads = $NPROC"
+echo "# seal $("$SEAL" --version | cut -d' ' -f2), default threads = $NPROC, files in $(df --output=fstype "$WORK" | tail -1) ($WORK)"
 
 IN="$WORK/in.bin"
 head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom > "$IN"
@@ -64,25 +71,34 @@ fi
 
 declare -A TIMES
 for ((r = 1; r <= ROUNDS; r++)); do
-  for c in "${CASES[@]}"; do
+  # A new random order every round, so that whatever the machine does at a given point of a
+  # round (writeback, a neighbour's load) falls on every case alike.
+  for i in $(shuf -i 1-${#CASES[@]}); do
+    c=${CASES[$((i - 1))]}
     name=${c%%|*}; cmd=${c#*|}
-    rm -f "$WORK/out"; sync "$WORK" 2>/dev/null || true
+    export OUT="$WORK/out.$i"
+    cmd=${cmd//\$WORK\/out/\$OUT}
     t0=$(date +%s.%N)
     bash -c "set -o pipefail; $cmd"
     t1=$(date +%s.%N)
     TIMES[$name]+="$(echo "$t1 - $t0" | bc -l) "
+    # Remove and flush this run's output before the next run starts, untimed: otherwise
+    # dirty pages pile up across runs until background writeback starts and takes a core
+    # from whichever run is going on then.
+    rm -f "$OUT"; sync
   done
 done
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
 declare -A MED
-printf '\n%-16s %9s %9s %10s\n' case "min s" "median s" "MiB/s(med)"
+printf '\n%-16s %9s %9s %10s  %s\n' case "min s" "median s" "MiB/s(med)" "all runs, s"
 for c in "${CASES[@]}"; do
   name=${c%%|*}
   med=$(echo "${TIMES[$name]}" | median); min=$(echo "${TIMES[$name]}" | minimum)
   MED[$name]=$med
-  printf '%-16s %9.3f %9.3f %10.0f\n' "$name" "$min" "$med" "$(echo "$SIZE_MIB / $med" | bc -l)"
+  printf '%-16s %9.3f %9.3f %10.0f  %s\n' "$name" "$min" "$med" "$(echo "$SIZE_MIB / $med" | bc -l)" \
+      "$(echo "${TIMES[$name]}" | tr ' ' '\n' | grep . | xargs printf '%.2f ')"
 done
 
 ratio() { printf '%-40s %6.2f   (goal %s)\n' "$1" "$(echo "$2 / $3" | bc -l)" "$4"; }
