@@ -117,7 +117,10 @@ fn writing_into_a_file_at_offsets_gives_the_same_bytes_as_streaming() {
                 let mut input = Cursor::new(expected.clone());
                 let dec = seal::Decryptor::new(&key, &mut input).unwrap();
                 let mut out = tempfile::tempfile().unwrap();
-                assert_eq!(dec.decrypt_to_file(input, &out, threads).unwrap() as usize, len);
+                assert_eq!(
+                    dec.decrypt_to_file(input, &out, threads).unwrap() as usize,
+                    len
+                );
                 let mut back = Vec::new();
                 out.read_to_end(&mut back).unwrap();
                 assert!(back == plain, "{cipher:?} {len} threads {threads}: decrypt");
