@@ -2,18 +2,18 @@
 //! mapping of errors to one line on stderr and a documented exit status.
 
 use std::ffi::OsString;
-use std::fs::{self, File, Metadata};
-use std::io::{self, IsTerminal, Read, Write};
-use std::os::fd::AsFd;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
 use std::os::unix::ffi::OsStringExt;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use zeroize::Zeroizing;
 
 use crate::error::{Category, Error};
+use crate::files::{Input, Output, Target, is_stdio};
 use crate::format::{self, Cipher};
 use crate::keys::Key;
 use crate::stream::{Decryptor, Encryptor};
@@ -142,7 +142,7 @@ fn parse_chunk_size(text: &str) -> Result<u32, String> {
 
 /// Errors of the command line itself, beside the library's.
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub(crate) enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -304,146 +304,11 @@ fn load_key(args: &IoArgs) -> anyhow::Result<Key> {
             meta.permissions().mode() & 0o777
         );
     }
-    Key::from_reader(file).with_context(|| format!("key file '{shown}'"))
-}
-
-/// An input stream and, when it is a regular file, its metadata.
-struct Input {
-    reader: Box<dyn Read + Send>,
-    meta: Option<Metadata>,
-}
-
-fn is_stdio(path: Option<&Path>) -> bool {
-    path.is_none_or(|p| p.as_os_str() == "-")
-}
-
-fn open_input(path: Option<&Path>) -> anyhow::Result<Input> {
-    if is_stdio(path) {
-        let stdin = io::stdin();
-        let meta = fd_metadata(&stdin);
-        enlarge_pipe(&stdin, meta.as_ref());
-        return Ok(Input {
-            reader: Box::new(stdin),
-            meta,
-        });
-    }
-    let path = path.unwrap_or(Path::new("-"));
-    let file = File::open(path).with_context(|| format!("opening input '{}'", path.display()))?;
-    let meta = file.metadata().ok();
-    Ok(Input {
-        reader: Box::new(file),
-        meta,
+    Key::from_reader(file).map_err(|e| match e {
+        // Unreadable (a directory, an I/O error): a key problem, not an input problem.
+        Error::Read(io) => CliError::KeySource(format!("key file '{shown}': {io}")).into(),
+        other => anyhow::Error::new(other).context(format!("key file '{shown}'")),
     })
-}
-
-/// Metadata of an open standard stream, without taking it over.
-fn fd_metadata(stream: &impl AsFd) -> Option<Metadata> {
-    let fd = stream.as_fd().try_clone_to_owned().ok()?;
-    File::from(fd).metadata().ok()
-}
-
-/// Asks for a 1 MiB buffer on a pipe, so that a frame crosses it with few wake-ups of the
-/// process at the other end (the default is 64 KiB). Best effort: the kernel may refuse.
-fn enlarge_pipe(stream: &impl AsFd, meta: Option<&Metadata>) {
-    use std::os::unix::fs::FileTypeExt;
-    if meta.is_some_and(|m| m.file_type().is_fifo()) {
-        let _ = rustix::pipe::fcntl_setpipe_size(stream, 1 << 20);
-    }
-}
-
-fn same_file(a: &Metadata, b: &Metadata) -> bool {
-    a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
-}
-
-/// How the library is to write: in order to a stream, or at offsets into a file that seal
-/// owns (the temporary file behind `-o`), which lets every worker write.
-enum Target<'a> {
-    Stream(&'a mut File),
-    File(&'a File),
-}
-
-/// Where output goes: stdout, or a temporary file renamed over the target on success.
-enum Output {
-    Stdout(File),
-    Atomic {
-        temp: tempfile::NamedTempFile,
-        target: PathBuf,
-    },
-}
-
-impl Output {
-    fn open(path: Option<&Path>, input: &Input, ciphertext: bool) -> anyhow::Result<Output> {
-        if is_stdio(path) {
-            let stdout = io::stdout();
-            if ciphertext && stdout.is_terminal() {
-                return Err(CliError::Refused(
-                    "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout"
-                        .into(),
-                )
-                .into());
-            }
-            if let (Some(inp), Some(out)) = (&input.meta, fd_metadata(&stdout))
-                && same_file(inp, &out)
-            {
-                return Err(CliError::Refused("input and output are the same file".into()).into());
-            }
-            enlarge_pipe(&stdout, fd_metadata(&stdout).as_ref());
-            // Write to the descriptor directly: Stdout's line buffering only costs here.
-            let fd = stdout
-                .as_fd()
-                .try_clone_to_owned()
-                .context("using stdout")?;
-            return Ok(Output::Stdout(File::from(fd)));
-        }
-        let target = path.unwrap_or(Path::new("-")).to_path_buf();
-        if let (Some(inp), Ok(out)) = (&input.meta, fs::metadata(&target))
-            && same_file(inp, &out)
-        {
-            return Err(CliError::Refused(format!(
-                "input and output '{}' are the same file",
-                target.display()
-            ))
-            .into());
-        }
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".seal-tmp-")
-            .tempfile_in(dir)
-            .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
-        Ok(Output::Atomic { temp, target })
-    }
-
-    fn target(&mut self) -> Target<'_> {
-        match self {
-            Output::Stdout(f) => Target::Stream(f),
-            Output::Atomic { temp, .. } => Target::File(temp.as_file()),
-        }
-    }
-
-    /// Completes the output: flushes stdout, or renames the temporary file over the target.
-    fn finish(self) -> anyhow::Result<()> {
-        match self {
-            Output::Stdout(mut f) => f.flush().map_err(Error::Write).context("writing stdout"),
-            Output::Atomic { temp, target } => {
-                temp.persist(&target)
-                    .map_err(|e| anyhow!(e.error))
-                    .with_context(|| {
-                        format!("renaming output into place at '{}'", target.display())
-                    })?;
-                Ok(())
-            }
-        }
-    }
-
-    fn name(&self) -> String {
-        match self {
-            Output::Stdout(_) => "stdout".into(),
-            Output::Atomic { target, .. } => format!("'{}'", target.display()),
-        }
-    }
 }
 
 /// Opens input and output, runs `body` between them, and completes the output only if it
@@ -456,7 +321,7 @@ where
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let input = open_input(args.input.as_deref())?;
+    let input = Input::open(args.input.as_deref(), ciphertext_out)?;
     let mut output = Output::open(args.output.as_deref(), &input, ciphertext_out)?;
     let name = output.name();
     let input_name = match args.input.as_deref() {

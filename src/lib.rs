@@ -24,6 +24,7 @@
 mod aead;
 pub mod cli;
 pub mod error;
+mod files;
 pub mod format;
 pub mod frame;
 mod kdf;

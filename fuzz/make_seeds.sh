@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes the seed corpus of real seal streams under the fuzz key (0x42 × 32).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+S=target/release/seal
+cargo build --release --quiet
+k=$(mktemp); trap 'rm -f "$k"' EXIT
+cargo run --quiet --example fuzz_key > "$k"
+chmod 600 "$k"
+out=fuzz/seeds
+mkdir -p "$out/decrypt" "$out/header" "$out/key_text"
+i=0
+for cipher in aes-256-gcm chacha20-poly1305; do
+  for spec in "0 64" "1 64" "64 64" "65 64" "200 64" "1000 100" "5000 1KiB" "70000 64KiB"; do
+    set -- $spec
+    i=$((i + 1))
+    head -c "$1" /dev/urandom > /tmp/seedplain
+    # The first byte of a decrypt seed picks the thread count.
+    { printf '\x00'; "$S" enc -k "$k" --cipher "$cipher" --chunk-size "$2" /tmp/seedplain; } > "$out/decrypt/$cipher-$1"
+    # (head first: under pipefail, `tail | head` fails when head closes the pipe early)
+    head -c 80 "$out/decrypt/$cipher-$1" | tail -c 79 > "$out/header/$cipher-$1"
+  done
+done
+cp "$k" "$out/key_text/key"
+printf 'SEAL-KEY-1-00\n' > "$out/key_text/short"

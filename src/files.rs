@@ -1,0 +1,244 @@
+//! Input and output files: stdin and stdout, the atomic `-o` output (a temporary file renamed
+//! into place only on success, removed on failure or on SIGINT, SIGTERM or SIGHUP), and the
+//! refusals that protect users from themselves (ciphertext to a terminal, binary input from a
+//! terminal, the same file in and out).
+
+use std::fs::{self, File, Metadata};
+use std::io::{self, IsTerminal, Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use anyhow::{Context, anyhow};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::cli::CliError;
+use crate::error::Error;
+
+/// The temporary output file to remove if a signal ends seal. Creating, renaming and
+/// removing it all happen under this lock, so they never interleave with the handler.
+static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn lock_pending() -> MutexGuard<'static, Option<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Forgets the registered temporary file when an [`Output`] is dropped (its file is then
+/// removed by `NamedTempFile`).
+pub(crate) struct Pending;
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        *lock_pending() = None;
+    }
+}
+
+/// Starts, once, a thread that waits for SIGINT, SIGTERM or SIGHUP, removes the registered
+/// temporary file, and exits with 128 + the signal's number, as the signal itself would.
+fn install_signal_cleanup() -> anyhow::Result<()> {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    if INSTALLED.get().is_some() {
+        return Ok(());
+    }
+    let mut signals =
+        Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
+    std::thread::Builder::new()
+        .name("seal-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let pending = lock_pending();
+                if let Some(path) = pending.as_ref() {
+                    let _ = fs::remove_file(path);
+                }
+                eprintln!("seal: interrupted by signal {signal}; no output was written");
+                std::process::exit(128 + signal);
+            }
+        })
+        .context("starting the signal thread")?;
+    let _ = INSTALLED.set(());
+    Ok(())
+}
+
+/// An input stream and, when it is a regular file, its metadata.
+pub(crate) struct Input {
+    pub(crate) reader: Box<dyn Read + Send>,
+    meta: Option<Metadata>,
+}
+
+/// Whether a path argument means a standard stream (absent, or `-`).
+pub(crate) fn is_stdio(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p.as_os_str() == "-")
+}
+
+impl Input {
+    /// Opens INPUT, or stdin. Refuses a terminal on stdin: nobody types binary data, and `enc`
+    /// waiting silently for it looks like a hang.
+    pub(crate) fn open(path: Option<&Path>, encrypting: bool) -> anyhow::Result<Input> {
+        if is_stdio(path) {
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                let (command, example) = if encrypting {
+                    ("enc", "tar c dir | seal enc -k KEY > dir.tar.seal")
+                } else {
+                    ("dec", "seal dec -k KEY dir.tar.seal | tar x")
+                };
+                return Err(CliError::Usage(format!(
+                    "{command}: no INPUT given and stdin is a terminal: name an input file or pipe \
+                 data in, e.g. '{example}'"
+                ))
+                .into());
+            }
+            let meta = fd_metadata(&stdin);
+            enlarge_pipe(&stdin, meta.as_ref());
+            return Ok(Input {
+                reader: Box::new(stdin),
+                meta,
+            });
+        }
+        let path = path.unwrap_or(Path::new("-"));
+        let file =
+            File::open(path).with_context(|| format!("opening input '{}'", path.display()))?;
+        let meta = file.metadata().ok();
+        Ok(Input {
+            reader: Box::new(file),
+            meta,
+        })
+    }
+}
+
+/// Metadata of an open standard stream, without taking it over.
+fn fd_metadata(stream: &impl AsFd) -> Option<Metadata> {
+    let fd = stream.as_fd().try_clone_to_owned().ok()?;
+    File::from(fd).metadata().ok()
+}
+
+/// Asks for a 1 MiB buffer on a pipe, so that a frame crosses it with few wake-ups of the
+/// process at the other end (the default is 64 KiB). Best effort: the kernel may refuse.
+fn enlarge_pipe(stream: &impl AsFd, meta: Option<&Metadata>) {
+    use std::os::unix::fs::FileTypeExt;
+    if meta.is_some_and(|m| m.file_type().is_fifo()) {
+        let _ = rustix::pipe::fcntl_setpipe_size(stream, 1 << 20);
+    }
+}
+
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// How the library is to write: in order to a stream, or at offsets into a file that seal
+/// owns (the temporary file behind `-o`), which lets every worker write.
+pub(crate) enum Target<'a> {
+    Stream(&'a mut File),
+    File(&'a File),
+}
+
+/// Where output goes: stdout, or a temporary file renamed over the target on success.
+pub(crate) enum Output {
+    Stdout(File),
+    Atomic {
+        temp: tempfile::NamedTempFile,
+        target: PathBuf,
+        _pending: Pending,
+    },
+}
+
+impl Output {
+    pub(crate) fn open(
+        path: Option<&Path>,
+        input: &Input,
+        ciphertext: bool,
+    ) -> anyhow::Result<Output> {
+        if is_stdio(path) {
+            let stdout = io::stdout();
+            if ciphertext && stdout.is_terminal() {
+                return Err(CliError::Refused(
+                    "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout"
+                        .into(),
+                )
+                .into());
+            }
+            if let (Some(inp), Some(out)) = (&input.meta, fd_metadata(&stdout))
+                && same_file(inp, &out)
+            {
+                return Err(CliError::Refused("input and output are the same file".into()).into());
+            }
+            enlarge_pipe(&stdout, fd_metadata(&stdout).as_ref());
+            // Write to the descriptor directly: Stdout's line buffering only costs here.
+            let fd = stdout
+                .as_fd()
+                .try_clone_to_owned()
+                .context("using stdout")?;
+            return Ok(Output::Stdout(File::from(fd)));
+        }
+        let target = path.unwrap_or(Path::new("-")).to_path_buf();
+        if let (Some(inp), Ok(out)) = (&input.meta, fs::metadata(&target))
+            && same_file(inp, &out)
+        {
+            return Err(CliError::Refused(format!(
+                "input and output '{}' are the same file",
+                target.display()
+            ))
+            .into());
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        install_signal_cleanup()?;
+        // Create and register the temporary file under the lock, so that a signal arriving
+        // meanwhile waits and then finds the file to remove.
+        let mut pending = lock_pending();
+        let temp = tempfile::Builder::new()
+            .prefix(".seal-tmp-")
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
+        *pending = Some(temp.path().to_path_buf());
+        drop(pending);
+        Ok(Output::Atomic {
+            temp,
+            target,
+            _pending: Pending,
+        })
+    }
+
+    pub(crate) fn target(&mut self) -> Target<'_> {
+        match self {
+            Output::Stdout(f) => Target::Stream(f),
+            Output::Atomic { temp, .. } => Target::File(temp.as_file()),
+        }
+    }
+
+    /// Completes the output: flushes stdout, or renames the temporary file over the target.
+    pub(crate) fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout(mut f) => f.flush().map_err(Error::Write).context("writing stdout"),
+            Output::Atomic {
+                temp,
+                target,
+                _pending,
+            } => {
+                // Rename under the lock: a signal either comes first (and removes the
+                // temporary file) or after (and finds nothing left to remove).
+                let mut pending = lock_pending();
+                let renamed = temp.persist(&target);
+                *pending = None;
+                drop(pending);
+                renamed.map_err(|e| anyhow!(e.error)).with_context(|| {
+                    format!("renaming output into place at '{}'", target.display())
+                })?;
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Output::Stdout(_) => "stdout".into(),
+            Output::Atomic { target, .. } => format!("'{}'", target.display()),
+        }
+    }
+}
