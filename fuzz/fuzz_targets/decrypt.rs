@@ -12,11 +12,15 @@ use seal::{Decryptor, Encryptor, Key};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the thread count, so the pool is fuzzed too.
-    let Some((&knob, stream)) = data.split_first() else { return };
+    let Some((&knob, stream)) = data.split_first() else {
+        return;
+    };
     let threads = 1 + usize::from(knob % 3);
     let key = Key::from_bytes([0x42; 32]);
     let mut input = Cursor::new(stream.to_vec());
-    let Ok(decryptor) = Decryptor::new(&key, &mut input) else { return };
+    let Ok(decryptor) = Decryptor::new(&key, &mut input) else {
+        return;
+    };
     let header = decryptor.header().clone();
     let mut plain = Vec::new();
     if decryptor.decrypt(input, &mut plain, threads).is_ok() {

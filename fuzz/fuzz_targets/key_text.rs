@@ -8,7 +8,9 @@ use seal::Key;
 fuzz_target!(|data: &[u8]| {
     if let Ok(key) = Key::from_text(data) {
         let text = key.to_text();
-        let line = data.strip_suffix(b"\n").map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+        let line = data
+            .strip_suffix(b"\n")
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
         assert_eq!(text.trim_end().as_bytes(), line.unwrap_or(data));
     }
     let _ = Key::from_reader(data);

@@ -1,0 +1,117 @@
+//! Property tests: valid streams mutated, cut and spliced must either fail cleanly or decrypt
+//! to exactly the original plaintext; and on failure, what was released is a prefix of it.
+
+mod common;
+
+use std::io::Cursor;
+
+use common::*;
+use proptest::prelude::*;
+use seal::{Cipher, Encryptor, Key};
+
+fn cipher_of(aes: bool) -> Cipher {
+    if aes {
+        Cipher::Aes256Gcm
+    } else {
+        Cipher::ChaCha20Poly1305
+    }
+}
+
+/// A stream with a fresh random salt, as the command line writes it.
+fn seal_random(key: &Key, cipher: Cipher, chunk: u32, plain: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    Encryptor::new(key, cipher, chunk)
+        .unwrap()
+        .encrypt(Cursor::new(plain.to_vec()), &mut out, 1)
+        .unwrap();
+    out
+}
+
+/// The one acceptable outcome of decrypting `damaged`: exactly `plain` if `damaged` is the
+/// original stream, else an error having released only a prefix of `plain`.
+fn check_outcome(
+    original: &[u8],
+    damaged: &[u8],
+    plain: &[u8],
+    threads: usize,
+) -> Result<(), TestCaseError> {
+    let (result, released) = open_all(&key(), damaged, threads);
+    match result {
+        Ok(_) => {
+            prop_assert!(damaged == original, "a changed stream was accepted");
+            prop_assert!(released == plain);
+        }
+        Err(_) => {
+            prop_assert!(damaged != original, "the original stream was refused");
+            prop_assert!(
+                plain.starts_with(&released),
+                "released bytes are not a prefix"
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_streams_fail_or_round_trip(
+        plain in proptest::collection::vec(any::<u8>(), 0..700),
+        chunk in 64u32..300,
+        aes in any::<bool>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..5),
+        threads in 1usize..4,
+    ) {
+        let sealed = seal_fixed(&key(), cipher_of(aes), chunk, &plain, 1);
+        let mut damaged = sealed.clone();
+        for (at, value) in edits {
+            let i = at.index(damaged.len());
+            damaged[i] = value;
+        }
+        check_outcome(&sealed, &damaged, &plain, threads)?;
+    }
+
+    #[test]
+    fn cut_and_extended_streams_fail(
+        plain in proptest::collection::vec(any::<u8>(), 0..700),
+        chunk in 64u32..300,
+        aes in any::<bool>(),
+        cut in any::<prop::sample::Index>(),
+        tail in proptest::collection::vec(any::<u8>(), 0..100),
+        threads in 1usize..4,
+    ) {
+        let sealed = seal_fixed(&key(), cipher_of(aes), chunk, &plain, 1);
+        let mut damaged = sealed[..cut.index(sealed.len())].to_vec();
+        damaged.extend_from_slice(&tail);
+        check_outcome(&sealed, &damaged, &plain, threads)?;
+    }
+
+    #[test]
+    fn spliced_streams_fail_or_are_one_of_the_originals(
+        a in proptest::collection::vec(any::<u8>(), 0..600),
+        b in proptest::collection::vec(any::<u8>(), 0..600),
+        chunk in 64u32..200,
+        aes in any::<bool>(),
+        cut_a in any::<prop::sample::Index>(),
+        cut_b in any::<prop::sample::Index>(),
+        threads in 1usize..4,
+    ) {
+        let key = key();
+        let sa = seal_random(&key, cipher_of(aes), chunk, &a);
+        let sb = seal_random(&key, cipher_of(aes), chunk, &b);
+        let mut spliced = sa[..cut_a.index(sa.len() + 1).min(sa.len())].to_vec();
+        spliced.extend_from_slice(&sb[cut_b.index(sb.len())..]);
+        let (result, released) = open_all(&key, &spliced, threads);
+        match result {
+            Ok(_) => prop_assert!(
+                (spliced == sa && released == a) || (spliced == sb && released == b),
+                "a spliced stream was accepted"
+            ),
+            Err(_) => prop_assert!(
+                a.starts_with(&released) || b.starts_with(&released),
+                "released bytes belong to neither plaintext"
+            ),
+        }
+    }
+}
