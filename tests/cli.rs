@@ -323,27 +323,22 @@ fn error_messages_name_the_cause() {
         4,
         "not a seal stream",
     );
-    let mut v = sealed.clone();
-    v[8] = 9;
+    // The stream with one byte set to `value`, decrypted.
+    let dec_edited = |at: usize, value: u8| {
+        let mut edited = sealed.clone();
+        edited[at] = value;
+        s.run(&["dec", "-k", &k], &edited)
+    };
+    assert_fails(&dec_edited(8, 9), 4, "unsupported format version 9");
+    assert_fails(&dec_edited(9, 7), 4, "unsupported cipher id 7");
     assert_fails(
-        &s.run(&["dec", "-k", &k], &v),
-        4,
-        "unsupported format version 9",
-    );
-    let mut c = sealed.clone();
-    c[9] = 7;
-    assert_fails(&s.run(&["dec", "-k", &k], &c), 4, "unsupported cipher id 7");
-    let mut big = sealed.clone();
-    big[11] = 0x7f;
-    assert_fails(
-        &s.run(&["dec", "-k", &k], &big),
+        &dec_edited(11, 0x7f),
         4,
         "chunk size 2130706496 is out of range",
     );
-    let mut bad = sealed.clone();
-    bad[79 + 92 + 40] ^= 1;
+    let in_frame_1 = 79 + 92 + 40;
     assert_fails(
-        &s.run(&["dec", "-k", &k], &bad),
+        &dec_edited(in_frame_1, sealed[in_frame_1] ^ 1),
         5,
         "frame 1 at byte offset 171 failed authentication",
     );
@@ -426,37 +421,28 @@ fn failed_output_leaves_nothing_behind_and_keeps_an_existing_file() {
     damaged[deep] ^= 0x10;
     s.write("damaged", &damaged);
     for threads in ["1", "2", "8"] {
+        let dec_into = |target: &str| {
+            s.run(
+                &[
+                    "dec",
+                    "-k",
+                    &k,
+                    "--threads",
+                    threads,
+                    "-o",
+                    target,
+                    "damaged",
+                ],
+                b"",
+            )
+        };
         // No file before: none after.
-        let out = s.run(
-            &[
-                "dec",
-                "-k",
-                &k,
-                "--threads",
-                threads,
-                "-o",
-                "out",
-                "damaged",
-            ],
-            b"",
-        );
+        let out = dec_into("out");
         assert_fails(&out, 5, "failed authentication");
         assert!(!s.path("out").exists());
         // A file before: untouched after.
         s.write("existing", b"precious");
-        let out = s.run(
-            &[
-                "dec",
-                "-k",
-                &k,
-                "--threads",
-                threads,
-                "-o",
-                "existing",
-                "damaged",
-            ],
-            b"",
-        );
+        let out = dec_into("existing");
         assert_fails(&out, 5, "failed authentication");
         assert_eq!(fs::read(s.path("existing")).unwrap(), b"precious");
         fs::remove_file(s.path("existing")).unwrap();
