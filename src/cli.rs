@@ -66,6 +66,24 @@ enum Command {
     Enc(EncArgs),
     /// Decrypt INPUT (default: stdin) to OUTPUT (default: stdout).
     Dec(IoArgs),
+    /// Authenticate the whole stream without writing plaintext: exit 0 only if every frame
+    /// and the end of the stream check out.
+    Verify(VerifyArgs),
+    /// Show what a stream's header says, without a key (nothing is authenticated).
+    Info {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Input file; "-" or nothing means stdin.
+        input: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -89,7 +107,7 @@ struct EncArgs {
 }
 
 #[derive(Debug, Args)]
-struct IoArgs {
+struct KeyArgs {
     /// Key file [default: the file named by $SEAL_KEY_FILE].
     #[arg(
         short = 'k',
@@ -101,6 +119,23 @@ struct IoArgs {
     /// Read the key text from environment variable NAME (for CI secrets).
     #[arg(long, value_name = "NAME")]
     key_env: Option<OsString>,
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Worker threads [default: the number of available cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Input file; "-" or nothing means stdin.
+    input: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct IoArgs {
+    #[command(flatten)]
+    keys: KeyArgs,
     /// Write to FILE, atomically: nothing appears at FILE unless the whole stream succeeded.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -220,7 +255,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
                 CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
             };
-            let key = load_key(&args.io)?;
+            let key = load_key(&args.io.keys)?;
             let encryptor = Encryptor::new(&key, cipher, args.chunk_size)?;
             drop(key);
             transfer(&args.io, true, |input, output, threads| match output {
@@ -229,7 +264,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Command::Dec(args) => {
-            let key = load_key(&args)?;
+            let key = load_key(&args.keys)?;
             transfer(&args, false, |mut input, output, threads| {
                 let decryptor = Decryptor::new(&key, &mut input)?;
                 match output {
@@ -238,7 +273,104 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             })
         }
+        Command::Verify(args) => verify(&args),
+        Command::Info { json, input } => info(input.as_deref(), json),
+        // Both are rendered into memory first: clap_complete panics on a failed write, and a
+        // closed stdout must stay the quiet exit that write_stdout makes it.
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "seal", &mut script);
+            write_stdout(&script)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .context("rendering the man page")?;
+            write_stdout(&page)
+        }
     }
+}
+
+fn threads_or_default(threads: Option<u16>) -> usize {
+    match threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    }
+}
+
+fn input_name(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if !is_stdio(Some(p)) => format!("'{}'", p.display()),
+        _ => "stdin".into(),
+    }
+}
+
+fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    let key = load_key(&args.keys)?;
+    let input = Input::open(args.input.as_deref(), "verify")?;
+    let mut reader = input.reader;
+    let result = Decryptor::new(&key, &mut reader)
+        .and_then(|d| d.decrypt(reader, &mut io::sink(), threads_or_default(args.threads)));
+    result
+        .map(drop)
+        .with_context(|| input_name(args.input.as_deref()))
+}
+
+fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    let input = Input::open(path, "info")?;
+    let stream_len = input.regular_file_len();
+    let mut reader = input.reader;
+    let header = crate::stream::read_header(&mut reader).with_context(|| input_name(path))?;
+    let layout = stream_len.map(|len| header.layout_for_length(len));
+    let cipher = header.cipher().name();
+    let chunk = header.chunk_size();
+    let text = if json {
+        // Fixed field names, numbers and known names only: no escaping is needed.
+        let (frames, plain) = match layout {
+            Some(Some((f, p))) => (f.to_string(), p.to_string()),
+            _ => ("null".into(), "null".into()),
+        };
+        format!(
+            "{{\"format\":\"seal\",\"version\":{},\"cipher\":\"{cipher}\",\"chunk_size\":{chunk},\
+             \"key_kind\":\"key-file\",\"stream_bytes\":{},\"frames\":{frames},\
+             \"plaintext_bytes\":{plain},\"length_consistent\":{},\"authenticated\":false}}\n",
+            format::VERSION,
+            stream_len.map_or("null".into(), |l| l.to_string()),
+            layout.map_or("null".into(), |l| l.is_some().to_string()),
+        )
+    } else {
+        let mut text = format!(
+            "format:     seal version {}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n\
+             key kind:   key file\n",
+            format::VERSION
+        );
+        match (stream_len, layout) {
+            (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
+                "stream:     {len} bytes, {frames} frames\n\
+                 plaintext:  {plain} bytes (from the length; run 'seal verify' to authenticate)\n"
+            )),
+            (Some(len), _) => text.push_str(&format!(
+                "stream:     {len} bytes: no complete stream has this length (truncated or extended)\n"
+            )),
+            (None, _) => {
+                text.push_str("stream:     not a regular file: frame count unknown until read\n")
+            }
+        }
+        text
+    };
+    write_stdout(text.as_bytes())
+}
+
+/// Writes to stdout; a failure is an output error, so a closed pipe is the quiet exit 141.
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(Error::Write)
+        .context("stdout")
 }
 
 fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
@@ -246,10 +378,7 @@ fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
     let text = key.to_text();
     match output {
         None => {
-            let mut out = io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .context("writing the key to stdout")?;
+            write_stdout(text.as_bytes())?;
         }
         Some(path) => {
             // create_new: never overwrite; mode 0600 from creation, so no window where the
@@ -269,7 +398,7 @@ fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order.
-fn load_key(args: &IoArgs) -> anyhow::Result<Key> {
+fn load_key(args: &KeyArgs) -> anyhow::Result<Key> {
     if let Some(name) = &args.key_env {
         let value = std::env::var_os(name).ok_or_else(|| {
             CliError::KeySource(format!(
@@ -321,7 +450,8 @@ where
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let input = Input::open(args.input.as_deref(), ciphertext_out)?;
+    let command = if ciphertext_out { "enc" } else { "dec" };
+    let input = Input::open(args.input.as_deref(), command)?;
     let mut output = Output::open(args.output.as_deref(), &input, ciphertext_out)?;
     let name = output.name();
     let input_name = match args.input.as_deref() {

@@ -69,6 +69,16 @@ pub(crate) struct Input {
     meta: Option<Metadata>,
 }
 
+impl Input {
+    /// The input's length, when it is a regular file.
+    pub(crate) fn regular_file_len(&self) -> Option<u64> {
+        self.meta
+            .as_ref()
+            .filter(|m| m.is_file())
+            .map(Metadata::len)
+    }
+}
+
 /// Whether a path argument means a standard stream (absent, or `-`).
 pub(crate) fn is_stdio(path: Option<&Path>) -> bool {
     path.is_none_or(|p| p.as_os_str() == "-")
@@ -77,14 +87,14 @@ pub(crate) fn is_stdio(path: Option<&Path>) -> bool {
 impl Input {
     /// Opens INPUT, or stdin. Refuses a terminal on stdin: nobody types binary data, and `enc`
     /// waiting silently for it looks like a hang.
-    pub(crate) fn open(path: Option<&Path>, encrypting: bool) -> anyhow::Result<Input> {
+    pub(crate) fn open(path: Option<&Path>, command: &str) -> anyhow::Result<Input> {
         if is_stdio(path) {
             let stdin = io::stdin();
             if stdin.is_terminal() {
-                let (command, example) = if encrypting {
-                    ("enc", "tar c dir | seal enc -k KEY > dir.tar.seal")
+                let example = if command == "enc" {
+                    "tar c dir | seal enc -k KEY > dir.tar.seal"
                 } else {
-                    ("dec", "seal dec -k KEY dir.tar.seal | tar x")
+                    "seal dec -k KEY dir.tar.seal | tar x"
                 };
                 return Err(CliError::Usage(format!(
                     "{command}: no INPUT given and stdin is a terminal: name an input file or pipe \

@@ -193,6 +193,21 @@ impl Header {
         })
     }
 
+    /// The number of frames and the plaintext length of a complete stream of `stream_len`
+    /// bytes with this header, or `None` if no complete stream has that length. Says nothing
+    /// about authenticity: only decryption does.
+    pub fn layout_for_length(&self, stream_len: u64) -> Option<(u64, u64)> {
+        let body = stream_len.checked_sub(HEADER_LEN as u64)?;
+        let full = self.full_frame_len() as u64;
+        let frames = body.div_ceil(full).max(1);
+        let plain = body.checked_sub(frames * FRAME_OVERHEAD as u64)?;
+        // Only the last frame may be short, and it may be empty only if it is the only one.
+        // A last piece shorter than a frame's overhead has no valid layout (checked, not
+        // assumed: the length comes from outside).
+        let last = plain.checked_sub((frames - 1) * u64::from(self.chunk_size))?;
+        (last > 0 || frames == 1).then_some((frames, plain))
+    }
+
     /// Offset in the stream of frame `index`'s first byte.
     pub fn frame_offset(&self, index: u64) -> u64 {
         (HEADER_LEN as u64).saturating_add(index.saturating_mul(self.full_frame_len() as u64))
@@ -262,6 +277,26 @@ mod tests {
         let mut bad = frame_nonce(5, Position::Final);
         bad[11] = 2;
         assert_eq!(stored_position(5, &bad), None);
+    }
+
+    #[test]
+    fn layout_from_stream_length() {
+        let h = Header::new(Cipher::Aes256Gcm, 64, [0; 32]).unwrap();
+        let len = |plain: u64, frames: u64| HEADER_LEN as u64 + plain + 28 * frames;
+        assert_eq!(h.layout_for_length(len(0, 1)), Some((1, 0)));
+        assert_eq!(h.layout_for_length(len(1, 1)), Some((1, 1)));
+        assert_eq!(h.layout_for_length(len(64, 1)), Some((1, 64)));
+        assert_eq!(h.layout_for_length(len(65, 2)), Some((2, 65)));
+        assert_eq!(h.layout_for_length(len(128, 2)), Some((2, 128)));
+        // Too short for a frame, an empty last frame after data, a last piece under 28 bytes.
+        assert_eq!(h.layout_for_length(HEADER_LEN as u64 + 27), None);
+        assert_eq!(h.layout_for_length(len(64, 2)), None);
+        assert_eq!(h.layout_for_length(len(64, 1) + 5), None);
+        assert_eq!(h.layout_for_length(10), None);
+        for stream_len in 0..2000 {
+            let _ = h.layout_for_length(stream_len);
+        }
+        assert!(h.layout_for_length(u64::MAX).is_some());
     }
 
     #[test]

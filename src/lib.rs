@@ -35,4 +35,4 @@ pub mod stream;
 pub use error::{Category, Error, KeyProblem, Result};
 pub use format::{Cipher, Header, Position};
 pub use keys::Key;
-pub use stream::{Decryptor, Encryptor};
+pub use stream::{Decryptor, Encryptor, read_header};

@@ -262,6 +262,27 @@ impl Encryptor {
     }
 }
 
+/// Reads and parses a stream's header from `input`, without a key: the header is not
+/// authenticated until a key's commitment is checked against it (see [`Decryptor::new`]).
+///
+/// Checks, in order: the magic bytes (on as many bytes as there are), the header's length, the
+/// version, the cipher, the key kind, and the chunk size's bounds.
+pub fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
+    let mut bytes = [0u8; HEADER_LEN];
+    let (got, _) = fill(input, &mut bytes).map_err(Error::Read)?;
+    let magic_len = got.min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] {
+        return Err(Error::BadMagic);
+    }
+    if got < HEADER_LEN {
+        return Err(Error::HeaderTruncated {
+            got,
+            need: HEADER_LEN,
+        });
+    }
+    Header::parse(&bytes)
+}
+
 /// Decrypts one stream.
 pub struct Decryptor {
     header: Header,
@@ -274,19 +295,7 @@ impl Decryptor {
     /// Checks, in order: the magic bytes, the header's length, the version, the cipher, the key
     /// kind, the chunk size's bounds, and (in constant time) the key commitment.
     pub fn new<R: Read + ?Sized>(key: &Key, input: &mut R) -> Result<Self> {
-        let mut bytes = [0u8; HEADER_LEN];
-        let (got, _) = fill(input, &mut bytes).map_err(Error::Read)?;
-        let magic_len = got.min(MAGIC.len());
-        if bytes[..magic_len] != MAGIC[..magic_len] {
-            return Err(Error::BadMagic);
-        }
-        if got < HEADER_LEN {
-            return Err(Error::HeaderTruncated {
-                got,
-                need: HEADER_LEN,
-            });
-        }
-        let header = Header::parse(&bytes)?;
+        let header = read_header(input)?;
         let keys = kdf::derive_checked(key, &header)?;
         Ok(Decryptor { header, keys })
     }

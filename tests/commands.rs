@@ -1,0 +1,197 @@
+//! `seal verify`, `seal info`, `seal completions` and `seal man` through the real binary.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+
+fn seal(dir: &Path, args: &[&str], stdin: Option<&Path>) -> Output {
+    let mut cmd = Command::new(SEAL);
+    cmd.args(args).current_dir(dir).env_remove("SEAL_KEY_FILE");
+    match stdin {
+        Some(p) => cmd.stdin(fs::File::open(dir.join(p)).unwrap()),
+        None => cmd.stdin(Stdio::null()),
+    };
+    cmd.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A directory with a key, a 200,000-byte plaintext and its stream in 64 KiB chunks.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    assert!(seal(p, &["keygen", "-o", "key"], None).status.success());
+    fs::write(p.join("plain"), vec![9u8; 200_000]).unwrap();
+    let enc = seal(
+        p,
+        &[
+            "enc",
+            "-k",
+            "key",
+            "--chunk-size",
+            "64KiB",
+            "-o",
+            "stream",
+            "plain",
+        ],
+        None,
+    );
+    assert!(enc.status.success(), "{}", text(&enc.stderr));
+    dir
+}
+
+#[test]
+fn verify_accepts_only_a_whole_authentic_stream_and_writes_nothing() {
+    let dir = setup();
+    let p = dir.path();
+    let stream = fs::read(p.join("stream")).unwrap();
+    for threads in ["1", "2", "5"] {
+        let out = seal(
+            p,
+            &["verify", "-k", "key", "--threads", threads, "stream"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(out.stdout.is_empty() && out.stderr.is_empty());
+        let out = seal(
+            p,
+            &["verify", "-k", "key", "--threads", threads],
+            Some(Path::new("stream")),
+        );
+        assert_eq!(out.status.code(), Some(0));
+    }
+    let mut bad = stream.clone();
+    bad[150_000] ^= 4;
+    fs::write(p.join("bad"), &bad).unwrap();
+    let out = seal(p, &["verify", "-k", "key", "bad"], None);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr)
+            .starts_with("seal: 'bad': frame 2 at byte offset 131207 failed authentication")
+    );
+    fs::write(p.join("cut"), &stream[..stream.len() - 1000]).unwrap();
+    let out = seal(p, &["verify", "-k", "key", "cut"], None);
+    assert_eq!(out.status.code(), Some(5));
+    let mut longer = stream.clone();
+    longer.push(0);
+    fs::write(p.join("longer"), &longer).unwrap();
+    assert_eq!(
+        seal(p, &["verify", "-k", "key", "longer"], None)
+            .status
+            .code(),
+        Some(5)
+    );
+    assert!(seal(p, &["keygen", "-o", "other"], None).status.success());
+    let out = seal(p, &["verify", "-k", "other", "stream"], None);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("wrong key"));
+    assert_eq!(
+        seal(p, &["verify", "-k", "key", "plain"], None)
+            .status
+            .code(),
+        Some(4)
+    );
+    assert_eq!(seal(p, &["verify", "stream"], None).status.code(), Some(2));
+}
+
+#[test]
+fn info_reports_the_header_and_the_layout_without_a_key() {
+    let dir = setup();
+    let p = dir.path();
+    let out = seal(p, &["info", "stream"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "format:     seal version 1\n\
+         cipher:     aes-256-gcm\n\
+         chunk size: 65536 bytes\n\
+         key kind:   key file\n\
+         stream:     200191 bytes, 4 frames\n\
+         plaintext:  200000 bytes (from the length; run 'seal verify' to authenticate)\n"
+    );
+    let out = seal(p, &["info", "--json", "stream"], None);
+    assert_eq!(
+        text(&out.stdout),
+        "{\"format\":\"seal\",\"version\":1,\"cipher\":\"aes-256-gcm\",\"chunk_size\":65536,\
+         \"key_kind\":\"key-file\",\"stream_bytes\":200191,\"frames\":4,\
+         \"plaintext_bytes\":200000,\"length_consistent\":true,\"authenticated\":false}\n"
+    );
+    // Through a pipe the length is unknown.
+    let out = Command::new("sh")
+        .args(["-c", &format!("cat stream | {SEAL} info --json")])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("\"stream_bytes\":null,\"frames\":null"));
+    assert!(text(&out.stdout).contains("\"length_consistent\":null"));
+    // A length no stream can have: 10 bytes into a frame's 28-byte overhead.
+    let stream = fs::read(p.join("stream")).unwrap();
+    fs::write(p.join("odd"), &stream[..79 + 3 * (65536 + 28) + 10]).unwrap();
+    let out = seal(p, &["info", "odd"], None);
+    assert!(text(&out.stdout).contains("no complete stream has this length"));
+    let out = seal(p, &["info", "--json", "odd"], None);
+    assert!(
+        text(&out.stdout)
+            .contains("\"frames\":null,\"plaintext_bytes\":null,\"length_consistent\":false")
+    );
+    // Not a stream.
+    let out = seal(p, &["info", "plain"], None);
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        text(&out.stderr),
+        "seal: 'plain': not a seal stream (bad magic bytes)\n"
+    );
+    let enc = seal(
+        p,
+        &[
+            "enc",
+            "-k",
+            "key",
+            "--cipher",
+            "chacha20-poly1305",
+            "-o",
+            "cc",
+            "plain",
+        ],
+        None,
+    );
+    assert!(enc.status.success());
+    assert!(
+        text(&seal(p, &["info", "cc"], None).stdout).contains("cipher:     chacha20-poly1305\n")
+    );
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for (shell, marker) in [
+        ("bash", "_seal()"),
+        ("zsh", "#compdef seal"),
+        ("fish", "complete -c seal"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[seal]"),
+    ] {
+        let out = seal(p, &["completions", shell], None);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = text(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {marker} missing");
+        for sub in ["keygen", "enc", "dec", "verify", "info"] {
+            assert!(script.contains(sub), "{shell}: {sub} missing");
+        }
+    }
+    assert_eq!(
+        seal(p, &["completions", "tcsh"], None).status.code(),
+        Some(2)
+    );
+    let out = seal(p, &["man"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH seal 1"));
+    assert!(page.contains("keygen") && page.contains("verify"));
+}
