@@ -16,6 +16,7 @@ use crate::error::{Category, Error};
 use crate::files::{Input, Output, Target, is_stdio};
 use crate::format::{self, Cipher};
 use crate::keys::Key;
+use crate::progress;
 use crate::stream::{Decryptor, Encryptor};
 
 /// Exit statuses of `seal`, as documented in the README.
@@ -122,9 +123,31 @@ struct KeyArgs {
 }
 
 #[derive(Debug, Args)]
+struct UiArgs {
+    /// Show progress on stderr even when it is not a terminal.
+    #[arg(long, conflicts_with = "quiet")]
+    progress: bool,
+    /// Print nothing but errors (no progress, no warnings).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+impl UiArgs {
+    fn show(&self) -> progress::Show {
+        match (self.progress, self.quiet) {
+            (_, true) => progress::Show::Never,
+            (true, false) => progress::Show::Always,
+            (false, false) => progress::Show::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 struct VerifyArgs {
     #[command(flatten)]
     keys: KeyArgs,
+    #[command(flatten)]
+    ui: UiArgs,
     /// Worker threads [default: the number of available cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -136,6 +159,8 @@ struct VerifyArgs {
 struct IoArgs {
     #[command(flatten)]
     keys: KeyArgs,
+    #[command(flatten)]
+    ui: UiArgs,
     /// Write to FILE, atomically: nothing appears at FILE unless the whole stream succeeded.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -255,7 +280,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
                 CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
             };
-            let key = load_key(&args.io.keys)?;
+            let key = load_key(&args.io.keys, args.io.ui.quiet)?;
             let encryptor = Encryptor::new(&key, cipher, args.chunk_size)?;
             drop(key);
             transfer(&args.io, true, |input, output, threads| match output {
@@ -264,7 +289,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Command::Dec(args) => {
-            let key = load_key(&args.keys)?;
+            let key = load_key(&args.keys, args.ui.quiet)?;
             transfer(&args, false, |mut input, output, threads| {
                 let decryptor = Decryptor::new(&key, &mut input)?;
                 match output {
@@ -309,11 +334,13 @@ fn input_name(path: Option<&Path>) -> String {
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
-    let key = load_key(&args.keys)?;
+    let key = load_key(&args.keys, args.ui.quiet)?;
     let input = Input::open(args.input.as_deref(), "verify")?;
-    let mut reader = input.reader;
+    let total = input.regular_file_len();
+    let (mut reader, bar) = progress::wrap(input.reader, total, args.ui.show());
     let result = Decryptor::new(&key, &mut reader)
         .and_then(|d| d.decrypt(reader, &mut io::sink(), threads_or_default(args.threads)));
+    progress::end(bar, result.is_ok());
     result
         .map(drop)
         .with_context(|| input_name(args.input.as_deref()))
@@ -398,7 +425,7 @@ fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order.
-fn load_key(args: &KeyArgs) -> anyhow::Result<Key> {
+fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
     if let Some(name) = &args.key_env {
         let value = std::env::var_os(name).ok_or_else(|| {
             CliError::KeySource(format!(
@@ -427,6 +454,7 @@ fn load_key(args: &KeyArgs) -> anyhow::Result<Key> {
         File::open(&path).map_err(|e| CliError::KeySource(format!("key file '{shown}': {e}")))?;
     if let Ok(meta) = file.metadata()
         && meta.permissions().mode() & 0o077 != 0
+        && !quiet
     {
         eprintln!(
             "seal: warning: key file '{shown}' is readable by others (mode {:o}); chmod 600 it",
@@ -446,24 +474,21 @@ fn transfer<F>(args: &IoArgs, ciphertext_out: bool, body: F) -> anyhow::Result<(
 where
     F: FnOnce(Box<dyn Read + Send>, Target<'_>, usize) -> crate::Result<()>,
 {
-    let threads = match args.threads {
-        Some(n) => usize::from(n),
-        None => std::thread::available_parallelism().map_or(1, usize::from),
-    };
     let command = if ciphertext_out { "enc" } else { "dec" };
     let input = Input::open(args.input.as_deref(), command)?;
     let mut output = Output::open(args.output.as_deref(), &input, ciphertext_out)?;
     let name = output.name();
-    let input_name = match args.input.as_deref() {
-        Some(p) if !is_stdio(Some(p)) => format!("'{}'", p.display()),
-        _ => "stdin".into(),
-    };
-    body(input.reader, output.target(), threads).map_err(|e| {
+    let input_name = input_name(args.input.as_deref());
+    let total = input.regular_file_len();
+    let (reader, bar) = progress::wrap(input.reader, total, args.ui.show());
+    let result = body(reader, output.target(), threads_or_default(args.threads)).map_err(|e| {
         let context = match &e {
             Error::Write(_) => name.clone(),
             _ => input_name.clone(),
         };
         anyhow::Error::new(e).context(context)
-    })?;
+    });
+    progress::end(bar, result.is_ok());
+    result?;
     output.finish()
 }

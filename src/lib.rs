@@ -30,6 +30,7 @@ pub mod frame;
 mod kdf;
 pub mod keys;
 mod pipeline;
+mod progress;
 pub mod stream;
 
 pub use error::{Category, Error, KeyProblem, Result};

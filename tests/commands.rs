@@ -195,3 +195,63 @@ fn completions_for_every_shell_and_a_man_page() {
     assert!(page.contains(".TH seal 1"));
     assert!(page.contains("keygen") && page.contains("verify"));
 }
+
+#[test]
+fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    assert!(seal(p, &["keygen", "-o", "key"], None).status.success());
+    fs::write(p.join("plain"), vec![1u8; 5_000_000]).unwrap();
+    // Forced into a pipe: the bar's last state names the whole size.
+    let out = seal(
+        p,
+        &["enc", "-k", "key", "--progress", "-o", "s", "plain"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("4.77 MiB/4.77 MiB"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = seal(p, &["verify", "-k", "key", "--progress", "s"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("4.77 MiB/4.77 MiB"));
+    // Not a terminal and not asked for: nothing.
+    let out = seal(p, &["dec", "-k", "key", "-o", "back", "s"], None);
+    assert!(out.status.success() && out.stderr.is_empty());
+    assert_eq!(fs::read(p.join("back")).unwrap(), vec![1u8; 5_000_000]);
+    // On a terminal (script(1) gives stderr a pseudo-terminal): shown by default.
+    let shown = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{SEAL} dec -k key -o back2 s"),
+            "/dev/null",
+        ])
+        .current_dir(p)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        text(&shown.stdout).contains("4.77 MiB/4.77 MiB"),
+        "{}",
+        text(&shown.stdout)
+    );
+    // --quiet: no warning for a key file readable by others, and no progress.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(p.join("key"), fs::Permissions::from_mode(0o644)).unwrap();
+    let loud = seal(p, &["enc", "-k", "key", "-o", "t", "plain"], None);
+    assert!(text(&loud.stderr).contains("warning: key file 'key' is readable by others"));
+    let quiet = seal(
+        p,
+        &["enc", "-k", "key", "--quiet", "-o", "t", "plain"],
+        None,
+    );
+    assert!(quiet.status.success() && quiet.stderr.is_empty());
+    let both = seal(
+        p,
+        &["enc", "-k", "key", "--quiet", "--progress", "plain"],
+        None,
+    );
+    assert_eq!(both.status.code(), Some(2));
+}

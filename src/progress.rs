@@ -1,0 +1,78 @@
+//! Progress on stderr for long runs: bytes, rate and, when the input's size is known, a bar
+//! and an ETA. Shown when stderr is a terminal, or always with `--progress`; never with
+//! `--quiet`. Progress counts input bytes as the reader takes them.
+
+use std::io::{self, Read};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// When to show progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Show {
+    /// When stderr is a terminal.
+    Auto,
+    /// Always, also into a log or a pipe (`--progress`).
+    Always,
+    /// Never (`--quiet`).
+    Never,
+}
+
+/// Counts bytes read into a progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// Wraps `reader` so that reading it advances a progress bar of `total` bytes (a spinner when
+/// the size is unknown). Returns the bar too, to finish it; `None` when nothing is shown.
+pub(crate) fn wrap(
+    reader: Box<dyn Read + Send>,
+    total: Option<u64>,
+    show: Show,
+) -> (Box<dyn Read + Send>, Option<ProgressBar>) {
+    let target = match show {
+        Show::Never => return (reader, None),
+        Show::Auto => ProgressDrawTarget::stderr(),
+        Show::Always => ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 4),
+    };
+    if target.is_hidden() {
+        return (reader, None);
+    }
+    let bar = match total {
+        Some(len) => ProgressBar::with_draw_target(Some(len), target).with_style(
+            ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::with_draw_target(None, target).with_style(
+            ProgressStyle::with_template("{spinner} {bytes} {binary_bytes_per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    let counting = Counting {
+        inner: reader,
+        bar: bar.clone(),
+    };
+    (Box::new(counting), Some(bar))
+}
+
+/// Ends a bar: its last state stays on screen after success, and is abandoned where it
+/// stopped after a failure (whose error line follows).
+pub(crate) fn end(bar: Option<ProgressBar>, ok: bool) {
+    if let Some(bar) = bar {
+        if ok {
+            bar.finish();
+        } else {
+            bar.abandon();
+        }
+    }
+}
