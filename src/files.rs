@@ -171,18 +171,22 @@ impl Output {
                 )
                 .into());
             }
-            if let (Some(inp), Some(out)) = (&input.meta, fd_metadata(&stdout))
-                && same_file(inp, &out)
+            // Write to the descriptor directly: Stdout's line buffering only costs here. The
+            // one duplicate serves the same-file check and the pipe sizing too.
+            let file = File::from(
+                stdout
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .context("using stdout")?,
+            );
+            let meta = file.metadata().ok();
+            if let (Some(inp), Some(out)) = (&input.meta, &meta)
+                && same_file(inp, out)
             {
                 return Err(CliError::Refused("input and output are the same file".into()).into());
             }
-            enlarge_pipe(&stdout, fd_metadata(&stdout).as_ref());
-            // Write to the descriptor directly: Stdout's line buffering only costs here.
-            let fd = stdout
-                .as_fd()
-                .try_clone_to_owned()
-                .context("using stdout")?;
-            return Ok(Output::Stdout(File::from(fd)));
+            enlarge_pipe(&file, meta.as_ref());
+            return Ok(Output::Stdout(file));
         }
         let target = path.unwrap_or(Path::new("-")).to_path_buf();
         if let (Some(inp), Ok(out)) = (&input.meta, fs::metadata(&target))
