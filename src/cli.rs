@@ -13,11 +13,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use zeroize::Zeroizing;
 
 use crate::error::{Category, Error};
-use crate::files::{Input, Output, Target, is_stdio};
-use crate::format::{self, Cipher};
+use crate::files::{self, Input, Output, Target, is_stdio};
+use crate::format::{self, Argon2Params, Cipher, Header, KeyKind};
 use crate::keys::Key;
+use crate::passphrase::Passphrase;
 use crate::progress;
-use crate::stream::{Decryptor, Encryptor};
+use crate::prompt::PassphraseSource;
+use crate::stream::{Decryptor, Encryptor, Secret, read_header};
 
 /// Exit statuses of `seal`, as documented in the README.
 pub mod exit {
@@ -37,6 +39,9 @@ pub mod exit {
     /// Standard output was closed before seal finished (as in `seal dec … | head`); nothing
     /// is printed. 141 is the status a shell shows for a process ended by SIGPIPE.
     pub const BROKEN_PIPE: i32 = 141;
+    /// Ended by Ctrl-C (SIGINT) at a prompt or while working; 129 and 143 for SIGHUP and
+    /// SIGTERM. A temporary output file is removed first.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 const EXAMPLES: &str = "\
@@ -103,6 +108,12 @@ struct EncArgs {
     /// Plaintext bytes per frame, 64B..16MiB (suffixes: K/KiB, M/MiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_chunk_size, default_value = "1MiB")]
     chunk_size: u32,
+    /// With a passphrase: Argon2id memory, 1MiB..1GiB [default: 256MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_kdf_memory)]
+    kdf_memory: Option<u32>,
+    /// With a passphrase: Argon2id passes, 1..64 [default: 6].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    kdf_passes: Option<u32>,
     #[command(flatten)]
     io: IoArgs,
 }
@@ -114,12 +125,96 @@ struct KeyArgs {
         short = 'k',
         long = "key",
         value_name = "KEYFILE",
-        conflicts_with = "key_env"
+        conflicts_with_all = ["key_env", "passphrase", "passphrase_env", "passphrase_fd"]
     )]
     key: Option<PathBuf>,
     /// Read the key text from environment variable NAME (for CI secrets).
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with_all = ["passphrase", "passphrase_env", "passphrase_fd"]
+    )]
     key_env: Option<OsString>,
+    /// Use a passphrase, asked on the terminal (twice for enc), never echoed. dec and verify
+    /// ask by themselves when the stream needs one.
+    #[arg(short = 'p', long, conflicts_with_all = ["passphrase_env", "passphrase_fd"])]
+    passphrase: bool,
+    /// Read the passphrase from environment variable NAME (its whole value).
+    #[arg(long, value_name = "NAME", conflicts_with = "passphrase_fd")]
+    passphrase_env: Option<OsString>,
+    /// Read the passphrase from file descriptor N (its first line), e.g. 3 with '3<file'.
+    #[arg(long, value_name = "N")]
+    passphrase_fd: Option<u32>,
+}
+
+impl KeyArgs {
+    /// The passphrase source the options name, if any.
+    fn passphrase_source(&self) -> Option<PassphraseSource> {
+        if let Some(name) = &self.passphrase_env {
+            Some(PassphraseSource::Env(name.clone()))
+        } else if let Some(fd) = self.passphrase_fd {
+            Some(PassphraseSource::Fd(fd))
+        } else {
+            self.passphrase.then_some(PassphraseSource::Terminal)
+        }
+    }
+
+    /// Whether a key was named on the command line (not only through `$SEAL_KEY_FILE`).
+    fn names_key(&self) -> bool {
+        self.key.is_some() || self.key_env.is_some()
+    }
+
+    /// Refuses `--passphrase-fd 0` when stdin is also the input.
+    fn check_fd(&self, input: Option<&Path>) -> anyhow::Result<()> {
+        if self.passphrase_fd == Some(0) && is_stdio(input) {
+            return Err(CliError::Usage(
+                "--passphrase-fd 0 reads stdin, which is also the input: name an INPUT file".into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The secret for a stream whose header is `header`: the kind it names, from the options,
+    /// asking on the terminal for a passphrase none of them gives.
+    fn secret_for(&self, header: &Header, quiet: bool) -> anyhow::Result<OwnedSecret> {
+        match header.key_kind() {
+            KeyKind::KeyFile => match self.passphrase_source() {
+                None => Ok(OwnedSecret::Key(load_key(self, quiet)?)),
+                Some(_) => Err(Error::WrongSecretKind {
+                    stream: "a key file",
+                    given: "a passphrase",
+                }
+                .into()),
+            },
+            KeyKind::Passphrase(_) if self.names_key() => Err(Error::WrongSecretKind {
+                stream: "a passphrase",
+                given: "a key file",
+            }
+            .into()),
+            KeyKind::Passphrase(_) => {
+                let source = self
+                    .passphrase_source()
+                    .unwrap_or(PassphraseSource::Terminal);
+                Ok(OwnedSecret::Passphrase(source.read(false)?))
+            }
+        }
+    }
+}
+
+/// A key or a passphrase, owned.
+enum OwnedSecret {
+    Key(Key),
+    Passphrase(Passphrase),
+}
+
+impl OwnedSecret {
+    fn as_secret(&self) -> Secret<'_> {
+        match self {
+            OwnedSecret::Key(key) => Secret::Key(key),
+            OwnedSecret::Passphrase(pass) => Secret::Passphrase(pass),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -171,7 +266,7 @@ struct IoArgs {
     input: Option<PathBuf>,
 }
 
-/// Parses a size such as `65536`, `64KiB`, `64K`, `1MiB` or `1M` (all binary multiples).
+/// Parses a size such as `65536`, `64KiB`, `64K`, `1MiB`, `1M` or `1GiB` (binary multiples).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
@@ -181,9 +276,10 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "" | "b" => 1,
         "k" | "kib" => 1 << 10,
         "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
         _ => {
             return Err(format!(
-                "unknown size suffix {suffix:?} (use B, KiB or MiB)"
+                "unknown size suffix {suffix:?} (use B, KiB, MiB or GiB)"
             ));
         }
     };
@@ -193,6 +289,19 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     value
         .checked_mul(multiplier)
         .ok_or_else(|| format!("size too large: {text:?}"))
+}
+
+/// Parses an Argon2id memory size into KiB.
+fn parse_kdf_memory(text: &str) -> Result<u32, String> {
+    let bytes = parse_size(text)?;
+    let max = u64::from(Argon2Params::MAX_MEMORY_KIB) << 10;
+    if !(1 << 20..=max).contains(&bytes) || bytes % 1024 != 0 {
+        return Err(format!(
+            "KDF memory must be a whole number of KiB from 1MiB to {}MiB",
+            max >> 20
+        ));
+    }
+    u32::try_from(bytes >> 10).map_err(|e| e.to_string())
 }
 
 fn parse_chunk_size(text: &str) -> Result<u32, String> {
@@ -209,6 +318,8 @@ pub(crate) enum CliError {
     Refused(String),
     #[error("{0}")]
     KeySource(String),
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// The exit status for an error, from the first typed error in its chain.
@@ -219,6 +330,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 CliError::Usage(_) => exit::USAGE,
                 CliError::Refused(_) => exit::IO,
                 CliError::KeySource(_) => exit::KEY,
+                CliError::Interrupted => exit::INTERRUPTED,
             };
         }
         if let Some(e) = cause.downcast_ref::<Error>() {
@@ -275,29 +387,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Keygen { output } => keygen(output.as_deref()),
-        Command::Enc(args) => {
-            let cipher = match args.cipher {
-                CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
-                CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
-            };
-            let key = load_key(&args.io.keys, args.io.ui.quiet)?;
-            let encryptor = Encryptor::new(&key, cipher, args.chunk_size)?;
-            drop(key);
-            transfer(&args.io, true, |input, output, threads| match output {
-                Target::Stream(out) => encryptor.encrypt(input, out, threads).map(drop),
-                Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
-            })
-        }
-        Command::Dec(args) => {
-            let key = load_key(&args.keys, args.ui.quiet)?;
-            transfer(&args, false, |mut input, output, threads| {
-                let decryptor = Decryptor::new(&key, &mut input)?;
-                match output {
-                    Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
-                    Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
-                }
-            })
-        }
+        Command::Enc(args) => enc(&args),
+        Command::Dec(args) => dec(&args),
         Command::Verify(args) => verify(&args),
         Command::Info { json, input } => info(input.as_deref(), json),
         // Both are rendered into memory first: clap_complete panics on a failed write, and a
@@ -333,17 +424,88 @@ fn input_name(path: Option<&Path>) -> String {
     }
 }
 
+fn enc(args: &EncArgs) -> anyhow::Result<()> {
+    let cipher = match args.cipher {
+        CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
+        CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
+    };
+    let keys = &args.io.keys;
+    let source = keys.passphrase_source();
+    if source.is_none() && (args.kdf_memory.is_some() || args.kdf_passes.is_some()) {
+        return Err(CliError::Usage(
+            "--kdf-memory and --kdf-passes apply only to a passphrase (-p, --passphrase-env, \
+             --passphrase-fd)"
+                .into(),
+        )
+        .into());
+    }
+    keys.check_fd(args.io.input.as_deref())?;
+    transfer(&args.io, true, |_input, _name| {
+        let encryptor = match &source {
+            None => Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?,
+            Some(source) => {
+                let default = Argon2Params::DEFAULT;
+                let params = Argon2Params::new(
+                    args.kdf_memory.unwrap_or(default.memory_kib()),
+                    args.kdf_passes.unwrap_or(default.passes()),
+                    default.lanes(),
+                )
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+                let pass = source.read(true)?;
+                Encryptor::with_passphrase(&pass, params, cipher, args.chunk_size)?
+            }
+        };
+        Ok((0, move |input, output: Target<'_>, threads| match output {
+            Target::Stream(out) => encryptor.encrypt(input, out, threads).map(drop),
+            Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
+        }))
+    })
+}
+
+/// Reads the header from `input` and opens the stream with the secret it needs.
+fn open_stream(
+    keys: &KeyArgs,
+    quiet: bool,
+    input: &mut dyn Read,
+    name: &str,
+) -> anyhow::Result<Decryptor> {
+    let header = read_header(input).with_context(|| name.to_string())?;
+    let secret = keys
+        .secret_for(&header, quiet)
+        .with_context(|| name.to_string())?;
+    Decryptor::with_header(header, secret.as_secret()).with_context(|| name.to_string())
+}
+
+fn dec(args: &IoArgs) -> anyhow::Result<()> {
+    args.keys.check_fd(args.input.as_deref())?;
+    transfer(args, false, |input, name| {
+        let decryptor = open_stream(&args.keys, args.ui.quiet, input, name)?;
+        let consumed = decryptor.header().len() as u64;
+        Ok((
+            consumed,
+            move |input, output: Target<'_>, threads| match output {
+                Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
+                Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
+            },
+        ))
+    })
+}
+
 fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
-    let key = load_key(&args.keys, args.ui.quiet)?;
-    let input = Input::open(args.input.as_deref(), "verify")?;
-    let total = input.regular_file_len();
-    let (mut reader, bar) = progress::wrap(input.reader, total, args.ui.show());
-    let result = Decryptor::new(&key, &mut reader)
-        .and_then(|d| d.decrypt(reader, &mut io::sink(), threads_or_default(args.threads)));
+    args.keys.check_fd(args.input.as_deref())?;
+    let mut input = Input::open(args.input.as_deref(), "verify")?;
+    let name = input_name(args.input.as_deref());
+    let decryptor = open_stream(&args.keys, args.ui.quiet, &mut input.reader, &name)?;
+    let total = remaining(input.regular_file_len(), decryptor.header().len() as u64);
+    let (reader, bar) = progress::wrap(input.reader, total, args.ui.show());
+    let result = decryptor.decrypt(reader, &mut io::sink(), threads_or_default(args.threads));
     progress::end(bar, result.is_ok());
-    result
-        .map(drop)
-        .with_context(|| input_name(args.input.as_deref()))
+    result.map(drop).with_context(|| name)
+}
+
+/// The input bytes left after `consumed`, when the input's length is known.
+fn remaining(total: Option<u64>, consumed: u64) -> Option<u64> {
+    total.map(|t| t.saturating_sub(consumed))
 }
 
 fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
@@ -354,26 +516,47 @@ fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let layout = stream_len.map(|len| header.layout_for_length(len));
     let cipher = header.cipher().name();
     let chunk = header.chunk_size();
+    let kind = header.key_kind();
     let text = if json {
         // Fixed field names, numbers and known names only: no escaping is needed.
         let (frames, plain) = match layout {
             Some(Some((f, p))) => (f.to_string(), p.to_string()),
             _ => ("null".into(), "null".into()),
         };
+        let kdf = match kind {
+            KeyKind::KeyFile => "null".to_string(),
+            KeyKind::Passphrase(p) => format!(
+                "{{\"algorithm\":\"argon2id\",\"memory_kib\":{},\"passes\":{},\"lanes\":{}}}",
+                p.memory_kib(),
+                p.passes(),
+                p.lanes()
+            ),
+        };
         format!(
             "{{\"format\":\"seal\",\"version\":{},\"cipher\":\"{cipher}\",\"chunk_size\":{chunk},\
-             \"key_kind\":\"key-file\",\"stream_bytes\":{},\"frames\":{frames},\
-             \"plaintext_bytes\":{plain},\"length_consistent\":{},\"authenticated\":false}}\n",
+             \"key_kind\":\"{}\",\"kdf\":{kdf},\"header_bytes\":{},\"stream_bytes\":{},\
+             \"frames\":{frames},\"plaintext_bytes\":{plain},\"length_consistent\":{},\
+             \"authenticated\":false}}\n",
             format::VERSION,
+            kind.name(),
+            header.len(),
             stream_len.map_or("null".into(), |l| l.to_string()),
             layout.map_or("null".into(), |l| l.is_some().to_string()),
         )
     } else {
         let mut text = format!(
-            "format:     seal version {}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n\
-             key kind:   key file\n",
+            "format:     seal version {}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
             format::VERSION
         );
+        match kind {
+            KeyKind::KeyFile => text.push_str("key kind:   key file\n"),
+            KeyKind::Passphrase(p) => text.push_str(&format!(
+                "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
+                p.memory_kib(),
+                p.passes(),
+                p.lanes()
+            )),
+        }
         match (stream_len, layout) {
             (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
                 "stream:     {len} bytes, {frames} frames\n\
@@ -468,20 +651,26 @@ fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
     })
 }
 
-/// Opens input and output, runs `body` between them, and completes the output only if it
-/// succeeded. On failure a temporary output file is removed when `Output` drops.
-fn transfer<F>(args: &IoArgs, ciphertext_out: bool, body: F) -> anyhow::Result<()>
+/// Opens the input, runs `prepare` on it (which may read the header, ask for a passphrase and
+/// stretch it, and returns how many input bytes it read and the job to run), then opens the
+/// output and runs the job between them. The output is completed only if the job succeeded; on
+/// failure a temporary output file is removed when `Output` drops. Nothing is created at the
+/// output path before `prepare` succeeded.
+fn transfer<P, J>(args: &IoArgs, ciphertext_out: bool, prepare: P) -> anyhow::Result<()>
 where
-    F: FnOnce(Box<dyn Read + Send>, Target<'_>, usize) -> crate::Result<()>,
+    P: FnOnce(&mut dyn Read, &str) -> anyhow::Result<(u64, J)>,
+    J: FnOnce(Box<dyn Read + Send>, Target<'_>, usize) -> crate::Result<()>,
 {
     let command = if ciphertext_out { "enc" } else { "dec" };
-    let input = Input::open(args.input.as_deref(), command)?;
+    let mut input = Input::open(args.input.as_deref(), command)?;
+    files::preflight(args.output.as_deref(), &input, ciphertext_out)?;
+    let input_name = input_name(args.input.as_deref());
+    let (consumed, job) = prepare(&mut input.reader, &input_name)?;
     let mut output = Output::open(args.output.as_deref(), &input, ciphertext_out)?;
     let name = output.name();
-    let input_name = input_name(args.input.as_deref());
-    let total = input.regular_file_len();
+    let total = remaining(input.regular_file_len(), consumed);
     let (reader, bar) = progress::wrap(input.reader, total, args.ui.show());
-    let result = body(reader, output.target(), threads_or_default(args.threads)).map_err(|e| {
+    let result = job(reader, output.target(), threads_or_default(args.threads)).map_err(|e| {
         let context = match &e {
             Error::Write(_) => name.clone(),
             _ => input_name.clone(),

@@ -63,9 +63,23 @@ pub enum Error {
     /// A key text could not be parsed.
     #[error("{0}")]
     Key(KeyProblem),
-    /// The key does not match the stream's key commitment.
-    #[error("wrong key (or the stream header was modified)")]
+    /// The key or passphrase does not match the stream's key commitment.
+    #[error("wrong key or passphrase (or the stream header was modified)")]
     WrongKey,
+    /// The stream's key comes from one kind of secret and the caller gave the other.
+    #[error("this stream was encrypted with {stream}, not {given}")]
+    WrongSecretKind {
+        /// What the header says ("a key file" or "a passphrase").
+        stream: &'static str,
+        /// What the caller gave.
+        given: &'static str,
+    },
+    /// A passphrase was rejected before use.
+    #[error("{0}")]
+    Passphrase(&'static str),
+    /// Argon2id refused its inputs (cannot happen for parameters within bounds).
+    #[error("passphrase key derivation failed: {0}")]
+    Kdf(String),
 
     /// The input does not start with the seal magic bytes.
     #[error("not a seal stream (bad magic bytes)")]
@@ -87,6 +101,25 @@ pub enum Error {
     /// The header names a key kind this build does not know.
     #[error("unsupported key kind {0}")]
     UnsupportedKeyKind(u8),
+    /// Argon2id parameters outside the bounds this build accepts, in a header or from the
+    /// caller; refused before any work.
+    #[error(
+        "passphrase KDF cost out of range: {memory_kib} KiB, {passes} passes, {lanes} lanes \
+         (accepted: 1..={max_lanes} lanes, 8 KiB per lane ..= {max_mem} KiB, 1..={max_passes} passes, \
+         memory x passes <= {max_work} KiB)",
+        max_lanes = crate::format::Argon2Params::MAX_LANES,
+        max_mem = crate::format::Argon2Params::MAX_MEMORY_KIB,
+        max_passes = crate::format::Argon2Params::MAX_PASSES,
+        max_work = crate::format::Argon2Params::MAX_WORK
+    )]
+    KdfCostOutOfRange {
+        /// Memory in KiB.
+        memory_kib: u32,
+        /// Passes.
+        passes: u32,
+        /// Lanes.
+        lanes: u32,
+    },
     /// A chunk size outside the allowed range, in a header or from the caller.
     #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = crate::format::MIN_CHUNK_SIZE, max = crate::format::MAX_CHUNK_SIZE)]
     ChunkSizeOutOfRange(u64),
@@ -159,11 +192,16 @@ impl Error {
             | Error::TooManyFrames
             | Error::SealFailed(_)
             | Error::Thread(_) => Category::Io,
-            Error::Key(_) | Error::WrongKey => Category::Key,
+            Error::Key(_)
+            | Error::WrongKey
+            | Error::WrongSecretKind { .. }
+            | Error::Passphrase(_)
+            | Error::Kdf(_) => Category::Key,
             Error::BadMagic
             | Error::UnsupportedVersion(_)
             | Error::UnsupportedCipher(_)
             | Error::UnsupportedKeyKind(_)
+            | Error::KdfCostOutOfRange { .. }
             | Error::ChunkSizeOutOfRange(_) => Category::Format,
             Error::HeaderTruncated { .. }
             | Error::FrameOutOfPlace { .. }

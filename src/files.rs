@@ -8,60 +8,12 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use anyhow::{Context, anyhow};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
 
 use crate::cli::CliError;
 use crate::error::Error;
-
-/// The temporary output file to remove if a signal ends seal. Creating, renaming and
-/// removing it all happen under this lock, so they never interleave with the handler.
-static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-fn lock_pending() -> MutexGuard<'static, Option<PathBuf>> {
-    PENDING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Forgets the registered temporary file when an [`Output`] is dropped (its file is then
-/// removed by `NamedTempFile`).
-pub(crate) struct Pending;
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        *lock_pending() = None;
-    }
-}
-
-/// Starts, once, a thread that waits for SIGINT, SIGTERM or SIGHUP, removes the registered
-/// temporary file, and exits with 128 + the signal's number, as the signal itself would.
-fn install_signal_cleanup() -> anyhow::Result<()> {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    if INSTALLED.get().is_some() {
-        return Ok(());
-    }
-    let mut signals =
-        Signals::new([SIGINT, SIGTERM, SIGHUP]).context("installing signal handlers")?;
-    std::thread::Builder::new()
-        .name("seal-signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                let pending = lock_pending();
-                if let Some(path) = pending.as_ref() {
-                    let _ = fs::remove_file(path);
-                }
-                eprintln!("seal: interrupted by signal {signal}; no output was written");
-                std::process::exit(128 + signal);
-            }
-        })
-        .context("starting the signal thread")?;
-    let _ = INSTALLED.set(());
-    Ok(())
-}
+use crate::signals::PendingFile;
 
 /// An input stream and, when it is a regular file, its metadata.
 pub(crate) struct Input {
@@ -152,8 +104,46 @@ pub(crate) enum Output {
     Atomic {
         temp: tempfile::NamedTempFile,
         target: PathBuf,
-        _pending: Pending,
+        pending: PendingFile,
     },
+}
+
+/// Refuses ciphertext to a terminal.
+fn check_not_terminal(path: Option<&Path>, ciphertext: bool) -> anyhow::Result<()> {
+    if ciphertext && is_stdio(path) && io::stdout().is_terminal() {
+        return Err(CliError::Refused(
+            "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout".into(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The refusals of [`Output::open`], without creating anything: run first, so that seal
+/// neither reads a header nor asks for a passphrase only to refuse afterwards.
+pub(crate) fn preflight(
+    path: Option<&Path>,
+    input: &Input,
+    ciphertext: bool,
+) -> anyhow::Result<()> {
+    check_not_terminal(path, ciphertext)?;
+    let out = if is_stdio(path) {
+        fd_metadata(&io::stdout())
+    } else {
+        fs::metadata(path.unwrap_or(Path::new("-"))).ok()
+    };
+    if let (Some(inp), Some(out)) = (&input.meta, &out)
+        && same_file(inp, out)
+    {
+        let what = match path {
+            Some(p) if !is_stdio(path) => {
+                format!("input and output '{}' are the same file", p.display())
+            }
+            _ => "input and output are the same file".into(),
+        };
+        return Err(CliError::Refused(what).into());
+    }
+    Ok(())
 }
 
 impl Output {
@@ -164,13 +154,7 @@ impl Output {
     ) -> anyhow::Result<Output> {
         if is_stdio(path) {
             let stdout = io::stdout();
-            if ciphertext && stdout.is_terminal() {
-                return Err(CliError::Refused(
-                    "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout"
-                        .into(),
-                )
-                .into());
-            }
+            check_not_terminal(path, ciphertext)?;
             // Write to the descriptor directly: Stdout's line buffering only costs here. The
             // one duplicate serves the same-file check and the pipe sizing too.
             let file = File::from(
@@ -202,20 +186,18 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        install_signal_cleanup()?;
-        // Create and register the temporary file under the lock, so that a signal arriving
-        // meanwhile waits and then finds the file to remove.
-        let mut pending = lock_pending();
-        let temp = tempfile::Builder::new()
-            .prefix(".seal-tmp-")
-            .tempfile_in(dir)
-            .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
-        *pending = Some(temp.path().to_path_buf());
-        drop(pending);
+        let (temp, pending) = PendingFile::register(|| {
+            let temp = tempfile::Builder::new()
+                .prefix(".seal-tmp-")
+                .tempfile_in(dir)
+                .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
+            let path = temp.path().to_path_buf();
+            Ok((temp, path))
+        })?;
         Ok(Output::Atomic {
             temp,
             target,
-            _pending: Pending,
+            pending,
         })
     }
 
@@ -233,14 +215,9 @@ impl Output {
             Output::Atomic {
                 temp,
                 target,
-                _pending,
+                pending,
             } => {
-                // Rename under the lock: a signal either comes first (and removes the
-                // temporary file) or after (and finds nothing left to remove).
-                let mut pending = lock_pending();
-                let renamed = temp.persist(&target);
-                *pending = None;
-                drop(pending);
+                let renamed = pending.complete(|| temp.persist(&target));
                 renamed.map_err(|e| anyhow!(e.error)).with_context(|| {
                     format!("renaming output into place at '{}'", target.display())
                 })?;

@@ -5,7 +5,9 @@
 //!
 //! ```text
 //! stream = header || frame_0 || frame_1 || ... || frame_last
-//! header = magic(8) || version(1) || cipher(1) || key_kind(1) || chunk_size(4, BE) || salt(32) || commitment(32)
+//! header = magic(8) || version(1) || cipher(1) || key_kind(1) || chunk_size(4, BE) || salt(32)
+//!          || [argon2id(12): memory_kib(4, BE) || passes(4, BE) || lanes(4, BE)]   (key kind 2 only)
+//!          || commitment(32)
 //! frame  = nonce(12) || ciphertext(n) || tag(16)
 //! nonce  = counter(11, BE) || final_flag(1)
 //! ```
@@ -19,16 +21,30 @@ pub const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1A];
 pub const VERSION: u8 = 1;
 /// Key kind byte for a stream whose key came from a key file.
 pub const KEY_KIND_KEY_FILE: u8 = 1;
+/// Key kind byte for a stream whose key was derived from a passphrase with Argon2id.
+pub const KEY_KIND_PASSPHRASE: u8 = 2;
 /// Length of the per-stream random salt.
 pub const SALT_LEN: usize = 32;
 /// Length of the key commitment.
 pub const COMMITMENT_LEN: usize = 32;
+/// Length of the header's fixed prefix (magic to chunk size), which says how long the header
+/// is: the key kind decides whether KDF parameters follow the salt.
+pub const PREFIX_LEN: usize = 15;
+/// Offset of the key kind byte within the header.
+const KEY_KIND_OFFSET: usize = 10;
 /// Offset of the salt within the header.
-const SALT_OFFSET: usize = 15;
-/// Length of the header bytes that the key derivation binds (everything but the commitment).
+const SALT_OFFSET: usize = PREFIX_LEN;
+/// Length of the Argon2id parameter block of a passphrase header.
+pub const ARGON2_PARAMS_LEN: usize = 12;
+/// Length of the header bytes that the key derivation binds (everything but the commitment)
+/// for a key-file stream.
 pub const BOUND_LEN: usize = SALT_OFFSET + SALT_LEN;
-/// Total header length.
+/// Total header length of a key-file stream.
 pub const HEADER_LEN: usize = BOUND_LEN + COMMITMENT_LEN;
+/// Total header length of a passphrase stream.
+pub const PASSPHRASE_HEADER_LEN: usize = HEADER_LEN + ARGON2_PARAMS_LEN;
+/// The longest header of any key kind.
+pub const MAX_HEADER_LEN: usize = PASSPHRASE_HEADER_LEN;
 
 /// Nonce length of both ciphers.
 pub const NONCE_LEN: usize = 12;
@@ -97,25 +113,158 @@ pub fn check_chunk_size(size: u64) -> Result<u32> {
     }
 }
 
+/// The cost of the Argon2id derivation of a passphrase stream's key, as its header states it.
+///
+/// Invariant: a value that exists is within the bounds below, which every decoder enforces
+/// before doing any work, so that a hostile header can demand neither gigabytes of memory nor
+/// minutes of computation: at most [`Argon2Params::MAX_MEMORY_KIB`] of memory and
+/// [`Argon2Params::MAX_WORK`] KiB × passes in all (about 5× the default's cost).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Argon2Params {
+    memory_kib: u32,
+    passes: u32,
+    lanes: u32,
+}
+
+impl Argon2Params {
+    /// Most memory a header may ask for: 1 GiB.
+    pub const MAX_MEMORY_KIB: u32 = 1 << 20;
+    /// Most passes a header may ask for.
+    pub const MAX_PASSES: u32 = 64;
+    /// Most lanes a header may ask for (seal computes them one after another).
+    pub const MAX_LANES: u32 = 8;
+    /// Most memory × passes (in KiB × passes) a header may ask for: 8 GiB-passes, a few
+    /// seconds on a current core.
+    pub const MAX_WORK: u64 = 8 << 20;
+    /// What `seal enc -p` uses: 256 MiB, 6 passes, 1 lane, about one second on the machine
+    /// the README's figures come from.
+    pub const DEFAULT: Argon2Params = Argon2Params {
+        memory_kib: 256 << 10,
+        passes: 6,
+        lanes: 1,
+    };
+
+    /// Checked parameters. Argon2 itself needs at least 8 KiB of memory per lane.
+    pub fn new(memory_kib: u32, passes: u32, lanes: u32) -> Result<Self> {
+        let ok = (1..=Self::MAX_LANES).contains(&lanes)
+            && (1..=Self::MAX_PASSES).contains(&passes)
+            && (8 * lanes..=Self::MAX_MEMORY_KIB).contains(&memory_kib)
+            && u64::from(memory_kib) * u64::from(passes) <= Self::MAX_WORK;
+        if ok {
+            Ok(Argon2Params {
+                memory_kib,
+                passes,
+                lanes,
+            })
+        } else {
+            Err(Error::KdfCostOutOfRange {
+                memory_kib,
+                passes,
+                lanes,
+            })
+        }
+    }
+
+    /// Memory in KiB.
+    pub fn memory_kib(&self) -> u32 {
+        self.memory_kib
+    }
+    /// Passes over the memory (Argon2's t).
+    pub fn passes(&self) -> u32 {
+        self.passes
+    }
+    /// Lanes (Argon2's p).
+    pub fn lanes(&self) -> u32 {
+        self.lanes
+    }
+
+    fn to_bytes(self) -> [u8; ARGON2_PARAMS_LEN] {
+        let mut out = [0u8; ARGON2_PARAMS_LEN];
+        out[0..4].copy_from_slice(&self.memory_kib.to_be_bytes());
+        out[4..8].copy_from_slice(&self.passes.to_be_bytes());
+        out[8..12].copy_from_slice(&self.lanes.to_be_bytes());
+        out
+    }
+
+    fn parse(bytes: &[u8; ARGON2_PARAMS_LEN]) -> Result<Self> {
+        let word =
+            |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        Argon2Params::new(word(0), word(4), word(8))
+    }
+}
+
+/// Where a stream's key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    /// A key file (key kind 1).
+    KeyFile,
+    /// A passphrase, stretched with Argon2id at this cost (key kind 2).
+    Passphrase(Argon2Params),
+}
+
+impl KeyKind {
+    /// The byte that names this key kind in a header.
+    pub fn id(self) -> u8 {
+        match self {
+            KeyKind::KeyFile => KEY_KIND_KEY_FILE,
+            KeyKind::Passphrase(_) => KEY_KIND_PASSPHRASE,
+        }
+    }
+
+    /// How the command line names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::KeyFile => "key-file",
+            KeyKind::Passphrase(_) => "passphrase",
+        }
+    }
+
+    /// Length of a header of this key kind.
+    pub fn header_len(self) -> usize {
+        match self {
+            KeyKind::KeyFile => HEADER_LEN,
+            KeyKind::Passphrase(_) => PASSPHRASE_HEADER_LEN,
+        }
+    }
+}
+
+/// The length of the header that `partial` (the first bytes of a stream, possibly fewer than
+/// [`PREFIX_LEN`]) begins, as far as its key kind byte tells; the key-file length if the byte
+/// is missing or unknown. Only for reporting how many bytes a truncated header lacks.
+pub fn expected_header_len(partial: &[u8]) -> usize {
+    match partial.get(KEY_KIND_OFFSET) {
+        Some(&KEY_KIND_PASSPHRASE) => PASSPHRASE_HEADER_LEN,
+        _ => HEADER_LEN,
+    }
+}
+
 /// A parsed header.
 ///
-/// Invariant: `chunk_size` is within the allowed range; a `Header` that exists has passed
-/// [`check_chunk_size`].
+/// Invariant: `chunk_size` is within the allowed range and the KDF parameters of a passphrase
+/// header within theirs; a `Header` that exists has passed [`check_chunk_size`] and
+/// [`Argon2Params::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     cipher: Cipher,
     chunk_size: u32,
+    key_kind: KeyKind,
     salt: [u8; SALT_LEN],
     commitment: [u8; COMMITMENT_LEN],
 }
 
 impl Header {
     /// A header for a new stream; the commitment is filled in by the key derivation.
-    pub(crate) fn new(cipher: Cipher, chunk_size: u32, salt: [u8; SALT_LEN]) -> Result<Self> {
+    pub(crate) fn new(
+        cipher: Cipher,
+        chunk_size: u32,
+        key_kind: KeyKind,
+        salt: [u8; SALT_LEN],
+    ) -> Result<Self> {
         let chunk_size = check_chunk_size(u64::from(chunk_size))?;
         Ok(Header {
             cipher,
             chunk_size,
+            key_kind,
             salt,
             commitment: [0; COMMITMENT_LEN],
         })
@@ -129,6 +278,10 @@ impl Header {
     pub fn chunk_size(&self) -> u32 {
         self.chunk_size
     }
+    /// Where the stream's key comes from.
+    pub fn key_kind(&self) -> KeyKind {
+        self.key_kind
+    }
     /// The per-stream salt.
     pub fn salt(&self) -> &[u8; SALT_LEN] {
         &self.salt
@@ -141,63 +294,100 @@ impl Header {
         self.commitment = commitment;
     }
 
+    /// Length of this header on the wire.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.key_kind.header_len()
+    }
+
     /// Bytes on the wire of a full (non-final) frame.
     pub fn full_frame_len(&self) -> usize {
         self.chunk_size as usize + FRAME_OVERHEAD
     }
 
     /// The header bytes that the key derivation binds: all fields but the commitment.
-    pub fn bound_bytes(&self) -> [u8; BOUND_LEN] {
-        let mut out = [0u8; BOUND_LEN];
-        out[..8].copy_from_slice(&MAGIC);
-        out[8] = VERSION;
-        out[9] = self.cipher.id();
-        out[10] = KEY_KIND_KEY_FILE;
-        out[11..15].copy_from_slice(&self.chunk_size.to_be_bytes());
-        out[SALT_OFFSET..].copy_from_slice(&self.salt);
+    pub fn bound_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len() - COMMITMENT_LEN);
+        out.extend_from_slice(&MAGIC);
+        out.push(VERSION);
+        out.push(self.cipher.id());
+        out.push(self.key_kind.id());
+        out.extend_from_slice(&self.chunk_size.to_be_bytes());
+        out.extend_from_slice(&self.salt);
+        if let KeyKind::Passphrase(params) = self.key_kind {
+            out.extend_from_slice(&params.to_bytes());
+        }
         out
     }
 
     /// The header as it is written.
-    pub fn to_bytes(&self) -> [u8; HEADER_LEN] {
-        let mut out = [0u8; HEADER_LEN];
-        out[..BOUND_LEN].copy_from_slice(&self.bound_bytes());
-        out[BOUND_LEN..].copy_from_slice(&self.commitment);
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.bound_bytes();
+        out.extend_from_slice(&self.commitment);
         out
     }
 
-    /// Parses a header, checking fields in the order they appear.
-    pub fn parse(bytes: &[u8; HEADER_LEN]) -> Result<Self> {
-        if bytes[..8] != MAGIC {
+    /// Checks the fixed prefix of a header (magic, version, cipher, key kind, chunk size, in
+    /// that order) and returns the length of the whole header.
+    pub fn len_from_prefix(prefix: &[u8; PREFIX_LEN]) -> Result<usize> {
+        if prefix[..8] != MAGIC {
             return Err(Error::BadMagic);
         }
-        if bytes[8] != VERSION {
-            return Err(Error::UnsupportedVersion(bytes[8]));
+        if prefix[8] != VERSION {
+            return Err(Error::UnsupportedVersion(prefix[8]));
         }
+        Cipher::from_id(prefix[9])?;
+        let len = match prefix[KEY_KIND_OFFSET] {
+            KEY_KIND_KEY_FILE => HEADER_LEN,
+            KEY_KIND_PASSPHRASE => PASSPHRASE_HEADER_LEN,
+            other => return Err(Error::UnsupportedKeyKind(other)),
+        };
+        let size = u32::from_be_bytes([prefix[11], prefix[12], prefix[13], prefix[14]]);
+        check_chunk_size(u64::from(size))?;
+        Ok(len)
+    }
+
+    /// Parses the header that `bytes` begins with (bytes after it are ignored; see
+    /// [`Header::len`]), checking fields in the order they appear: those of
+    /// [`Header::len_from_prefix`], then the KDF parameters' bounds.
+    pub fn parse(bytes: &[u8]) -> Result<Self> {
+        let magic_len = bytes.len().min(MAGIC.len());
+        if bytes[..magic_len] != MAGIC[..magic_len] {
+            return Err(Error::BadMagic);
+        }
+        let truncated = || Error::HeaderTruncated {
+            got: bytes.len(),
+            need: expected_header_len(bytes),
+        };
+        let prefix: &[u8; PREFIX_LEN] = bytes
+            .get(..PREFIX_LEN)
+            .and_then(|p| p.try_into().ok())
+            .ok_or_else(truncated)?;
+        let len = Header::len_from_prefix(prefix)?;
+        let bytes = bytes.get(..len).ok_or_else(truncated)?;
         let cipher = Cipher::from_id(bytes[9])?;
-        if bytes[10] != KEY_KIND_KEY_FILE {
-            return Err(Error::UnsupportedKeyKind(bytes[10]));
-        }
-        let mut size = [0u8; 4];
-        size.copy_from_slice(&bytes[11..15]);
-        let chunk_size = check_chunk_size(u64::from(u32::from_be_bytes(size)))?;
+        let chunk_size = u32::from_be_bytes([bytes[11], bytes[12], bytes[13], bytes[14]]);
         let mut salt = [0u8; SALT_LEN];
-        salt.copy_from_slice(&bytes[SALT_OFFSET..BOUND_LEN]);
+        salt.copy_from_slice(&bytes[SALT_OFFSET..SALT_OFFSET + SALT_LEN]);
+        let key_kind = if len == PASSPHRASE_HEADER_LEN {
+            let mut params = [0u8; ARGON2_PARAMS_LEN];
+            params.copy_from_slice(&bytes[BOUND_LEN..BOUND_LEN + ARGON2_PARAMS_LEN]);
+            KeyKind::Passphrase(Argon2Params::parse(&params)?)
+        } else {
+            KeyKind::KeyFile
+        };
         let mut commitment = [0u8; COMMITMENT_LEN];
-        commitment.copy_from_slice(&bytes[BOUND_LEN..]);
-        Ok(Header {
-            cipher,
-            chunk_size,
-            salt,
-            commitment,
-        })
+        commitment.copy_from_slice(&bytes[len - COMMITMENT_LEN..]);
+        let mut header = Header::new(cipher, chunk_size, key_kind, salt)?;
+        header.set_commitment(commitment);
+        Ok(header)
     }
 
     /// The number of frames and the plaintext length of a complete stream of `stream_len`
     /// bytes with this header, or `None` if no complete stream has that length. Says nothing
     /// about authenticity: only decryption does.
     pub fn layout_for_length(&self, stream_len: u64) -> Option<(u64, u64)> {
-        let body = stream_len.checked_sub(HEADER_LEN as u64)?;
+        let body = stream_len.checked_sub(self.len() as u64)?;
         let full = self.full_frame_len() as u64;
         let frames = body.div_ceil(full).max(1);
         let plain = body.checked_sub(frames * FRAME_OVERHEAD as u64)?;
@@ -210,7 +400,7 @@ impl Header {
 
     /// Offset in the stream of frame `index`'s first byte.
     pub fn frame_offset(&self, index: u64) -> u64 {
-        (HEADER_LEN as u64).saturating_add(index.saturating_mul(self.full_frame_len() as u64))
+        (self.len() as u64).saturating_add(index.saturating_mul(self.full_frame_len() as u64))
     }
 }
 
@@ -251,7 +441,8 @@ mod tests {
 
     #[test]
     fn header_round_trips_and_has_documented_layout() {
-        let mut h = Header::new(Cipher::ChaCha20Poly1305, 65536, [7; 32]).unwrap();
+        let mut h =
+            Header::new(Cipher::ChaCha20Poly1305, 65536, KeyKind::KeyFile, [7; 32]).unwrap();
         h.set_commitment([9; 32]);
         let bytes = h.to_bytes();
         assert_eq!(bytes.len(), 79);
@@ -261,6 +452,82 @@ mod tests {
         );
         assert_eq!(&bytes[11..15], &[0, 1, 0, 0]);
         assert_eq!(Header::parse(&bytes).unwrap(), h);
+    }
+
+    #[test]
+    fn passphrase_header_has_documented_layout() {
+        let params = Argon2Params::new(0x0004_0000, 6, 1).unwrap();
+        let mut h = Header::new(
+            Cipher::Aes256Gcm,
+            1 << 20,
+            KeyKind::Passphrase(params),
+            [7; 32],
+        )
+        .unwrap();
+        h.set_commitment([9; 32]);
+        let bytes = h.to_bytes();
+        assert_eq!(bytes.len(), PASSPHRASE_HEADER_LEN);
+        assert_eq!(bytes.len(), 91);
+        assert_eq!(bytes[10], 2);
+        assert_eq!(&bytes[15..47], &[7; 32]);
+        assert_eq!(&bytes[47..59], &[0, 4, 0, 0, 0, 0, 0, 6, 0, 0, 0, 1]);
+        assert_eq!(&bytes[59..], &[9; 32]);
+        assert_eq!(h.bound_bytes(), &bytes[..59]);
+        assert_eq!(Header::parse(&bytes).unwrap(), h);
+        // Bytes after the header are not its business; fewer bytes are a truncation.
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(b"frames");
+        assert_eq!(Header::parse(&longer).unwrap(), h);
+        assert!(matches!(
+            Header::parse(&bytes[..90]),
+            Err(Error::HeaderTruncated { got: 90, need: 91 })
+        ));
+        assert!(matches!(
+            Header::parse(&bytes[..11]),
+            Err(Error::HeaderTruncated { got: 11, need: 91 })
+        ));
+        assert!(matches!(
+            Header::parse(&bytes[..10]),
+            Err(Error::HeaderTruncated { got: 10, need: 79 })
+        ));
+    }
+
+    #[test]
+    fn kdf_cost_bounds_are_checked_on_parse() {
+        let header = |m: u32, t: u32, p: u32| {
+            let mut h = Header::new(
+                Cipher::Aes256Gcm,
+                64,
+                KeyKind::Passphrase(Argon2Params::new(64, 1, 1).unwrap()),
+                [0; 32],
+            )
+            .unwrap()
+            .to_bytes();
+            h[47..51].copy_from_slice(&m.to_be_bytes());
+            h[51..55].copy_from_slice(&t.to_be_bytes());
+            h[55..59].copy_from_slice(&p.to_be_bytes());
+            Header::parse(&h)
+        };
+        let refused = |m, t, p| {
+            matches!(
+                header(m, t, p),
+                Err(Error::KdfCostOutOfRange { memory_kib, passes, lanes })
+                    if (memory_kib, passes, lanes) == (m, t, p)
+            )
+        };
+        assert!(header(8, 1, 1).is_ok());
+        assert!(header(1 << 20, 8, 1).is_ok());
+        assert!(header(64, 64, 8).is_ok());
+        assert!(refused(7, 1, 1), "below Argon2's 8 KiB per lane");
+        assert!(refused(63, 1, 8), "below Argon2's 8 KiB per lane");
+        assert!(refused((1 << 20) + 1, 1, 1), "over 1 GiB");
+        assert!(refused(u32::MAX, 1, 1));
+        assert!(refused(1 << 20, 9, 1), "over the work bound");
+        assert!(refused(64, 65, 1), "too many passes");
+        assert!(refused(64, 0, 1), "no pass");
+        assert!(refused(64, 1, 0), "no lane");
+        assert!(refused(64, 1, 9), "too many lanes");
+        assert!(refused(u32::MAX, u32::MAX, u32::MAX));
     }
 
     #[test]
@@ -281,7 +548,7 @@ mod tests {
 
     #[test]
     fn layout_from_stream_length() {
-        let h = Header::new(Cipher::Aes256Gcm, 64, [0; 32]).unwrap();
+        let h = Header::new(Cipher::Aes256Gcm, 64, KeyKind::KeyFile, [0; 32]).unwrap();
         let len = |plain: u64, frames: u64| HEADER_LEN as u64 + plain + 28 * frames;
         assert_eq!(h.layout_for_length(len(0, 1)), Some((1, 0)));
         assert_eq!(h.layout_for_length(len(1, 1)), Some((1, 1)));

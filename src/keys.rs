@@ -64,6 +64,11 @@ impl Key {
         Key(Zeroizing::new(bytes))
     }
 
+    /// A key that is already in a zeroizing buffer (a stretched passphrase).
+    pub(crate) fn from_zeroizing(bytes: Zeroizing<[u8; KEY_LEN]>) -> Self {
+        Key(bytes)
+    }
+
     /// The key bytes.
     pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
         &self.0

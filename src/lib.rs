@@ -1,7 +1,7 @@
 //! seal: chunked, parallel authenticated encryption of streams and files.
 //!
 //! The library is the whole of seal but its command line: [`keys`] makes and reads key files,
-//! [`format`] describes the bytes, [`frame`] seals and opens single frames, [`stream`] runs
+//! [`passphrase`] stretches passphrases into keys, [`format`] describes the bytes, [`frame`] seals and opens single frames, [`stream`] runs
 //! whole streams through the worker pool in `pipeline`. docs/FORMAT.md is the format's
 //! normative description.
 //!
@@ -29,11 +29,15 @@ pub mod format;
 pub mod frame;
 mod kdf;
 pub mod keys;
+pub mod passphrase;
 mod pipeline;
 mod progress;
+mod prompt;
+mod signals;
 pub mod stream;
 
 pub use error::{Category, Error, KeyProblem, Result};
-pub use format::{Cipher, Header, Position};
+pub use format::{Argon2Params, Cipher, Header, KeyKind, Position};
 pub use keys::Key;
-pub use stream::{Decryptor, Encryptor, read_header};
+pub use passphrase::Passphrase;
+pub use stream::{Decryptor, Encryptor, Secret, read_header};

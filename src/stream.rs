@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::format::{
-    Cipher, FRAME_OVERHEAD, HEADER_LEN, Header, MAGIC, NONCE_LEN, Position, SALT_LEN,
+    Argon2Params, Cipher, FRAME_OVERHEAD, Header, KeyKind, MAX_HEADER_LEN, NONCE_LEN, PREFIX_LEN,
+    Position, SALT_LEN,
 };
 use crate::frame::{FrameOpener, FrameSealer, check_frame};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
+use crate::passphrase::{self, Passphrase};
 use crate::pipeline::{self, Job, Positional, Process, Sink, Source};
 
 /// Reads until `buf` is full or input ends. Returns the bytes read and whether input ended.
@@ -175,6 +177,53 @@ impl Process for FrameOpener {
     }
 }
 
+/// The secret a stream's key comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Secret<'a> {
+    /// A key file's key.
+    Key(&'a Key),
+    /// A passphrase, stretched with Argon2id.
+    Passphrase(&'a Passphrase),
+}
+
+impl Secret<'_> {
+    fn describe(self) -> &'static str {
+        match self {
+            Secret::Key(_) => "a key file",
+            Secret::Passphrase(_) => "a passphrase",
+        }
+    }
+}
+
+fn random_salt() -> Result<[u8; SALT_LEN]> {
+    let mut salt = [0u8; SALT_LEN];
+    fill_random(&mut salt)?;
+    Ok(salt)
+}
+
+/// Derives the stream keys with `derive` from the key HKDF starts from: the key file's key,
+/// or the stretched passphrase. Checks that `secret` is of the kind the header names first.
+fn stream_keys(
+    header: &Header,
+    secret: Secret<'_>,
+    derive: impl FnOnce(&Key, &Header) -> Result<StreamKeys>,
+) -> Result<StreamKeys> {
+    match (header.key_kind(), secret) {
+        (KeyKind::KeyFile, Secret::Key(key)) => derive(key, header),
+        (KeyKind::Passphrase(params), Secret::Passphrase(pass)) => {
+            derive(&passphrase::stretch(pass, params, header.salt())?, header)
+        }
+        (KeyKind::KeyFile, given) => Err(Error::WrongSecretKind {
+            stream: "a key file",
+            given: given.describe(),
+        }),
+        (KeyKind::Passphrase(_), given) => Err(Error::WrongSecretKind {
+            stream: "a passphrase",
+            given: given.describe(),
+        }),
+    }
+}
+
 /// Encrypts one stream.
 pub struct Encryptor {
     header: Header,
@@ -184,9 +233,7 @@ pub struct Encryptor {
 impl Encryptor {
     /// A new stream with a fresh random salt. `chunk_size` must be within the format's bounds.
     pub fn new(key: &Key, cipher: Cipher, chunk_size: u32) -> Result<Self> {
-        let mut salt = [0u8; SALT_LEN];
-        fill_random(&mut salt)?;
-        Encryptor::with_salt(key, cipher, chunk_size, salt)
+        Encryptor::with_salt(key, cipher, chunk_size, random_salt()?)
     }
 
     /// A new stream with the caller's salt. Only for known-answer tests: a salt must never be
@@ -197,8 +244,35 @@ impl Encryptor {
         chunk_size: u32,
         salt: [u8; SALT_LEN],
     ) -> Result<Self> {
-        let mut header = Header::new(cipher, chunk_size, salt)?;
-        let keys = kdf::derive(key, &header);
+        let header = Header::new(cipher, chunk_size, KeyKind::KeyFile, salt)?;
+        Encryptor::with_header(header, Secret::Key(key))
+    }
+
+    /// A new passphrase stream with a fresh random salt. Its key is stretched with Argon2id
+    /// at `params`' cost, which this call spends.
+    pub fn with_passphrase(
+        passphrase: &Passphrase,
+        params: Argon2Params,
+        cipher: Cipher,
+        chunk_size: u32,
+    ) -> Result<Self> {
+        Encryptor::with_passphrase_and_salt(passphrase, params, cipher, chunk_size, random_salt()?)
+    }
+
+    /// [`Encryptor::with_passphrase`] with the caller's salt. Only for known-answer tests.
+    pub fn with_passphrase_and_salt(
+        passphrase: &Passphrase,
+        params: Argon2Params,
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+    ) -> Result<Self> {
+        let header = Header::new(cipher, chunk_size, KeyKind::Passphrase(params), salt)?;
+        Encryptor::with_header(header, Secret::Passphrase(passphrase))
+    }
+
+    fn with_header(mut header: Header, secret: Secret<'_>) -> Result<Self> {
+        let keys = stream_keys(&header, secret, |key, header| Ok(kdf::derive(key, header)))?;
         header.set_commitment(keys.commitment);
         Ok(Encryptor { header, keys })
     }
@@ -221,11 +295,12 @@ impl Encryptor {
         R: Read + Send + 'static,
         W: Write + ?Sized,
     {
+        let header_len = self.header.len() as u64;
         output
             .write_all(&self.header.to_bytes())
             .map_err(Error::Write)?;
         let frames = self.run(input, Sink::Stream(output), threads)?;
-        Ok(HEADER_LEN as u64 + frames)
+        Ok(header_len + frames)
     }
 
     /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
@@ -236,15 +311,16 @@ impl Encryptor {
     where
         R: Read + Send + 'static,
     {
+        let header_len = self.header.len() as u64;
         file.write_all_at(&self.header.to_bytes(), 0)
             .map_err(Error::Write)?;
         let positional = Positional {
             file: file.try_clone().map_err(Error::Write)?,
-            base: HEADER_LEN as u64,
+            base: header_len,
             stride: self.header.full_frame_len() as u64,
         };
         let frames = self.run(input, Sink::<File>::At(Arc::new(positional)), threads)?;
-        Ok(HEADER_LEN as u64 + frames)
+        Ok(header_len + frames)
     }
 
     fn run<R, W>(self, input: R, sink: Sink<'_, W>, threads: usize) -> Result<u64>
@@ -265,22 +341,23 @@ impl Encryptor {
 /// Reads and parses a stream's header from `input`, without a key: the header is not
 /// authenticated until a key's commitment is checked against it (see [`Decryptor::new`]).
 ///
-/// Checks, in order: the magic bytes (on as many bytes as there are), the header's length, the
-/// version, the cipher, the key kind, and the chunk size's bounds.
+/// Checks, in order: the magic bytes (on as many bytes as there are), the version, the cipher,
+/// the key kind, the chunk size's bounds, the header's length, and the KDF cost's bounds.
+/// Reads no byte past the header.
 pub fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
-    let mut bytes = [0u8; HEADER_LEN];
-    let (got, _) = fill(input, &mut bytes).map_err(Error::Read)?;
-    let magic_len = got.min(MAGIC.len());
-    if bytes[..magic_len] != MAGIC[..magic_len] {
-        return Err(Error::BadMagic);
+    let mut bytes = [0u8; MAX_HEADER_LEN];
+    let (got, _) = fill(input, &mut bytes[..PREFIX_LEN]).map_err(Error::Read)?;
+    let mut len = got;
+    if let Some(prefix) = bytes
+        .first_chunk::<PREFIX_LEN>()
+        .filter(|_| got == PREFIX_LEN)
+    {
+        // Unknown or hostile prefixes stop here, before reading further.
+        let need = Header::len_from_prefix(prefix)?;
+        let (more, _) = fill(input, &mut bytes[PREFIX_LEN..need]).map_err(Error::Read)?;
+        len += more;
     }
-    if got < HEADER_LEN {
-        return Err(Error::HeaderTruncated {
-            got,
-            need: HEADER_LEN,
-        });
-    }
-    Header::parse(&bytes)
+    Header::parse(&bytes[..len])
 }
 
 /// Decrypts one stream.
@@ -290,13 +367,19 @@ pub struct Decryptor {
 }
 
 impl Decryptor {
-    /// Reads the header from `input` and checks that `key` is the stream's key.
+    /// Reads the header of a key-file stream from `input` and checks that `key` is its key.
     ///
-    /// Checks, in order: the magic bytes, the header's length, the version, the cipher, the key
-    /// kind, the chunk size's bounds, and (in constant time) the key commitment.
+    /// Checks, in order: the header's fields (see [`read_header`]), that the stream is a
+    /// key-file stream, and (in constant time) the key commitment.
     pub fn new<R: Read + ?Sized>(key: &Key, input: &mut R) -> Result<Self> {
-        let header = read_header(input)?;
-        let keys = kdf::derive_checked(key, &header)?;
+        Decryptor::with_header(read_header(input)?, Secret::Key(key))
+    }
+
+    /// Checks that `secret` opens the stream that `header` (from [`read_header`]) begins:
+    /// that it is of the kind the header names ([`Error::WrongSecretKind`]), then, after
+    /// stretching a passphrase at the header's cost, the key commitment ([`Error::WrongKey`]).
+    pub fn with_header(header: Header, secret: Secret<'_>) -> Result<Self> {
+        let keys = stream_keys(&header, secret, kdf::derive_checked)?;
         Ok(Decryptor { header, keys })
     }
 
