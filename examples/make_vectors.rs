@@ -5,7 +5,14 @@
 use std::fmt::Write as _;
 use std::io::Cursor;
 
-use seal::{Cipher, Encryptor, Key};
+use seal::{Argon2Params, Cipher, Encryptor, Key, Passphrase};
+use zeroize::Zeroizing;
+
+/// The secret of a vector: the fixed key, or a passphrase at a (cheap) Argon2id cost.
+enum Secret {
+    Key,
+    Passphrase(&'static str, Argon2Params),
+}
 
 struct Vector {
     name: &'static str,
@@ -13,6 +20,7 @@ struct Vector {
     cipher: Cipher,
     chunk: u32,
     plaintext: Vec<u8>,
+    secret: Secret,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -33,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cipher: Cipher::Aes256Gcm,
             chunk: 64,
             plaintext: text,
+            secret: Secret::Key,
         },
         Vector {
             name: "aes-256-gcm-4-frames",
@@ -40,13 +49,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cipher: Cipher::Aes256Gcm,
             chunk: 64,
             plaintext: counting.clone(),
+            secret: Secret::Key,
         },
         Vector {
             name: "chacha20-poly1305-4-frames",
             what: "three full frames and a short final one",
             cipher: Cipher::ChaCha20Poly1305,
             chunk: 64,
-            plaintext: counting,
+            plaintext: counting.clone(),
+            secret: Secret::Key,
         },
         Vector {
             name: "aes-256-gcm-empty",
@@ -54,6 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cipher: Cipher::Aes256Gcm,
             chunk: 1024,
             plaintext: Vec::new(),
+            secret: Secret::Key,
         },
         Vector {
             name: "chacha20-poly1305-full-final",
@@ -61,19 +73,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cipher: Cipher::ChaCha20Poly1305,
             chunk: 100,
             plaintext: vec![0xA5; 200],
+            secret: Secret::Key,
+        },
+        Vector {
+            name: "aes-256-gcm-passphrase",
+            what: "a passphrase stream (Argon2id 64 KiB, 2 passes, 1 lane), two full frames and a short final one",
+            cipher: Cipher::Aes256Gcm,
+            chunk: 64,
+            plaintext: counting[..150].to_vec(),
+            secret: Secret::Passphrase("correct horse battery staple", Argon2Params::new(64, 2, 1)?),
+        },
+        Vector {
+            name: "chacha20-poly1305-passphrase-2-lanes",
+            what: "a UTF-8 passphrase (Argon2id 256 KiB, 1 pass, 2 lanes), one full final frame",
+            cipher: Cipher::ChaCha20Poly1305,
+            chunk: 100,
+            plaintext: vec![0x5A; 100],
+            secret: Secret::Passphrase("pässwörd ✓ 🔑", Argon2Params::new(256, 1, 2)?),
         },
     ];
     for v in vectors {
         let mut stream = Vec::new();
-        Encryptor::with_salt(&key, v.cipher, v.chunk, salt)?.encrypt(
-            Cursor::new(v.plaintext.clone()),
-            &mut stream,
-            1,
-        )?;
+        let encryptor = match &v.secret {
+            Secret::Key => Encryptor::with_salt(&key, v.cipher, v.chunk, salt)?,
+            Secret::Passphrase(text, params) => {
+                let pass = Passphrase::new(Zeroizing::new(text.as_bytes().to_vec()))?;
+                Encryptor::with_passphrase_and_salt(&pass, *params, v.cipher, v.chunk, salt)?
+            }
+        };
+        encryptor.encrypt(Cursor::new(v.plaintext.clone()), &mut stream, 1)?;
         let mut out = String::new();
         writeln!(out, "# seal v1 known-answer vector: {}", v.what)?;
         writeln!(out, "cipher: {}", v.cipher.name())?;
-        writeln!(out, "key: {}", key.to_text().trim_end())?;
+        match &v.secret {
+            Secret::Key => writeln!(out, "key: {}", key.to_text().trim_end())?,
+            Secret::Passphrase(text, params) => {
+                writeln!(out, "passphrase: {}", hex(text.as_bytes()))?;
+                writeln!(out, "kdf_memory_kib: {}", params.memory_kib())?;
+                writeln!(out, "kdf_passes: {}", params.passes())?;
+                writeln!(out, "kdf_lanes: {}", params.lanes())?;
+            }
+        }
         writeln!(out, "salt: {}", hex(&salt))?;
         writeln!(out, "chunk_size: {}", v.chunk)?;
         writeln!(out, "plaintext: {}", hex(&v.plaintext))?;

@@ -15,10 +15,11 @@ import sys
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = bytes([0x89, 0x53, 0x45, 0x41, 0x4C, 0x0D, 0x0A, 0x1A])
-HEADER_LEN = 79
+HEADER_LEN = {1: 79, 2: 91}
 OVERHEAD = 28
 CIPHERS = {1: AESGCM, 2: ChaCha20Poly1305}
 CIPHER_NAMES = {"aes-256-gcm": 1, "chacha20-poly1305": 2}
@@ -46,6 +47,20 @@ def parse_key(text: str) -> bytes:
     return key
 
 
+def kdf_params(block: bytes):
+    """The Argon2id parameter block of a passphrase header, bounded before any work."""
+    memory, passes, lanes = (int.from_bytes(block[i : i + 4], "big") for i in (0, 4, 8))
+    if not (1 <= lanes <= 8 and 1 <= passes <= 64 and 8 * lanes <= memory <= 1 << 20):
+        raise Refused("kdf cost")
+    if memory * passes > 8 << 20:
+        raise Refused("kdf cost")
+    return memory, passes, lanes
+
+
+def stretch(passphrase: bytes, salt: bytes, memory: int, passes: int, lanes: int) -> bytes:
+    return Argon2id(salt=salt, length=32, iterations=passes, lanes=lanes, memory_cost=memory).derive(passphrase)
+
+
 def derive(key: bytes, bound: bytes):
     salt = bound[15:47]
 
@@ -59,27 +74,41 @@ def nonce(index: int, final: bool) -> bytes:
     return index.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
 
 
-def decode(key: bytes, stream: bytes) -> bytes:
+def decode(secret, stream: bytes) -> bytes:
+    """secret: ("key", 32 bytes) or ("passphrase", bytes)."""
     if stream[: min(len(stream), 8)] != MAGIC[: min(len(stream), 8)]:
         raise Refused("bad magic")
-    if len(stream) < HEADER_LEN:
+    if len(stream) < 15:
         raise Refused("truncated header")
-    header = stream[:HEADER_LEN]
-    if header[8] != 1:
+    if stream[8] != 1:
         raise Refused("version")
-    if header[9] not in CIPHERS:
+    if stream[9] not in CIPHERS:
         raise Refused("cipher")
-    if header[10] != 1:
+    if stream[10] not in HEADER_LEN:
         raise Refused("key kind")
-    chunk = int.from_bytes(header[11:15], "big")
+    chunk = int.from_bytes(stream[11:15], "big")
     if not 64 <= chunk <= 16 * 1024 * 1024:
         raise Refused("chunk size")
-    frame_key, commitment = derive(key, header[:47])
-    if not hmac.compare_digest(commitment, header[47:79]):
+    header_len = HEADER_LEN[stream[10]]
+    if len(stream) < header_len:
+        raise Refused("truncated header")
+    header = stream[:header_len]
+    bound = header[:-32]
+    if header[10] == 1:
+        if secret[0] != "key":
+            raise Refused("a key file stream")
+        key = secret[1]
+    else:
+        params = kdf_params(header[47:59])
+        if secret[0] != "passphrase":
+            raise Refused("a passphrase stream")
+        key = stretch(secret[1], header[15:47], *params)
+    frame_key, commitment = derive(key, bound)
+    if not hmac.compare_digest(commitment, header[-32:]):
         raise Refused("wrong key")
     aead = CIPHERS[header[9]](frame_key)
     full = chunk + OVERHEAD
-    pos, index, out = HEADER_LEN, 0, bytearray()
+    pos, index, out = header_len, 0, bytearray()
     while True:
         frame = stream[pos : pos + full]
         at_eof = pos + len(frame) >= len(stream)
@@ -110,8 +139,15 @@ def decode(key: bytes, stream: bytes) -> bytes:
         index += 1
 
 
-def encode(key: bytes, cipher_id: int, chunk: int, salt: bytes, plain: bytes) -> bytes:
-    bound = MAGIC + bytes([1, cipher_id, 1]) + chunk.to_bytes(4, "big") + salt
+def encode(secret, cipher_id: int, chunk: int, salt: bytes, plain: bytes, kdf=None) -> bytes:
+    """secret as for decode; kdf: (memory_kib, passes, lanes) for a passphrase."""
+    if secret[0] == "key":
+        bound = MAGIC + bytes([1, cipher_id, 1]) + chunk.to_bytes(4, "big") + salt
+        key = secret[1]
+    else:
+        block = b"".join(n.to_bytes(4, "big") for n in kdf)
+        bound = MAGIC + bytes([1, cipher_id, 2]) + chunk.to_bytes(4, "big") + salt + block
+        key = stretch(secret[1], salt, *kdf)
     frame_key, commitment = derive(key, bound)
     aead = CIPHERS[cipher_id](frame_key)
     chunks = [plain[i : i + chunk] for i in range(0, len(plain), chunk)] or [b""]
@@ -131,15 +167,23 @@ def load(path: pathlib.Path) -> dict:
     return fields
 
 
+def secret_of(v: dict):
+    if "key" in v:
+        return ("key", parse_key(v["key"])), None
+    kdf = tuple(int(v[f]) for f in ("kdf_memory_kib", "kdf_passes", "kdf_lanes"))
+    return ("passphrase", bytes.fromhex(v["passphrase"])), kdf
+
+
 def check(path: pathlib.Path) -> None:
     v = load(path)
-    key = parse_key(v["key"])
+    secret, kdf = secret_of(v)
+    key = secret
     stream = bytes.fromhex(v["stream"])
     plain = bytes.fromhex(v["plaintext"])
     assert decode(key, stream) == plain, f"{path.name}: decoded plaintext differs"
-    again = encode(key, CIPHER_NAMES[v["cipher"]], int(v["chunk_size"]), bytes.fromhex(v["salt"]), plain)
+    again = encode(key, CIPHER_NAMES[v["cipher"]], int(v["chunk_size"]), bytes.fromhex(v["salt"]), plain, kdf)
     assert again == stream, f"{path.name}: re-encoded stream differs"
-    damaged = [stream[:-1], stream + b"\x00", stream[:HEADER_LEN]]
+    damaged = [stream[:-1], stream + b"\x00", stream[: HEADER_LEN[stream[10]]]]
     for offset in range(0, len(stream), 7):
         flipped = bytearray(stream)
         flipped[offset] ^= 0x01
@@ -156,12 +200,18 @@ def main() -> int:
     here = pathlib.Path(__file__).resolve().parent / "vectors"
     if len(sys.argv) == 3 and sys.argv[1] == "--example":
         v = load(here / f"{sys.argv[2]}.txt")
-        key = parse_key(v["key"])
+        (kind, secret), kdf = secret_of(v)
         stream = bytes.fromhex(v["stream"])
-        frame_key, commitment = derive(key, stream[:47])
-        print("checksum", v["key"][-8:])
-        print("plaintext", bytes.fromhex(v["plaintext"]).decode())
-        print("bound", stream[:47].hex())
+        bound = stream[: HEADER_LEN[stream[10]] - 32]
+        if kind == "key":
+            key = secret
+            print("checksum", v["key"][-8:])
+        else:
+            key = stretch(secret, stream[15:47], *kdf)
+            print("stretched", key.hex())
+        frame_key, commitment = derive(key, bound)
+        print("plaintext", bytes.fromhex(v["plaintext"]).hex())
+        print("bound", bound.hex())
         print("frame_key", frame_key.hex())
         print("commitment", commitment.hex())
         for i in range(0, len(stream), 16):

@@ -6,7 +6,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use seal::{Cipher, Decryptor, Encryptor, Key};
+use seal::{Argon2Params, Cipher, Decryptor, Encryptor, Key, KeyKind, Passphrase, Secret};
+use zeroize::Zeroizing;
 
 struct Vector {
     name: String,
@@ -50,25 +51,62 @@ fn cipher(name: &str) -> Cipher {
 }
 
 #[test]
-fn vectors_cover_both_ciphers() {
+fn vectors_cover_both_ciphers_and_both_key_kinds() {
     let v = vectors();
-    assert_eq!(v.len(), 5);
+    assert_eq!(v.len(), 7);
     for c in Cipher::ALL {
         assert!(v.iter().any(|v| v.get("cipher") == c.name()));
+    }
+    assert_eq!(v.iter().filter(|v| v.fields.contains_key("key")).count(), 5);
+    assert_eq!(
+        v.iter()
+            .filter(|v| v.fields.contains_key("passphrase"))
+            .count(),
+        2
+    );
+}
+
+/// A vector's secret: its key, or its passphrase and Argon2id cost.
+enum VectorSecret {
+    Key(Key),
+    Passphrase(Passphrase, Argon2Params),
+}
+
+impl Vector {
+    fn secret(&self) -> VectorSecret {
+        if self.fields.contains_key("key") {
+            return VectorSecret::Key(Key::from_text(self.get("key").as_bytes()).unwrap());
+        }
+        let pass = Passphrase::new(Zeroizing::new(self.hex("passphrase"))).unwrap();
+        let number = |field: &str| self.get(field).parse::<u32>().unwrap();
+        let params = Argon2Params::new(
+            number("kdf_memory_kib"),
+            number("kdf_passes"),
+            number("kdf_lanes"),
+        )
+        .unwrap();
+        VectorSecret::Passphrase(pass, params)
     }
 }
 
 #[test]
-fn fixed_key_and_salt_give_exactly_the_vector_bytes() {
+fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
     for v in vectors() {
-        let key = Key::from_text(v.get("key").as_bytes()).unwrap();
+        let secret = v.secret();
         let salt: [u8; 32] = v.hex("salt").try_into().unwrap();
         let chunk: u32 = v.get("chunk_size").parse().unwrap();
+        let cipher = cipher(v.get("cipher"));
         let plaintext = v.hex("plaintext");
         let expected = v.hex("stream");
         for threads in [1, 3] {
+            let encryptor = match &secret {
+                VectorSecret::Key(key) => Encryptor::with_salt(key, cipher, chunk, salt),
+                VectorSecret::Passphrase(pass, params) => {
+                    Encryptor::with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
+                }
+            };
             let mut stream = Vec::new();
-            Encryptor::with_salt(&key, cipher(v.get("cipher")), chunk, salt)
+            encryptor
                 .unwrap()
                 .encrypt(Cursor::new(plaintext.clone()), &mut stream, threads)
                 .unwrap();
@@ -79,7 +117,18 @@ fn fixed_key_and_salt_give_exactly_the_vector_bytes() {
             );
         }
         let mut input = Cursor::new(expected);
-        let dec = Decryptor::new(&key, &mut input).unwrap();
+        let header = seal::read_header(&mut input).unwrap();
+        let dec = match &secret {
+            VectorSecret::Key(key) => {
+                assert_eq!(header.key_kind(), KeyKind::KeyFile);
+                Decryptor::with_header(header, Secret::Key(key))
+            }
+            VectorSecret::Passphrase(pass, params) => {
+                assert_eq!(header.key_kind(), KeyKind::Passphrase(*params));
+                Decryptor::with_header(header, Secret::Passphrase(pass))
+            }
+        }
+        .unwrap();
         let mut out = Vec::new();
         dec.decrypt(input, &mut out, 2).unwrap();
         assert!(out == plaintext, "{}: plaintext differs", v.name);
@@ -101,4 +150,23 @@ fn format_doc_worked_example_is_what_seal_writes() {
     assert_eq!(dump.len(), 2 * 205);
     assert_eq!(dump, example.get("stream"));
     assert!(doc.contains(example.get("key")));
+}
+
+#[test]
+fn format_doc_passphrase_example_matches_its_vector() {
+    let doc = include_str!("../docs/FORMAT.md");
+    let section = doc
+        .split("### Passphrase example")
+        .nth(1)
+        .and_then(|rest| rest.split("## What the format").next())
+        .unwrap();
+    let compact: String = section.split_whitespace().collect();
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.name.ends_with("aes-256-gcm-passphrase.txt"))
+        .unwrap();
+    let stream = v.get("stream");
+    assert!(compact.contains(&format!("bound={}", &stream[..2 * 59])));
+    assert!(compact.contains(&format!("commitment={}", &stream[2 * 59..2 * 91])));
+    assert_eq!(v.get("kdf_memory_kib"), "64");
 }
