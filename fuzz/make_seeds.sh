@@ -21,5 +21,9 @@ for cipher in aes-256-gcm chacha20-poly1305; do
     head -c 80 "$out/decrypt/$cipher-$1" | tail -c 79 > "$out/header/$cipher-$1"
   done
 done
+# A passphrase header (key kind 2, with its Argon2id parameter block).
+printf 'seed' > /tmp/seedplain
+SEED_PW=fuzz "$S" enc --passphrase-env SEED_PW --kdf-memory 1MiB --kdf-passes 1 /tmp/seedplain \
+  | head -c 91 > "$out/header/passphrase"
 cp "$k" "$out/key_text/key"
 printf 'SEAL-KEY-1-00\n' > "$out/key_text/short"
