@@ -81,7 +81,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cipher: Cipher::Aes256Gcm,
             chunk: 64,
             plaintext: counting[..150].to_vec(),
-            secret: Secret::Passphrase("correct horse battery staple", Argon2Params::new(64, 2, 1)?),
+            secret: Secret::Passphrase(
+                "correct horse battery staple",
+                Argon2Params::new(64, 2, 1)?,
+            ),
         },
         Vector {
             name: "chacha20-poly1305-passphrase-2-lanes",

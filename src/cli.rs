@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use zeroize::Zeroizing;
 
+use crate::armor::{self, ArmorWriter};
 use crate::error::{Category, Error};
 use crate::files::{self, Input, Output, Target, is_stdio};
 use crate::format::{self, Argon2Params, Cipher, Header, KeyKind};
@@ -114,6 +115,10 @@ struct EncArgs {
     /// With a passphrase: Argon2id passes, 1..64 [default: 6].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     kdf_passes: Option<u32>,
+    /// Write ASCII armor (PEM-style base64 text, 64 characters per line) instead of binary;
+    /// dec, verify and info recognise it by themselves.
+    #[arg(short, long)]
+    armor: bool,
     #[command(flatten)]
     io: IoArgs,
 }
@@ -440,7 +445,13 @@ fn enc(args: &EncArgs) -> anyhow::Result<()> {
         .into());
     }
     keys.check_fd(args.io.input.as_deref())?;
-    transfer(&args.io, true, |_input, _name| {
+    let armor = args.armor;
+    let output = if armor {
+        Produces::Text
+    } else {
+        Produces::Ciphertext
+    };
+    transfer(&args.io, output, |_input, _name| {
         let encryptor = match &source {
             None => Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?,
             Some(source) => {
@@ -455,20 +466,42 @@ fn enc(args: &EncArgs) -> anyhow::Result<()> {
                 Encryptor::with_passphrase(&pass, params, cipher, args.chunk_size)?
             }
         };
-        Ok((0, move |input, output: Target<'_>, threads| match output {
+        Ok(move |input, output: Target<'_>, threads| match output {
+            // Armor is a stream of lines: it cannot be written at frame offsets.
+            Target::Stream(out) if armor => encrypt_armored(encryptor, input, out, threads),
+            Target::File(mut file) if armor => {
+                encrypt_armored(encryptor, input, &mut file, threads)
+            }
             Target::Stream(out) => encryptor.encrypt(input, out, threads).map(drop),
             Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
-        }))
+        })
     })
 }
 
-/// Reads the header from `input` and opens the stream with the secret it needs.
+fn encrypt_armored<W: Write + ?Sized>(
+    encryptor: Encryptor,
+    input: Box<dyn Read + Send>,
+    out: &mut W,
+    threads: usize,
+) -> crate::Result<()> {
+    let mut writer = ArmorWriter::new(out);
+    encryptor.encrypt(input, &mut writer, threads)?;
+    writer.finish().map(drop).map_err(Error::Write)
+}
+
+/// Recognises armored input (replacing `input` with the stream it holds), reads the header and
+/// opens the stream with the secret it needs.
 fn open_stream(
     keys: &KeyArgs,
     quiet: bool,
-    input: &mut dyn Read,
+    input: &mut Box<dyn Read + Send>,
     name: &str,
 ) -> anyhow::Result<Decryptor> {
+    let raw = std::mem::replace(input, Box::new(io::empty()));
+    let (reader, _armored) = armor::auto(raw)
+        .map_err(Error::from_read)
+        .with_context(|| name.to_string())?;
+    *input = reader;
     let header = read_header(input).with_context(|| name.to_string())?;
     let secret = keys
         .secret_for(&header, quiet)
@@ -478,41 +511,39 @@ fn open_stream(
 
 fn dec(args: &IoArgs) -> anyhow::Result<()> {
     args.keys.check_fd(args.input.as_deref())?;
-    transfer(args, false, |input, name| {
+    transfer(args, Produces::Plaintext, |input, name| {
         let decryptor = open_stream(&args.keys, args.ui.quiet, input, name)?;
-        let consumed = decryptor.header().len() as u64;
-        Ok((
-            consumed,
-            move |input, output: Target<'_>, threads| match output {
-                Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
-                Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
-            },
-        ))
+        Ok(move |input, output: Target<'_>, threads| match output {
+            Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
+            Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
+        })
     })
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     args.keys.check_fd(args.input.as_deref())?;
-    let mut input = Input::open(args.input.as_deref(), "verify")?;
+    let input = Input::open(args.input.as_deref(), "verify")?;
     let name = input_name(args.input.as_deref());
-    let decryptor = open_stream(&args.keys, args.ui.quiet, &mut input.reader, &name)?;
-    let total = remaining(input.regular_file_len(), decryptor.header().len() as u64);
-    let (reader, bar) = progress::wrap(input.reader, total, args.ui.show());
+    let total = input.regular_file_len();
+    let (mut reader, mut bar) = progress::wrap(input.reader, total, args.ui.show());
+    let decryptor = open_stream(&args.keys, args.ui.quiet, &mut reader, &name)?;
+    if let Some(bar) = &mut bar {
+        bar.start();
+    }
     let result = decryptor.decrypt(reader, &mut io::sink(), threads_or_default(args.threads));
     progress::end(bar, result.is_ok());
     result.map(drop).with_context(|| name)
 }
 
-/// The input bytes left after `consumed`, when the input's length is known.
-fn remaining(total: Option<u64>, consumed: u64) -> Option<u64> {
-    total.map(|t| t.saturating_sub(consumed))
-}
-
 fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let input = Input::open(path, "info")?;
-    let stream_len = input.regular_file_len();
-    let mut reader = input.reader;
-    let header = crate::stream::read_header(&mut reader).with_context(|| input_name(path))?;
+    let file_len = input.regular_file_len();
+    let (mut reader, armored) = armor::auto(input.reader)
+        .map_err(Error::from_read)
+        .with_context(|| input_name(path))?;
+    let header = read_header(&mut reader).with_context(|| input_name(path))?;
+    // The length of armored text says little about the stream's: no layout from it.
+    let stream_len = file_len.filter(|_| !armored);
     let layout = stream_len.map(|len| header.layout_for_length(len));
     let cipher = header.cipher().name();
     let chunk = header.chunk_size();
@@ -533,7 +564,8 @@ fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             ),
         };
         format!(
-            "{{\"format\":\"seal\",\"version\":{},\"cipher\":\"{cipher}\",\"chunk_size\":{chunk},\
+            "{{\"format\":\"seal\",\"version\":{},\"armored\":{armored},\"cipher\":\"{cipher}\",\
+             \"chunk_size\":{chunk},\
              \"key_kind\":\"{}\",\"kdf\":{kdf},\"header_bytes\":{},\"stream_bytes\":{},\
              \"frames\":{frames},\"plaintext_bytes\":{plain},\"length_consistent\":{},\
              \"authenticated\":false}}\n",
@@ -545,8 +577,9 @@ fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
         )
     } else {
         let mut text = format!(
-            "format:     seal version {}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
-            format::VERSION
+            "format:     seal version {}{}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
+            format::VERSION,
+            if armored { ", ASCII armor" } else { "" }
         );
         match kind {
             KeyKind::KeyFile => text.push_str("key kind:   key file\n"),
@@ -565,6 +598,9 @@ fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             (Some(len), _) => text.push_str(&format!(
                 "stream:     {len} bytes: no complete stream has this length (truncated or extended)\n"
             )),
+            (None, _) if armored => {
+                text.push_str("stream:     armored text: frame count unknown until read\n")
+            }
             (None, _) => {
                 text.push_str("stream:     not a regular file: frame count unknown until read\n")
             }
@@ -651,25 +687,42 @@ fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
     })
 }
 
-/// Opens the input, runs `prepare` on it (which may read the header, ask for a passphrase and
-/// stretch it, and returns how many input bytes it read and the job to run), then opens the
-/// output and runs the job between them. The output is completed only if the job succeeded; on
-/// failure a temporary output file is removed when `Output` drops. Nothing is created at the
-/// output path before `prepare` succeeded.
-fn transfer<P, J>(args: &IoArgs, ciphertext_out: bool, prepare: P) -> anyhow::Result<()>
+/// What a command writes, for the refusals: ciphertext is never written to a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Produces {
+    Ciphertext,
+    Text,
+    Plaintext,
+}
+
+/// Opens the input, runs `prepare` on it (which may recognise armor, read the header, ask for
+/// a passphrase and stretch it, and returns the job to run), then opens the output and runs the
+/// job between them. The output is completed only if the job succeeded; on failure a
+/// temporary output file is removed when `Output` drops. Nothing is created at the output path
+/// before `prepare` succeeded, and the progress bar is drawn only after it.
+fn transfer<P, J>(args: &IoArgs, produces: Produces, prepare: P) -> anyhow::Result<()>
 where
-    P: FnOnce(&mut dyn Read, &str) -> anyhow::Result<(u64, J)>,
+    P: FnOnce(&mut Box<dyn Read + Send>, &str) -> anyhow::Result<J>,
     J: FnOnce(Box<dyn Read + Send>, Target<'_>, usize) -> crate::Result<()>,
 {
-    let command = if ciphertext_out { "enc" } else { "dec" };
-    let mut input = Input::open(args.input.as_deref(), command)?;
-    files::preflight(args.output.as_deref(), &input, ciphertext_out)?;
+    let command = if produces == Produces::Plaintext {
+        "dec"
+    } else {
+        "enc"
+    };
+    let ciphertext_out = produces == Produces::Ciphertext;
+    let input = Input::open(args.input.as_deref(), command)?;
+    files::preflight(args.output.as_deref(), input.meta(), ciphertext_out)?;
     let input_name = input_name(args.input.as_deref());
-    let (consumed, job) = prepare(&mut input.reader, &input_name)?;
-    let mut output = Output::open(args.output.as_deref(), &input, ciphertext_out)?;
+    let total = input.regular_file_len();
+    let meta = input.meta().cloned();
+    let (mut reader, mut bar) = progress::wrap(input.reader, total, args.ui.show());
+    let job = prepare(&mut reader, &input_name)?;
+    let mut output = Output::open(args.output.as_deref(), meta.as_ref(), ciphertext_out)?;
     let name = output.name();
-    let total = remaining(input.regular_file_len(), consumed);
-    let (reader, bar) = progress::wrap(input.reader, total, args.ui.show());
+    if let Some(bar) = &mut bar {
+        bar.start();
+    }
     let result = job(reader, output.target(), threads_or_default(args.threads)).map_err(|e| {
         let context = match &e {
             Error::Write(_) => name.clone(),

@@ -7,6 +7,8 @@
 
 use std::io;
 
+use crate::armor::{ArmorError, ArmorProblem};
+
 /// The broad class of an [`Error`], which the command line turns into an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -81,6 +83,9 @@ pub enum Error {
     #[error("passphrase key derivation failed: {0}")]
     Kdf(String),
 
+    /// Armored input is malformed (see [`crate::armor`]).
+    #[error("{0}")]
+    Armor(ArmorError),
     /// The input does not start with the seal magic bytes.
     #[error("not a seal stream (bad magic bytes)")]
     BadMagic,
@@ -183,6 +188,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// An error reading input: an armor problem carried through `Read` becomes
+    /// [`Error::Armor`] again, anything else [`Error::Read`].
+    pub(crate) fn from_read(e: io::Error) -> Error {
+        let armor = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<ArmorError>())
+            .copied();
+        match armor {
+            Some(armor) if armor.problem == ArmorProblem::NoBegin => Error::BadMagic,
+            Some(armor) => Error::Armor(armor),
+            None => Error::Read(e),
+        }
+    }
+
     /// The class of this error.
     pub fn category(&self) -> Category {
         match self {
@@ -203,6 +222,10 @@ impl Error {
             | Error::UnsupportedKeyKind(_)
             | Error::KdfCostOutOfRange { .. }
             | Error::ChunkSizeOutOfRange(_) => Category::Format,
+            Error::Armor(a) => match a.problem {
+                ArmorProblem::NoEnd | ArmorProblem::TrailingData => Category::Integrity,
+                _ => Category::Format,
+            },
             Error::HeaderTruncated { .. }
             | Error::FrameOutOfPlace { .. }
             | Error::FrameAuth { .. }

@@ -22,6 +22,11 @@ pub(crate) struct Input {
 }
 
 impl Input {
+    /// The input's metadata, when known.
+    pub(crate) fn meta(&self) -> Option<&Metadata> {
+        self.meta.as_ref()
+    }
+
     /// The input's length, when it is a regular file.
     pub(crate) fn regular_file_len(&self) -> Option<u64> {
         self.meta
@@ -123,7 +128,7 @@ fn check_not_terminal(path: Option<&Path>, ciphertext: bool) -> anyhow::Result<(
 /// neither reads a header nor asks for a passphrase only to refuse afterwards.
 pub(crate) fn preflight(
     path: Option<&Path>,
-    input: &Input,
+    input: Option<&Metadata>,
     ciphertext: bool,
 ) -> anyhow::Result<()> {
     check_not_terminal(path, ciphertext)?;
@@ -132,7 +137,7 @@ pub(crate) fn preflight(
     } else {
         fs::metadata(path.unwrap_or(Path::new("-"))).ok()
     };
-    if let (Some(inp), Some(out)) = (&input.meta, &out)
+    if let (Some(inp), Some(out)) = (input, &out)
         && same_file(inp, out)
     {
         let what = match path {
@@ -149,7 +154,7 @@ pub(crate) fn preflight(
 impl Output {
     pub(crate) fn open(
         path: Option<&Path>,
-        input: &Input,
+        input: Option<&Metadata>,
         ciphertext: bool,
     ) -> anyhow::Result<Output> {
         if is_stdio(path) {
@@ -164,7 +169,7 @@ impl Output {
                     .context("using stdout")?,
             );
             let meta = file.metadata().ok();
-            if let (Some(inp), Some(out)) = (&input.meta, &meta)
+            if let (Some(inp), Some(out)) = (input, &meta)
                 && same_file(inp, out)
             {
                 return Err(CliError::Refused("input and output are the same file".into()).into());
@@ -173,7 +178,7 @@ impl Output {
             return Ok(Output::Stdout(file));
         }
         let target = path.unwrap_or(Path::new("-")).to_path_buf();
-        if let (Some(inp), Ok(out)) = (&input.meta, fs::metadata(&target))
+        if let (Some(inp), Ok(out)) = (input, fs::metadata(&target))
             && same_file(inp, &out)
         {
             return Err(CliError::Refused(format!(

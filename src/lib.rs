@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod aead;
+pub mod armor;
 pub mod cli;
 pub mod error;
 mod files;

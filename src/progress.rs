@@ -31,13 +31,32 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// A progress bar that counts from the start of input but is drawn only once started, so that
+/// nothing is drawn while seal reads a header or asks for a passphrase.
+pub(crate) struct Progress {
+    bar: ProgressBar,
+    target: Option<ProgressDrawTarget>,
+}
+
+impl Progress {
+    /// Draws the bar from now on; rate and ETA count from now.
+    pub(crate) fn start(&mut self) {
+        if let Some(target) = self.target.take() {
+            self.bar.reset_elapsed();
+            self.bar.reset_eta();
+            self.bar.set_draw_target(target);
+        }
+    }
+}
+
 /// Wraps `reader` so that reading it advances a progress bar of `total` bytes (a spinner when
-/// the size is unknown). Returns the bar too, to finish it; `None` when nothing is shown.
+/// the size is unknown), not drawn until [`Progress::start`]. Returns the bar too, to start and
+/// end it; `None` when nothing is shown.
 pub(crate) fn wrap(
     reader: Box<dyn Read + Send>,
     total: Option<u64>,
     show: Show,
-) -> (Box<dyn Read + Send>, Option<ProgressBar>) {
+) -> (Box<dyn Read + Send>, Option<Progress>) {
     let target = match show {
         Show::Never => return (reader, None),
         Show::Auto => ProgressDrawTarget::stderr(),
@@ -46,6 +65,8 @@ pub(crate) fn wrap(
     if target.is_hidden() {
         return (reader, None);
     }
+    let shown = Some(target);
+    let target = ProgressDrawTarget::hidden();
     let bar = match total {
         Some(len) => ProgressBar::with_draw_target(Some(len), target).with_style(
             ProgressStyle::with_template(
@@ -62,13 +83,18 @@ pub(crate) fn wrap(
         inner: reader,
         bar: bar.clone(),
     };
-    (Box::new(counting), Some(bar))
+    let progress = Progress { bar, target: shown };
+    (Box::new(counting), Some(progress))
 }
 
 /// Ends a bar: its last state stays on screen after success, and is abandoned where it
 /// stopped after a failure (whose error line follows).
-pub(crate) fn end(bar: Option<ProgressBar>, ok: bool) {
-    if let Some(bar) = bar {
+pub(crate) fn end(progress: Option<Progress>, ok: bool) {
+    if let Some(Progress { bar, target }) = progress {
+        if target.is_some() {
+            // Never started: nothing was drawn, nothing to leave on screen.
+            return;
+        }
         if ok {
             bar.finish();
         } else {

@@ -67,7 +67,7 @@ impl<R: Read> Lookahead<R> {
     fn read_piece(&mut self, spare: Option<Vec<u8>>) -> Result<Filled> {
         let mut buf = spare.unwrap_or_else(|| vec![0u8; self.buf_len]);
         let (len, ended) =
-            fill(&mut self.reader, &mut buf[self.region.clone()]).map_err(Error::Read)?;
+            fill(&mut self.reader, &mut buf[self.region.clone()]).map_err(Error::from_read)?;
         Ok(Filled {
             buf,
             len,
@@ -346,7 +346,7 @@ impl Encryptor {
 /// Reads no byte past the header.
 pub fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
     let mut bytes = [0u8; MAX_HEADER_LEN];
-    let (got, _) = fill(input, &mut bytes[..PREFIX_LEN]).map_err(Error::Read)?;
+    let (got, _) = fill(input, &mut bytes[..PREFIX_LEN]).map_err(Error::from_read)?;
     let mut len = got;
     if let Some(prefix) = bytes
         .first_chunk::<PREFIX_LEN>()
@@ -354,7 +354,7 @@ pub fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
     {
         // Unknown or hostile prefixes stop here, before reading further.
         let need = Header::len_from_prefix(prefix)?;
-        let (more, _) = fill(input, &mut bytes[PREFIX_LEN..need]).map_err(Error::Read)?;
+        let (more, _) = fill(input, &mut bytes[PREFIX_LEN..need]).map_err(Error::from_read)?;
         len += more;
     }
     Header::parse(&bytes[..len])

@@ -115,3 +115,48 @@ proptest! {
         }
     }
 }
+
+/// Armors `data` as `seal enc -a` does.
+fn armored(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = seal::armor::ArmorWriter::new(Vec::new());
+    writer.write_all(data).unwrap();
+    writer.finish().unwrap()
+}
+
+fn dearmored(text: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    seal::armor::Dearmor::new(text).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Armor round-trips any bytes, and a damaged armor either fails with an armor error or
+    /// gives back bytes of the same length (a changed base64 digit changes bytes, not lines):
+    /// never a panic, never a silent change of length.
+    #[test]
+    fn armor_round_trips_and_damage_is_caught_or_local(
+        data in proptest::collection::vec(any::<u8>(), 1..2000),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let text = armored(&data);
+        prop_assert_eq!(dearmored(&text).unwrap(), data.clone());
+        let mut damaged = text.clone();
+        let i = at.index(damaged.len());
+        damaged[i] = byte;
+        match dearmored(&damaged) {
+            Ok(out) => prop_assert_eq!(out.len(), data.len()),
+            Err(e) => prop_assert!(e.get_ref().is_some_and(|e| e.is::<seal::armor::ArmorError>()), "{e}"),
+        }
+        // Cut anywhere before the END line's last character: refused. (Without only its
+        // final line ending, the text is complete: copy-paste often drops it.)
+        let short = &text[..cut.index(text.len() - 1)];
+        prop_assert!(dearmored(short).is_err());
+        prop_assert_eq!(dearmored(&text[..text.len() - 1]).unwrap(), data);
+    }
+}

@@ -1,0 +1,477 @@
+//! ASCII armor: a seal stream as PEM-style text that survives copy-paste, e-mail and CI logs.
+//!
+//! ```text
+//! -----BEGIN SEAL ENCRYPTED FILE-----
+//! <the stream in standard base64 with padding, 64 characters per line>
+//! -----END SEAL ENCRYPTED FILE-----
+//! ```
+//!
+//! Every body line but the last holds exactly 64 characters (48 bytes) and no padding; the last
+//! holds 4 to 64, a multiple of 4. Lines end with LF or CR LF. Blank lines (spaces, tabs) may
+//! come before the BEGIN line and after the END line, at most [`MAX_BLANK_LINES`] of each;
+//! nothing else is accepted, and base64 must be canonical (`base64ct`, constant time).
+//!
+//! Invariants: [`Dearmor`] never reads a line of more than [`MAX_LINE`] bytes into memory, and
+//! never returns bytes of a line before checking the whole line; [`ArmorWriter`] writes only
+//! lines of this form.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+
+use base64ct::{Base64, Encoding};
+
+/// The line before the base64 body.
+pub const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
+/// The line after it.
+pub const END: &str = "-----END SEAL ENCRYPTED FILE-----";
+/// Base64 characters per full body line.
+pub const LINE_CHARS: usize = 64;
+/// Stream bytes per full body line.
+const LINE_BYTES: usize = LINE_CHARS / 4 * 3;
+/// The longest line read, line ending included: anything longer is refused.
+pub const MAX_LINE: usize = LINE_CHARS + 2;
+/// How many blank lines may come before BEGIN, and after END.
+pub const MAX_BLANK_LINES: usize = 64;
+
+/// What is wrong with an armored input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArmorProblem {
+    /// The first line that is not blank is not the BEGIN line (or there is none): the input
+    /// is neither binary nor armored. Reported as [`crate::Error::BadMagic`].
+    NoBegin,
+    /// A line is longer than any armor line.
+    LineTooLong,
+    /// A body line holds something other than canonical base64, or padding before the end.
+    BadBase64,
+    /// A body line other than the last is not 64 characters long.
+    ShortLine,
+    /// The input ended before the END line.
+    NoEnd,
+    /// Something other than blank lines follows the END line.
+    TrailingData,
+}
+
+impl std::fmt::Display for ArmorProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ArmorProblem::NoBegin => "not a seal stream: neither binary nor armored text",
+            ArmorProblem::LineTooLong => "line longer than any armor line",
+            ArmorProblem::BadBase64 => "not canonical base64",
+            ArmorProblem::ShortLine => "body line shorter than 64 characters before the last",
+            ArmorProblem::NoEnd => "armor truncated: the input ended before the END line",
+            ArmorProblem::TrailingData => "data after the armor's END line",
+        })
+    }
+}
+
+/// An armor problem and the line (counting from 1) where it was found. Travels inside an
+/// `io::Error` through `Read` and is turned back into [`crate::Error::Armor`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("armor line {line}: {problem}")]
+pub struct ArmorError {
+    /// Line number, from 1.
+    pub line: u64,
+    /// What is wrong.
+    pub problem: ArmorProblem,
+}
+
+/// Whether `first` (the input's first byte) starts armored text rather than a binary stream,
+/// whose first byte is 0x89.
+pub fn looks_armored(first: u8) -> bool {
+    first == b'-' || first.is_ascii_whitespace()
+}
+
+/// `reader` as a binary stream: itself if its first byte is not armor's, or the stream that
+/// its armored text holds. Reads one byte.
+pub fn auto(mut reader: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, bool)> {
+    let mut first = [0u8; 1];
+    let n = loop {
+        match reader.read(&mut first) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => break other?,
+        }
+    };
+    let replay = io::Cursor::new(first[..n].to_vec()).chain(reader);
+    if n == 1 && looks_armored(first[0]) {
+        Ok((Box::new(Dearmor::new(replay)), true))
+    } else {
+        Ok((Box::new(replay), false))
+    }
+}
+
+/// Writes a stream as armor. Call [`ArmorWriter::finish`] after the last byte: it writes the
+/// last body line and the END line.
+pub struct ArmorWriter<W: Write> {
+    inner: W,
+    /// Bytes not yet encoded: fewer than a line's worth.
+    pending: Vec<u8>,
+    /// Encoded text not yet written.
+    text: Vec<u8>,
+}
+
+/// Text buffered before a write to the inner writer.
+const TEXT_BUFFER: usize = 64 * 1024;
+
+impl<W: Write> ArmorWriter<W> {
+    /// Starts the armor: the BEGIN line goes out with the first body line.
+    pub fn new(inner: W) -> Self {
+        let mut text = Vec::with_capacity(TEXT_BUFFER + LINE_CHARS + 1);
+        text.extend_from_slice(BEGIN.as_bytes());
+        text.push(b'\n');
+        ArmorWriter {
+            inner,
+            pending: Vec::with_capacity(LINE_BYTES),
+            text,
+        }
+    }
+
+    fn encode_line(&mut self, bytes: &[u8]) {
+        let mut line = [0u8; LINE_CHARS];
+        // A line's bytes are at most 48, whose encoding fits 64 characters: cannot fail.
+        if let Ok(encoded) = Base64::encode(bytes, &mut line) {
+            self.text.extend_from_slice(encoded.as_bytes());
+            self.text.push(b'\n');
+        }
+    }
+
+    fn flush_text(&mut self) -> io::Result<()> {
+        self.inner.write_all(&self.text)?;
+        self.text.clear();
+        Ok(())
+    }
+
+    /// Writes what is left and the END line, and returns the inner writer, flushed.
+    pub fn finish(mut self) -> io::Result<W> {
+        let pending = std::mem::take(&mut self.pending);
+        if !pending.is_empty() {
+            self.encode_line(&pending);
+        }
+        self.text.extend_from_slice(END.as_bytes());
+        self.text.push(b'\n');
+        self.flush_text()?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for ArmorWriter<W> {
+    fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
+        let taken = buf.len();
+        if !self.pending.is_empty() {
+            let want = (LINE_BYTES - self.pending.len()).min(buf.len());
+            self.pending.extend_from_slice(&buf[..want]);
+            buf = &buf[want..];
+            if self.pending.len() == LINE_BYTES {
+                let line = std::mem::take(&mut self.pending);
+                self.encode_line(&line);
+                self.pending = line;
+                self.pending.clear();
+            }
+        }
+        let mut lines = buf.chunks_exact(LINE_BYTES);
+        for line in &mut lines {
+            self.encode_line(line);
+            if self.text.len() >= TEXT_BUFFER {
+                self.flush_text()?;
+            }
+        }
+        self.pending.extend_from_slice(lines.remainder());
+        if self.text.len() >= TEXT_BUFFER {
+            self.flush_text()?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.flush_text()?;
+        self.inner.flush()
+    }
+}
+
+/// Where a [`Dearmor`] is in its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the BEGIN line.
+    Start,
+    /// In the body.
+    Body,
+    /// After the END line, and after checking that only blank lines follow it.
+    Done,
+}
+
+/// Reads armored text and yields the stream it holds.
+pub struct Dearmor<R> {
+    inner: BufReader<R>,
+    state: State,
+    /// Lines read so far.
+    line_no: u64,
+    /// The current raw line.
+    line: Vec<u8>,
+    /// The body line read but not yet decoded (it may be the last, so it waits for the next).
+    held: Vec<u8>,
+    /// Decoded bytes of the last line, and how many of them were returned.
+    out: [u8; LINE_BYTES],
+    out_len: usize,
+    out_pos: usize,
+}
+
+fn error(line: u64, problem: ArmorProblem) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, ArmorError { line, problem })
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|&b| b == b' ' || b == b'\t')
+}
+
+impl<R: Read> Dearmor<R> {
+    /// Reads armored text from `inner`.
+    pub fn new(inner: R) -> Self {
+        Dearmor {
+            inner: BufReader::with_capacity(64 * 1024, inner),
+            state: State::Start,
+            line_no: 0,
+            line: Vec::with_capacity(MAX_LINE + 1),
+            held: Vec::with_capacity(LINE_CHARS),
+            out: [0; LINE_BYTES],
+            out_len: 0,
+            out_pos: 0,
+        }
+    }
+
+    /// Reads the next line into `self.line`, without its line ending. `Ok(false)` at the end
+    /// of input.
+    fn next_line(&mut self) -> io::Result<bool> {
+        self.line.clear();
+        let limit = MAX_LINE as u64 + 1;
+        let n = (&mut self.inner)
+            .take(limit)
+            .read_until(b'\n', &mut self.line)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        self.line_no += 1;
+        if self.line.last() == Some(&b'\n') {
+            self.line.pop();
+            if self.line.last() == Some(&b'\r') {
+                self.line.pop();
+            }
+        }
+        if n as u64 == limit && self.line.len() >= MAX_LINE {
+            return Err(error(self.line_no, ArmorProblem::LineTooLong));
+        }
+        Ok(true)
+    }
+
+    /// Skips blank lines; `Ok(false)` at the end of input. Refuses more than
+    /// [`MAX_BLANK_LINES`] of them.
+    fn next_nonblank(&mut self) -> io::Result<bool> {
+        for _ in 0..=MAX_BLANK_LINES {
+            if !self.next_line()? {
+                return Ok(false);
+            }
+            if !is_blank(&self.line) {
+                return Ok(true);
+            }
+        }
+        Err(error(self.line_no, ArmorProblem::TrailingData))
+    }
+
+    /// Decodes `held` (a body line) into `out`.
+    fn decode_held(&mut self, last: bool) -> io::Result<()> {
+        let line_no = self.line_no - 1;
+        if !last && self.held.len() != LINE_CHARS {
+            return Err(error(line_no, ArmorProblem::ShortLine));
+        }
+        if self.held.is_empty()
+            || self.held.len() > LINE_CHARS
+            || (!last && self.held.contains(&b'='))
+        {
+            return Err(error(line_no, ArmorProblem::BadBase64));
+        }
+        let decoded = Base64::decode(&self.held, &mut self.out)
+            .map_err(|_| error(line_no, ArmorProblem::BadBase64))?;
+        self.out_len = decoded.len();
+        self.out_pos = 0;
+        Ok(())
+    }
+
+    /// Makes the next decoded line available in `out`; `Ok(false)` once the END line and what
+    /// follows it have checked out.
+    fn refill(&mut self) -> io::Result<bool> {
+        loop {
+            match self.state {
+                State::Done => return Ok(false),
+                State::Start => {
+                    // Whatever goes wrong before BEGIN, the input is simply not armor.
+                    let begins = self.next_nonblank().unwrap_or(false);
+                    if !begins || self.line != BEGIN.as_bytes() {
+                        return Err(error(self.line_no.max(1), ArmorProblem::NoBegin));
+                    }
+                    self.state = State::Body;
+                }
+                State::Body => {
+                    if !self.next_line()? {
+                        return Err(error(self.line_no + 1, ArmorProblem::NoEnd));
+                    }
+                    if self.line == END.as_bytes() {
+                        if self.held.is_empty() {
+                            return Err(error(self.line_no, ArmorProblem::BadBase64));
+                        }
+                        self.decode_held(true)?;
+                        self.held.clear();
+                        if self.next_nonblank()? {
+                            return Err(error(self.line_no, ArmorProblem::TrailingData));
+                        }
+                        self.state = State::Done;
+                        return Ok(true);
+                    }
+                    if self.line.len() > LINE_CHARS {
+                        return Err(error(self.line_no, ArmorProblem::LineTooLong));
+                    }
+                    let had_line = !self.held.is_empty();
+                    if had_line {
+                        self.decode_held(false)?;
+                    }
+                    self.held.clear();
+                    self.held.extend_from_slice(&self.line);
+                    if had_line {
+                        return Ok(true);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Dearmor<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut written = 0;
+        while written < buf.len() {
+            if self.out_pos == self.out_len && !self.refill()? {
+                break;
+            }
+            let n = (self.out_len - self.out_pos).min(buf.len() - written);
+            buf[written..written + n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+            self.out_pos += n;
+            written += n;
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn armor(data: &[u8], pieces: usize) -> String {
+        let mut w = ArmorWriter::new(Vec::new());
+        for piece in data.chunks(pieces.max(1)) {
+            w.write_all(piece).unwrap();
+        }
+        String::from_utf8(w.finish().unwrap()).unwrap()
+    }
+
+    fn dearmor(text: &[u8]) -> Result<Vec<u8>, ArmorError> {
+        let mut out = Vec::new();
+        Dearmor::new(text).read_to_end(&mut out).map_err(|e| {
+            *e.into_inner()
+                .and_then(|inner| inner.downcast::<ArmorError>().ok())
+                .expect("an armor error")
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn round_trips_every_length_and_write_pattern() {
+        for len in [1usize, 2, 3, 47, 48, 49, 95, 96, 97, 1000] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 31 % 256) as u8).collect();
+            for pieces in [1, 7, 48, 1000] {
+                let text = armor(&data, pieces);
+                assert!(text.starts_with("-----BEGIN SEAL ENCRYPTED FILE-----\n"));
+                assert!(text.ends_with("\n-----END SEAL ENCRYPTED FILE-----\n"));
+                let body: Vec<&str> = text.lines().skip(1).collect();
+                let body = &body[..body.len() - 1];
+                assert_eq!(body.len(), len.div_ceil(48));
+                assert!(body[..body.len() - 1].iter().all(|l| l.len() == 64));
+                assert_eq!(dearmor(text.as_bytes()).unwrap(), data);
+                assert_eq!(
+                    dearmor(text.replace('\n', "\r\n").as_bytes()).unwrap(),
+                    data
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn exact_text_of_a_small_stream() {
+        assert_eq!(
+            armor(b"seal", 1),
+            "-----BEGIN SEAL ENCRYPTED FILE-----\nc2VhbA==\n-----END SEAL ENCRYPTED FILE-----\n"
+        );
+    }
+
+    #[test]
+    fn blank_lines_around_are_accepted_and_bounded() {
+        let text = format!("\n  \n\t\n{}\n \n", armor(b"seal", 1));
+        assert_eq!(dearmor(text.as_bytes()).unwrap(), b"seal");
+        let many = format!("{}{}", "\n".repeat(MAX_BLANK_LINES + 1), armor(b"seal", 1));
+        assert_eq!(
+            dearmor(many.as_bytes()).unwrap_err().problem,
+            ArmorProblem::NoBegin
+        );
+        let after = format!("{}{}", armor(b"seal", 1), "\n".repeat(MAX_BLANK_LINES + 1));
+        assert_eq!(
+            dearmor(after.as_bytes()).unwrap_err().problem,
+            ArmorProblem::TrailingData
+        );
+    }
+
+    #[test]
+    fn strict_parsing_names_the_problem_and_the_line() {
+        let data = vec![7u8; 100];
+        let good = armor(&data, 100);
+        let lines: Vec<&str> = good.lines().collect();
+        let with = |i: usize, replacement: &str| {
+            let mut l = lines.clone();
+            l[i] = replacement;
+            l.join("\n") + "\n"
+        };
+        let fails = |text: &str| dearmor(text.as_bytes()).unwrap_err();
+        let e = |line, problem| ArmorError { line, problem };
+        assert_eq!(fails("hello\n"), e(1, ArmorProblem::NoBegin));
+        assert_eq!(fails(""), e(1, ArmorProblem::NoBegin));
+        assert_eq!(
+            fails(&with(0, "-----BEGIN SEAL ENCRYPTED FILE----- ")),
+            e(1, ArmorProblem::NoBegin)
+        );
+        let short = &lines[1][..60];
+        assert_eq!(fails(&with(1, short)), e(2, ArmorProblem::ShortLine));
+        let bad = format!("{}*", &lines[1][..63]);
+        assert_eq!(fails(&with(1, &bad)), e(2, ArmorProblem::BadBase64));
+        let padded = format!("{}==", &lines[1][..62]);
+        assert_eq!(fails(&with(1, &padded)), e(2, ArmorProblem::BadBase64));
+        let long = format!("{}AAAA", lines[1]);
+        assert_eq!(fails(&with(1, &long)), e(2, ArmorProblem::LineTooLong));
+        let huge = "A".repeat(100_000);
+        assert_eq!(fails(&with(2, &huge)), e(3, ArmorProblem::LineTooLong));
+        // 100 bytes: two full lines and a last one of 4 bytes (8 characters), then END on 5.
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[3].len(), 8);
+        // Non-canonical padding bits in the last line.
+        let noncanonical = format!("{}B=", &lines[3][..6]);
+        assert_eq!(
+            fails(&with(3, &noncanonical)),
+            e(4, ArmorProblem::BadBase64)
+        );
+        // Cut before END, data after END, no body.
+        let cut: String = lines[..4].join("\n") + "\n";
+        assert_eq!(fails(&cut), e(5, ArmorProblem::NoEnd));
+        assert_eq!(
+            fails(&format!("{good}x\n")),
+            e(6, ArmorProblem::TrailingData)
+        );
+        assert_eq!(
+            fails(&format!("{BEGIN}\n{END}\n")),
+            e(2, ArmorProblem::BadBase64)
+        );
+    }
+}

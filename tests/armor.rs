@@ -1,0 +1,272 @@
+//! ASCII armor through the real binary: `enc -a` writes it, `dec`, `verify` and `info`
+//! recognise it by themselves, and malformed armor is refused with the line at fault.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use base64ct::{Base64, Encoding};
+
+const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
+const END: &str = "-----END SEAL ENCRYPTED FILE-----";
+
+fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn ok(out: &Output) -> &[u8] {
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+    &out.stdout
+}
+
+fn assert_fails(out: &Output, code: i32, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("seal: ") && err.contains(needle),
+        "{err:?} lacks {needle:?}"
+    );
+}
+
+/// A directory with a key and a 150,000-byte plaintext.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&seal(dir.path(), &["keygen", "-o", "key"], b""));
+    let plain: Vec<u8> = (0..150_000u32).map(|i| (i * 13 % 256) as u8).collect();
+    fs::write(dir.path().join("plain"), plain).unwrap();
+    dir
+}
+
+/// Checks the armor's shape and returns the binary stream it holds.
+fn unarmor(text: &str) -> Vec<u8> {
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], BEGIN);
+    assert_eq!(lines[lines.len() - 1], END);
+    assert!(text.ends_with('\n') && !text.contains('\r'));
+    let body = &lines[1..lines.len() - 1];
+    for line in &body[..body.len() - 1] {
+        assert_eq!(line.len(), 64, "{line}");
+    }
+    let last = body[body.len() - 1];
+    assert!((4..=64).contains(&last.len()) && last.len() % 4 == 0);
+    let joined = body.concat();
+    let mut binary = vec![0u8; joined.len() / 4 * 3];
+    let len = Base64::decode(&joined, &mut binary).unwrap().len();
+    binary.truncate(len);
+    binary
+}
+
+#[test]
+fn armor_round_trips_through_pipes_and_files_and_holds_a_binary_stream() {
+    let dir = setup();
+    let p = dir.path();
+    let plain = fs::read(p.join("plain")).unwrap();
+    for (cipher, threads) in [("aes-256-gcm", "1"), ("chacha20-poly1305", "3")] {
+        let common = [
+            "--cipher",
+            cipher,
+            "--chunk-size",
+            "16KiB",
+            "--threads",
+            threads,
+        ];
+        // To stdout from stdin, and to a file with -o.
+        let mut args = vec!["enc", "-a", "-k", "key"];
+        args.extend(common);
+        let piped = String::from_utf8(ok(&seal(p, &args, &plain)).to_vec()).unwrap();
+        args.extend(["-o", "file.asc", "plain"]);
+        ok(&seal(p, &args, b""));
+        let filed = fs::read_to_string(p.join("file.asc")).unwrap();
+        for text in [&piped, &filed] {
+            let binary = unarmor(text);
+            assert_eq!(binary[..8], [0x89, b'S', b'E', b'A', b'L', 13, 10, 0x1a]);
+            // 79-byte header, 10 frames (9 full of 16 KiB), 28 bytes each.
+            assert_eq!(binary.len(), 79 + plain.len() + 10 * 28);
+            fs::write(p.join("binary.seal"), &binary).unwrap();
+            assert_eq!(
+                ok(&seal(p, &["dec", "-k", "key", "binary.seal"], b"")),
+                plain
+            );
+            // dec recognises armor from stdin and from a file; verify and info too.
+            assert_eq!(ok(&seal(p, &["dec", "-k", "key"], text.as_bytes())), plain);
+            fs::write(p.join("text.asc"), text).unwrap();
+            ok(&seal(
+                p,
+                &["dec", "-k", "key", "-o", "out", "text.asc"],
+                b"",
+            ));
+            assert_eq!(fs::read(p.join("out")).unwrap(), plain);
+            assert!(ok(&seal(p, &["verify", "-k", "key", "text.asc"], b"")).is_empty());
+        }
+    }
+    let info = seal(p, &["info", "--json", "file.asc"], b"");
+    let json = String::from_utf8_lossy(ok(&info));
+    assert!(
+        json.starts_with("{\"format\":\"seal\",\"version\":1,\"armored\":true,\"cipher\":\"chacha20-poly1305\",\"chunk_size\":16384,"),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"stream_bytes\":null,\"frames\":null"),
+        "{json}"
+    );
+}
+
+#[test]
+fn armor_survives_crlf_and_blank_lines_around_it() {
+    let dir = setup();
+    let p = dir.path();
+    let plain = fs::read(p.join("plain")).unwrap();
+    let text = String::from_utf8(ok(&seal(p, &["enc", "-a", "-k", "key", "plain"], b"")).to_vec())
+        .unwrap();
+    let pasted = format!("\n\n  \r\n{}\t\n\n", text.replace('\n', "\r\n"));
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "key"], pasted.as_bytes())),
+        plain
+    );
+}
+
+#[test]
+fn armor_works_with_a_passphrase() {
+    let dir = setup();
+    let p = dir.path();
+    let plain = fs::read(p.join("plain")).unwrap();
+    let out = Command::new(SEAL)
+        .args([
+            "enc",
+            "-a",
+            "--passphrase-env",
+            "PW",
+            "--kdf-memory",
+            "1MiB",
+            "plain",
+        ])
+        .current_dir(p)
+        .env("PW", "armored passphrase")
+        .output()
+        .unwrap();
+    let text = ok(&out).to_vec();
+    assert_eq!(unarmor(&String::from_utf8(text.clone()).unwrap())[10], 2);
+    fs::write(p.join("pass.asc"), &text).unwrap();
+    let out = Command::new(SEAL)
+        .args(["dec", "--passphrase-env", "PW", "pass.asc"])
+        .current_dir(p)
+        .env("PW", "armored passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(ok(&out), plain);
+}
+
+#[test]
+fn malformed_armor_is_refused_with_the_line_at_fault() {
+    let dir = setup();
+    let p = dir.path();
+    let args = ["enc", "-a", "-k", "key", "--chunk-size", "16KiB", "plain"];
+    let text = String::from_utf8(ok(&seal(p, &args, b"")).to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let n = lines.len();
+    let with = |i: usize, line: &str| {
+        let mut l = lines.clone();
+        l[i] = line;
+        l.join("\n") + "\n"
+    };
+    let dec = |text: &str| seal(p, &["dec", "-k", "key", "-o", "out"], text.as_bytes());
+
+    // A changed character in a frame: the armor is fine, the frame is not.
+    let mut changed = lines[100].to_string();
+    let c = if changed.starts_with('A') { "B" } else { "A" };
+    changed.replace_range(0..1, c);
+    assert_fails(&dec(&with(100, &changed)), 5, "failed authentication");
+    // In the header: the commitment no longer matches.
+    let mut header = lines[1].to_string();
+    let c = if header.ends_with('A') { "B" } else { "A" };
+    header.replace_range(63..64, c);
+    assert_fails(&dec(&with(1, &header)), 3, "wrong key or passphrase");
+    // Armor errors name the line (counting from 1).
+    assert_fails(
+        &dec(&with(5, &format!("{}=", &lines[5][..63]))),
+        4,
+        "armor line 6: not canonical base64",
+    );
+    assert_fails(
+        &dec(&with(7, &format!("{} ", lines[7]))),
+        4,
+        "armor line 8: line longer than any armor line",
+    );
+    assert_fails(
+        &dec(&with(9, &lines[9][..40])),
+        4,
+        "armor line 10: body line shorter than 64 characters before the last",
+    );
+    assert_fails(
+        &dec(&with(11, &"A".repeat(1 << 20))),
+        4,
+        "armor line 12: line longer than any armor line",
+    );
+    let cut = lines[..n - 1].join("\n") + "\n";
+    assert_fails(
+        &dec(&cut),
+        5,
+        &format!("armor line {n}: armor truncated: the input ended before the END line"),
+    );
+    assert_fails(
+        &dec(&format!("{text}more\n")),
+        5,
+        &format!("armor line {}: data after the armor's END line", n + 1),
+    );
+    // A body without its BEGIN line, or a PEM block of something else: not a seal stream.
+    let headless = lines[1..].join("\n") + "\n";
+    assert_fails(&dec(&headless), 4, "not a seal stream");
+    let other = "-----BEGIN PGP MESSAGE-----\nabcd\n-----END PGP MESSAGE-----\n";
+    assert_fails(&dec(other), 4, "not a seal stream");
+    assert!(!p.join("out").exists());
+}
+
+#[test]
+fn armor_may_go_to_a_terminal_binary_may_not() {
+    // `script` runs seal with a pseudo-terminal as its stdout.
+    let dir = setup();
+    let p = dir.path();
+    fs::write(p.join("small"), b"to the terminal").unwrap();
+    let run = |armor: &str| {
+        let command = format!("{SEAL} enc {armor} -k key small; echo \"status=$?\"");
+        let out = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(p)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the `script` program (util-linux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = run("-a");
+    assert!(shown.contains(BEGIN) && shown.contains(END), "{shown}");
+    assert!(shown.contains("status=0"), "{shown}");
+    let shown = run("");
+    assert!(
+        shown.contains("refusing to write ciphertext to a terminal"),
+        "{shown}"
+    );
+    assert!(shown.contains("status=1"), "{shown}");
+}
