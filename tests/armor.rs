@@ -71,7 +71,7 @@ fn unarmor(text: &str) -> Vec<u8> {
         assert_eq!(line.len(), 64, "{line}");
     }
     let last = body[body.len() - 1];
-    assert!((4..=64).contains(&last.len()) && last.len() % 4 == 0);
+    assert!((4..=64).contains(&last.len()) && last.len().is_multiple_of(4));
     let joined = body.concat();
     let mut binary = vec![0u8; joined.len() / 4 * 3];
     let len = Base64::decode(&joined, &mut binary).unwrap().len();
