@@ -51,7 +51,12 @@ Examples:
   tar c dir | seal enc -k key.seal > dir.tar.seal  encrypt a pipe
   seal dec -k key.seal dir.tar.seal | tar x        decrypt to a pipe
   seal enc -k key.seal -o big.seal big.iso         file to file (written atomically)
-  SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal   key from CI secret";
+  seal enc -p -o notes.seal notes.txt              passphrase, asked twice on the terminal
+  seal dec -o notes.txt notes.seal                 asks for the passphrase if the file needs one
+  seal enc -a -k key.seal secret.txt               ASCII armor, for pasting into mail or a log
+  seal verify -k key.seal big.seal && seal info big.seal   check a stream; show its header
+  SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal   key from CI secret
+  seal dec --passphrase-env PASS -o out in.seal    passphrase from a CI secret variable";
 
 /// seal: fast, parallel authenticated encryption of streams and files.
 #[derive(Debug, Parser)]

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """An independent seal v1 decoder and encoder, written from docs/FORMAT.md alone.
 
-It checks every known-answer vector in tests/vectors/: the key text parses, decoding the stream
-gives the plaintext, encoding the plaintext with the vector's key and salt gives the stream
-byte for byte, and damaged copies of the stream are refused. CI runs it (see .ci/run); it needs
-the Python `cryptography` package. `--example NAME` prints the intermediate values of one vector
+It checks every known-answer vector in tests/vectors/: the key text parses (or the passphrase
+stretches, with OpenSSL's Argon2id), decoding the stream gives the plaintext, encoding the
+plaintext with the vector's secret and salt gives the stream byte for byte, and damaged copies
+of the stream are refused. It also reads the armored worked example in docs/FORMAT.md and
+refuses malformed copies of it. CI runs it (see .ci/run); it needs the Python `cryptography`
+package (44 or later, for Argon2id). `--example NAME` prints the intermediate values of one vector
 for the worked example in docs/FORMAT.md.
 """
 
+import base64
 import hashlib
 import hmac
 import pathlib
@@ -158,6 +161,67 @@ def encode(secret, cipher_id: int, chunk: int, salt: bytes, plain: bytes, kdf=No
     return bytes(out)
 
 
+BEGIN = b"-----BEGIN SEAL ENCRYPTED FILE-----"
+END = b"-----END SEAL ENCRYPTED FILE-----"
+B64 = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def dearmor(text: bytes) -> bytes:
+    """The stream that armored `text` holds ("ASCII armor" in docs/FORMAT.md)."""
+    lines = [l[:-1] if l.endswith(b"\r") else l for l in text.split(b"\n")]
+    if lines and lines[-1] == b"":
+        lines.pop()
+    blank = lambda l: all(c in b" \t" for c in l)
+    start = 0
+    while start < len(lines) and blank(lines[start]) and start < 64:
+        start += 1
+    if start >= len(lines) or lines[start] != BEGIN:
+        raise Refused("not armor")
+    try:
+        stop = lines.index(END, start)
+    except ValueError:
+        raise Refused("no END line")
+    tail = lines[stop + 1 :]
+    if len(tail) > 64 or not all(blank(l) for l in tail):
+        raise Refused("data after END")
+    body = lines[start + 1 : stop]
+    if not body:
+        raise Refused("empty armor")
+    for i, line in enumerate(body):
+        last = i == len(body) - 1
+        if len(line) > 64 or (not last and len(line) != 64) or len(line) % 4:
+            raise Refused("line length")
+        data = line.rstrip(b"=")
+        if (not last and data != line) or len(line) - len(data) > 2 or any(c not in B64 for c in data):
+            raise Refused("base64")
+    joined = b"".join(body)
+    decoded = base64.b64decode(joined, validate=True)
+    if base64.b64encode(decoded) != joined:
+        raise Refused("non-canonical base64")
+    return decoded
+
+
+def check_armor_example(here: pathlib.Path) -> None:
+    doc = (here.parent.parent / "docs" / "FORMAT.md").read_bytes()
+    block = doc[doc.rindex(BEGIN) : doc.rindex(END) + len(END) + 1]
+    stream = bytes.fromhex(load(here / "aes-256-gcm-worked-example.txt")["stream"])
+    assert dearmor(block) == stream, "the armored worked example is not the worked example"
+    assert dearmor(b"\r\n  \n" + block.replace(b"\n", b"\r\n") + b"\t\n") == stream
+    lines = block.split(b"\n")
+    for bad in (
+        block + b"x\n",
+        b"\n".join(lines[:-2]) + b"\n",
+        b"\n".join(lines[:1] + [lines[1] + b"A"] + lines[2:]),
+        b"\n".join(lines[:1] + [lines[1][:60]] + lines[2:]),
+        b"\n".join(lines[:1] + [lines[1][:63] + b"="] + lines[2:]),
+    ):
+        try:
+            dearmor(bad)
+        except Refused:
+            continue
+        raise AssertionError("a malformed armor was accepted")
+
+
 def load(path: pathlib.Path) -> dict:
     fields = {}
     for line in path.read_text().splitlines():
@@ -220,7 +284,8 @@ def main() -> int:
     paths = sorted(here.glob("*.txt"))
     for path in paths:
         check(path)
-    print(f"independent decoder: {len(paths)} passed, 0 failed")
+    check_armor_example(here)
+    print(f"independent decoder: {len(paths)} vectors and the armor example passed, 0 failed")
     return 0 if paths else 1
 
 

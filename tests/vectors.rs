@@ -170,3 +170,22 @@ fn format_doc_passphrase_example_matches_its_vector() {
     assert!(compact.contains(&format!("commitment={}", &stream[2 * 59..2 * 91])));
     assert_eq!(v.get("kdf_memory_kib"), "64");
 }
+
+#[test]
+fn format_doc_armor_example_is_what_seal_writes() {
+    use std::io::Write;
+    let doc = include_str!("../docs/FORMAT.md");
+    let begin = doc.rfind("-----BEGIN SEAL ENCRYPTED FILE-----").unwrap();
+    let end_marker = "-----END SEAL ENCRYPTED FILE-----\n";
+    let end = doc[begin..].find(end_marker).unwrap() + begin + end_marker.len();
+    let example = vectors()
+        .into_iter()
+        .find(|v| v.name.ends_with("aes-256-gcm-worked-example.txt"))
+        .unwrap();
+    let mut writer = seal::armor::ArmorWriter::new(Vec::new());
+    writer.write_all(&example.hex("stream")).unwrap();
+    assert_eq!(
+        String::from_utf8(writer.finish().unwrap()).unwrap(),
+        doc[begin..end]
+    );
+}
