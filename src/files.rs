@@ -113,31 +113,21 @@ pub(crate) enum Output {
     },
 }
 
-/// Refuses ciphertext to a terminal.
-fn check_not_terminal(path: Option<&Path>, ciphertext: bool) -> anyhow::Result<()> {
+/// Refuses ciphertext to a terminal, and an output that is the input (`out`: the output's
+/// metadata, if it exists yet).
+fn refuse(
+    path: Option<&Path>,
+    input: Option<&Metadata>,
+    out: Option<&Metadata>,
+    ciphertext: bool,
+) -> anyhow::Result<()> {
     if ciphertext && is_stdio(path) && io::stdout().is_terminal() {
         return Err(CliError::Refused(
             "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout".into(),
         )
         .into());
     }
-    Ok(())
-}
-
-/// The refusals of [`Output::open`], without creating anything: run first, so that seal
-/// neither reads a header nor asks for a passphrase only to refuse afterwards.
-pub(crate) fn preflight(
-    path: Option<&Path>,
-    input: Option<&Metadata>,
-    ciphertext: bool,
-) -> anyhow::Result<()> {
-    check_not_terminal(path, ciphertext)?;
-    let out = if is_stdio(path) {
-        fd_metadata(&io::stdout())
-    } else {
-        fs::metadata(path.unwrap_or(Path::new("-"))).ok()
-    };
-    if let (Some(inp), Some(out)) = (input, &out)
+    if let (Some(inp), Some(out)) = (input, out)
         && same_file(inp, out)
     {
         let what = match path {
@@ -151,6 +141,21 @@ pub(crate) fn preflight(
     Ok(())
 }
 
+/// The refusals of [`Output::open`], without creating anything: run first, so that seal
+/// neither reads a header nor asks for a passphrase only to refuse afterwards.
+pub(crate) fn preflight(
+    path: Option<&Path>,
+    input: Option<&Metadata>,
+    ciphertext: bool,
+) -> anyhow::Result<()> {
+    let out = if is_stdio(path) {
+        fd_metadata(&io::stdout())
+    } else {
+        fs::metadata(path.unwrap_or(Path::new("-"))).ok()
+    };
+    refuse(path, input, out.as_ref(), ciphertext)
+}
+
 impl Output {
     pub(crate) fn open(
         path: Option<&Path>,
@@ -158,35 +163,21 @@ impl Output {
         ciphertext: bool,
     ) -> anyhow::Result<Output> {
         if is_stdio(path) {
-            let stdout = io::stdout();
-            check_not_terminal(path, ciphertext)?;
             // Write to the descriptor directly: Stdout's line buffering only costs here. The
             // one duplicate serves the same-file check and the pipe sizing too.
             let file = File::from(
-                stdout
+                io::stdout()
                     .as_fd()
                     .try_clone_to_owned()
                     .context("using stdout")?,
             );
             let meta = file.metadata().ok();
-            if let (Some(inp), Some(out)) = (input, &meta)
-                && same_file(inp, out)
-            {
-                return Err(CliError::Refused("input and output are the same file".into()).into());
-            }
+            refuse(path, input, meta.as_ref(), ciphertext)?;
             enlarge_pipe(&file, meta.as_ref());
             return Ok(Output::Stdout(file));
         }
         let target = path.unwrap_or(Path::new("-")).to_path_buf();
-        if let (Some(inp), Ok(out)) = (input, fs::metadata(&target))
-            && same_file(inp, &out)
-        {
-            return Err(CliError::Refused(format!(
-                "input and output '{}' are the same file",
-                target.display()
-            ))
-            .into());
-        }
+        refuse(path, input, fs::metadata(&target).ok().as_ref(), ciphertext)?;
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
