@@ -191,17 +191,11 @@ impl KeyArgs {
         match header.key_kind() {
             KeyKind::KeyFile => match self.passphrase_source() {
                 None => Ok(OwnedSecret::Key(load_key(self, quiet)?)),
-                Some(_) => Err(Error::WrongSecretKind {
-                    stream: "a key file",
-                    given: "a passphrase",
-                }
-                .into()),
+                Some(_) => Err(header.key_kind().wrong_secret().into()),
             },
-            KeyKind::Passphrase(_) if self.names_key() => Err(Error::WrongSecretKind {
-                stream: "a passphrase",
-                given: "a key file",
+            KeyKind::Passphrase(_) if self.names_key() => {
+                Err(header.key_kind().wrong_secret().into())
             }
-            .into()),
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()

@@ -219,6 +219,26 @@ impl KeyKind {
         }
     }
 
+    /// What the secret is, for messages: "a key file" or "a passphrase".
+    pub fn secret(self) -> &'static str {
+        match self {
+            KeyKind::KeyFile => "a key file",
+            KeyKind::Passphrase(_) => "a passphrase",
+        }
+    }
+
+    /// The error for a secret of the other kind than this one (there are two).
+    pub fn wrong_secret(self) -> Error {
+        let given = match self {
+            KeyKind::KeyFile => "a passphrase",
+            KeyKind::Passphrase(_) => "a key file",
+        };
+        Error::WrongSecretKind {
+            stream: self.secret(),
+            given,
+        }
+    }
+
     /// Length of a header of this key kind.
     pub fn header_len(self) -> usize {
         match self {

@@ -186,15 +186,6 @@ pub enum Secret<'a> {
     Passphrase(&'a Passphrase),
 }
 
-impl Secret<'_> {
-    fn describe(self) -> &'static str {
-        match self {
-            Secret::Key(_) => "a key file",
-            Secret::Passphrase(_) => "a passphrase",
-        }
-    }
-}
-
 fn random_salt() -> Result<[u8; SALT_LEN]> {
     let mut salt = [0u8; SALT_LEN];
     fill_random(&mut salt)?;
@@ -213,14 +204,7 @@ fn stream_keys(
         (KeyKind::Passphrase(params), Secret::Passphrase(pass)) => {
             derive(&passphrase::stretch(pass, params, header.salt())?, header)
         }
-        (KeyKind::KeyFile, given) => Err(Error::WrongSecretKind {
-            stream: "a key file",
-            given: given.describe(),
-        }),
-        (KeyKind::Passphrase(_), given) => Err(Error::WrongSecretKind {
-            stream: "a passphrase",
-            given: given.describe(),
-        }),
+        (kind, _) => Err(kind.wrong_secret()),
     }
 }
 
