@@ -135,8 +135,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Armor round-trips any bytes, and a damaged armor either fails with an armor error or
-    /// gives back bytes of the same length (a changed base64 digit changes bytes, not lines):
-    /// never a panic, never a silent change of length.
+    /// gives back bytes of about the same length: a changed character changes bytes within its
+    /// line, or (a `=` turned into a digit) adds at most 2 bytes at the end. Never a panic.
+    /// Armor has no integrity of its own: the stream's frames catch what it lets through.
     #[test]
     fn armor_round_trips_and_damage_is_caught_or_local(
         data in proptest::collection::vec(any::<u8>(), 1..2000),
@@ -150,7 +151,7 @@ proptest! {
         let i = at.index(damaged.len());
         damaged[i] = byte;
         match dearmored(&damaged) {
-            Ok(out) => prop_assert_eq!(out.len(), data.len()),
+            Ok(out) => prop_assert!(out.len().abs_diff(data.len()) <= 2),
             Err(e) => prop_assert!(e.get_ref().is_some_and(|e| e.is::<seal::armor::ArmorError>()), "{e}"),
         }
         // Cut anywhere before the END line's last character: refused. (Without only its
