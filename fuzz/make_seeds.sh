@@ -8,7 +8,7 @@ k=$(mktemp); trap 'rm -f "$k"' EXIT
 cargo run --quiet --example fuzz_key > "$k"
 chmod 600 "$k"
 out=fuzz/seeds
-mkdir -p "$out/decrypt" "$out/header" "$out/key_text"
+mkdir -p "$out/decrypt" "$out/header" "$out/key_text" "$out/armor"
 i=0
 for cipher in aes-256-gcm chacha20-poly1305; do
   for spec in "0 64" "1 64" "64 64" "65 64" "200 64" "1000 100" "5000 1KiB" "70000 64KiB"; do
@@ -25,5 +25,8 @@ done
 printf 'seed' > /tmp/seedplain
 SEED_PW=fuzz "$S" enc --passphrase-env SEED_PW --kdf-memory 1MiB --kdf-passes 1 /tmp/seedplain \
   | head -c 91 > "$out/header/passphrase"
+# Armored streams: one frame, and several.
+printf 'seal' | "$S" enc -a -k "$k" --chunk-size 64 > "$out/armor/small"
+head -c 300 /dev/urandom | "$S" enc -a -k "$k" --chunk-size 64 > "$out/armor/frames"
 cp "$k" "$out/key_text/key"
 printf 'SEAL-KEY-1-00\n' > "$out/key_text/short"
