@@ -1,54 +1,28 @@
 //! ASCII armor through the real binary: `enc -a` writes it, `dec`, `verify` and `info`
 //! recognise it by themselves, and malformed armor is refused with the line at fault.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use base64ct::{Base64, Encoding};
+use common::{assert_fails, ok, run_cmd};
 
 const SEAL: &str = env!("CARGO_BIN_EXE_seal");
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
 
 fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(SEAL)
-        .args(args)
+    let mut cmd = Command::new(SEAL);
+    cmd.args(args)
         .current_dir(dir)
         .env_remove("SEAL_KEY_FILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn ok(out: &Output) -> &[u8] {
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
-    &out.stdout
-}
-
-fn assert_fails(out: &Output, code: i32, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.starts_with("seal: ") && err.contains(needle),
-        "{err:?} lacks {needle:?}"
-    );
+        .stderr(Stdio::piped());
+    run_cmd(cmd, stdin)
 }
 
 /// A directory with a key and a 150,000-byte plaintext.

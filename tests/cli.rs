@@ -4,7 +4,7 @@
 mod common;
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -62,44 +62,6 @@ impl Scratch {
         names.sort();
         names
     }
-}
-
-fn run_cmd(mut cmd: Command, stdin: &[u8]) -> Output {
-    let mut child = cmd.spawn().unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    // Feed stdin from another thread so a large input cannot deadlock against stdout.
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts a failure: the exit status, and exactly one `seal: ` line on stderr containing
-/// `needle`, with no backtrace.
-fn assert_fails(out: &Output, code: i32, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    let lines: Vec<&str> = err.lines().filter(|l| !l.contains("warning:")).collect();
-    assert_eq!(lines.len(), 1, "expected one error line, got: {err}");
-    assert!(lines[0].starts_with("seal: "), "{err}");
-    assert!(
-        lines[0].contains(needle),
-        "{err:?} does not mention {needle:?}"
-    );
-    assert!(!err.contains("panicked") && !err.contains("backtrace"));
-}
-
-fn ok(out: &Output) -> &[u8] {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
-    assert!(out.stderr.is_empty(), "unexpected stderr: {}", stderr(out));
-    &out.stdout
 }
 
 #[test]

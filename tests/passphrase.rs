@@ -1,6 +1,8 @@
 //! Passphrase streams through the real binary: from an environment variable, from a file
 //! descriptor, and typed on a real (pseudo-)terminal, which must not echo it.
 
+mod common;
+
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -9,6 +11,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
+use common::{assert_fails, stderr};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{LocalModes, tcgetattr};
 
@@ -28,21 +31,6 @@ fn seal(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .envs(env.iter().copied())
         .stdin(Stdio::null());
     cmd.output().expect("setsid (util-linux) runs seal")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts the exit status and that stderr is one `seal: ` line containing `needle`.
-fn assert_fails(out: &Output, code: i32, needle: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.starts_with("seal: ") && err.contains(needle),
-        "{err:?} lacks {needle:?}"
-    );
 }
 
 fn setup() -> tempfile::TempDir {

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
+use std::process::{Command, Output};
 
 use seal::format::{FRAME_OVERHEAD, HEADER_LEN, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
 use seal::{Cipher, Decryptor, Encryptor, Error, Key};
@@ -210,4 +211,46 @@ pub fn expect_cut(len: usize) -> Kind {
         // Cut inside the final frame: indistinguishable from a forged one.
         _ => Kind::Auth(frame),
     }
+}
+
+// The real binary.
+
+/// Runs `cmd` (whose stdin must be piped) with `stdin` fed from another thread, so that a large
+/// input cannot deadlock against the output.
+pub fn run_cmd(mut cmd: Command, stdin: &[u8]) -> Output {
+    let mut child = cmd.spawn().unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts a failure: the exit status, and stderr exactly one `seal: ` line containing
+/// `needle`, with no backtrace.
+pub fn assert_fails(out: &Output, code: i32, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one error line, got: {err}");
+    assert!(lines[0].starts_with("seal: "), "{err}");
+    assert!(
+        lines[0].contains(needle),
+        "{err:?} does not mention {needle:?}"
+    );
+    assert!(!err.contains("panicked") && !err.contains("backtrace"));
+}
+
+/// Asserts success with nothing on stderr, and returns stdout.
+pub fn ok(out: &Output) -> &[u8] {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
+    assert!(out.stderr.is_empty(), "unexpected stderr: {}", stderr(out));
+    &out.stdout
 }
