@@ -190,7 +190,7 @@ pub enum Error {
 impl Error {
     /// An error reading input: an armor problem carried through `Read` becomes
     /// [`Error::Armor`] again, anything else [`Error::Read`].
-    pub(crate) fn from_read(e: io::Error) -> Error {
+    pub fn from_read(e: io::Error) -> Error {
         let armor = e
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<ArmorError>())

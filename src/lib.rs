@@ -1,9 +1,32 @@
 //! seal: chunked, parallel authenticated encryption of streams and files.
 //!
-//! The library is the whole of seal but its command line: [`keys`] makes and reads key files,
-//! [`passphrase`] stretches passphrases into keys, [`format`] describes the bytes, [`frame`] seals and opens single frames, [`stream`] runs
-//! whole streams through the worker pool in `pipeline`. docs/FORMAT.md is the format's
-//! normative description.
+//! This crate is seal's format and streaming engine; the `seal` command line (under
+//! `src/bin/seal/`, behind the default `cli` feature) is a thin layer on this public API.
+//! `cargo build --lib --no-default-features` builds the library without any command-line crate.
+//! docs/FORMAT.md is the format's normative description.
+//!
+//! # Map
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`format`](mod@format) | the bytes: header layout and parsing, frame layout, nonces, bounds |
+//! | [`keys`] | key files: generating, writing and parsing key text |
+//! | [`passphrase`] | passphrases and their Argon2id stretching into a key |
+//! | `kdf` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
+//! | `aead` | the two AEADs behind one interface |
+//! | [`frame`] | one frame at a time: seal, structural checks, open |
+//! | `pipeline` | the worker pool: reader, workers, in-order writer, bounded memory |
+//! | [`stream`] | whole streams: [`Encryptor`], [`Decryptor`], [`read_header`] |
+//! | [`armor`] | PEM-style ASCII armor around a stream |
+//! | [`error`] | the one error type, [`Error`], and its [`Category`] |
+//!
+//! # Data path
+//!
+//! ```text
+//! encrypt: input ─▶ chunks ─▶ pipeline (FrameSealer on every worker) ─▶ header ‖ frames ─▶ output
+//! decrypt: input ─▶ read_header ─▶ commitment check ─▶ check_frame ─▶ pipeline (FrameOpener)
+//!          ─▶ plaintext, in order, only once authenticated ─▶ output
+//! ```
 //!
 //! ```
 //! use seal::{Cipher, Decryptor, Encryptor, Key};
@@ -23,18 +46,13 @@
 
 mod aead;
 pub mod armor;
-pub mod cli;
 pub mod error;
-mod files;
 pub mod format;
 pub mod frame;
 mod kdf;
 pub mod keys;
 pub mod passphrase;
 mod pipeline;
-mod progress;
-mod prompt;
-mod signals;
 pub mod stream;
 
 pub use error::{Category, Error, KeyProblem, Result};

@@ -5,7 +5,7 @@
 //!                p = lanes, version 0x13, no secret, no associated data, 32 bytes)
 //! ```
 //!
-//! The result takes the place of a key file's key: [`crate::kdf`] derives the frame key and
+//! The result takes the place of a key file's key: `kdf` derives the frame key and
 //! the key commitment from it and the header exactly as for a key file. The header's key kind
 //! byte and Argon2id parameters are among the bytes HKDF binds, so a header edited to claim
 //! another kind or a lower cost fails the commitment check like any other header edit.

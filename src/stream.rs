@@ -1,5 +1,5 @@
 //! Whole streams: [`Encryptor`] writes a header and seals frames, [`Decryptor`] reads and checks
-//! a header and opens frames, both through the worker pool in [`crate::pipeline`].
+//! a header and opens frames, both through the worker pool in `pipeline`.
 //!
 //! Both read their input through a one-frame look-ahead: a frame's position (final or not) is
 //! known only once the read after it returns data or end of input.

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+use crate::SEAL;
 
 fn seal(dir: &Path, args: &[&str], stdin: Option<&Path>) -> Output {
     let mut cmd = Command::new(SEAL);

@@ -19,14 +19,14 @@ static PENDING_FILE: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// The terminal to restore, with the settings it had before the prompt.
 static TERMINAL: Mutex<Option<(File, Termios)>> = Mutex::new(None);
 
-fn lock<T>(mutex: &'static Mutex<T>) -> MutexGuard<'static, T> {
+pub fn lock<T>(mutex: &'static Mutex<T>) -> MutexGuard<'static, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Starts the signal thread, once.
-pub(crate) fn install() -> anyhow::Result<()> {
+pub fn install() -> anyhow::Result<()> {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     if INSTALLED.get().is_some() {
         return Ok(());
@@ -56,12 +56,12 @@ pub(crate) fn install() -> anyhow::Result<()> {
 
 /// A registered temporary file; unregistered on drop (the file itself is removed by its
 /// `NamedTempFile`).
-pub(crate) struct PendingFile;
+pub struct PendingFile;
 
 impl PendingFile {
     /// Runs `create` under the lock and registers the path it returns, so that a signal
     /// arriving meanwhile waits and then finds the file to remove.
-    pub(crate) fn register<T>(
+    pub fn register<T>(
         create: impl FnOnce() -> anyhow::Result<(T, PathBuf)>,
     ) -> anyhow::Result<(T, PendingFile)> {
         install()?;
@@ -73,7 +73,7 @@ impl PendingFile {
 
     /// Runs `complete` (a rename into place) under the lock and unregisters the file: a signal
     /// either comes first (and removes it) or after (and finds nothing left to remove).
-    pub(crate) fn complete<T>(self, complete: impl FnOnce() -> T) -> T {
+    pub fn complete<T>(self, complete: impl FnOnce() -> T) -> T {
         let mut pending = lock(&PENDING_FILE);
         let done = complete();
         *pending = None;
@@ -88,11 +88,11 @@ impl Drop for PendingFile {
 }
 
 /// A terminal whose settings are restored if a signal ends seal; unregistered on drop.
-pub(crate) struct SavedTerminal;
+pub struct SavedTerminal;
 
 impl SavedTerminal {
     /// Registers `tty` and its current `settings`.
-    pub(crate) fn register(tty: File, settings: Termios) -> anyhow::Result<SavedTerminal> {
+    pub fn register(tty: File, settings: Termios) -> anyhow::Result<SavedTerminal> {
         install()?;
         *lock(&TERMINAL) = Some((tty, settings));
         Ok(SavedTerminal)

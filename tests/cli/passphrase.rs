@@ -1,8 +1,6 @@
 //! Passphrase streams through the real binary: from an environment variable, from a file
 //! descriptor, and typed on a real (pseudo-)terminal, which must not echo it.
 
-mod common;
-
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -11,11 +9,11 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use common::{assert_fails, stderr};
+use crate::common::{assert_fails, stderr};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{LocalModes, tcgetattr};
 
-const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+use crate::SEAL;
 /// The cheapest cost enc accepts, so that tests spend milliseconds in Argon2id.
 const CHEAP: [&str; 4] = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
 

@@ -10,13 +10,13 @@ use std::time::Duration;
 use anyhow::Context;
 use zeroize::Zeroizing;
 
-use crate::cli::CliError;
-use crate::passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
+use crate::error::CliError;
 use crate::signals::SavedTerminal;
+use seal::passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
 
 /// Where to read a passphrase.
 #[derive(Debug, Clone)]
-pub(crate) enum PassphraseSource {
+pub enum PassphraseSource {
     /// Ask on the controlling terminal (`/dev/tty`), whatever stdin and stdout are.
     Terminal,
     /// The whole value of this environment variable, byte for byte.
@@ -28,7 +28,7 @@ pub(crate) enum PassphraseSource {
 impl PassphraseSource {
     /// Reads the passphrase. With `confirm` (when encrypting), the terminal asks twice and
     /// refuses two different answers.
-    pub(crate) fn read(&self, confirm: bool) -> anyhow::Result<Passphrase> {
+    pub fn read(&self, confirm: bool) -> anyhow::Result<Passphrase> {
         match self {
             PassphraseSource::Terminal => {
                 let first = ask("Passphrase: ")?;
@@ -55,7 +55,7 @@ impl PassphraseSource {
     }
 }
 
-fn no_terminal() -> anyhow::Error {
+pub fn no_terminal() -> anyhow::Error {
     CliError::Usage(
         "a passphrase is needed and there is no terminal to ask on: use --passphrase-env NAME \
          or --passphrase-fd N"
@@ -66,7 +66,7 @@ fn no_terminal() -> anyhow::Error {
 
 /// Asks once on the terminal, with echo off. If a signal ends seal meanwhile, the signal
 /// thread restores the terminal's settings before exiting.
-fn ask(prompt: &str) -> anyhow::Result<Passphrase> {
+pub fn ask(prompt: &str) -> anyhow::Result<Passphrase> {
     let tty = File::options()
         .read(true)
         .write(true)
@@ -95,7 +95,7 @@ fn ask(prompt: &str) -> anyhow::Result<Passphrase> {
 
 /// Reads one line from descriptor `fd`, a byte at a time so that nothing after the line is
 /// consumed. The descriptor is reached through `/dev/fd`, which needs no `unsafe`.
-fn read_fd(fd: u32) -> anyhow::Result<Passphrase> {
+pub fn read_fd(fd: u32) -> anyhow::Result<Passphrase> {
     let failed = |e: io::Error| CliError::KeySource(format!("--passphrase-fd {fd}: {e}"));
     let mut file = File::open(format!("/dev/fd/{fd}")).map_err(failed)?;
     let mut line = Zeroizing::new(Vec::with_capacity(MAX_PASSPHRASE_LEN + 2));

@@ -1,16 +1,14 @@
 //! ASCII armor through the real binary: `enc -a` writes it, `dec`, `verify` and `info`
 //! recognise it by themselves, and malformed armor is refused with the line at fault.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::common::{assert_fails, ok, run_cmd};
 use base64ct::{Base64, Encoding};
-use common::{assert_fails, ok, run_cmd};
 
-const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+use crate::SEAL;
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
 

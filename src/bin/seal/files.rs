@@ -11,24 +11,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 
-use crate::cli::CliError;
-use crate::error::Error;
+use crate::error::CliError;
 use crate::signals::PendingFile;
+use seal::Error;
 
 /// An input stream and, when it is a regular file, its metadata.
-pub(crate) struct Input {
-    pub(crate) reader: Box<dyn Read + Send>,
+pub struct Input {
+    pub reader: Box<dyn Read + Send>,
     meta: Option<Metadata>,
 }
 
 impl Input {
     /// The input's metadata, when known.
-    pub(crate) fn meta(&self) -> Option<&Metadata> {
+    pub fn meta(&self) -> Option<&Metadata> {
         self.meta.as_ref()
     }
 
     /// The input's length, when it is a regular file.
-    pub(crate) fn regular_file_len(&self) -> Option<u64> {
+    pub fn regular_file_len(&self) -> Option<u64> {
         self.meta
             .as_ref()
             .filter(|m| m.is_file())
@@ -37,14 +37,14 @@ impl Input {
 }
 
 /// Whether a path argument means a standard stream (absent, or `-`).
-pub(crate) fn is_stdio(path: Option<&Path>) -> bool {
+pub fn is_stdio(path: Option<&Path>) -> bool {
     path.is_none_or(|p| p.as_os_str() == "-")
 }
 
 impl Input {
     /// Opens INPUT, or stdin. Refuses a terminal on stdin: nobody types binary data, and `enc`
     /// waiting silently for it looks like a hang.
-    pub(crate) fn open(path: Option<&Path>, command: &str) -> anyhow::Result<Input> {
+    pub fn open(path: Option<&Path>, command: &str) -> anyhow::Result<Input> {
         if is_stdio(path) {
             let stdin = io::stdin();
             if stdin.is_terminal() {
@@ -78,33 +78,33 @@ impl Input {
 }
 
 /// Metadata of an open standard stream, without taking it over.
-fn fd_metadata(stream: &impl AsFd) -> Option<Metadata> {
+pub fn fd_metadata(stream: &impl AsFd) -> Option<Metadata> {
     let fd = stream.as_fd().try_clone_to_owned().ok()?;
     File::from(fd).metadata().ok()
 }
 
 /// Asks for a 1 MiB buffer on a pipe, so that a frame crosses it with few wake-ups of the
 /// process at the other end (the default is 64 KiB). Best effort: the kernel may refuse.
-fn enlarge_pipe(stream: &impl AsFd, meta: Option<&Metadata>) {
+pub fn enlarge_pipe(stream: &impl AsFd, meta: Option<&Metadata>) {
     use std::os::unix::fs::FileTypeExt;
     if meta.is_some_and(|m| m.file_type().is_fifo()) {
         let _ = rustix::pipe::fcntl_setpipe_size(stream, 1 << 20);
     }
 }
 
-fn same_file(a: &Metadata, b: &Metadata) -> bool {
+pub fn same_file(a: &Metadata, b: &Metadata) -> bool {
     a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
 }
 
 /// How the library is to write: in order to a stream, or at offsets into a file that seal
 /// owns (the temporary file behind `-o`), which lets every worker write.
-pub(crate) enum Target<'a> {
+pub enum Target<'a> {
     Stream(&'a mut File),
     File(&'a File),
 }
 
 /// Where output goes: stdout, or a temporary file renamed over the target on success.
-pub(crate) enum Output {
+pub enum Output {
     Stdout(File),
     Atomic {
         temp: tempfile::NamedTempFile,
@@ -115,7 +115,7 @@ pub(crate) enum Output {
 
 /// Refuses ciphertext to a terminal, and an output that is the input (`out`: the output's
 /// metadata, if it exists yet).
-fn refuse(
+pub fn refuse(
     path: Option<&Path>,
     input: Option<&Metadata>,
     out: Option<&Metadata>,
@@ -143,7 +143,7 @@ fn refuse(
 
 /// The refusals of [`Output::open`], without creating anything: run first, so that seal
 /// neither reads a header nor asks for a passphrase only to refuse afterwards.
-pub(crate) fn preflight(
+pub fn preflight(
     path: Option<&Path>,
     input: Option<&Metadata>,
     ciphertext: bool,
@@ -157,7 +157,7 @@ pub(crate) fn preflight(
 }
 
 impl Output {
-    pub(crate) fn open(
+    pub fn open(
         path: Option<&Path>,
         input: Option<&Metadata>,
         ciphertext: bool,
@@ -197,7 +197,7 @@ impl Output {
         })
     }
 
-    pub(crate) fn target(&mut self) -> Target<'_> {
+    pub fn target(&mut self) -> Target<'_> {
         match self {
             Output::Stdout(f) => Target::Stream(f),
             Output::Atomic { temp, .. } => Target::File(temp.as_file()),
@@ -205,7 +205,7 @@ impl Output {
     }
 
     /// Completes the output: flushes stdout, or renames the temporary file over the target.
-    pub(crate) fn finish(self) -> anyhow::Result<()> {
+    pub fn finish(self) -> anyhow::Result<()> {
         match self {
             Output::Stdout(mut f) => f.flush().map_err(Error::Write).context("writing stdout"),
             Output::Atomic {
@@ -222,7 +222,7 @@ impl Output {
         }
     }
 
-    pub(crate) fn name(&self) -> String {
+    pub fn name(&self) -> String {
         match self {
             Output::Stdout(_) => "stdout".into(),
             Output::Atomic { target, .. } => format!("'{}'", target.display()),

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// When to show progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Show {
+pub enum Show {
     /// When stderr is a terminal.
     Auto,
     /// Always, also into a log or a pipe (`--progress`).
@@ -18,7 +18,7 @@ pub(crate) enum Show {
 }
 
 /// Counts bytes read into a progress bar.
-struct Counting<R> {
+pub struct Counting<R> {
     inner: R,
     bar: ProgressBar,
 }
@@ -33,14 +33,14 @@ impl<R: Read> Read for Counting<R> {
 
 /// A progress bar that counts from the start of input but is drawn only once started, so that
 /// nothing is drawn while seal reads a header or asks for a passphrase.
-pub(crate) struct Progress {
+pub struct Progress {
     bar: ProgressBar,
     target: Option<ProgressDrawTarget>,
 }
 
 impl Progress {
     /// Draws the bar from now on; rate and ETA count from now.
-    pub(crate) fn start(&mut self) {
+    pub fn start(&mut self) {
         if let Some(target) = self.target.take() {
             self.bar.reset_elapsed();
             self.bar.reset_eta();
@@ -52,7 +52,7 @@ impl Progress {
 /// Wraps `reader` so that reading it advances a progress bar of `total` bytes (a spinner when
 /// the size is unknown), not drawn until [`Progress::start`]. Returns the bar too, to start and
 /// end it; `None` when nothing is shown.
-pub(crate) fn wrap(
+pub fn wrap(
     reader: Box<dyn Read + Send>,
     total: Option<u64>,
     show: Show,
@@ -89,7 +89,7 @@ pub(crate) fn wrap(
 
 /// Ends a bar: its last state stays on screen after success, and is abandoned where it
 /// stopped after a failure (whose error line follows).
-pub(crate) fn end(progress: Option<Progress>, ok: bool) {
+pub fn end(progress: Option<Progress>, ok: bool) {
     if let Some(Progress { bar, target }) = progress {
         if target.is_some() {
             // Never started: nothing was drawn, nothing to leave on screen.

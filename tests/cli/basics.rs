@@ -1,18 +1,16 @@
 //! The real `seal` binary through real pipes and files: round trips, key sources, refusals,
 //! atomic output, error lines and exit statuses.
 
-mod common;
-
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use common::*;
+use crate::common::*;
 use seal::Cipher;
 
-const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+use crate::SEAL;
 
 /// A scratch directory with a key file in it.
 struct Scratch {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SEAL: &str = env!("CARGO_BIN_EXE_seal");
+use crate::SEAL;
 
 fn keygen(dir: &Path) {
     let status = Command::new(SEAL)

@@ -1,0 +1,214 @@
+//! The command line's grammar: every command and option as clap sees it, and the size parser
+//! that `--chunk-size` and `--kdf-memory` share.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use seal::format::{self, Argon2Params};
+
+use crate::progress;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  seal keygen -o key.seal                          make a key (mode 0600)
+  tar c dir | seal enc -k key.seal > dir.tar.seal  encrypt a pipe
+  seal dec -k key.seal dir.tar.seal | tar x        decrypt to a pipe
+  seal enc -k key.seal -o big.seal big.iso         file to file (written atomically)
+  seal enc -p -o notes.seal notes.txt              passphrase, asked twice on the terminal
+  seal dec -o notes.txt notes.seal                 asks for the passphrase if the file needs one
+  seal enc -a -k key.seal secret.txt               ASCII armor, for pasting into mail or a log
+  seal verify -k key.seal big.seal && seal info big.seal   check a stream; show its header
+  SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal   key from CI secret
+  seal dec --passphrase-env PASS -o out in.seal    passphrase from a CI secret variable";
+
+/// seal: fast, parallel authenticated encryption of streams and files.
+#[derive(Debug, Parser)]
+#[command(name = "seal", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a new key (32 random bytes) as one line of text.
+    Keygen {
+        /// Write the key to this new file (mode 0600) instead of stdout; never overwrites.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Encrypt INPUT (default: stdin) to OUTPUT (default: stdout).
+    Enc(EncArgs),
+    /// Decrypt INPUT (default: stdin) to OUTPUT (default: stdout).
+    Dec(IoArgs),
+    /// Authenticate the whole stream without writing plaintext: exit 0 only if every frame
+    /// and the end of the stream check out.
+    Verify(VerifyArgs),
+    /// Show what a stream's header says, without a key (nothing is authenticated).
+    Info {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Input file; "-" or nothing means stdin.
+        input: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CipherArg {
+    #[value(name = "aes-256-gcm")]
+    Aes256Gcm,
+    #[value(name = "chacha20-poly1305")]
+    ChaCha20Poly1305,
+}
+
+#[derive(Debug, Args)]
+pub struct EncArgs {
+    /// The AEAD to use.
+    #[arg(long, value_enum, default_value = "aes-256-gcm")]
+    pub cipher: CipherArg,
+    /// Plaintext bytes per frame, 64B..16MiB (suffixes: K/KiB, M/MiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_chunk_size, default_value = "1MiB")]
+    pub chunk_size: u32,
+    /// With a passphrase: Argon2id memory, 1MiB..1GiB [default: 256MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_kdf_memory)]
+    pub kdf_memory: Option<u32>,
+    /// With a passphrase: Argon2id passes, 1..64 [default: 6].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub kdf_passes: Option<u32>,
+    /// Write ASCII armor (PEM-style base64 text, 64 characters per line) instead of binary;
+    /// dec, verify and info recognise it by themselves.
+    #[arg(short, long)]
+    pub armor: bool,
+    #[command(flatten)]
+    pub io: IoArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// Key file [default: the file named by $SEAL_KEY_FILE].
+    #[arg(
+        short = 'k',
+        long = "key",
+        value_name = "KEYFILE",
+        conflicts_with_all = ["key_env", "passphrase", "passphrase_env", "passphrase_fd"]
+    )]
+    pub key: Option<PathBuf>,
+    /// Read the key text from environment variable NAME (for CI secrets).
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with_all = ["passphrase", "passphrase_env", "passphrase_fd"]
+    )]
+    pub key_env: Option<OsString>,
+    /// Use a passphrase, asked on the terminal (twice for enc), never echoed. dec and verify
+    /// ask by themselves when the stream needs one.
+    #[arg(short = 'p', long, conflicts_with_all = ["passphrase_env", "passphrase_fd"])]
+    pub passphrase: bool,
+    /// Read the passphrase from environment variable NAME (its whole value).
+    #[arg(long, value_name = "NAME", conflicts_with = "passphrase_fd")]
+    pub passphrase_env: Option<OsString>,
+    /// Read the passphrase from file descriptor N (its first line), e.g. 3 with '3<file'.
+    #[arg(long, value_name = "N")]
+    pub passphrase_fd: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UiArgs {
+    /// Show progress on stderr even when it is not a terminal.
+    #[arg(long, conflicts_with = "quiet")]
+    pub progress: bool,
+    /// Print nothing but errors (no progress, no warnings).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl UiArgs {
+    pub fn show(&self) -> progress::Show {
+        match (self.progress, self.quiet) {
+            (_, true) => progress::Show::Never,
+            (true, false) => progress::Show::Always,
+            (false, false) => progress::Show::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    #[command(flatten)]
+    pub ui: UiArgs,
+    /// Worker threads [default: the number of available cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Input file; "-" or nothing means stdin.
+    pub input: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IoArgs {
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    #[command(flatten)]
+    pub ui: UiArgs,
+    /// Write to FILE, atomically: nothing appears at FILE unless the whole stream succeeded.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads [default: the number of available cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Input file; "-" or nothing means stdin.
+    pub input: Option<PathBuf>,
+}
+
+/// Parses a size such as `65536`, `64KiB`, `64K`, `1MiB`, `1M` or `1GiB` (binary multiples).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, suffix) = text.split_at(split);
+    let multiplier: u64 = match suffix.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "unknown size suffix {suffix:?} (use B, KiB, MiB or GiB)"
+            ));
+        }
+    };
+    let value: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {text:?}"))?;
+    value
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("size too large: {text:?}"))
+}
+
+/// Parses an Argon2id memory size into KiB.
+pub fn parse_kdf_memory(text: &str) -> Result<u32, String> {
+    let bytes = parse_size(text)?;
+    let max = u64::from(Argon2Params::MAX_MEMORY_KIB) << 10;
+    if !(1 << 20..=max).contains(&bytes) || bytes % 1024 != 0 {
+        return Err(format!(
+            "KDF memory must be a whole number of KiB from 1MiB to {}MiB",
+            max >> 20
+        ));
+    }
+    u32::try_from(bytes >> 10).map_err(|e| e.to_string())
+}
+
+pub fn parse_chunk_size(text: &str) -> Result<u32, String> {
+    let size = parse_size(text)?;
+    format::check_chunk_size(size).map_err(|e| e.to_string())
+}

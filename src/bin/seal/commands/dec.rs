@@ -1,0 +1,41 @@
+//! `seal dec`: decrypt INPUT to OUTPUT, releasing only authenticated plaintext.
+
+use std::io::{self, Read};
+
+use anyhow::Context;
+use seal::{Decryptor, Error, armor, read_header};
+
+use super::transfer::{Produces, transfer};
+use crate::args::{IoArgs, KeyArgs};
+use crate::files::Target;
+
+/// Recognises armored input (replacing `input` with the stream it holds), reads the header and
+/// opens the stream with the secret it needs.
+pub fn open_stream(
+    keys: &KeyArgs,
+    quiet: bool,
+    input: &mut Box<dyn Read + Send>,
+    name: &str,
+) -> anyhow::Result<Decryptor> {
+    let raw = std::mem::replace(input, Box::new(io::empty()));
+    let (reader, _armored) = armor::auto(raw)
+        .map_err(Error::from_read)
+        .with_context(|| name.to_string())?;
+    *input = reader;
+    let header = read_header(input).with_context(|| name.to_string())?;
+    let secret = keys
+        .secret_for(&header, quiet)
+        .with_context(|| name.to_string())?;
+    Decryptor::with_header(header, secret.as_secret()).with_context(|| name.to_string())
+}
+
+pub fn dec(args: &IoArgs) -> anyhow::Result<()> {
+    args.keys.check_fd(args.input.as_deref())?;
+    transfer(args, Produces::Plaintext, |input, name| {
+        let decryptor = open_stream(&args.keys, args.ui.quiet, input, name)?;
+        Ok(move |input, output: Target<'_>, threads| match output {
+            Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
+            Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
+        })
+    })
+}

@@ -1,0 +1,72 @@
+//! `seal enc`: encrypt INPUT to OUTPUT, binary or armored, with a key or a passphrase.
+
+use std::io::{Read, Write};
+
+use seal::armor::ArmorWriter;
+use seal::{Argon2Params, Cipher, Encryptor, Error};
+
+use super::transfer::{Produces, transfer};
+use crate::args::{CipherArg, EncArgs};
+use crate::error::CliError;
+use crate::files::Target;
+use crate::secrets::load_key;
+
+pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
+    let cipher = match args.cipher {
+        CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
+        CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
+    };
+    let keys = &args.io.keys;
+    let source = keys.passphrase_source();
+    if source.is_none() && (args.kdf_memory.is_some() || args.kdf_passes.is_some()) {
+        return Err(CliError::Usage(
+            "--kdf-memory and --kdf-passes apply only to a passphrase (-p, --passphrase-env, \
+             --passphrase-fd)"
+                .into(),
+        )
+        .into());
+    }
+    keys.check_fd(args.io.input.as_deref())?;
+    let armor = args.armor;
+    let output = if armor {
+        Produces::Text
+    } else {
+        Produces::Ciphertext
+    };
+    transfer(&args.io, output, |_input, _name| {
+        let encryptor = match &source {
+            None => Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?,
+            Some(source) => {
+                let default = Argon2Params::DEFAULT;
+                let params = Argon2Params::new(
+                    args.kdf_memory.unwrap_or(default.memory_kib()),
+                    args.kdf_passes.unwrap_or(default.passes()),
+                    default.lanes(),
+                )
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+                let pass = source.read(true)?;
+                Encryptor::with_passphrase(&pass, params, cipher, args.chunk_size)?
+            }
+        };
+        Ok(move |input, output: Target<'_>, threads| match output {
+            // Armor is a stream of lines: it cannot be written at frame offsets.
+            Target::Stream(out) if armor => encrypt_armored(encryptor, input, out, threads),
+            Target::File(mut file) if armor => {
+                encrypt_armored(encryptor, input, &mut file, threads)
+            }
+            Target::Stream(out) => encryptor.encrypt(input, out, threads).map(drop),
+            Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
+        })
+    })
+}
+
+pub fn encrypt_armored<W: Write + ?Sized>(
+    encryptor: Encryptor,
+    input: Box<dyn Read + Send>,
+    out: &mut W,
+    threads: usize,
+) -> seal::Result<()> {
+    let mut writer = ArmorWriter::new(out);
+    encryptor.encrypt(input, &mut writer, threads)?;
+    writer.finish().map(drop).map_err(Error::Write)
+}

@@ -1,0 +1,74 @@
+//! One module per command; this one dispatches and holds what several commands share.
+
+mod dec;
+mod enc;
+mod info;
+mod keygen;
+mod transfer;
+mod verify;
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use seal::Error;
+
+use crate::args::{Cli, Command};
+use crate::files::is_stdio;
+
+use dec::dec;
+pub use dec::open_stream;
+use enc::enc;
+use info::info;
+use keygen::keygen;
+use verify::verify;
+
+/// Runs one parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Keygen { output } => keygen(output.as_deref()),
+        Command::Enc(args) => enc(&args),
+        Command::Dec(args) => dec(&args),
+        Command::Verify(args) => verify(&args),
+        Command::Info { json, input } => info(input.as_deref(), json),
+        // Both are rendered into memory first: clap_complete panics on a failed write, and a
+        // closed stdout must stay the quiet exit that write_stdout makes it.
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "seal", &mut script);
+            write_stdout(&script)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .context("rendering the man page")?;
+            write_stdout(&page)
+        }
+    }
+}
+
+pub fn threads_or_default(threads: Option<u16>) -> usize {
+    match threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    }
+}
+
+pub fn input_name(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if !is_stdio(Some(p)) => format!("'{}'", p.display()),
+        _ => "stdin".into(),
+    }
+}
+
+/// Writes to stdout; a failure is an output error, so a closed pipe is the quiet exit 141.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(Error::Write)
+        .context("stdout")
+}

@@ -1,0 +1,25 @@
+//! `seal verify`: authenticate a whole stream without writing any plaintext.
+
+use std::io;
+
+use anyhow::Context;
+
+use super::{input_name, open_stream, threads_or_default};
+use crate::args::VerifyArgs;
+use crate::files::Input;
+use crate::progress;
+
+pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    args.keys.check_fd(args.input.as_deref())?;
+    let input = Input::open(args.input.as_deref(), "verify")?;
+    let name = input_name(args.input.as_deref());
+    let total = input.regular_file_len();
+    let (mut reader, mut bar) = progress::wrap(input.reader, total, args.ui.show());
+    let decryptor = open_stream(&args.keys, args.ui.quiet, &mut reader, &name)?;
+    if let Some(bar) = &mut bar {
+        bar.start();
+    }
+    let result = decryptor.decrypt(reader, &mut io::sink(), threads_or_default(args.threads));
+    progress::end(bar, result.is_ok());
+    result.map(drop).with_context(|| name)
+}

@@ -1,0 +1,60 @@
+//! The `seal` command line: a thin layer over the `seal` library.
+//!
+//! Map of this binary:
+//! - `args`: the clap definitions of every command and option, and the size parser;
+//! - `commands/`: one file per command (`enc`, `dec`, `verify`, `info`, `keygen`), `transfer`
+//!   (input → job → output for `enc` and `dec`) and the dispatcher in `commands/mod.rs`;
+//! - `secrets`: where a key or passphrase comes from (key files, environment, descriptors),
+//!   and `prompt`: asking for a passphrase on the terminal;
+//! - `files`: stdin, stdout and the atomic `-o` output, and the refusals around them;
+//! - `progress`: the progress display on stderr; `signals`: what a terminating signal undoes;
+//! - `error`: the command line's own errors and the documented exit statuses.
+#![forbid(unsafe_code)]
+
+mod args;
+mod commands;
+mod error;
+mod files;
+mod progress;
+mod prompt;
+mod secrets;
+mod signals;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::error::{exit, exit_code, is_broken_pipe};
+
+fn main() {
+    std::process::exit(run());
+}
+
+/// Runs seal with the process's arguments and returns its exit status.
+fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return exit::OK;
+            }
+            // clap's message is several lines; keep its first, as one line.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("seal: {first} (see 'seal --help')");
+            return exit::USAGE;
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => exit::OK,
+        // The reader of our stdout went away (`seal dec … | head`): not a failure of seal.
+        // Exit as quietly as a process ended by SIGPIPE would.
+        Err(err) if is_broken_pipe(&err) => exit::BROKEN_PIPE,
+        Err(err) => {
+            eprintln!("seal: {err:#}");
+            exit_code(&err)
+        }
+    }
+}

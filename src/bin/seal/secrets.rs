@@ -1,0 +1,125 @@
+//! Where a stream's secret comes from: a key file (`-k`, `$SEAL_KEY_FILE`), a key in an
+//! environment variable (`--key-env`), or a passphrase (terminal, `--passphrase-env`,
+//! `--passphrase-fd`), chosen from the options and from the kind the stream's header names.
+
+use std::fs::File;
+use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use seal::{Error, Header, Key, KeyKind, Passphrase, Secret};
+use zeroize::Zeroizing;
+
+use crate::args::KeyArgs;
+use crate::error::CliError;
+use crate::files::is_stdio;
+use crate::prompt::PassphraseSource;
+
+impl KeyArgs {
+    /// The passphrase source the options name, if any.
+    pub fn passphrase_source(&self) -> Option<PassphraseSource> {
+        if let Some(name) = &self.passphrase_env {
+            Some(PassphraseSource::Env(name.clone()))
+        } else if let Some(fd) = self.passphrase_fd {
+            Some(PassphraseSource::Fd(fd))
+        } else {
+            self.passphrase.then_some(PassphraseSource::Terminal)
+        }
+    }
+
+    /// Whether a key was named on the command line (not only through `$SEAL_KEY_FILE`).
+    pub fn names_key(&self) -> bool {
+        self.key.is_some() || self.key_env.is_some()
+    }
+
+    /// Refuses `--passphrase-fd 0` when stdin is also the input.
+    pub fn check_fd(&self, input: Option<&Path>) -> anyhow::Result<()> {
+        if self.passphrase_fd == Some(0) && is_stdio(input) {
+            return Err(CliError::Usage(
+                "--passphrase-fd 0 reads stdin, which is also the input: name an INPUT file".into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The secret for a stream whose header is `header`: the kind it names, from the options,
+    /// asking on the terminal for a passphrase none of them gives.
+    pub fn secret_for(&self, header: &Header, quiet: bool) -> anyhow::Result<OwnedSecret> {
+        match header.key_kind() {
+            KeyKind::KeyFile => match self.passphrase_source() {
+                None => Ok(OwnedSecret::Key(load_key(self, quiet)?)),
+                Some(_) => Err(header.key_kind().wrong_secret().into()),
+            },
+            KeyKind::Passphrase(_) if self.names_key() => {
+                Err(header.key_kind().wrong_secret().into())
+            }
+            KeyKind::Passphrase(_) => {
+                let source = self
+                    .passphrase_source()
+                    .unwrap_or(PassphraseSource::Terminal);
+                Ok(OwnedSecret::Passphrase(source.read(false)?))
+            }
+        }
+    }
+}
+
+/// A key or a passphrase, owned.
+pub enum OwnedSecret {
+    Key(Key),
+    Passphrase(Passphrase),
+}
+
+impl OwnedSecret {
+    pub fn as_secret(&self) -> Secret<'_> {
+        match self {
+            OwnedSecret::Key(key) => Secret::Key(key),
+            OwnedSecret::Passphrase(pass) => Secret::Passphrase(pass),
+        }
+    }
+}
+
+/// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order.
+pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
+    if let Some(name) = &args.key_env {
+        let value = std::env::var_os(name).ok_or_else(|| {
+            CliError::KeySource(format!(
+                "environment variable {} (from --key-env) is not set",
+                name.to_string_lossy()
+            ))
+        })?;
+        let text = Zeroizing::new(value.into_vec());
+        return Key::from_text(&text)
+            .with_context(|| format!("key in environment variable {}", name.to_string_lossy()));
+    }
+    let path = match &args.key {
+        Some(path) => path.clone(),
+        None => match std::env::var_os("SEAL_KEY_FILE") {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => {
+                return Err(CliError::Usage(
+                    "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME".into(),
+                )
+                .into());
+            }
+        },
+    };
+    let shown = path.display();
+    let file =
+        File::open(&path).map_err(|e| CliError::KeySource(format!("key file '{shown}': {e}")))?;
+    if let Ok(meta) = file.metadata()
+        && meta.permissions().mode() & 0o077 != 0
+        && !quiet
+    {
+        eprintln!(
+            "seal: warning: key file '{shown}' is readable by others (mode {:o}); chmod 600 it",
+            meta.permissions().mode() & 0o777
+        );
+    }
+    Key::from_reader(file).map_err(|e| match e {
+        // Unreadable (a directory, an I/O error): a key problem, not an input problem.
+        Error::Read(io) => CliError::KeySource(format!("key file '{shown}': {io}")).into(),
+        other => anyhow::Error::new(other).context(format!("key file '{shown}'")),
+    })
+}

@@ -1,0 +1,14 @@
+//! Every test that drives the real `seal` binary, in one test binary (one link step, shared
+//! helpers): through real pipes, files, terminals and signals.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod armor;
+mod basics;
+mod commands;
+mod hostile;
+mod passphrase;
+
+/// The binary under test.
+pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");
