@@ -98,10 +98,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for v in vectors {
         let mut stream = Vec::new();
         let encryptor = match &v.secret {
-            Secret::Key => Encryptor::with_salt(&key, v.cipher, v.chunk, salt)?,
+            Secret::Key => Encryptor::insecure_with_salt(&key, v.cipher, v.chunk, salt)?,
             Secret::Passphrase(text, params) => {
                 let pass = Passphrase::new(Zeroizing::new(text.as_bytes().to_vec()))?;
-                Encryptor::with_passphrase_and_salt(&pass, *params, v.cipher, v.chunk, salt)?
+                Encryptor::insecure_with_passphrase_and_salt(
+                    &pass, *params, v.cipher, v.chunk, salt,
+                )?
             }
         };
         encryptor.encrypt(Cursor::new(v.plaintext.clone()), &mut stream, 1)?;

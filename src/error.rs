@@ -173,6 +173,14 @@ pub enum Error {
         /// Offset of its first byte in the stream.
         offset: u64,
     },
+    /// The per-frame API refused to seal a frame: see [`crate::frame::FrameSealer::seal`].
+    #[error("cannot seal frame {frame}: {problem}")]
+    SealRefused {
+        /// Index of the frame (`u64::MAX` when no index was handed out).
+        frame: u64,
+        /// What was wrong.
+        problem: &'static str,
+    },
     /// The cipher refused to seal a frame (cannot happen for chunk sizes within bounds).
     #[error("the cipher refused to seal frame {0}")]
     SealFailed(u64),
@@ -210,6 +218,7 @@ impl Error {
             | Error::Random(_)
             | Error::TooManyFrames
             | Error::SealFailed(_)
+            | Error::SealRefused { .. }
             | Error::Thread(_) => Category::Io,
             Error::Key(_)
             | Error::WrongKey

@@ -7,6 +7,7 @@
 //! result is written with a single call.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::aead::FrameAead;
 use crate::error::{Error, Result};
@@ -15,33 +16,116 @@ use crate::format::{
 };
 use crate::kdf::StreamKeys;
 
+/// Numbers the sealers of this process, so that a ticket is only honoured by its own sealer.
+static NEXT_SEALER_ID: AtomicU64 = AtomicU64::new(0);
+
 /// Seals frames of one stream.
+///
+/// Each frame index is handed out at most once, as a [`FrameTicket`] from
+/// [`FrameSealer::next_frame`], and [`FrameSealer::seal`] consumes the ticket: no caller can
+/// seal two frames under one nonce. Tickets can be sent to other threads and sealed there, in
+/// any order, since sealing takes `&self`. An [`crate::Encryptor`] gives out one sealer at most
+/// (it is consumed), so there is one sealer per stream key.
 pub struct FrameSealer {
     aead: FrameAead,
+    chunk_size: usize,
+    /// Tells this sealer's tickets from those of any other sealer.
+    id: u64,
+    /// The index the next ticket gets; `None` once the final frame's ticket was handed out.
+    next: Option<u64>,
+}
+
+/// The right to seal one frame of one stream: its index and position, handed out once.
+///
+/// Not `Clone`: sealing consumes it.
+#[derive(Debug)]
+pub struct FrameTicket {
+    sealer: u64,
+    index: u64,
+    position: Position,
+}
+
+impl FrameTicket {
+    /// The frame's index.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+    /// The frame's position.
+    pub fn position(&self) -> Position {
+        self.position
+    }
 }
 
 impl FrameSealer {
     pub(crate) fn new(header: &Header, keys: &StreamKeys) -> Self {
         FrameSealer {
             aead: FrameAead::new(header.cipher(), &keys.frame_key),
+            chunk_size: header.chunk_size() as usize,
+            id: NEXT_SEALER_ID.fetch_add(1, Ordering::Relaxed),
+            next: Some(0),
         }
     }
 
-    /// Seals frame `index` in place. `frame[NONCE_LEN..NONCE_LEN + len]` holds the plaintext;
-    /// afterwards `frame[..len + FRAME_OVERHEAD]` is the wire frame, whose length is returned.
+    /// The ticket for the next frame (0, 1, …) at `position`. After the ticket of a
+    /// [`Position::Final`] frame no more are handed out ([`Error::SealRefused`]).
+    pub fn next_frame(&mut self, position: Position) -> Result<FrameTicket> {
+        let Some(index) = self.next else {
+            return Err(Error::SealRefused {
+                frame: u64::MAX,
+                problem: "the stream's final frame was already handed out",
+            });
+        };
+        self.next = match position {
+            Position::More => Some(index.checked_add(1).ok_or(Error::TooManyFrames)?),
+            Position::Final => None,
+        };
+        Ok(FrameTicket {
+            sealer: self.id,
+            index,
+            position,
+        })
+    }
+
+    /// Seals the frame `ticket` names in place. `frame[NONCE_LEN..NONCE_LEN + len]` holds the
+    /// plaintext; afterwards `frame[..len + FRAME_OVERHEAD]` is the wire frame, whose length is
+    /// returned.
     ///
-    /// The caller guarantees `frame.len() >= len + FRAME_OVERHEAD` (the pipeline sizes every
-    /// buffer for a full frame) and that each (index, position) is sealed at most once.
-    pub fn seal(
+    /// Refused ([`Error::SealRefused`]), with `frame` untouched: a ticket of another sealer, a
+    /// `len` over the chunk size, a `frame` shorter than `len + FRAME_OVERHEAD`. The caller
+    /// lays the stream out as docs/FORMAT.md says: full non-final frames, and an empty final
+    /// frame only for an empty stream.
+    pub fn seal(&self, ticket: FrameTicket, frame: &mut [u8], len: usize) -> Result<usize> {
+        if ticket.sealer != self.id {
+            return Err(Error::SealRefused {
+                frame: ticket.index,
+                problem: "the ticket belongs to another frame sealer",
+            });
+        }
+        self.seal_at(ticket.index, ticket.position, frame, len)
+    }
+
+    /// Seals frame `index` at `position`. The pipeline's sources number frames 0, 1, … once
+    /// each, which is what makes this safe; it is not public for that reason.
+    pub(crate) fn seal_at(
         &self,
         index: u64,
         position: Position,
         frame: &mut [u8],
         len: usize,
     ) -> Result<usize> {
-        let nonce = frame_nonce(index, position);
+        let refused = |problem| Error::SealRefused {
+            frame: index,
+            problem,
+        };
+        if len > self.chunk_size {
+            return Err(refused("more plaintext than the chunk size"));
+        }
         let wire = len + FRAME_OVERHEAD;
-        let (head, rest) = frame[..wire].split_at_mut(NONCE_LEN);
+        let frame = frame.get_mut(..wire).ok_or_else(|| {
+            refused("the buffer is shorter than the plaintext and the frame overhead")
+        })?;
+        let nonce = frame_nonce(index, position);
+        let (head, rest) = frame.split_at_mut(NONCE_LEN);
         let (body, tag_out) = rest.split_at_mut(len);
         head.copy_from_slice(&nonce);
         let tag = self
@@ -154,5 +238,78 @@ impl FrameOpener {
             });
         }
         Ok(NONCE_LEN..body_end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{Cipher, KeyKind};
+    use crate::keys::Key;
+
+    fn sealer() -> (Header, FrameSealer) {
+        let header = Header::new(Cipher::Aes256Gcm, 64, KeyKind::KeyFile, [3; 32]).unwrap();
+        let keys = crate::kdf::derive(&Key::from_bytes([1; 32]), &header);
+        let sealer = FrameSealer::new(&header, &keys);
+        (header, sealer)
+    }
+
+    fn refused(result: Result<usize>) -> (u64, &'static str) {
+        match result {
+            Err(Error::SealRefused { frame, problem }) => (frame, problem),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tickets_number_frames_once_and_stop_after_the_final_one() {
+        let (_, mut sealer) = sealer();
+        let indices: Vec<u64> = (0..3)
+            .map(|_| sealer.next_frame(Position::More).unwrap().index())
+            .collect();
+        assert_eq!(indices, [0, 1, 2]);
+        let last = sealer.next_frame(Position::Final).unwrap();
+        assert_eq!((last.index(), last.position()), (3, Position::Final));
+        for position in [Position::More, Position::Final] {
+            assert!(matches!(
+                sealer.next_frame(position),
+                Err(Error::SealRefused { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn a_ticket_is_honoured_only_by_its_own_sealer() {
+        let (_, mut a) = sealer();
+        let (_, b) = sealer();
+        let mut frame = [0u8; 64 + FRAME_OVERHEAD];
+        let ticket = a.next_frame(Position::Final).unwrap();
+        assert_eq!(refused(b.seal(ticket, &mut frame, 5)).0, 0);
+        assert_eq!(frame, [0u8; 64 + FRAME_OVERHEAD], "refused, so untouched");
+    }
+
+    #[test]
+    fn short_buffers_and_long_plaintext_are_refused_without_a_panic() {
+        let (header, mut sealer) = sealer();
+        for (buf_len, len) in [(0, 0), (27, 0), (40, 13), (91, 64), (0, 5), (100, 65)] {
+            let mut frame = vec![0u8; buf_len];
+            let ticket = sealer.next_frame(Position::More).unwrap();
+            let index = ticket.index();
+            assert_eq!(refused(sealer.seal(ticket, &mut frame, len)).0, index);
+            assert!(frame.iter().all(|&b| b == 0));
+        }
+        // usize::MAX would overflow `len + FRAME_OVERHEAD` if it were not refused first.
+        let ticket = sealer.next_frame(Position::More).unwrap();
+        refused(sealer.seal(ticket, &mut [0u8; 100], usize::MAX));
+        // Exactly enough room works, and the frame opens.
+        let mut frame = [7u8; 64 + FRAME_OVERHEAD];
+        let ticket = sealer.next_frame(Position::Final).unwrap();
+        let index = ticket.index();
+        assert_eq!(sealer.seal(ticket, &mut frame, 64).unwrap(), frame.len());
+        let keys = crate::kdf::derive(&Key::from_bytes([1; 32]), &header);
+        let opened = FrameOpener::new(&header, &keys)
+            .open(index, Position::Final, &mut frame)
+            .unwrap();
+        assert!(frame[opened].iter().all(|&b| b == 7));
     }
 }

@@ -166,7 +166,7 @@ impl<R: Read + Send + 'static> Source for WireSource<R> {
 
 impl Process for FrameSealer {
     fn process(&self, job: &mut Job) -> Result<Range<usize>> {
-        let wire = self.seal(job.index, job.position, &mut job.buf, job.len)?;
+        let wire = self.seal_at(job.index, job.position, &mut job.buf, job.len)?;
         Ok(0..wire)
     }
 }
@@ -217,19 +217,7 @@ pub struct Encryptor {
 impl Encryptor {
     /// A new stream with a fresh random salt. `chunk_size` must be within the format's bounds.
     pub fn new(key: &Key, cipher: Cipher, chunk_size: u32) -> Result<Self> {
-        Encryptor::with_salt(key, cipher, chunk_size, random_salt()?)
-    }
-
-    /// A new stream with the caller's salt. Only for known-answer tests: a salt must never be
-    /// used twice with one key.
-    pub fn with_salt(
-        key: &Key,
-        cipher: Cipher,
-        chunk_size: u32,
-        salt: [u8; SALT_LEN],
-    ) -> Result<Self> {
-        let header = Header::new(cipher, chunk_size, KeyKind::KeyFile, salt)?;
-        Encryptor::with_header(header, Secret::Key(key))
+        Encryptor::keyed(key, cipher, chunk_size, random_salt()?)
     }
 
     /// A new passphrase stream with a fresh random salt. Its key is stretched with Argon2id
@@ -240,11 +228,44 @@ impl Encryptor {
         cipher: Cipher,
         chunk_size: u32,
     ) -> Result<Self> {
-        Encryptor::with_passphrase_and_salt(passphrase, params, cipher, chunk_size, random_salt()?)
+        Encryptor::stretched(passphrase, params, cipher, chunk_size, random_salt()?)
     }
 
-    /// [`Encryptor::with_passphrase`] with the caller's salt. Only for known-answer tests.
-    pub fn with_passphrase_and_salt(
+    /// **Insecure: for known-answer vectors only.** A key-file stream with the caller's salt.
+    ///
+    /// Two streams with one key and one salt share their frame key and their nonces (which
+    /// restart at 0 in every stream): that reuses AES-GCM's keystream and lets anyone who sees
+    /// both forge frames. Only with the non-default `test-vectors` feature.
+    #[cfg(feature = "test-vectors")]
+    pub fn insecure_with_salt(
+        key: &Key,
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+    ) -> Result<Self> {
+        Encryptor::keyed(key, cipher, chunk_size, salt)
+    }
+
+    /// **Insecure: for known-answer vectors only.** [`Encryptor::with_passphrase`] with the
+    /// caller's salt, with the same danger as [`Encryptor::insecure_with_salt`]. Only with
+    /// the non-default `test-vectors` feature.
+    #[cfg(feature = "test-vectors")]
+    pub fn insecure_with_passphrase_and_salt(
+        passphrase: &Passphrase,
+        params: Argon2Params,
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+    ) -> Result<Self> {
+        Encryptor::stretched(passphrase, params, cipher, chunk_size, salt)
+    }
+
+    fn keyed(key: &Key, cipher: Cipher, chunk_size: u32, salt: [u8; SALT_LEN]) -> Result<Self> {
+        let header = Header::new(cipher, chunk_size, KeyKind::KeyFile, salt)?;
+        Encryptor::with_header(header, Secret::Key(key))
+    }
+
+    fn stretched(
         passphrase: &Passphrase,
         params: Argon2Params,
         cipher: Cipher,
@@ -267,8 +288,10 @@ impl Encryptor {
     }
 
     /// The per-frame API, for a caller that schedules frames itself: it writes
-    /// [`Header::to_bytes`] and then frames 0, 1, … in order, each sealed exactly once.
-    pub fn frame_sealer(&self) -> FrameSealer {
+    /// [`Header::to_bytes`] (take it from [`Encryptor::header`] first) and then frames 0, 1, …
+    /// in order, each sealed with the ticket [`FrameSealer::next_frame`] hands out for it.
+    /// Consumes the encryptor, so that no two sealers share the stream's key.
+    pub fn into_frame_sealer(self) -> FrameSealer {
         FrameSealer::new(&self.header, &self.keys)
     }
 

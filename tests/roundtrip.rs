@@ -104,7 +104,7 @@ fn writing_into_a_file_at_offsets_gives_the_same_bytes_as_streaming() {
             let expected = seal_fixed(&key, cipher, CHUNK as u32, &plain, 1);
             for threads in [1, 2, 8] {
                 let mut file = tempfile::tempfile().unwrap();
-                let n = Encryptor::with_salt(&key, cipher, CHUNK as u32, SALT)
+                let n = Encryptor::insecure_with_salt(&key, cipher, CHUNK as u32, SALT)
                     .unwrap()
                     .encrypt_to_file(Cursor::new(plain.clone()), &file, threads)
                     .unwrap();

@@ -176,16 +176,19 @@ fn data_after_a_short_final_frame_fails_its_tag() {
 fn authentic_empty_final_frame_after_data_is_refused() {
     // Build, with the per-frame API, a stream no seal encoder writes: a full frame 0 and an
     // empty (but authentic) final frame 1.
-    let enc = Encryptor::with_salt(&key(), Cipher::Aes256Gcm, CHUNK as u32, SALT).unwrap();
-    let sealer = enc.frame_sealer();
+    let enc = Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, CHUNK as u32, SALT).unwrap();
+    let header = enc.header().to_bytes();
+    let mut sealer = enc.into_frame_sealer();
     let plain = data(CHUNK, 1);
     let mut f0 = vec![0u8; FULL];
     f0[12..12 + CHUNK].copy_from_slice(&plain);
-    sealer.seal(0, Position::More, &mut f0, CHUNK).unwrap();
+    let ticket = sealer.next_frame(Position::More).unwrap();
+    sealer.seal(ticket, &mut f0, CHUNK).unwrap();
     let mut f1 = vec![0u8; FULL];
-    let n = sealer.seal(1, Position::Final, &mut f1, 0).unwrap();
+    let ticket = sealer.next_frame(Position::Final).unwrap();
+    let n = sealer.seal(ticket, &mut f1, 0).unwrap();
     f1.truncate(n);
-    let stream = assemble(&enc.header().to_bytes(), &[&f0, &f1]);
+    let stream = assemble(&header, &[&f0, &f1]);
     check(&plain, &stream, Kind::EmptyFinal(1), "empty final frame 1");
 }
 

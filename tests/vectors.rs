@@ -100,9 +100,9 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
         let expected = v.hex("stream");
         for threads in [1, 3] {
             let encryptor = match &secret {
-                VectorSecret::Key(key) => Encryptor::with_salt(key, cipher, chunk, salt),
+                VectorSecret::Key(key) => Encryptor::insecure_with_salt(key, cipher, chunk, salt),
                 VectorSecret::Passphrase(pass, params) => {
-                    Encryptor::with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
+                    Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
                 }
             };
             let mut stream = Vec::new();

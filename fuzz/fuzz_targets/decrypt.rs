@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let mut plain = Vec::new();
     if decryptor.decrypt(input, &mut plain, threads).is_ok() {
         let mut again = Vec::new();
-        Encryptor::with_salt(&key, header.cipher(), header.chunk_size(), *header.salt())
+        Encryptor::insecure_with_salt(&key, header.cipher(), header.chunk_size(), *header.salt())
             .unwrap()
             .encrypt(Cursor::new(plain), &mut again, 1)
             .unwrap();

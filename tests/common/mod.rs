@@ -35,7 +35,7 @@ pub const SALT: [u8; 32] = [0x5a; 32];
 /// Encrypts with the fixed test salt.
 pub fn seal_fixed(key: &Key, cipher: Cipher, chunk: u32, plain: &[u8], threads: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    Encryptor::with_salt(key, cipher, chunk, SALT)
+    Encryptor::insecure_with_salt(key, cipher, chunk, SALT)
         .unwrap()
         .encrypt(Cursor::new(plain.to_vec()), &mut out, threads)
         .unwrap();
