@@ -196,9 +196,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// An error reading input: an armor problem carried through `Read` becomes
-    /// [`Error::Armor`] again, anything else [`Error::Read`].
+    /// An error reading input: a seal error carried through `Read` (from a
+    /// [`crate::DecryptingReader`], say) is itself again, an armor problem becomes
+    /// [`Error::Armor`], anything else [`Error::Read`].
     pub fn from_read(e: io::Error) -> Error {
+        if e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+            return Error::from_io(e);
+        }
         let armor = e
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<ArmorError>())
@@ -207,6 +211,60 @@ impl Error {
             Some(armor) if armor.problem == ArmorProblem::NoBegin => Error::BadMagic,
             Some(armor) => Error::Armor(armor),
             None => Error::Read(e),
+        }
+    }
+
+    /// The typed error inside an `io::Error` that this crate's readers and writers returned
+    /// (see `From<Error> for io::Error`); [`Error::Read`] around any other `io::Error`.
+    ///
+    /// ```
+    /// let io: std::io::Error = seal::Error::FrameAuth { frame: 3, offset: 7 }.into();
+    /// assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
+    /// assert!(matches!(seal::Error::from_io(io), seal::Error::FrameAuth { frame: 3, .. }));
+    /// ```
+    pub fn from_io(e: io::Error) -> Error {
+        if !e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+            return Error::Read(e);
+        }
+        match e.into_inner().map(|inner| inner.downcast::<Error>()) {
+            Some(Ok(error)) => *error,
+            // Not reached: checked just above.
+            _ => Error::Read(io::Error::other("an error that was not seal's")),
+        }
+    }
+
+    /// The same error once more, for a reader or writer that fails every call after its first
+    /// failure. An I/O error keeps its kind and message.
+    pub(crate) fn replay(&self) -> Error {
+        let copy = |e: &io::Error| io::Error::new(e.kind(), e.to_string());
+        match self {
+            Error::Read(e) => Error::Read(copy(e)),
+            Error::Write(e) => Error::Write(copy(e)),
+            Error::FrameOutOfPlace { frame, offset } => Error::FrameOutOfPlace {
+                frame: *frame,
+                offset: *offset,
+            },
+            Error::FrameAuth { frame, offset } => Error::FrameAuth {
+                frame: *frame,
+                offset: *offset,
+            },
+            Error::Truncated { frame, offset } => Error::Truncated {
+                frame: *frame,
+                offset: *offset,
+            },
+            Error::TrailingData { offset } => Error::TrailingData { offset: *offset },
+            Error::EmptyFinalFrame { frame, offset } => Error::EmptyFinalFrame {
+                frame: *frame,
+                offset: *offset,
+            },
+            Error::SealRefused { frame, problem } => Error::SealRefused {
+                frame: *frame,
+                problem,
+            },
+            Error::SealFailed(frame) => Error::SealFailed(*frame),
+            Error::TooManyFrames => Error::TooManyFrames,
+            Error::Armor(a) => Error::Armor(*a),
+            other => Error::Thread(format!("failed earlier: {other}")),
         }
     }
 
@@ -242,6 +300,24 @@ impl Error {
             | Error::TrailingData { .. }
             | Error::EmptyFinalFrame { .. } => Category::Integrity,
         }
+    }
+}
+
+/// An `io::Error` that carries the seal error (get it back with [`Error::from_io`]), of the
+/// kind that fits: an I/O error's own kind, `UnexpectedEof` for a truncated stream,
+/// `InvalidData` for a damaged, foreign or wrongly keyed one.
+impl From<Error> for io::Error {
+    fn from(e: Error) -> io::Error {
+        let kind = match &e {
+            Error::Read(inner) | Error::Write(inner) => inner.kind(),
+            Error::Truncated { .. } | Error::HeaderTruncated { .. } => io::ErrorKind::UnexpectedEof,
+            Error::SealRefused { .. } | Error::ChunkSizeOutOfRange(_) => {
+                io::ErrorKind::InvalidInput
+            }
+            e if e.category() == Category::Io => io::ErrorKind::Other,
+            _ => io::ErrorKind::InvalidData,
+        };
+        io::Error::new(kind, e)
     }
 }
 

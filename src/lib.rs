@@ -17,6 +17,8 @@
 //! | [`frame`] | one frame at a time: seal, structural checks, open |
 //! | `pipeline` | the worker pool: reader, workers, in-order writer, bounded memory |
 //! | [`stream`] | whole streams: [`Encryptor`], [`Decryptor`], [`read_header`] |
+//! | [`writer`] | [`EncryptingWriter`]: encrypt through `std::io::Write`, on the pool |
+//! | [`reader`] | [`DecryptingReader`]: decrypt through `std::io::Read`, and `Seek` for random access |
 //! | [`armor`] | PEM-style ASCII armor around a stream |
 //! | [`error`] | the one error type, [`Error`], and its [`Category`] |
 //!
@@ -53,10 +55,14 @@ mod kdf;
 pub mod keys;
 pub mod passphrase;
 mod pipeline;
+pub mod reader;
 pub mod stream;
+pub mod writer;
 
 pub use error::{Category, Error, KeyProblem, Result};
 pub use format::{Argon2Params, Cipher, Header, KeyKind, Position};
 pub use keys::Key;
 pub use passphrase::Passphrase;
+pub use reader::DecryptingReader;
 pub use stream::{Decryptor, Encryptor, Secret, read_header};
+pub use writer::EncryptingWriter;

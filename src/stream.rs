@@ -20,9 +20,11 @@ use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
 use crate::pipeline::{self, Job, Positional, Process, Sink, Source};
+use crate::reader::DecryptingReader;
+use crate::writer::EncryptingWriter;
 
 /// Reads until `buf` is full or input ends. Returns the bytes read and whether input ended.
-fn fill<R: Read + ?Sized>(reader: &mut R, buf: &mut [u8]) -> io::Result<(usize, bool)> {
+pub(crate) fn fill<R: Read + ?Sized>(reader: &mut R, buf: &mut [u8]) -> io::Result<(usize, bool)> {
     let mut n = 0;
     while n < buf.len() {
         match reader.read(&mut buf[n..]) {
@@ -36,14 +38,14 @@ fn fill<R: Read + ?Sized>(reader: &mut R, buf: &mut [u8]) -> io::Result<(usize, 
 }
 
 /// A filled buffer and whether input ended right after it.
-struct Filled {
-    buf: Vec<u8>,
-    len: usize,
-    at_eof: bool,
+pub(crate) struct Filled {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) len: usize,
+    pub(crate) at_eof: bool,
 }
 
 /// Reads fixed-size pieces of input into `region` of full-frame buffers, one piece ahead.
-struct Lookahead<R> {
+pub(crate) struct Lookahead<R> {
     reader: R,
     region: Range<usize>,
     buf_len: usize,
@@ -54,7 +56,7 @@ struct Lookahead<R> {
 }
 
 impl<R: Read> Lookahead<R> {
-    fn new(reader: R, region: Range<usize>, buf_len: usize) -> Self {
+    pub(crate) fn new(reader: R, region: Range<usize>, buf_len: usize) -> Self {
         Lookahead {
             reader,
             region,
@@ -75,8 +77,18 @@ impl<R: Read> Lookahead<R> {
         })
     }
 
+    /// The reader back.
+    pub(crate) fn into_reader(self) -> R {
+        self.reader
+    }
+
+    /// The reader, for a caller that stops using the look-ahead (its pending piece is lost).
+    pub(crate) fn reader_mut(&mut self) -> &mut R {
+        &mut self.reader
+    }
+
     /// The next piece; `at_eof` is true when no input byte follows it.
-    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Filled>> {
+    pub(crate) fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Filled>> {
         if self.done {
             return Ok(None);
         }
@@ -295,6 +307,17 @@ impl Encryptor {
         FrameSealer::new(&self.header, &self.keys)
     }
 
+    /// Writes the header to `output` and returns an [`EncryptingWriter`] that encrypts what is
+    /// written to it, with `threads` workers (1: on the caller's thread); its
+    /// [`EncryptingWriter::finish`] ends the stream. The bytes are those [`Encryptor::encrypt`]
+    /// writes for the same plaintext.
+    pub fn writer<W>(self, output: W, threads: usize) -> Result<EncryptingWriter<W>>
+    where
+        W: Write + Send + 'static,
+    {
+        EncryptingWriter::new(self, output, threads)
+    }
+
     /// Writes the header, then every frame of `input`, to `output` using `threads` workers
     /// (1: no extra thread). Returns the number of bytes written.
     pub fn encrypt<R, W>(self, input: R, output: &mut W, threads: usize) -> Result<u64>
@@ -399,6 +422,12 @@ impl Decryptor {
     /// structural checks with [`crate::frame::check_frame`] first.
     pub fn frame_opener(&self) -> FrameOpener {
         FrameOpener::new(&self.header, &self.keys)
+    }
+
+    /// A [`DecryptingReader`] of the frames that follow the header in `input`: the plaintext
+    /// through `Read`, and `Seek` when `input` seeks.
+    pub fn reader<R: Read>(self, input: R) -> DecryptingReader<R> {
+        DecryptingReader::new(self, input)
     }
 
     /// Reads the frames that follow the header from `input` and writes their plaintext, in

@@ -1,0 +1,405 @@
+//! [`DecryptingReader`]: a stream's plaintext through `std::io::Read`, and through `Seek` when
+//! the ciphertext can seek.
+//!
+//! Frames are opened one at a time on the caller's thread (for whole streams at full speed,
+//! [`crate::Decryptor::decrypt`] runs the worker pool). Read on its own, the reader makes the
+//! same checks in the same order as the pool, through [`check_frame`] and [`FrameOpener`], and
+//! fails with the same errors. Sought, it first learns the stream's length from the
+//! ciphertext's and authenticates the final frame at that length (as the age specification
+//! asks of a seekable reader), then reads and opens only the frames that hold the bytes asked
+//! for.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::format::{FRAME_OVERHEAD, Header, Position};
+use crate::frame::{FrameOpener, check_frame};
+use crate::stream::{Decryptor, Lookahead, fill};
+
+/// Counts the bytes read through it, so that the reader can tell, once it is sought, where in
+/// the inner reader the frames begin.
+struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// The frame whose plaintext is being served.
+struct Current {
+    index: u64,
+    /// The plaintext's place in the reader's buffer.
+    plain: Range<usize>,
+    /// Whether it is the stream's final frame.
+    last: bool,
+    /// An error just past this frame, due once its plaintext has been read (see
+    /// [`crate::frame::Checked::then`]).
+    then: Option<Error>,
+}
+
+/// Where the frames lie in a seekable inner reader, learnt on the first seek with the final
+/// frame authenticated.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// Offset of frame 0 in the inner reader.
+    start: u64,
+    /// Index of the final frame.
+    last: u64,
+    /// Plaintext length of the stream.
+    plain_len: u64,
+    /// The frame the inner reader is positioned at, if any.
+    at: Option<u64>,
+}
+
+type SeekFn<R> = fn(&mut R, SeekFrom) -> io::Result<u64>;
+
+/// Decrypts a seal stream as it is read: `Read` returns only plaintext whose frame has been
+/// authenticated, in order, and end of file only once the final frame has been.
+///
+/// Truncation, trailing data and damage are `io::Error`s carrying the typed [`Error`]
+/// (recover it with [`Error::from_io`]); after one, every further read fails the same way.
+/// The inner reader must block (a `WouldBlock` is an error like any other).
+///
+/// ```
+/// # use std::io::{Read, Write};
+/// # use seal::{Cipher, Decryptor, Encryptor, Key};
+/// # let dir = std::env::temp_dir().join(format!("seal-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// # let key = Key::generate()?;
+/// # let path = dir.join("read.seal");
+/// # let mut w = Encryptor::new(&key, Cipher::Aes256Gcm, 64 * 1024)?
+/// #     .writer(std::fs::File::create(&path)?, 1)?;
+/// # w.write_all(b"log line 1\nlog line 2\n")?;
+/// # w.finish()?;
+/// let mut file = std::fs::File::open(&path)?;
+/// let decryptor = Decryptor::new(&key, &mut file)?;
+/// let mut text = String::new();
+/// decryptor.reader(file).read_to_string(&mut text)?;
+/// assert_eq!(text, "log line 1\nlog line 2\n");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct DecryptingReader<R> {
+    header: Header,
+    opener: FrameOpener,
+    input: Lookahead<Counted<R>>,
+    /// Holds the current frame: a whole wire frame, opened in place.
+    buf: Vec<u8>,
+    current: Option<Current>,
+    /// Plaintext offset of the next byte to return.
+    pos: u64,
+    /// The index the next frame read in order has, until the reader is sought.
+    next: u64,
+    layout: Option<Layout>,
+    /// Offset of frame 0 in the inner reader, once the first seek has asked it.
+    start: Option<u64>,
+    /// How to seek the inner reader: set by the first seek, where `R: Seek` is known.
+    seek: Option<SeekFn<R>>,
+    /// The error that ended reading; returned again by every later call.
+    failed: Option<Error>,
+}
+
+impl<R: Read> DecryptingReader<R> {
+    /// A reader of the frames that follow the header in `input`, which must be positioned
+    /// just past the header (as [`Decryptor::new`] and [`crate::read_header`] leave it).
+    pub fn new(decryptor: Decryptor, input: R) -> Self {
+        let header = decryptor.header().clone();
+        let opener = decryptor.frame_opener();
+        let full = header.full_frame_len();
+        DecryptingReader {
+            input: Lookahead::new(
+                Counted {
+                    inner: input,
+                    count: 0,
+                },
+                0..full,
+                full,
+            ),
+            opener,
+            buf: Vec::new(),
+            current: None,
+            pos: 0,
+            next: 0,
+            layout: None,
+            seek: None,
+            start: None,
+            failed: None,
+            header,
+        }
+    }
+
+    /// The stream's header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The inner reader, wherever it is positioned.
+    pub fn into_inner(self) -> R {
+        self.input.into_reader().inner
+    }
+
+    fn chunk(&self) -> u64 {
+        u64::from(self.header.chunk_size())
+    }
+
+    /// Checks and opens the wire frame `index` held in `buf[..len]` (`at_eof`: no byte follows
+    /// it), and makes it the current frame.
+    fn open(&mut self, mut buf: Vec<u8>, index: u64, len: usize, at_eof: bool) -> Result<()> {
+        self.current = None;
+        let frame = buf.get_mut(..len).unwrap_or_default();
+        let checked = check_frame(&self.header, index, frame, at_eof);
+        let opened = checked.and_then(|checked| {
+            let plain = self.opener.open(index, checked.position, frame)?;
+            Ok((checked, plain))
+        });
+        // Whatever happened, the buffer is kept for the next frame.
+        let (checked, plain) = match opened {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.buf = buf;
+                return Err(e);
+            }
+        };
+        self.buf = buf;
+        self.current = Some(Current {
+            index,
+            plain,
+            last: checked.position == Position::Final,
+            then: checked.then,
+        });
+        Ok(())
+    }
+
+    /// Reads and opens the next frame in stream order.
+    fn next_in_order(&mut self) -> Result<()> {
+        let index = self.next;
+        let spare = (!self.buf.is_empty()).then(|| std::mem::take(&mut self.buf));
+        let Some(piece) = self.input.next(spare)? else {
+            // Not reached: reading stops at the final frame or at the first error.
+            return Err(Error::Truncated {
+                frame: index,
+                offset: self.header.frame_offset(index),
+            });
+        };
+        self.open(piece.buf, index, piece.len, piece.at_eof)?;
+        self.next = index.checked_add(1).ok_or(Error::TooManyFrames)?;
+        Ok(())
+    }
+
+    /// Serves from the current frame, moving to the next frame when it is used up. `Ok(0)`
+    /// only at the authenticated end of the stream.
+    fn read_plain(&mut self, out: &mut [u8]) -> Result<usize> {
+        loop {
+            let chunk = self.chunk();
+            if let Some(cur) = &mut self.current {
+                let start = cur.index * chunk;
+                let len = cur.plain.len() as u64;
+                if (start..start + len).contains(&self.pos) {
+                    let from = cur.plain.start + (self.pos - start) as usize;
+                    let n = out.len().min(cur.plain.end - from);
+                    out[..n].copy_from_slice(&self.buf[from..from + n]);
+                    self.pos += n as u64;
+                    return Ok(n);
+                }
+                if self.pos == start + len {
+                    if let Some(e) = cur.then.take() {
+                        return Err(e);
+                    }
+                    if cur.last {
+                        return Ok(0);
+                    }
+                }
+            }
+            match self.layout {
+                None => self.next_in_order()?,
+                Some(layout) => {
+                    if self.pos >= layout.plain_len {
+                        return Ok(0);
+                    }
+                    self.load(self.pos / chunk)?;
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> DecryptingReader<R> {
+    /// Reads frame `index` of a stream whose layout is known, and opens it.
+    fn load(&mut self, index: u64) -> Result<()> {
+        let (Some(layout), Some(seek)) = (self.layout, self.seek) else {
+            return self.next_in_order();
+        };
+        let full = self.header.full_frame_len() as u64;
+        let offset = layout.start + index * full;
+        if layout.at != Some(index) {
+            seek(&mut self.input.reader_mut().inner, SeekFrom::Start(offset))
+                .map_err(Error::from_read)?;
+        }
+        let want = if index == layout.last {
+            // The final frame's length was authenticated with it.
+            (layout.plain_len - index * self.chunk()) as usize + FRAME_OVERHEAD
+        } else {
+            full as usize
+        };
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.resize(self.header.full_frame_len(), 0);
+        let got = fill(&mut self.input.reader_mut().inner, &mut buf[..want]);
+        self.layout = Some(Layout { at: None, ..layout });
+        let (got, _) = got.map_err(Error::from_read)?;
+        let at_eof = index == layout.last || got < want;
+        self.open(buf, index, got, at_eof)?;
+        self.layout = Some(Layout {
+            at: Some(index + 1),
+            ..layout
+        });
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for DecryptingReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = &self.failed {
+            return Err(e.replay().into());
+        }
+        if out.is_empty() {
+            return Ok(0);
+        }
+        self.read_plain(out).map_err(|e| {
+            let again = e.replay();
+            self.failed = Some(e);
+            again.into()
+        })
+    }
+}
+
+impl<R: Read + Seek> DecryptingReader<R> {
+    fn inner(&mut self) -> &mut R {
+        &mut self.input.reader_mut().inner
+    }
+
+    /// Learns where the frames lie and the stream's length, authenticating the final frame.
+    fn layout(&mut self) -> Result<Layout> {
+        if let Some(layout) = self.layout {
+            return Ok(layout);
+        }
+        // The inner reader has moved: reading on in order is no longer possible.
+        self.find_layout()
+            .inspect_err(|e| self.failed = Some(e.replay()))
+    }
+
+    fn find_layout(&mut self) -> Result<Layout> {
+        self.seek = Some(|inner: &mut R, to| inner.seek(to));
+        let full = self.header.full_frame_len() as u64;
+        let chunk = self.chunk();
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.resize(full as usize, 0);
+        let start = match self.start {
+            Some(start) => start,
+            None => {
+                let consumed = self.input.reader_mut().count;
+                let here = self.inner().stream_position().map_err(Error::from_read)?;
+                let start = here.checked_sub(consumed).ok_or_else(|| {
+                    Error::Read(io::Error::other(
+                        "the inner reader was moved behind the decrypting reader's back",
+                    ))
+                })?;
+                self.start = Some(start);
+                start
+            }
+        };
+        let inner = self.inner();
+        let end = inner.seek(SeekFrom::End(0)).map_err(Error::from_read)?;
+        let body = end.saturating_sub(start);
+        let last = body.div_ceil(full).max(1) - 1;
+        let last_len = (body - last * full) as usize;
+        inner
+            .seek(SeekFrom::Start(start + last * full))
+            .map_err(Error::from_read)?;
+        let (got, _) = fill(inner, &mut buf[..last_len]).map_err(Error::from_read)?;
+        self.open(buf, last, got, true)?;
+        let Some(cur) = &mut self.current else {
+            return Err(Error::Thread("no frame after opening one".into()));
+        };
+        if let Some(e) = cur.then.take() {
+            // Input ends after a frame that says more follow: the final frame is missing.
+            self.current = None;
+            return Err(e);
+        }
+        let layout = Layout {
+            start,
+            last,
+            plain_len: last * chunk + cur.plain.len() as u64,
+            at: Some(last + 1),
+        };
+        self.layout = Some(layout);
+        Ok(layout)
+    }
+
+    /// The stream's plaintext length, known once the final frame at the length the ciphertext
+    /// has was authenticated (which this does, the first time).
+    pub fn plaintext_len(&mut self) -> io::Result<u64> {
+        Ok(self.layout()?.plain_len)
+    }
+}
+
+/// Seeking moves the plaintext position. The first seek (or [`DecryptingReader::plaintext_len`])
+/// reads and authenticates the final frame; after it, reads open only the frames they need.
+/// A position past the end reads as end of file; a negative one is `InvalidInput`.
+/// A seek that succeeds clears an earlier failure, since no frame is trusted beyond the one
+/// being opened.
+///
+/// ```
+/// # use std::io::{Read, Seek, SeekFrom, Write};
+/// # use seal::{Cipher, Decryptor, Encryptor, Key};
+/// # let dir = std::env::temp_dir().join(format!("seal-doc-seek-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// # let key = Key::generate()?;
+/// # let path = dir.join("range.seal");
+/// # let mut w = Encryptor::new(&key, Cipher::ChaCha20Poly1305, 64)?
+/// #     .writer(std::fs::File::create(&path)?, 2)?;
+/// # for i in 0..1000u32 { write!(w, "{i:04}")?; }
+/// # w.finish()?;
+/// // Bytes 2000..2012 of a 4000-byte plaintext: reads the final frame and the frames that hold them.
+/// let mut file = std::fs::File::open(&path)?;
+/// let mut reader = Decryptor::new(&key, &mut file)?.reader(file);
+/// assert_eq!(reader.plaintext_len()?, 4000);
+/// reader.seek(SeekFrom::Start(2000))?;
+/// let mut range = [0u8; 12];
+/// reader.read_exact(&mut range)?;
+/// assert_eq!(&range, b"050005010502");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl<R: Read + Seek> Seek for DecryptingReader<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let layout = self.layout()?;
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => layout.plain_len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        let Some(target) = target else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek to a negative or overflowing position",
+            ));
+        };
+        self.failed = None;
+        let chunk = self.chunk();
+        if let Some(cur) = &mut self.current {
+            let start = cur.index * chunk;
+            if !(start..=start + cur.plain.len() as u64).contains(&target) {
+                self.current = None;
+            }
+        }
+        self.pos = target;
+        Ok(target)
+    }
+}
