@@ -9,6 +9,7 @@ mod basics;
 mod commands;
 mod hostile;
 mod passphrase;
+mod range;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");

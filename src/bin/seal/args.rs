@@ -19,6 +19,7 @@ Examples:
   seal dec -o notes.txt notes.seal                 asks for the passphrase if the file needs one
   seal enc -a -k key.seal secret.txt               ASCII armor, for pasting into mail or a log
   seal verify -k key.seal big.seal && seal info big.seal   check a stream; show its header
+  seal dec -k key.seal --offset 4GiB --length 1MiB big.seal  1 MiB from the middle, in milliseconds
   SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal   key from CI secret
   seal dec --passphrase-env PASS -o out in.seal    passphrase from a CI secret variable";
 
@@ -40,8 +41,8 @@ pub enum Command {
     },
     /// Encrypt INPUT (default: stdin) to OUTPUT (default: stdout).
     Enc(EncArgs),
-    /// Decrypt INPUT (default: stdin) to OUTPUT (default: stdout).
-    Dec(IoArgs),
+    /// Decrypt INPUT (default: stdin) to OUTPUT (default: stdout), or only a range of it.
+    Dec(DecArgs),
     /// Authenticate the whole stream without writing plaintext: exit 0 only if every frame
     /// and the end of the stream check out.
     Verify(VerifyArgs),
@@ -90,6 +91,30 @@ pub struct EncArgs {
     pub armor: bool,
     #[command(flatten)]
     pub io: IoArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DecArgs {
+    /// Write only the plaintext from byte N on (suffixes: K/KiB, M/MiB, G/GiB). Reads only the
+    /// frames that hold the range, and the final frame, which is authenticated first; needs a
+    /// seekable binary INPUT (a file, not a pipe or armored text). An offset past the end of
+    /// the plaintext is an error.
+    #[arg(long, value_name = "N", value_parser = parse_size)]
+    pub offset: Option<u64>,
+    /// Write at most M bytes of plaintext (from --offset, or from the start); a range that
+    /// runs past the end stops at the end. Same needs as --offset.
+    #[arg(long, value_name = "M", value_parser = parse_size)]
+    pub length: Option<u64>,
+    #[command(flatten)]
+    pub io: IoArgs,
+}
+
+impl DecArgs {
+    /// The range asked for: (offset, length), if either option was given.
+    pub fn range(&self) -> Option<(u64, Option<u64>)> {
+        (self.offset.is_some() || self.length.is_some())
+            .then(|| (self.offset.unwrap_or(0), self.length))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,9 @@ use std::io::{self, Read};
 use anyhow::Context;
 use seal::{Decryptor, Error, armor, read_header};
 
+use super::range::dec_range;
 use super::transfer::{Produces, transfer};
-use crate::args::{IoArgs, KeyArgs};
+use crate::args::{DecArgs, KeyArgs};
 use crate::files::Target;
 
 /// Recognises armored input (replacing `input` with the stream it holds), reads the header and
@@ -29,7 +30,11 @@ pub fn open_stream(
     Decryptor::with_header(header, secret.as_secret()).with_context(|| name.to_string())
 }
 
-pub fn dec(args: &IoArgs) -> anyhow::Result<()> {
+pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
+    if let Some((offset, length)) = args.range() {
+        return dec_range(&args.io, offset, length);
+    }
+    let args = &args.io;
     args.keys.check_fd(args.input.as_deref())?;
     transfer(args, Produces::Plaintext, |input, name| {
         let decryptor = open_stream(&args.keys, args.ui.quiet, input, name)?;

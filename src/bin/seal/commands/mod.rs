@@ -4,6 +4,7 @@ mod dec;
 mod enc;
 mod info;
 mod keygen;
+mod range;
 mod transfer;
 mod verify;
 
