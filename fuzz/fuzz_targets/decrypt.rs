@@ -2,16 +2,18 @@
 //!
 //! Must never panic or hang, and must stay within libFuzzer's memory limits. A stream that is
 //! accepted must be the canonical encoding of its plaintext: encrypting that plaintext again
-//! with the header's salt, cipher and chunk size gives back exactly the input.
+//! with the header's salt, cipher and chunk size gives back exactly the input. The
+//! `DecryptingReader` must agree with the pool: the same plaintext released, the same error;
+//! and on an accepted stream a seek to any offset reads the rest of the plaintext.
 #![no_main]
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use libfuzzer_sys::fuzz_target;
-use seal::{Decryptor, Encryptor, Key};
+use seal::{Decryptor, Encryptor, Error, Key};
 
 fuzz_target!(|data: &[u8]| {
-    // The first byte picks the thread count, so the pool is fuzzed too.
+    // The first byte picks the thread count, so the pool is fuzzed too, and a seek offset.
     let Some((&knob, stream)) = data.split_first() else {
         return;
     };
@@ -22,8 +24,29 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let header = decryptor.header().clone();
+    let mut reader_input = Cursor::new(stream.to_vec());
+    let mut reader = Decryptor::new(&key, &mut reader_input)
+        .unwrap()
+        .reader(reader_input);
     let mut plain = Vec::new();
-    if decryptor.decrypt(input, &mut plain, threads).is_ok() {
+    let result = decryptor.decrypt(input, &mut plain, threads);
+
+    let mut read = Vec::new();
+    let read_result = reader.read_to_end(&mut read).map_err(Error::from_io);
+    assert!(read == plain, "the reader released other bytes than the pool");
+    match (&result, &read_result) {
+        (Ok(_), Ok(_)) => {}
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "different errors"),
+        _ => panic!("the reader and the pool disagree: {result:?} against {read_result:?}"),
+    }
+
+    if result.is_ok() {
+        let offset = u64::from(knob) * 37 % (plain.len() as u64 + 1);
+        reader.seek(SeekFrom::Start(offset)).unwrap();
+        let mut rest = Vec::new();
+        reader.read_to_end(&mut rest).unwrap();
+        assert!(rest == plain[offset as usize..], "a seek read other bytes");
+
         let mut again = Vec::new();
         Encryptor::insecure_with_salt(&key, header.cipher(), header.chunk_size(), *header.salt())
             .unwrap()
