@@ -465,3 +465,47 @@ fn reading_a_range_of_a_file() {
     r.read_exact(&mut range).unwrap();
     assert!(range == plain[4000..7000]);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// However the writes are cut and at any thread count, the writer's bytes are encrypt's;
+        /// any sequence of seeks and reads on them gives the plaintext's bytes.
+        #[test]
+        fn writes_cut_anyhow_and_seeks_anywhere(
+            len in 0usize..1500,
+            chunk in 64u32..200,
+            cuts in proptest::collection::vec(1usize..300, 1..20),
+            threads in 1usize..4,
+            seeks in proptest::collection::vec((0u64..1600, 0usize..300), 0..12),
+        ) {
+            let plain = data(len, len as u64 ^ u64::from(chunk));
+            let expected = seal_fixed(&key(), Cipher::Aes256Gcm, chunk, &plain, 1);
+            let mut w = writer(chunk, Vec::new(), threads);
+            let mut at = 0;
+            for &cut in cuts.iter().cycle() {
+                if at >= plain.len() {
+                    break;
+                }
+                let end = (at + cut).min(plain.len());
+                w.write_all(&plain[at..end]).unwrap();
+                at = end;
+            }
+            let sealed = w.finish().unwrap();
+            prop_assert!(sealed == expected);
+            let mut r = reader(&sealed);
+            for (to, want) in seeks {
+                prop_assert_eq!(r.seek(SeekFrom::Start(to)).unwrap(), to);
+                let mut got = Vec::new();
+                r.by_ref().take(want as u64).read_to_end(&mut got).unwrap();
+                let from = (to as usize).min(len);
+                let end = (to as usize + want).min(len).max(from);
+                prop_assert!(got == plain[from..end], "seek {} read {}", to, want);
+            }
+        }
+    }
+}
