@@ -29,8 +29,15 @@ const CHECKSUM_LEN: usize = 4;
 const CHECKSUM_LABEL: &[u8] = b"seal key checksum v1";
 /// Length of a key text without its line ending.
 pub const KEY_TEXT_LEN: usize = KEY_PREFIX.len() + 2 * (KEY_LEN + CHECKSUM_LEN);
-/// How much of a key file is read at most; anything longer is not a key file.
-const MAX_KEY_FILE_LEN: usize = KEY_TEXT_LEN + 2;
+/// How much of a key file is read at most; anything longer is not a key file. Room for the
+/// key text and a generous tail of whitespace (an editor's trailing spaces and blank lines).
+const MAX_KEY_FILE_LEN: usize = KEY_TEXT_LEN + 1024;
+
+/// The whitespace a key text may end with: space, tab, CR and LF (trailing spaces and blank
+/// lines, as an editor or `echo >>` leaves them).
+fn is_trailing_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
 
 /// A 32-byte secret key, zeroized on drop.
 pub struct Key(Zeroizing<[u8; KEY_LEN]>);
@@ -90,18 +97,19 @@ impl Key {
         text
     }
 
-    /// Parses a key text: one line, optionally ending in `\n` or `\r\n`.
+    /// Parses a key text: the key line, optionally followed by whitespace only (spaces, tabs,
+    /// line endings, blank lines). Anything else after the key is [`KeyProblem::ExtraText`].
     pub fn from_text(text: &[u8]) -> Result<Self> {
         let problem = |p| Err(Error::Key(p));
         let Some(rest) = text.strip_prefix(KEY_PREFIX.as_bytes()) else {
             return problem(KeyProblem::NotAKey);
         };
-        let line_end = rest
+        let end = rest
             .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
+            .position(|&b| is_trailing_space(b))
             .unwrap_or(rest.len());
-        let (hex, tail) = rest.split_at(line_end);
-        if !matches!(tail, b"" | b"\n" | b"\r\n") {
+        let (hex, tail) = rest.split_at(end);
+        if !tail.iter().all(|&b| is_trailing_space(b)) {
             return problem(KeyProblem::ExtraText);
         }
         if hex.len() != 2 * (KEY_LEN + CHECKSUM_LEN) {
@@ -175,6 +183,17 @@ mod tests {
             Key::from_text(bare.as_bytes()).unwrap().as_bytes(),
             key.as_bytes()
         );
+        // Trailing spaces, tabs and blank lines, as editors and `echo >>` leave them.
+        for tail in ["  ", "\t\n", " \n\n", "\n\n\n", "\r\n\r\n", "\n \t \n"] {
+            let padded = format!("{bare}{tail}");
+            assert_eq!(
+                Key::from_text(padded.as_bytes()).unwrap().as_bytes(),
+                key.as_bytes(),
+                "{tail:?}"
+            );
+        }
+        let many_blank_lines = format!("{bare}{}", "\n".repeat(500));
+        assert!(Key::from_reader(many_blank_lines.as_bytes()).is_ok());
     }
 
     #[test]
@@ -206,9 +225,17 @@ mod tests {
             kind(Key::from_text(format!("{t}0").as_bytes())),
             KeyProblem::WrongLength
         );
+        for extra in ["\nmore", " x", "\n\n#", "\t\0", "\t\x0c", " \u{a0}"] {
+            assert_eq!(
+                kind(Key::from_text(format!("{t}{extra}").as_bytes())),
+                KeyProblem::ExtraText,
+                "{extra:?}"
+            );
+        }
+        // Whitespace before the key is not trailing whitespace.
         assert_eq!(
-            kind(Key::from_text(format!("{t}\nmore").as_bytes())),
-            KeyProblem::ExtraText
+            kind(Key::from_text(format!(" {t}").as_bytes())),
+            KeyProblem::NotAKey
         );
         assert_eq!(
             kind(Key::from_text(t.to_lowercase().as_bytes())),

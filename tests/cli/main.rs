@@ -8,6 +8,7 @@ mod armor;
 mod basics;
 mod commands;
 mod hostile;
+mod newcomer;
 mod passphrase;
 mod range;
 

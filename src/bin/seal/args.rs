@@ -25,7 +25,7 @@ Examples:
 
 /// seal: fast, parallel authenticated encryption of streams and files.
 #[derive(Debug, Parser)]
-#[command(name = "seal", version, after_help = EXAMPLES)]
+#[command(name = "seal", version, after_help = EXAMPLES, arg_required_else_help = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -76,10 +76,12 @@ pub struct EncArgs {
     /// The AEAD to use.
     #[arg(long, value_enum, default_value = "aes-256-gcm")]
     pub cipher: CipherArg,
-    /// Plaintext bytes per frame, 64B..16MiB (suffixes: K/KiB, M/MiB).
+    /// Plaintext bytes per frame, 64 to 16MiB; SIZE is bytes, or with a suffix k/K/KiB,
+    /// M/MiB, G/GiB.
     #[arg(long, value_name = "SIZE", value_parser = parse_chunk_size, default_value = "1MiB")]
     pub chunk_size: u32,
-    /// With a passphrase: Argon2id memory, 1MiB..1GiB [default: 256MiB].
+    /// With a passphrase: Argon2id memory, 1MiB to 1GiB (a SIZE, as for --chunk-size)
+    /// [default: 256MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_kdf_memory)]
     pub kdf_memory: Option<u32>,
     /// With a passphrase: Argon2id passes, 1..64 [default: 6].
@@ -136,9 +138,10 @@ pub struct KeyArgs {
     pub key_env: Option<OsString>,
     /// Use a passphrase, asked on the terminal (twice for enc), never echoed. dec and verify
     /// ask by themselves when the stream needs one.
-    #[arg(short = 'p', long, conflicts_with_all = ["passphrase_env", "passphrase_fd"])]
+    /// With --passphrase-env or --passphrase-fd, the passphrase comes from there instead.
+    #[arg(short = 'p', long)]
     pub passphrase: bool,
-    /// Read the passphrase from environment variable NAME (its whole value).
+    /// Read the passphrase from environment variable NAME (its whole value, byte for byte).
     #[arg(long, value_name = "NAME", conflicts_with = "passphrase_fd")]
     pub passphrase_env: Option<OsString>,
     /// Read the passphrase from file descriptor N (its first line), e.g. 3 with '3<file'.
@@ -195,20 +198,24 @@ pub struct IoArgs {
     pub input: Option<PathBuf>,
 }
 
-/// Parses a size such as `65536`, `64KiB`, `64K`, `1MiB`, `1M` or `1GiB` (binary multiples).
+/// The sizes [`parse_size`] accepts, as the help and its errors say them: the one list.
+pub const SIZE_SUFFIXES: &str = "bytes, or with a suffix k/K/KiB, M/MiB, G/GiB";
+
+/// Parses a size: plain bytes (`65536`) or a binary multiple with one of the suffixes of
+/// [`SIZE_SUFFIXES`] (`64k`, `64K`, `64KiB`, `1M`, `1MiB`, `1G`, `1GiB`).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, suffix) = text.split_at(split);
-    let multiplier: u64 = match suffix.to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kib" => 1 << 10,
-        "m" | "mib" => 1 << 20,
-        "g" | "gib" => 1 << 30,
+    let multiplier: u64 = match suffix {
+        "" => 1,
+        "k" | "K" | "KiB" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
         _ => {
             return Err(format!(
-                "unknown size suffix {suffix:?} (use B, KiB, MiB or GiB)"
+                "unknown size suffix {suffix:?} (sizes are {SIZE_SUFFIXES})"
             ));
         }
     };

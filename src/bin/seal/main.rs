@@ -39,6 +39,11 @@ fn run() -> i32 {
                 let _ = e.print();
                 return exit::OK;
             }
+            // `seal` alone, or a command group without its command: the usage, on stderr.
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = e.print();
+                return exit::USAGE;
+            }
             // clap's message is several lines; keep its first, as one line.
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");

@@ -59,10 +59,41 @@ impl KeyArgs {
                 let source = self
                     .passphrase_source()
                     .unwrap_or(PassphraseSource::Terminal);
-                Ok(OwnedSecret::Passphrase(source.read(false)?))
+                Ok(OwnedSecret::Passphrase(read_passphrase(
+                    &source, false, quiet,
+                )?))
             }
         }
     }
+}
+
+/// Reads a passphrase from `source` (asking twice on a terminal with `confirm`). The value of
+/// `--passphrase-env` is used byte for byte; when it ends in a line ending (`PASS=$'pw\n'`,
+/// or a file's content with its newline), the passphrase will not be what is typed at a
+/// prompt or read by `--passphrase-fd`, so seal warns unless `quiet`.
+pub fn read_passphrase(
+    source: &PassphraseSource,
+    confirm: bool,
+    quiet: bool,
+) -> anyhow::Result<Passphrase> {
+    let pass = source.read(confirm)?;
+    if let PassphraseSource::Env(name) = source
+        && !quiet
+        && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
+    {
+        let name = name.to_string_lossy();
+        warn(format_args!(
+            "the passphrase in environment variable {name} ends in a line ending, which is \
+             part of the passphrase (typing it or --passphrase-fd will not match); to drop it, \
+             set the variable with {name}=\"$(cat FILE)\""
+        ));
+    }
+    Ok(pass)
+}
+
+/// Prints `seal: warning: …` on stderr. The caller honours `--quiet`.
+pub fn warn(message: impl std::fmt::Display) {
+    eprintln!("seal: warning: {message}");
 }
 
 /// A key or a passphrase, owned.

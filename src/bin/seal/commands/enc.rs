@@ -1,15 +1,16 @@
 //! `seal enc`: encrypt INPUT to OUTPUT, binary or armored, with a key or a passphrase.
 
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 
-use seal::armor::ArmorWriter;
-use seal::{Argon2Params, Cipher, Encryptor, Error};
+use anyhow::Context;
+use seal::armor::{self, ArmorWriter};
+use seal::{Argon2Params, Cipher, Encryptor, Error, format};
 
 use super::transfer::{Produces, transfer};
 use crate::args::{CipherArg, EncArgs};
 use crate::error::CliError;
 use crate::files::Target;
-use crate::secrets::load_key;
+use crate::secrets::{load_key, read_passphrase, warn};
 
 pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     let cipher = match args.cipher {
@@ -33,7 +34,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     } else {
         Produces::Ciphertext
     };
-    transfer(&args.io, output, |_input, _name| {
+    transfer(&args.io, output, |input, name| {
         let encryptor = match &source {
             None => Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?,
             Some(source) => {
@@ -44,10 +45,13 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
                     default.lanes(),
                 )
                 .map_err(|e| CliError::Usage(e.to_string()))?;
-                let pass = source.read(true)?;
+                let pass = read_passphrase(source, true, args.io.ui.quiet)?;
                 Encryptor::with_passphrase(&pass, params, cipher, args.chunk_size)?
             }
         };
+        if !args.io.ui.quiet {
+            warn_if_sealed(input, name)?;
+        }
         Ok(move |input, output: Target<'_>, threads| match output {
             // Armor is a stream of lines: it cannot be written at frame offsets.
             Target::Stream(out) if armor => encrypt_armored(encryptor, input, out, threads),
@@ -58,6 +62,35 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
             Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
         })
     })
+}
+
+/// Warns when the input already starts like a seal stream: seal's magic bytes, or the armor's
+/// BEGIN line after blank space (`seal enc -o doc.txt doc.txt.seal` mixes up the two files).
+/// Peeks at the first bytes and puts them back in front of the rest of `input`.
+fn warn_if_sealed(input: &mut Box<dyn Read + Send>, name: &str) -> anyhow::Result<()> {
+    const PEEK: usize = 128;
+    let mut first = Vec::with_capacity(PEEK);
+    let mut rest = std::mem::replace(input, Box::new(io::empty()));
+    let read = (&mut rest).take(PEEK as u64).read_to_end(&mut first);
+    let looks_like = if first.starts_with(&format::MAGIC) {
+        Some("binary")
+    } else if first
+        .trim_ascii_start()
+        .starts_with(armor::BEGIN.as_bytes())
+    {
+        Some("ASCII armor")
+    } else {
+        None
+    };
+    *input = Box::new(io::Cursor::new(first).chain(rest));
+    read.map_err(Error::Read).with_context(|| name.to_owned())?;
+    if let Some(kind) = looks_like {
+        warn(format_args!(
+            "{name} is already a seal stream ({kind}); encrypting it again (did you mean \
+             'seal dec'?)"
+        ));
+    }
+    Ok(())
 }
 
 pub fn encrypt_armored<W: Write + ?Sized>(

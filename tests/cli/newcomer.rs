@@ -1,0 +1,249 @@
+//! What a new user meets first, through the real binary: `seal` alone, the size syntax, a key
+//! file an editor touched, passphrase options together, and encrypting what is already sealed.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::SEAL;
+use crate::common::{assert_fails, ok, run_cmd, stderr};
+
+/// The cheapest Argon2id cost enc accepts.
+const CHEAP: [&str; 4] = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
+/// The size syntax, as the help and the parser's errors must both state it.
+const SIZES: &str = "bytes, or with a suffix k/K/KiB, M/MiB, G/GiB";
+
+/// Runs seal in `dir` with `env` added, `stdin` piped in, and no controlling terminal (`setsid`),
+/// so that it never asks on the terminal of whoever runs the tests.
+fn seal(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w")
+        .arg(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    run_cmd(cmd, stdin)
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&seal(dir.path(), &["keygen", "-o", "key"], &[], b""));
+    fs::write(dir.path().join("doc.txt"), b"the plaintext\n").unwrap();
+    dir
+}
+
+#[test]
+fn seal_alone_prints_the_usage_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seal(dir.path(), &[], &[], b"");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("Usage: seal <COMMAND>"), "{err}");
+    assert!(err.contains("enc") && err.contains("keygen"), "{err}");
+    assert!(!err.contains("seal: seal:"), "{err}");
+}
+
+#[test]
+fn one_size_syntax_in_the_parser_and_the_help() {
+    let dir = setup();
+    let p = dir.path();
+    // Chunk size in the header: bytes 11..15, big-endian.
+    for (size, bytes) in [
+        ("65536", 65536u32),
+        ("64k", 65536),
+        ("64K", 65536),
+        ("64KiB", 65536),
+        ("1M", 1 << 20),
+        ("1MiB", 1 << 20),
+    ] {
+        let out = seal(p, &["enc", "-k", "key", "--chunk-size", size], &[], b"x");
+        assert_eq!(&ok(&out)[11..15], &bytes.to_be_bytes(), "{size}");
+    }
+    // G and GiB parse (and are then out of range for a chunk).
+    for size in ["1G", "1GiB"] {
+        let out = seal(p, &["enc", "-k", "key", "--chunk-size", size], &[], b"");
+        assert_fails(&out, 2, "out of range");
+    }
+    for size in ["1b", "1B", "1kib", "1m", "1g", "1KB", "1 KiB", "k"] {
+        let out = seal(p, &["enc", "-k", "key", "--chunk-size", size], &[], b"");
+        let expect = if size == "k" { "not a size" } else { SIZES };
+        assert_fails(&out, 2, expect);
+    }
+    let out = seal(
+        p,
+        &["enc", "-k", "key", "--kdf-memory", "1q", "-p"],
+        &[],
+        b"",
+    );
+    assert_fails(&out, 2, SIZES);
+    let help = String::from_utf8(ok(&seal(p, &["enc", "--help"], &[], b"")).to_vec()).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains(SIZES), "{help}");
+}
+
+#[test]
+fn a_key_file_may_end_in_spaces_and_blank_lines_but_nothing_else() {
+    let dir = setup();
+    let p = dir.path();
+    let key = fs::read_to_string(p.join("key")).unwrap();
+    let sealed = ok(&seal(p, &["enc", "-k", "key", "doc.txt"], &[], b"")).to_vec();
+    let write_key = |name: &str, text: String| {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(p.join(name))
+            .unwrap();
+        std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
+    };
+    // What an editor or `echo >> key` leaves.
+    write_key("edited", format!("{}  \t\n\n \r\n\n", key.trim_end()));
+    let out = seal(p, &["dec", "-k", "edited"], &[], &sealed);
+    assert_eq!(ok(&out), b"the plaintext\n");
+    write_key("commented", format!("{key}\n# backup key\n"));
+    let out = seal(p, &["dec", "-k", "commented"], &[], &sealed);
+    assert_fails(&out, 3, "unexpected text after the key");
+}
+
+#[test]
+fn dash_p_goes_with_the_passphrase_options_and_a_newline_in_the_variable_is_warned_about() {
+    let dir = setup();
+    let p = dir.path();
+    fs::write(p.join("pw"), b"pw\n").unwrap();
+    let enc = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["enc", "-p"];
+        args.extend(extra);
+        args.extend(CHEAP);
+        args.push("doc.txt");
+        seal(p, &args, env, b"")
+    };
+    // -p with --passphrase-env, and with --passphrase-fd: the passphrase comes from there.
+    let by_env = ok(&enc(&["--passphrase-env", "PW"], &[("PW", "pw")])).to_vec();
+    fs::write(p.join("by_env"), &by_env).unwrap();
+    let dec_fd = ["dec", "--passphrase-fd", "3", "by_env"];
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec 3<pw; exec setsid -w {SEAL} \"$@\"",
+            SEAL = SEAL
+        ))
+        .arg("sh")
+        .args(dec_fd)
+        .current_dir(p)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    assert_eq!(ok(&run_cmd(cmd, b"")), b"the plaintext\n");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec 3<pw; exec setsid -w {SEAL} enc -p --passphrase-fd 3 --kdf-memory 1MiB \
+             --kdf-passes 1 doc.txt"
+        ))
+        .current_dir(p)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let by_fd = ok(&run_cmd(cmd, b"")).to_vec();
+    let out = seal(
+        p,
+        &["dec", "--passphrase-env", "PW"],
+        &[("PW", "pw")],
+        &by_fd,
+    );
+    assert_eq!(ok(&out), b"the plaintext\n");
+
+    // A trailing line ending in the variable is kept, byte for byte, with a warning.
+    for ending in ["\n", "\r\n", "\r"] {
+        let value = format!("pw{ending}");
+        let out = enc(&["--passphrase-env", "PW"], &[("PW", &value)]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(
+                "seal: warning: the passphrase in environment variable PW ends in a line ending"
+            ),
+            "{err}"
+        );
+        // The line ending is part of the passphrase: "pw" alone is wrong ...
+        let dec = seal(
+            p,
+            &["dec", "--passphrase-env", "PW"],
+            &[("PW", "pw")],
+            &out.stdout,
+        );
+        assert_fails(&dec, 3, "wrong key or passphrase");
+        // ... and the same value opens it (warning again on dec).
+        let dec = seal(
+            p,
+            &["dec", "--passphrase-env", "PW"],
+            &[("PW", &value)],
+            &out.stdout,
+        );
+        assert_eq!(dec.stdout, b"the plaintext\n");
+        assert!(stderr(&dec).contains("ends in a line ending"));
+        // --quiet: no warning.
+        let quiet = enc(&["-q", "--passphrase-env", "PW"], &[("PW", &value)]);
+        assert!(ok(&quiet).len() > 91);
+    }
+    // A newline inside the value is not at its end: no warning.
+    ok(&enc(&["--passphrase-env", "PW"], &[("PW", "p\nw")]));
+}
+
+#[test]
+fn encrypting_a_sealed_file_warns_but_still_encrypts() {
+    let dir = setup();
+    let p = dir.path();
+    ok(&seal(
+        p,
+        &["enc", "-k", "key", "-o", "doc.txt.seal", "doc.txt"],
+        &[],
+        b"",
+    ));
+    ok(&seal(
+        p,
+        &["enc", "-a", "-k", "key", "-o", "doc.txt.asc", "doc.txt"],
+        &[],
+        b"",
+    ));
+    let mut pasted = b"\r\n\n  ".to_vec();
+    pasted.extend(fs::read(p.join("doc.txt.asc")).unwrap());
+    fs::write(p.join("pasted.asc"), pasted).unwrap();
+    for (input, kind) in [
+        ("doc.txt.seal", "binary"),
+        ("doc.txt.asc", "ASCII armor"),
+        ("pasted.asc", "ASCII armor"),
+    ] {
+        let out = seal(p, &["enc", "-k", "key", "-o", "twice", input], &[], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "seal: warning: '{input}' is already a seal stream ({kind}); encrypting it again \
+                 (did you mean 'seal dec'?)\n"
+            )
+        );
+        // Nothing of the input was lost to the peek: two decryptions give the file back.
+        let once = ok(&seal(p, &["dec", "-k", "key", "twice"], &[], b"")).to_vec();
+        assert_eq!(once, fs::read(p.join(input)).unwrap());
+        fs::remove_file(p.join("twice")).unwrap();
+        let out = seal(p, &["enc", "-q", "-k", "key", input], &[], b"");
+        ok(&out);
+    }
+    // Through a pipe too, and a short input or plain text gets no warning.
+    let sealed = fs::read(p.join("doc.txt.seal")).unwrap();
+    let out = seal(p, &["enc", "-k", "key"], &[], &sealed);
+    assert!(stderr(&out).contains("stdin is already a seal stream (binary)"));
+    let once = ok(&seal(p, &["dec", "-k", "key"], &[], &out.stdout)).to_vec();
+    assert_eq!(once, sealed);
+    for plain in [&b""[..], b"\x89SEA", b"-----BEGIN SEAL", b"plain text"] {
+        ok(&seal(p, &["enc", "-k", "key"], &[], plain));
+    }
+}
