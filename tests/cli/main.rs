@@ -7,6 +7,7 @@ mod common;
 mod armor;
 mod basics;
 mod commands;
+mod edges;
 mod hostile;
 mod newcomer;
 mod passphrase;

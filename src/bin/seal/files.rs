@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 
+use crate::diag;
 use crate::error::CliError;
 use crate::signals::PendingFile;
 use seal::Error;
@@ -68,7 +69,7 @@ impl Input {
         }
         let path = path.unwrap_or(Path::new("-"));
         let file =
-            File::open(path).with_context(|| format!("opening input '{}'", path.display()))?;
+            File::open(path).with_context(|| format!("opening input {}", diag::quote(path)))?;
         let meta = file.metadata().ok();
         Ok(Input {
             reader: Box::new(file),
@@ -132,7 +133,7 @@ pub fn refuse(
     {
         let what = match path {
             Some(p) if !is_stdio(path) => {
-                format!("input and output '{}' are the same file", p.display())
+                format!("input and output {} are the same file", diag::quote(p))
             }
             _ => "input and output are the same file".into(),
         };
@@ -186,7 +187,7 @@ impl Output {
             let temp = tempfile::Builder::new()
                 .prefix(".seal-tmp-")
                 .tempfile_in(dir)
-                .with_context(|| format!("creating a temporary file in '{}'", dir.display()))?;
+                .with_context(|| format!("creating a temporary file in {}", diag::quote(dir)))?;
             let path = temp.path().to_path_buf();
             Ok((temp, path))
         })?;
@@ -215,7 +216,7 @@ impl Output {
             } => {
                 let renamed = pending.complete(|| temp.persist(&target));
                 renamed.map_err(|e| anyhow!(e.error)).with_context(|| {
-                    format!("renaming output into place at '{}'", target.display())
+                    format!("renaming output into place at {}", diag::quote(&target))
                 })?;
                 Ok(())
             }
@@ -225,7 +226,7 @@ impl Output {
     pub fn name(&self) -> String {
         match self {
             Output::Stdout(_) => "stdout".into(),
-            Output::Atomic { target, .. } => format!("'{}'", target.display()),
+            Output::Atomic { target, .. } => diag::quote(target),
         }
     }
 }

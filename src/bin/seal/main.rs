@@ -8,11 +8,13 @@
 //!   and `prompt`: asking for a passphrase on the terminal;
 //! - `files`: stdin, stdout and the atomic `-o` output, and the refusals around them;
 //! - `progress`: the progress display on stderr; `signals`: what a terminating signal undoes;
-//! - `error`: the command line's own errors and the documented exit statuses.
+//! - `error`: the command line's own errors and the documented exit statuses; `diag`: writing
+//!   them (and warnings) to stderr without ever panicking.
 #![forbid(unsafe_code)]
 
 mod args;
 mod commands;
+mod diag;
 mod error;
 mod files;
 mod progress;
@@ -48,7 +50,7 @@ fn run() -> i32 {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("seal: {first} (see 'seal --help')");
+            diag::error(format_args!("{first} (see 'seal --help')"));
             return exit::USAGE;
         }
     };
@@ -58,7 +60,7 @@ fn run() -> i32 {
         // Exit as quietly as a process ended by SIGPIPE would.
         Err(err) if is_broken_pipe(&err) => exit::BROKEN_PIPE,
         Err(err) => {
-            eprintln!("seal: {err:#}");
+            diag::error(format_args!("{err:#}"));
             exit_code(&err)
         }
     }

@@ -12,6 +12,7 @@ use seal::{Error, Header, Key, KeyKind, Passphrase, Secret};
 use zeroize::Zeroizing;
 
 use crate::args::KeyArgs;
+use crate::diag;
 use crate::error::CliError;
 use crate::files::is_stdio;
 use crate::prompt::PassphraseSource;
@@ -136,21 +137,21 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
             }
         },
     };
-    let shown = path.display();
+    let shown = diag::quote(&path);
     let file =
-        File::open(&path).map_err(|e| CliError::KeySource(format!("key file '{shown}': {e}")))?;
+        File::open(&path).map_err(|e| CliError::KeySource(format!("key file {shown}: {e}")))?;
     if let Ok(meta) = file.metadata()
         && meta.permissions().mode() & 0o077 != 0
         && !quiet
     {
-        eprintln!(
-            "seal: warning: key file '{shown}' is readable by others (mode {:o}); chmod 600 it",
+        diag::warn(format_args!(
+            "key file {shown} is readable by others (mode {:o}); chmod 600 it",
             meta.permissions().mode() & 0o777
-        );
+        ));
     }
     Key::from_reader(file).map_err(|e| match e {
         // Unreadable (a directory, an I/O error): a key problem, not an input problem.
-        Error::Read(io) => CliError::KeySource(format!("key file '{shown}': {io}")).into(),
-        other => anyhow::Error::new(other).context(format!("key file '{shown}'")),
+        Error::Read(io) => CliError::KeySource(format!("key file {shown}: {io}")).into(),
+        other => anyhow::Error::new(other).context(format!("key file {shown}")),
     })
 }

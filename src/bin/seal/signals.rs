@@ -14,6 +14,8 @@ use rustix::termios::{OptionalActions, Termios, tcsetattr};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use crate::diag;
+
 /// The temporary output file to remove.
 static PENDING_FILE: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// The terminal to restore, with the settings it had before the prompt.
@@ -45,7 +47,11 @@ pub fn install() -> anyhow::Result<()> {
                 if let Some(path) = pending.as_ref() {
                     let _ = fs::remove_file(path);
                 }
-                eprintln!("seal: interrupted by signal {signal}; no output was written");
+                // The locks stay held until exit, so that no rename can follow the removal;
+                // the message takes no lock and cannot panic.
+                diag::error(format_args!(
+                    "interrupted by signal {signal}; no output was written"
+                ));
                 std::process::exit(128 + signal);
             }
         })

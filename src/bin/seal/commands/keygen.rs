@@ -9,6 +9,7 @@ use anyhow::Context;
 use seal::Key;
 
 use super::write_stdout;
+use crate::diag;
 
 pub fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
     let key = Key::generate()?;
@@ -25,10 +26,10 @@ pub fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
                 .create_new(true)
                 .mode(0o600)
                 .open(path)
-                .with_context(|| format!("creating key file '{}'", path.display()))?;
+                .with_context(|| format!("creating key file {}", diag::quote(path)))?;
             file.write_all(text.as_bytes())
                 .and_then(|()| file.sync_all())
-                .with_context(|| format!("writing key file '{}'", path.display()))?;
+                .with_context(|| format!("writing key file {}", diag::quote(path)))?;
         }
     }
     Ok(())

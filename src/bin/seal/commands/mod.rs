@@ -15,6 +15,7 @@ use anyhow::Context;
 use seal::Error;
 
 use crate::args::{Cli, Command};
+use crate::diag;
 use crate::files::is_stdio;
 
 use dec::dec;
@@ -60,7 +61,7 @@ pub fn threads_or_default(threads: Option<u16>) -> usize {
 
 pub fn input_name(path: Option<&Path>) -> String {
     match path {
-        Some(p) if !is_stdio(Some(p)) => format!("'{}'", p.display()),
+        Some(p) if !is_stdio(Some(p)) => diag::quote(p),
         _ => "stdin".into(),
     }
 }
