@@ -308,7 +308,8 @@ impl Encryptor {
     }
 
     /// Writes the header to `output` and returns an [`EncryptingWriter`] that encrypts what is
-    /// written to it, with `threads` workers (1: on the caller's thread); its
+    /// written to it, with `threads` workers (1: on the caller's thread; a pool owns `output`
+    /// until the end, hence `Send + 'static`: see [`Encryptor::writer_inline`]); its
     /// [`EncryptingWriter::finish`] ends the stream. The bytes are those [`Encryptor::encrypt`]
     /// writes for the same plaintext.
     pub fn writer<W>(self, output: W, threads: usize) -> Result<EncryptingWriter<W>>
@@ -316,6 +317,13 @@ impl Encryptor {
         W: Write + Send + 'static,
     {
         EncryptingWriter::new(self, output, threads)
+    }
+
+    /// Like [`Encryptor::writer`] at one thread, for any `Write`, borrowed or not `Send`
+    /// (`&mut Vec<u8>`, `io::stdout().lock()`): every frame is sealed and written on the
+    /// caller's thread.
+    pub fn writer_inline<W: Write>(self, output: W) -> Result<EncryptingWriter<W>> {
+        EncryptingWriter::inline(self, output)
     }
 
     /// Writes the header, then every frame of `input`, to `output` using `threads` workers

@@ -20,7 +20,7 @@ use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::{self, JoinHandle};
 
 use crate::error::{Error, Result};
-use crate::format::{FRAME_OVERHEAD, NONCE_LEN, Position};
+use crate::format::{FRAME_OVERHEAD, Header, NONCE_LEN, Position};
 use crate::frame::FrameSealer;
 use crate::pipeline::{self, Job, Sink, Source};
 use crate::stream::Encryptor;
@@ -104,47 +104,65 @@ pub struct EncryptingWriter<W: Write> {
 impl<W: Write + Send + 'static> EncryptingWriter<W> {
     /// Writes `encryptor`'s header to `output` and returns a writer of its frames, sealed by
     /// `threads` workers (1: on the caller's thread, no extra thread).
-    pub(crate) fn new(encryptor: Encryptor, mut output: W, threads: usize) -> Result<Self> {
+    pub(crate) fn new(encryptor: Encryptor, output: W, threads: usize) -> Result<Self> {
+        if threads <= 1 {
+            return EncryptingWriter::inline(encryptor, output);
+        }
+        let (header, sealer, mut output) = EncryptingWriter::start(encryptor, output)?;
+        let (jobs, job_rx) = mpsc::sync_channel(threads);
+        let (spare_tx, spares) = mpsc::channel();
+        let source = Submitted {
+            jobs: job_rx,
+            spares: spare_tx,
+            next: 0,
+        };
+        let worker = thread::Builder::new()
+            .name("seal-writer".into())
+            .spawn(move || {
+                let result =
+                    pipeline::run(source, Arc::new(sealer), Sink::Stream(&mut output), threads);
+                (output, result)
+            })
+            .map_err(|e| Error::Thread(format!("cannot start seal-writer: {e}")))?;
+        let engine = Engine::Pool {
+            jobs,
+            spares,
+            worker,
+        };
+        Ok(EncryptingWriter::with_engine(&header, engine))
+    }
+}
+
+impl<W: Write> EncryptingWriter<W> {
+    /// Writes the header and returns it with the stream's sealer and the output.
+    fn start(encryptor: Encryptor, mut output: W) -> Result<(Header, FrameSealer, W)> {
         let header = encryptor.header().clone();
         output.write_all(&header.to_bytes()).map_err(Error::Write)?;
+        Ok((header, encryptor.into_frame_sealer(), output))
+    }
+
+    fn with_engine(header: &Header, engine: Engine<W>) -> Self {
         let chunk = header.chunk_size() as usize;
-        let sealer = encryptor.into_frame_sealer();
-        let engine = if threads <= 1 {
-            Engine::Inline { sealer, output }
-        } else {
-            let (jobs, job_rx) = mpsc::sync_channel(threads);
-            let (spare_tx, spares) = mpsc::channel();
-            let source = Submitted {
-                jobs: job_rx,
-                spares: spare_tx,
-                next: 0,
-            };
-            let worker = thread::Builder::new()
-                .name("seal-writer".into())
-                .spawn(move || {
-                    let result =
-                        pipeline::run(source, Arc::new(sealer), Sink::Stream(&mut output), threads);
-                    (output, result)
-                })
-                .map_err(|e| Error::Thread(format!("cannot start seal-writer: {e}")))?;
-            Engine::Pool {
-                jobs,
-                spares,
-                worker,
-            }
-        };
-        Ok(EncryptingWriter {
+        EncryptingWriter {
             engine: Some(engine),
             buf: vec![0; chunk + FRAME_OVERHEAD],
             filled: 0,
             chunk,
             index: 0,
             failed: None,
-        })
+        }
     }
-}
 
-impl<W: Write> EncryptingWriter<W> {
+    /// Writes `encryptor`'s header to `output` and returns a writer that seals on the caller's
+    /// thread: for any `Write`, borrowed or not `Send`.
+    pub(crate) fn inline(encryptor: Encryptor, output: W) -> Result<Self> {
+        let (header, sealer, output) = EncryptingWriter::start(encryptor, output)?;
+        Ok(EncryptingWriter::with_engine(
+            &header,
+            Engine::Inline { sealer, output },
+        ))
+    }
+
     /// Seals the chunk in `buf` as frame `index` at `position` (on this thread or the pool's)
     /// and starts a new chunk.
     fn submit(&mut self, position: Position) -> Result<()> {

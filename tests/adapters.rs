@@ -70,6 +70,37 @@ fn writer_bytes_are_encrypts_at_every_size_thread_count_and_write_size() {
 }
 
 #[test]
+fn inline_writer_takes_borrowed_and_non_send_writers() {
+    let plain = data(1000, 9);
+    let expected = seal_fixed(&key(), Cipher::Aes256Gcm, 64, &plain, 1);
+    let encryptor = || Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, 64, SALT).unwrap();
+    // A borrowed Vec.
+    let mut out = Vec::new();
+    let mut w = encryptor().writer_inline(&mut out).unwrap();
+    w.write_all(&plain).unwrap();
+    w.finish().unwrap();
+    assert!(out == expected);
+    // A writer that is not Send (an Rc inside).
+    let shared = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    struct Local(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl Write for Local {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = encryptor().writer_inline(Local(shared.clone())).unwrap();
+    for part in plain.chunks(10) {
+        w.write_all(part).unwrap();
+    }
+    drop(w.finish().unwrap());
+    assert!(*shared.borrow() == expected);
+}
+
+#[test]
 fn writer_round_trips_a_large_stream_through_the_reader() {
     let plain = data(3 * 1024 * 1024 + 17, 5);
     for threads in [1, 4] {
