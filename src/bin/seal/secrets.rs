@@ -92,9 +92,10 @@ pub fn read_passphrase(
     Ok(pass)
 }
 
-/// Prints `seal: warning: …` on stderr. The caller honours `--quiet`.
+/// Prints `seal: warning: …` on stderr, through [`diag::warn`] (never panics). The caller
+/// honours `--quiet`.
 pub fn warn(message: impl std::fmt::Display) {
-    eprintln!("seal: warning: {message}");
+    diag::warn(message);
 }
 
 /// A key or a passphrase, owned.
