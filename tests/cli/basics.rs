@@ -184,11 +184,17 @@ fn key_from_environment_file_variable_and_secret_variable() {
         2,
         "cannot be used with",
     );
-    // There is no way to pass the key itself as an argument: it is taken as a file name.
+    // There is no way to pass the key itself as an argument, and seal never echoes it.
+    let out = s.run(&["dec", "-k", key_text.trim_end()], &sealed);
     assert_fails(
-        &s.run(&["dec", "-k", key_text.trim_end()], &sealed),
-        3,
-        "No such file",
+        &out,
+        2,
+        "this looks like a key, not a file name: use --key-env",
+    );
+    assert!(
+        !stderr(&out).contains(&key_text[11..30]),
+        "{}",
+        stderr(&out)
     );
 }
 

@@ -142,6 +142,45 @@ pub fn refuse(
     Ok(())
 }
 
+/// Refuses a run whose input or output is the key file itself (`seal enc -k key -o key x`
+/// would replace the only copy of the key with ciphertext nobody can open). Files are compared
+/// by device and inode, so other names (links, `./key`, `/proc/self/fd/N`) are caught too. A
+/// key file that cannot be examined is left to the key loader to report.
+pub fn refuse_key_file(
+    key: &Path,
+    output: Option<&Path>,
+    input: Option<&Metadata>,
+) -> anyhow::Result<()> {
+    // Only a regular file can be a key file; the key loader refuses anything else.
+    let Some(key_meta) = fs::metadata(key).ok().filter(Metadata::is_file) else {
+        return Ok(());
+    };
+    let out = if is_stdio(output) {
+        fd_metadata(&io::stdout())
+    } else {
+        fs::metadata(output.unwrap_or(Path::new("-"))).ok()
+    };
+    let same = |m: Option<&Metadata>| {
+        m.is_some_and(|m| m.dev() == key_meta.dev() && m.ino() == key_meta.ino())
+    };
+    let what = if same(input) {
+        "input"
+    } else if same(out.as_ref()) {
+        "output"
+    } else {
+        return Ok(());
+    };
+    Err(CliError::Refused(format!(
+        "the key file is also the {what}: refusing to {} the key",
+        if what == "input" {
+            "encrypt or decrypt"
+        } else {
+            "overwrite"
+        }
+    ))
+    .into())
+}
+
 /// The refusals of [`Output::open`], without creating anything: run first, so that seal
 /// neither reads a header nor asks for a passphrase only to refuse afterwards.
 pub fn preflight(

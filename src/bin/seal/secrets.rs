@@ -3,11 +3,13 @@
 //! `--passphrase-fd`), chosen from the options and from the kind the stream's header names.
 
 use std::fs::File;
+use std::io;
 use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use seal::keys::KEY_PREFIX;
 use seal::{Error, Header, Key, KeyKind, Passphrase, Secret};
 use zeroize::Zeroizing;
 
@@ -26,6 +28,19 @@ impl KeyArgs {
             Some(PassphraseSource::Fd(fd))
         } else {
             self.passphrase.then_some(PassphraseSource::Terminal)
+        }
+    }
+
+    /// The key file that `-k` or `$SEAL_KEY_FILE` names, when the key is to come from a file.
+    pub fn key_file(&self) -> Option<PathBuf> {
+        if self.key_env.is_some() || self.passphrase_source().is_some() {
+            return None;
+        }
+        match &self.key {
+            Some(path) => Some(path.clone()),
+            None => std::env::var_os("SEAL_KEY_FILE")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
         }
     }
 
@@ -126,21 +141,14 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
         return Key::from_text(&text)
             .with_context(|| format!("key in environment variable {}", name.to_string_lossy()));
     }
-    let path = match &args.key {
-        Some(path) => path.clone(),
-        None => match std::env::var_os("SEAL_KEY_FILE") {
-            Some(path) if !path.is_empty() => PathBuf::from(path),
-            _ => {
-                return Err(CliError::Usage(
-                    "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME".into(),
-                )
-                .into());
-            }
-        },
+    let Some(path) = args.key_file() else {
+        return Err(CliError::Usage(
+            "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME".into(),
+        )
+        .into());
     };
     let shown = diag::quote(&path);
-    let file =
-        File::open(&path).map_err(|e| CliError::KeySource(format!("key file {shown}: {e}")))?;
+    let file = open_key_file(&path)?;
     if let Ok(meta) = file.metadata()
         && meta.permissions().mode() & 0o077 != 0
         && !quiet
@@ -155,4 +163,56 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
         Error::Read(io) => CliError::KeySource(format!("key file {shown}: {io}")).into(),
         other => anyhow::Error::new(other).context(format!("key file {shown}")),
     })
+}
+
+/// Whether a "file name" is really key text (`-k "$(cat key.seal)"`): then it must never be
+/// printed, not even in an error message.
+pub fn looks_like_key(path: &Path) -> bool {
+    let text = path.as_os_str().as_encoded_bytes();
+    text.windows(KEY_PREFIX.len())
+        .any(|w| w.eq_ignore_ascii_case(KEY_PREFIX.as_bytes()))
+}
+
+/// Opens a key file: a regular file, opened without blocking (a FIFO or a device named as
+/// the key neither hangs seal nor eats its input; `-k /dev/stdin` is refused), and read by
+/// [`Key::from_reader`], which reads a bounded number of bytes. A name that is key text is
+/// refused without being shown.
+pub fn open_key_file(path: &Path) -> anyhow::Result<File> {
+    use rustix::fs::{Mode, OFlags};
+    use std::os::unix::fs::FileTypeExt;
+    if looks_like_key(path) && std::fs::symlink_metadata(path).is_err() {
+        return Err(CliError::Usage(
+            "this looks like a key, not a file name: use --key-env NAME to pass key text (seal \
+             never prints it)"
+                .into(),
+        )
+        .into());
+    }
+    let shown = diag::quote(path);
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    let fd = rustix::fs::open(path, flags, Mode::empty())
+        .map_err(|e| CliError::KeySource(format!("key file {shown}: {}", io::Error::from(e))))?;
+    let file = File::from(fd);
+    let meta = file
+        .metadata()
+        .map_err(|e| CliError::KeySource(format!("key file {shown}: {e}")))?;
+    let kind = meta.file_type();
+    let what = if kind.is_file() {
+        return Ok(file);
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a pipe (FIFO)"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    Err(CliError::KeySource(format!(
+        "key file {shown} is {what}: a key file must be a regular file (for key text from a \
+         pipe or a secret store, use --key-env NAME)"
+    ))
+    .into())
 }

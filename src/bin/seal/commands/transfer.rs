@@ -36,6 +36,9 @@ where
     let ciphertext_out = produces == Produces::Ciphertext;
     let input = Input::open(args.input.as_deref(), command)?;
     files::preflight(args.output.as_deref(), input.meta(), ciphertext_out)?;
+    if let Some(key) = args.keys.key_file() {
+        files::refuse_key_file(&key, args.output.as_deref(), input.meta())?;
+    }
     let input_name = input_name(args.input.as_deref());
     let total = input.regular_file_len();
     let meta = input.meta().cloned();
