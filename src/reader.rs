@@ -228,9 +228,7 @@ impl<R: Read> DecryptingReader<R> {
             }
         }
     }
-}
 
-impl<R: Read> DecryptingReader<R> {
     /// Reads frame `index` of a stream whose layout is known, and opens it.
     fn load(&mut self, index: u64) -> Result<()> {
         let (Some(layout), Some(seek)) = (self.layout, self.seek) else {
@@ -238,6 +236,8 @@ impl<R: Read> DecryptingReader<R> {
         };
         let full = self.header.full_frame_len() as u64;
         let offset = layout.start + index * full;
+        // Until the frame is read whole, where the inner reader stands is not known.
+        self.layout = Some(Layout { at: None, ..layout });
         if layout.at != Some(index) {
             seek(&mut self.input.reader_mut().inner, SeekFrom::Start(offset))
                 .map_err(Error::from_read)?;
@@ -251,7 +251,6 @@ impl<R: Read> DecryptingReader<R> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.resize(self.header.full_frame_len(), 0);
         let got = fill(&mut self.input.reader_mut().inner, &mut buf[..want]);
-        self.layout = Some(Layout { at: None, ..layout });
         let (got, _) = got.map_err(Error::from_read)?;
         let at_eof = index == layout.last || got < want;
         self.open(buf, index, got, at_eof)?;
