@@ -7,9 +7,11 @@
 //! ```
 //!
 //! Every body line but the last holds exactly 64 characters (48 bytes) and no padding; the last
-//! holds 4 to 64, a multiple of 4. Lines end with LF or CR LF. Blank lines (spaces, tabs) may
-//! come before the BEGIN line and after the END line, at most [`MAX_BLANK_LINES`] of each;
-//! nothing else is accepted, and base64 must be canonical (`base64ct`, constant time).
+//! holds 4 to 64, a multiple of 4. Lines end with LF or CR LF. Blank lines (spaces, tabs, at
+//! most 64 of them per line) may come before the BEGIN line and after the END line, at most
+//! [`MAX_BLANK_LINES`] of each; nothing else is accepted (no blank line inside the body, no
+//! space or tab around a line's text), and base64 must be canonical (`base64ct`, constant
+//! time). docs/FORMAT.md, "ASCII armor", is the same rule in bytes.
 //!
 //! Invariants: [`Dearmor`] never reads a line of more than [`MAX_LINE`] bytes into memory, and
 //! never returns bytes of a line before checking the whole line; [`ArmorWriter`] writes only
@@ -38,8 +40,17 @@ pub enum ArmorProblem {
     /// The first line that is not blank is not the BEGIN line (or there is none): the input
     /// is neither binary nor armored. Reported as [`crate::Error::BadMagic`].
     NoBegin,
-    /// A line is longer than any armor line.
+    /// A line is longer than any armor line (64 characters without its line ending).
     LineTooLong,
+    /// A line's text has spaces or tabs before or after it (indented, or pasted with
+    /// trailing spaces), including the BEGIN and END lines.
+    Whitespace,
+    /// The first line that is not blank starts with `-----` but is not seal's BEGIN line.
+    BadBegin,
+    /// A blank line between the BEGIN and the END line.
+    BlankLine,
+    /// Nothing between the BEGIN and the END line.
+    EmptyBody,
     /// A body line holds something other than canonical base64, or padding before the end.
     BadBase64,
     /// A body line other than the last is not 64 characters long.
@@ -54,7 +65,16 @@ impl std::fmt::Display for ArmorProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             ArmorProblem::NoBegin => "not a seal stream: neither binary nor armored text",
-            ArmorProblem::LineTooLong => "line longer than any armor line",
+            ArmorProblem::LineTooLong => "line longer than 64 characters",
+            ArmorProblem::Whitespace => {
+                "spaces or tabs before or after the line's text (armor lines are neither \
+                 indented nor followed by spaces)"
+            }
+            ArmorProblem::BadBegin => {
+                "not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----"
+            }
+            ArmorProblem::BlankLine => "blank line inside the armor",
+            ArmorProblem::EmptyBody => "no base64 between the BEGIN and END lines",
             ArmorProblem::BadBase64 => "not canonical base64",
             ArmorProblem::ShortLine => "body line shorter than 64 characters before the last",
             ArmorProblem::NoEnd => "armor truncated: the input ended before the END line",
@@ -75,9 +95,9 @@ pub struct ArmorError {
 }
 
 /// Whether `first` (the input's first byte) starts armored text rather than a binary stream,
-/// whose first byte is 0x89.
+/// whose first byte is 0x89: `-`, or the first byte of a blank line (space, tab, CR, LF).
 pub fn looks_armored(first: u8) -> bool {
-    first == b'-' || first.is_ascii_whitespace()
+    matches!(first, b'-' | b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// `reader` as a binary stream: itself if its first byte is not armor's, or the stream that
@@ -208,6 +228,9 @@ pub struct Dearmor<R> {
     line: Vec<u8>,
     /// The body line read but not yet decoded (it may be the last, so it waits for the next).
     held: Vec<u8>,
+    /// The first blank line met in the body, if any: an error unless the input ends (then the
+    /// armor was cut, which is reported as such).
+    blank_at: Option<u64>,
     /// Decoded bytes of the last line, and how many of them were returned.
     out: [u8; LINE_BYTES],
     out_len: usize,
@@ -218,8 +241,37 @@ fn error(line: u64, problem: ArmorProblem) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, ArmorError { line, problem })
 }
 
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// `line` without the spaces and tabs around its text.
+fn trim_space(line: &[u8]) -> &[u8] {
+    let start = line
+        .iter()
+        .position(|&b| !is_space(b))
+        .unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(start, |i| i + 1);
+    &line[start..end]
+}
+
+/// A blank line: only spaces and tabs (or nothing), and no longer than any armor line.
 fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(|&b| b == b' ' || b == b'\t')
+    line.len() <= LINE_CHARS && line.iter().all(|&b| is_space(b))
+}
+
+/// A line that is not blank: its text must start and end it, and fit 64 characters.
+fn check_text_line(line: &[u8], line_no: u64) -> io::Result<()> {
+    if line.first().is_some_and(|&b| is_space(b)) || line.last().is_some_and(|&b| is_space(b)) {
+        return Err(error(line_no, ArmorProblem::Whitespace));
+    }
+    if line.len() > LINE_CHARS {
+        return Err(error(line_no, ArmorProblem::LineTooLong));
+    }
+    Ok(())
 }
 
 impl<R: Read> Dearmor<R> {
@@ -231,6 +283,7 @@ impl<R: Read> Dearmor<R> {
             line_no: 0,
             line: Vec::with_capacity(MAX_LINE + 1),
             held: Vec::with_capacity(LINE_CHARS),
+            blank_at: None,
             out: [0; LINE_BYTES],
             out_len: 0,
             out_pos: 0,
@@ -256,7 +309,18 @@ impl<R: Read> Dearmor<R> {
             }
         }
         if n as u64 == limit && self.line.len() >= MAX_LINE {
-            return Err(error(self.line_no, ArmorProblem::LineTooLong));
+            // Too long to read whole. If what was read is text then spaces or tabs, or starts
+            // with one, the spaces are the problem to name.
+            let text = trim_space(&self.line);
+            let spaced = text.len() < self.line.len()
+                && text.len() <= LINE_CHARS
+                && !text.iter().any(|&b| is_space(b));
+            let problem = if spaced {
+                ArmorProblem::Whitespace
+            } else {
+                ArmorProblem::LineTooLong
+            };
+            return Err(error(self.line_no, problem));
         }
         Ok(true)
     }
@@ -301,10 +365,28 @@ impl<R: Read> Dearmor<R> {
             match self.state {
                 State::Done => return Ok(false),
                 State::Start => {
-                    // Whatever goes wrong before BEGIN, the input is simply not armor.
-                    let begins = self.next_nonblank().unwrap_or(false);
-                    if !begins || self.line != BEGIN.as_bytes() {
-                        return Err(error(self.line_no.max(1), ArmorProblem::NoBegin));
+                    // Unless its first line that is not blank looks like a BEGIN line, the
+                    // input is simply not armor. (A line too long, or a 65th blank line, is
+                    // such a line: what was read of it is in `self.line`.)
+                    let begins = match self.next_nonblank() {
+                        Ok(begins) => begins,
+                        Err(e) if e.kind() == io::ErrorKind::InvalidData => true,
+                        Err(e) => return Err(e),
+                    };
+                    let line_no = self.line_no.max(1);
+                    if !begins {
+                        return Err(error(line_no, ArmorProblem::NoBegin));
+                    }
+                    if self.line != BEGIN.as_bytes() {
+                        let text = trim_space(&self.line);
+                        let problem = if text == BEGIN.as_bytes() {
+                            ArmorProblem::Whitespace
+                        } else if text.starts_with(b"-----") {
+                            ArmorProblem::BadBegin
+                        } else {
+                            ArmorProblem::NoBegin
+                        };
+                        return Err(error(line_no, problem));
                     }
                     self.state = State::Body;
                 }
@@ -312,20 +394,31 @@ impl<R: Read> Dearmor<R> {
                     if !self.next_line()? {
                         return Err(error(self.line_no + 1, ArmorProblem::NoEnd));
                     }
+                    if is_blank(&self.line) {
+                        self.blank_at.get_or_insert(self.line_no);
+                        continue;
+                    }
+                    if let Some(at) = self.blank_at {
+                        return Err(error(at, ArmorProblem::BlankLine));
+                    }
+                    check_text_line(&self.line, self.line_no)?;
                     if self.line == END.as_bytes() {
                         if self.held.is_empty() {
-                            return Err(error(self.line_no, ArmorProblem::BadBase64));
+                            return Err(error(self.line_no, ArmorProblem::EmptyBody));
                         }
                         self.decode_held(true)?;
                         self.held.clear();
-                        if self.next_nonblank()? {
+                        // A line too long to be blank after END is data after END too.
+                        let more = match self.next_nonblank() {
+                            Ok(more) => more,
+                            Err(e) if e.kind() == io::ErrorKind::InvalidData => true,
+                            Err(e) => return Err(e),
+                        };
+                        if more {
                             return Err(error(self.line_no, ArmorProblem::TrailingData));
                         }
                         self.state = State::Done;
                         return Ok(true);
-                    }
-                    if self.line.len() > LINE_CHARS {
-                        return Err(error(self.line_no, ArmorProblem::LineTooLong));
                     }
                     let had_line = !self.held.is_empty();
                     if had_line {
@@ -441,7 +534,11 @@ mod tests {
         assert_eq!(fails(""), e(1, ArmorProblem::NoBegin));
         assert_eq!(
             fails(&with(0, "-----BEGIN SEAL ENCRYPTED FILE----- ")),
-            e(1, ArmorProblem::NoBegin)
+            e(1, ArmorProblem::Whitespace)
+        );
+        assert_eq!(
+            fails(&with(0, "-----BEGIN PGP MESSAGE-----")),
+            e(1, ArmorProblem::BadBegin)
         );
         let short = &lines[1][..60];
         assert_eq!(fails(&with(1, short)), e(2, ArmorProblem::ShortLine));
@@ -471,7 +568,96 @@ mod tests {
         );
         assert_eq!(
             fails(&format!("{BEGIN}\n{END}\n")),
-            e(2, ArmorProblem::BadBase64)
+            e(2, ArmorProblem::EmptyBody)
         );
+    }
+
+    #[test]
+    fn pasted_armor_errors_name_the_line_and_the_problem() {
+        let good = armor(&[7u8; 100], 100);
+        let lines: Vec<&str> = good.lines().collect();
+        let fails = |text: &str| dearmor(text.as_bytes()).unwrap_err();
+        let e = |line, problem| ArmorError { line, problem };
+        // Indented as a whole (a quoted mail, a YAML block): the BEGIN line is named.
+        let indented: String = lines.iter().map(|l| format!("    {l}\n")).collect();
+        assert_eq!(fails(&indented), e(1, ArmorProblem::Whitespace));
+        let indented_after_blank = format!("\n\n{indented}");
+        assert_eq!(fails(&indented_after_blank), e(3, ArmorProblem::Whitespace));
+        // Trailing spaces on every line: the BEGIN line already.
+        let trailing: String = lines.iter().map(|l| format!("{l}  \n")).collect();
+        assert_eq!(fails(&trailing), e(1, ArmorProblem::Whitespace));
+        // One body line, or the END line, with a space: that line.
+        let mut one = lines.clone();
+        let spaced = format!("{} ", lines[2]);
+        one[2] = &spaced;
+        assert_eq!(
+            fails(&(one.join("\n") + "\n")),
+            e(3, ArmorProblem::Whitespace)
+        );
+        let mut end = lines.clone();
+        let spaced_end = format!("{END} ");
+        end[4] = &spaced_end;
+        assert_eq!(
+            fails(&(end.join("\n") + "\n")),
+            e(5, ArmorProblem::Whitespace)
+        );
+        // A full body line with more trailing spaces than a line can hold: still the spaces.
+        let mut long = lines.clone();
+        let very_spaced = format!("{}{}", lines[1], " ".repeat(30));
+        long[1] = &very_spaced;
+        assert_eq!(
+            fails(&(long.join("\n") + "\n")),
+            e(2, ArmorProblem::Whitespace)
+        );
+        let tab_end = format!("{}\n\t{END}\n", lines[..4].join("\n"));
+        assert_eq!(fails(&tab_end), e(5, ArmorProblem::Whitespace));
+    }
+
+    #[test]
+    fn blank_lines_only_around_the_armor_and_no_longer_than_an_armor_line() {
+        let good = armor(&[7u8; 100], 100);
+        let lines: Vec<&str> = good.lines().collect();
+        let fails = |text: &str| dearmor(text.as_bytes()).unwrap_err();
+        let e = |line, problem| ArmorError { line, problem };
+        // Inside the body: an empty line, a line of spaces, right after BEGIN, before END.
+        for (at, blank) in [(2, ""), (2, "   "), (1, ""), (4, "\t")] {
+            let mut l = lines.clone();
+            l.insert(at, blank);
+            let text = l.join("\n") + "\n";
+            assert_eq!(
+                fails(&text),
+                e(at as u64 + 1, ArmorProblem::BlankLine),
+                "{at}"
+            );
+        }
+        // Cut after a blank line: cut, not a blank line.
+        let cut = format!("{}\n\n", lines[..3].join("\n"));
+        assert_eq!(fails(&cut), e(5, ArmorProblem::NoEnd));
+        // Blank lines of 64 characters are blank; of 65, they are not.
+        let b64 = " ".repeat(64);
+        let b65 = " ".repeat(65);
+        assert_eq!(
+            dearmor(format!("{b64}\n{good}{b64}\n").as_bytes()).unwrap(),
+            vec![7u8; 100]
+        );
+        assert_eq!(
+            fails(&format!("{b65}\n{good}")),
+            e(1, ArmorProblem::NoBegin)
+        );
+        assert_eq!(
+            fails(&format!("{good}{b65}\n")),
+            e(6, ArmorProblem::TrailingData)
+        );
+        assert_eq!(
+            fails(&format!("{good}{}\n", " ".repeat(200))),
+            e(6, ArmorProblem::TrailingData)
+        );
+        // Too long, indented or not, before BEGIN: named if it looks like BEGIN.
+        let long_begin = format!("{BEGIN}{}\n{good}", " ".repeat(40));
+        assert_eq!(fails(&long_begin), e(1, ArmorProblem::Whitespace));
+        assert_eq!(fails(&"x".repeat(100)), e(1, ArmorProblem::NoBegin));
+        // A form feed is neither blank nor armor.
+        assert!(!looks_armored(0x0c));
+        assert_eq!(fails(&format!("\x0c\n{good}")), e(1, ArmorProblem::NoBegin));
     }
 }

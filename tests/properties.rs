@@ -1,6 +1,8 @@
 //! Property tests: valid streams mutated, cut and spliced must either fail cleanly or decrypt
 //! to exactly the original plaintext; and on failure, what was released is a prefix of it.
 
+#[path = "common/armor_oracle.rs"]
+mod armor_oracle;
 mod common;
 
 use std::io::Cursor;
@@ -159,5 +161,103 @@ proptest! {
         let short = &text[..cut.index(text.len() - 1)];
         prop_assert!(dearmored(short).is_err());
         prop_assert_eq!(dearmored(&text[..text.len() - 1]).unwrap(), data);
+    }
+}
+
+/// One edit of the kind copy-paste, editors and mail make to armored text.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Insert this text at the start of a line.
+    Insert(&'static str),
+    /// Append this text to a line, before its line ending.
+    Append(&'static str),
+    /// Turn a line's LF into CR LF.
+    Crlf,
+    /// Remove a byte.
+    Remove,
+    /// Cut the text here.
+    Cut,
+}
+
+fn edit() -> impl Strategy<Value = (Edit, prop::sample::Index)> {
+    let texts = prop::sample::select(vec![
+        "\n",
+        " \n",
+        "\t\n",
+        "\r\n",
+        "  ",
+        "\t",
+        "=",
+        "A",
+        "AAAA\n",
+        "\r",
+        "\x0c",
+        "-----END SEAL ENCRYPTED FILE-----\n",
+        "-----BEGIN SEAL ENCRYPTED FILE-----\n",
+        "                                                                \n",
+        "                                                                 \n",
+    ]);
+    let kind = prop_oneof![
+        texts.clone().prop_map(Edit::Insert),
+        texts.prop_map(Edit::Append),
+        Just(Edit::Crlf),
+        Just(Edit::Remove),
+        Just(Edit::Cut),
+    ];
+    (kind, any::<prop::sample::Index>())
+}
+
+fn apply(text: &mut Vec<u8>, (edit, at): &(Edit, prop::sample::Index)) {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            text.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect();
+    let ends: Vec<usize> = text
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    match edit {
+        Edit::Insert(s) => {
+            let i = starts[at.index(starts.len())];
+            text.splice(i..i, s.bytes());
+        }
+        Edit::Append(s) if !ends.is_empty() => {
+            let i = ends[at.index(ends.len())];
+            text.splice(i..i, s.bytes());
+        }
+        Edit::Crlf if !ends.is_empty() => {
+            let i = ends[at.index(ends.len())];
+            text.insert(i, b'\r');
+        }
+        Edit::Remove if !text.is_empty() => {
+            text.remove(at.index(text.len()));
+        }
+        Edit::Cut => text.truncate(at.index(text.len() + 1)),
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The parser accepts exactly the texts docs/FORMAT.md's rule accepts (as the independent
+    /// oracle states it), with exactly the bytes they hold, whatever copy-paste did to them.
+    #[test]
+    fn armor_parser_accepts_exactly_what_the_format_allows(
+        data in proptest::collection::vec(any::<u8>(), 1..200),
+        edits in proptest::collection::vec(edit(), 0..4),
+    ) {
+        let mut text = armored(&data);
+        prop_assert_eq!(armor_oracle::expected(&text), Some(data.clone()));
+        for e in &edits {
+            apply(&mut text, e);
+        }
+        prop_assert_eq!(dearmored(&text).ok(), armor_oracle::expected(&text), "{:?}", String::from_utf8_lossy(&text));
     }
 }

@@ -185,7 +185,7 @@ fn malformed_armor_is_refused_with_the_line_at_fault() {
     assert_fails(
         &dec(&with(7, &format!("{} ", lines[7]))),
         4,
-        "armor line 8: line longer than any armor line",
+        "armor line 8: spaces or tabs before or after the line's text",
     );
     assert_fails(
         &dec(&with(9, &lines[9][..40])),
@@ -195,7 +195,7 @@ fn malformed_armor_is_refused_with_the_line_at_fault() {
     assert_fails(
         &dec(&with(11, &"A".repeat(1 << 20))),
         4,
-        "armor line 12: line longer than any armor line",
+        "armor line 12: line longer than 64 characters",
     );
     let cut = lines[..n - 1].join("\n") + "\n";
     assert_fails(
