@@ -28,6 +28,9 @@
 //! encrypt: input ─▶ chunks ─▶ pipeline (FrameSealer on every worker) ─▶ header ‖ frames ─▶ output
 //! decrypt: input ─▶ read_header ─▶ commitment check ─▶ check_frame ─▶ pipeline (FrameOpener)
 //!          ─▶ plaintext, in order, only once authenticated ─▶ output
+//! write(): EncryptingWriter ─▶ chunks ─▶ the same pipeline (or inline) ─▶ inner Write
+//! read():  DecryptingReader ─▶ check_frame ─▶ FrameOpener, one frame at a time ─▶ caller
+//!          (Seek: the final frame first, then only the frames asked for)
 //! ```
 //!
 //! ```
