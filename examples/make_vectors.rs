@@ -4,8 +4,10 @@
 
 use std::fmt::Write as _;
 use std::io::Cursor;
+use std::time::Duration;
 
-use seal::{Argon2Params, Cipher, Encryptor, Key, Passphrase};
+use seal::format::LIVE_FRAME_OVERHEAD;
+use seal::{Argon2Params, Cipher, Encryptor, Key, Passphrase, Position};
 use zeroize::Zeroizing;
 
 /// The secret of a vector: the fixed key, or a passphrase at a (cheap) Argon2id cost.
@@ -21,6 +23,33 @@ struct Vector {
     chunk: u32,
     plaintext: Vec<u8>,
     secret: Secret,
+    /// For a live stream (version 2): the plaintext length of every frame, the last one final.
+    frames: Option<&'static [usize]>,
+}
+
+/// Seals a live stream frame by frame, with the frame lengths given (a live encoder cuts
+/// frames by time, so a vector fixes them instead).
+fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
+    assert_eq!(frames.iter().sum::<usize>(), plaintext.len());
+    let encryptor = encryptor.live(Duration::ZERO);
+    let mut out = encryptor.header().to_bytes();
+    let mut sealer = encryptor.into_frame_sealer();
+    let mut at = 0;
+    for (i, &len) in frames.iter().enumerate() {
+        let position = if i + 1 == frames.len() {
+            Position::Final
+        } else {
+            Position::More
+        };
+        let mut buf = vec![0u8; len + LIVE_FRAME_OVERHEAD];
+        buf[16..16 + len].copy_from_slice(&plaintext[at..at + len]);
+        let ticket = sealer.next_frame(position).unwrap();
+        assert_eq!(ticket.index(), i as u64);
+        let n = sealer.seal(ticket, &mut buf, len).unwrap();
+        out.extend_from_slice(&buf[..n]);
+        at += len;
+    }
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -42,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chunk: 64,
             plaintext: text,
             secret: Secret::Key,
+            frames: None,
         },
         Vector {
             name: "aes-256-gcm-4-frames",
@@ -50,6 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chunk: 64,
             plaintext: counting.clone(),
             secret: Secret::Key,
+            frames: None,
         },
         Vector {
             name: "chacha20-poly1305-4-frames",
@@ -58,6 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chunk: 64,
             plaintext: counting.clone(),
             secret: Secret::Key,
+            frames: None,
         },
         Vector {
             name: "aes-256-gcm-empty",
@@ -66,6 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chunk: 1024,
             plaintext: Vec::new(),
             secret: Secret::Key,
+            frames: None,
         },
         Vector {
             name: "chacha20-poly1305-full-final",
@@ -74,6 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chunk: 100,
             plaintext: vec![0xA5; 200],
             secret: Secret::Key,
+            frames: None,
         },
         Vector {
             name: "aes-256-gcm-passphrase",
@@ -85,6 +119,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "correct horse battery staple",
                 Argon2Params::new(64, 2, 1)?,
             ),
+            frames: None,
         },
         Vector {
             name: "chacha20-poly1305-passphrase-2-lanes",
@@ -93,6 +128,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             chunk: 100,
             plaintext: vec![0x5A; 100],
             secret: Secret::Passphrase("pässwörd ✓ 🔑", Argon2Params::new(256, 1, 2)?),
+            frames: None,
+        },
+        Vector {
+            name: "aes-256-gcm-live-worked-example",
+            what: "the live worked example of docs/FORMAT.md: two short lines, then input ends",
+            cipher: Cipher::Aes256Gcm,
+            chunk: 64,
+            plaintext: b"live line 1\nline 2\n".to_vec(),
+            secret: Secret::Key,
+            frames: Some(&[12, 7, 0]),
+        },
+        Vector {
+            name: "chacha20-poly1305-live",
+            what: "a live stream: frames of 1, 64 (a whole chunk) and 30 bytes, a final frame of 10",
+            cipher: Cipher::ChaCha20Poly1305,
+            chunk: 64,
+            plaintext: counting[..105].to_vec(),
+            secret: Secret::Key,
+            frames: Some(&[1, 64, 30, 10]),
+        },
+        Vector {
+            name: "aes-256-gcm-live-passphrase",
+            what: "a live passphrase stream (Argon2id 64 KiB, 2 passes, 1 lane): 3 bytes, then a full final frame",
+            cipher: Cipher::Aes256Gcm,
+            chunk: 64,
+            plaintext: counting[..67].to_vec(),
+            secret: Secret::Passphrase(
+                "correct horse battery staple",
+                Argon2Params::new(64, 2, 1)?,
+            ),
+            frames: Some(&[3, 64]),
         },
     ];
     for v in vectors {
@@ -106,9 +172,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )?
             }
         };
-        encryptor.encrypt(Cursor::new(v.plaintext.clone()), &mut stream, 1)?;
+        match v.frames {
+            None => {
+                encryptor.encrypt(Cursor::new(v.plaintext.clone()), &mut stream, 1)?;
+            }
+            Some(frames) => stream = seal_live(encryptor, &v.plaintext, frames),
+        }
         let mut out = String::new();
-        writeln!(out, "# seal v1 known-answer vector: {}", v.what)?;
+        match v.frames {
+            None => writeln!(out, "# seal v1 known-answer vector: {}", v.what)?,
+            Some(_) => writeln!(
+                out,
+                "# seal live (version 2) known-answer vector: {}",
+                v.what
+            )?,
+        }
         writeln!(out, "cipher: {}", v.cipher.name())?;
         match &v.secret {
             Secret::Key => writeln!(out, "key: {}", key.to_text().trim_end())?,
@@ -121,6 +199,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         writeln!(out, "salt: {}", hex(&salt))?;
         writeln!(out, "chunk_size: {}", v.chunk)?;
+        if let Some(frames) = v.frames {
+            let lengths: Vec<String> = frames.iter().map(usize::to_string).collect();
+            writeln!(out, "frames: {}", lengths.join(","))?;
+        }
         writeln!(out, "plaintext: {}", hex(&v.plaintext))?;
         writeln!(out, "stream: {}", hex(&stream))?;
         std::fs::write(format!("tests/vectors/{}.txt", v.name), out)?;

@@ -1,5 +1,6 @@
 //! The one interface between the framer and the AEAD implementations: seal or open one frame
-//! body in place, with its 12-byte nonce, no associated data, and the 16-byte tag kept apart.
+//! body in place, with its 12-byte nonce, its associated data (empty for fixed framing, the
+//! length field for live framing), and the 16-byte tag kept apart.
 //!
 //! The pool, the format and the cipher implementation meet only here, so a faster
 //! implementation can replace one of these without touching the rest.
@@ -34,12 +35,13 @@ impl FrameAead {
     pub(crate) fn seal(
         &self,
         nonce: &[u8; NONCE_LEN],
+        ad: &[u8],
         body: &mut [u8],
     ) -> Result<[u8; TAG_LEN], AeadFailure> {
         let tag = match self {
-            FrameAead::Aes256Gcm(c) => c.encrypt_inout_detached(nonce.into(), &[], body.into()),
+            FrameAead::Aes256Gcm(c) => c.encrypt_inout_detached(nonce.into(), ad, body.into()),
             FrameAead::ChaCha20Poly1305(c) => {
-                c.encrypt_inout_detached(nonce.into(), &[], body.into())
+                c.encrypt_inout_detached(nonce.into(), ad, body.into())
             }
         }
         .map_err(|_| AeadFailure)?;
@@ -50,15 +52,16 @@ impl FrameAead {
     pub(crate) fn open(
         &self,
         nonce: &[u8; NONCE_LEN],
+        ad: &[u8],
         body: &mut [u8],
         tag: &[u8; TAG_LEN],
     ) -> Result<(), AeadFailure> {
         match self {
             FrameAead::Aes256Gcm(c) => {
-                c.decrypt_inout_detached(nonce.into(), &[], body.into(), tag.into())
+                c.decrypt_inout_detached(nonce.into(), ad, body.into(), tag.into())
             }
             FrameAead::ChaCha20Poly1305(c) => {
-                c.decrypt_inout_detached(nonce.into(), &[], body.into(), tag.into())
+                c.decrypt_inout_detached(nonce.into(), ad, body.into(), tag.into())
             }
         }
         .map_err(|_| AeadFailure)

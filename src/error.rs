@@ -139,6 +139,22 @@ pub enum Error {
         /// Offset of its first byte in the stream.
         offset: u64,
     },
+    /// A live frame declares a plaintext length outside 1..=chunk_size (0..=chunk_size for the
+    /// final frame); refused before anything is read or allocated for it.
+    #[error(
+        "frame {frame} at byte offset {offset} declares {len} bytes of plaintext, outside what the stream's chunk size allows"
+    )]
+    FrameLength {
+        /// Index of the frame, counting from 0.
+        frame: u64,
+        /// Offset of its first byte in the stream.
+        offset: u64,
+        /// The length it declares.
+        len: u32,
+    },
+    /// A live stream (format version 2) given to an API that handles fixed framing only.
+    #[error("{0} handles streams with fixed framing only, not live streams (format version 2)")]
+    LiveUnsupported(&'static str),
     /// A frame's tag did not verify.
     #[error("frame {frame} at byte offset {offset} failed authentication (corrupted or truncated)")]
     FrameAuth {
@@ -253,6 +269,12 @@ impl Error {
                 offset: *offset,
             },
             Error::TrailingData { offset } => Error::TrailingData { offset: *offset },
+            Error::FrameLength { frame, offset, len } => Error::FrameLength {
+                frame: *frame,
+                offset: *offset,
+                len: *len,
+            },
+            Error::LiveUnsupported(what) => Error::LiveUnsupported(what),
             Error::EmptyFinalFrame { frame, offset } => Error::EmptyFinalFrame {
                 frame: *frame,
                 offset: *offset,
@@ -285,6 +307,7 @@ impl Error {
             | Error::Kdf(_) => Category::Key,
             Error::BadMagic
             | Error::UnsupportedVersion(_)
+            | Error::LiveUnsupported(_)
             | Error::UnsupportedCipher(_)
             | Error::UnsupportedKeyKind(_)
             | Error::KdfCostOutOfRange { .. }
@@ -295,6 +318,7 @@ impl Error {
             },
             Error::HeaderTruncated { .. }
             | Error::FrameOutOfPlace { .. }
+            | Error::FrameLength { .. }
             | Error::FrameAuth { .. }
             | Error::Truncated { .. }
             | Error::TrailingData { .. }

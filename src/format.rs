@@ -8,7 +8,8 @@
 //! header = magic(8) || version(1) || cipher(1) || key_kind(1) || chunk_size(4, BE) || salt(32)
 //!          || [argon2id(12): memory_kib(4, BE) || passes(4, BE) || lanes(4, BE)]   (key kind 2 only)
 //!          || commitment(32)
-//! frame  = nonce(12) || ciphertext(n) || tag(16)
+//! frame  = nonce(12) || ciphertext(n) || tag(16)                      (version 1: fixed framing)
+//! frame  = length(4, BE) || nonce(12) || ciphertext(length) || tag(16) (version 2: live framing)
 //! nonce  = counter(11, BE) || final_flag(1)
 //! ```
 
@@ -17,8 +18,11 @@ use crate::error::{Error, Result};
 /// First bytes of every seal stream. The high-bit first byte catches 7-bit channels, CR LF
 /// catches line-ending conversion and 0x1A stops `type` on DOS, as in PNG.
 pub const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1A];
-/// The only format version this build writes and reads.
+/// The version byte of a stream with fixed framing: every frame but the last holds exactly
+/// `chunk_size` bytes of plaintext.
 pub const VERSION: u8 = 1;
+/// The version byte of a stream with live framing: every frame carries its plaintext length.
+pub const VERSION_LIVE: u8 = 2;
 /// Key kind byte for a stream whose key came from a key file.
 pub const KEY_KIND_KEY_FILE: u8 = 1;
 /// Key kind byte for a stream whose key was derived from a passphrase with Argon2id.
@@ -50,8 +54,72 @@ pub const MAX_HEADER_LEN: usize = PASSPHRASE_HEADER_LEN;
 pub const NONCE_LEN: usize = 12;
 /// Tag length of both ciphers.
 pub const TAG_LEN: usize = 16;
-/// Bytes a frame adds to its plaintext.
+/// Bytes a frame adds to its plaintext (fixed framing).
 pub const FRAME_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
+/// Length of the plaintext length field that starts every frame of a live stream.
+pub const LENGTH_LEN: usize = 4;
+/// Bytes a frame of a live stream adds to its plaintext.
+pub const LIVE_FRAME_OVERHEAD: usize = LENGTH_LEN + FRAME_OVERHEAD;
+
+/// How a stream cuts its plaintext into frames; the header's version byte says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Framing {
+    /// Version 1: every frame but the last holds exactly `chunk_size` bytes, so frame `i`
+    /// starts at a fixed offset and its length is implicit.
+    Fixed,
+    /// Version 2: every frame starts with its plaintext length (1..=chunk_size for every frame
+    /// but the last, 0..=chunk_size for the last), bound into the frame as associated data, so
+    /// an encoder can send a short frame as soon as a latency bound requires.
+    Live,
+}
+
+impl Framing {
+    /// The header's version byte for this framing.
+    pub fn version(self) -> u8 {
+        match self {
+            Framing::Fixed => VERSION,
+            Framing::Live => VERSION_LIVE,
+        }
+    }
+
+    /// The framing a version byte names.
+    pub fn from_version(version: u8) -> Result<Self> {
+        match version {
+            VERSION => Ok(Framing::Fixed),
+            VERSION_LIVE => Ok(Framing::Live),
+            other => Err(Error::UnsupportedVersion(other)),
+        }
+    }
+
+    /// How the command line names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framing::Fixed => "fixed",
+            Framing::Live => "live",
+        }
+    }
+
+    /// Bytes a frame adds to its plaintext.
+    pub fn overhead(self) -> usize {
+        match self {
+            Framing::Fixed => FRAME_OVERHEAD,
+            Framing::Live => LIVE_FRAME_OVERHEAD,
+        }
+    }
+
+    /// Where a frame's nonce starts within the frame.
+    pub fn nonce_offset(self) -> usize {
+        match self {
+            Framing::Fixed => 0,
+            Framing::Live => LENGTH_LEN,
+        }
+    }
+
+    /// Where a frame's ciphertext (or plaintext, before sealing) starts within the frame.
+    pub fn body_offset(self) -> usize {
+        self.nonce_offset() + NONCE_LEN
+    }
+}
 
 /// Smallest chunk size a stream may declare.
 pub const MIN_CHUNK_SIZE: u32 = 64;
@@ -265,6 +333,7 @@ pub fn expected_header_len(partial: &[u8]) -> usize {
 /// [`Argon2Params::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    framing: Framing,
     cipher: Cipher,
     chunk_size: u32,
     key_kind: KeyKind,
@@ -282,6 +351,7 @@ impl Header {
     ) -> Result<Self> {
         let chunk_size = check_chunk_size(u64::from(chunk_size))?;
         Ok(Header {
+            framing: Framing::Fixed,
             cipher,
             chunk_size,
             key_kind,
@@ -290,6 +360,16 @@ impl Header {
         })
     }
 
+    /// This header with another framing (and so another version byte).
+    pub(crate) fn with_framing(mut self, framing: Framing) -> Self {
+        self.framing = framing;
+        self
+    }
+
+    /// How the stream is cut into frames.
+    pub fn framing(&self) -> Framing {
+        self.framing
+    }
     /// The cipher.
     pub fn cipher(&self) -> Cipher {
         self.cipher
@@ -320,16 +400,17 @@ impl Header {
         self.key_kind.header_len()
     }
 
-    /// Bytes on the wire of a full (non-final) frame.
+    /// Bytes on the wire of a full frame (`chunk_size` bytes of plaintext): the size of the
+    /// buffer a frame needs.
     pub fn full_frame_len(&self) -> usize {
-        self.chunk_size as usize + FRAME_OVERHEAD
+        self.chunk_size as usize + self.framing.overhead()
     }
 
     /// The header bytes that the key derivation binds: all fields but the commitment.
     pub fn bound_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len() - COMMITMENT_LEN);
         out.extend_from_slice(&MAGIC);
-        out.push(VERSION);
+        out.push(self.framing.version());
         out.push(self.cipher.id());
         out.push(self.key_kind.id());
         out.extend_from_slice(&self.chunk_size.to_be_bytes());
@@ -353,9 +434,7 @@ impl Header {
         if prefix[..8] != MAGIC {
             return Err(Error::BadMagic);
         }
-        if prefix[8] != VERSION {
-            return Err(Error::UnsupportedVersion(prefix[8]));
-        }
+        Framing::from_version(prefix[8])?;
         Cipher::from_id(prefix[9])?;
         let len = match prefix[KEY_KIND_OFFSET] {
             KEY_KIND_KEY_FILE => HEADER_LEN,
@@ -385,6 +464,7 @@ impl Header {
             .ok_or_else(truncated)?;
         let len = Header::len_from_prefix(prefix)?;
         let bytes = bytes.get(..len).ok_or_else(truncated)?;
+        let framing = Framing::from_version(bytes[8])?;
         let cipher = Cipher::from_id(bytes[9])?;
         let chunk_size = u32::from_be_bytes([bytes[11], bytes[12], bytes[13], bytes[14]]);
         let mut salt = [0u8; SALT_LEN];
@@ -398,15 +478,19 @@ impl Header {
         };
         let mut commitment = [0u8; COMMITMENT_LEN];
         commitment.copy_from_slice(&bytes[len - COMMITMENT_LEN..]);
-        let mut header = Header::new(cipher, chunk_size, key_kind, salt)?;
+        let mut header = Header::new(cipher, chunk_size, key_kind, salt)?.with_framing(framing);
         header.set_commitment(commitment);
         Ok(header)
     }
 
     /// The number of frames and the plaintext length of a complete stream of `stream_len`
     /// bytes with this header, or `None` if no complete stream has that length. Says nothing
-    /// about authenticity: only decryption does.
+    /// about authenticity: only decryption does. Always `None` for a live stream, whose frame
+    /// lengths are known only by reading them.
     pub fn layout_for_length(&self, stream_len: u64) -> Option<(u64, u64)> {
+        if self.framing == Framing::Live {
+            return None;
+        }
         let body = stream_len.checked_sub(self.len() as u64)?;
         let full = self.full_frame_len() as u64;
         let frames = body.div_ceil(full).max(1);
@@ -418,7 +502,8 @@ impl Header {
         (last > 0 || frames == 1).then_some((frames, plain))
     }
 
-    /// Offset in the stream of frame `index`'s first byte.
+    /// Offset in the stream of frame `index`'s first byte, in a stream with fixed framing.
+    /// (A live stream's frame offsets depend on the lengths before them.)
     pub fn frame_offset(&self, index: u64) -> u64 {
         (self.len() as u64).saturating_add(index.saturating_mul(self.full_frame_len() as u64))
     }

@@ -3,8 +3,9 @@
 //!
 //! Each call concerns one frame and depends only on its index and position, so frames can be
 //! sealed or opened in any order by any thread. A frame lives in one buffer laid out exactly as
-//! on the wire, `nonce(12) || body || tag(16)`, so sealing and opening happen in place and the
-//! result is written with a single call.
+//! on the wire, `nonce(12) || body || tag(16)` (fixed framing) or
+//! `length(4) || nonce(12) || body || tag(16)` (live framing), so sealing and opening happen in
+//! place and the result is written with a single call.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,7 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::aead::FrameAead;
 use crate::error::{Error, Result};
 use crate::format::{
-    FRAME_OVERHEAD, Header, NONCE_LEN, Position, TAG_LEN, frame_nonce, stored_position,
+    FRAME_OVERHEAD, Framing, Header, LENGTH_LEN, NONCE_LEN, Position, TAG_LEN, frame_nonce,
+    stored_position,
 };
 use crate::kdf::StreamKeys;
 
@@ -28,6 +30,7 @@ static NEXT_SEALER_ID: AtomicU64 = AtomicU64::new(0);
 /// (it is consumed), so there is one sealer per stream key.
 pub struct FrameSealer {
     aead: FrameAead,
+    framing: Framing,
     chunk_size: usize,
     /// Tells this sealer's tickets from those of any other sealer.
     id: u64,
@@ -60,6 +63,7 @@ impl FrameSealer {
     pub(crate) fn new(header: &Header, keys: &StreamKeys) -> Self {
         FrameSealer {
             aead: FrameAead::new(header.cipher(), &keys.frame_key),
+            framing: header.framing(),
             chunk_size: header.chunk_size() as usize,
             id: NEXT_SEALER_ID.fetch_add(1, Ordering::Relaxed),
             next: Some(0),
@@ -86,14 +90,16 @@ impl FrameSealer {
         })
     }
 
-    /// Seals the frame `ticket` names in place. `frame[NONCE_LEN..NONCE_LEN + len]` holds the
-    /// plaintext; afterwards `frame[..len + FRAME_OVERHEAD]` is the wire frame, whose length is
+    /// Seals the frame `ticket` names in place. The plaintext is the `len` bytes at
+    /// `frame[framing.body_offset()..]` (offset 12 for fixed framing, 16 for live framing);
+    /// afterwards `frame[..len + framing.overhead()]` is the wire frame, whose length is
     /// returned.
     ///
     /// Refused ([`Error::SealRefused`]), with `frame` untouched: a ticket of another sealer, a
-    /// `len` over the chunk size, a `frame` shorter than `len + FRAME_OVERHEAD`. The caller
-    /// lays the stream out as docs/FORMAT.md says: full non-final frames, and an empty final
-    /// frame only for an empty stream.
+    /// `len` over the chunk size, a `frame` shorter than the frame, and a non-final frame the
+    /// format does not allow (with fixed framing it holds exactly the chunk size, with live
+    /// framing at least one byte). The caller lays the rest of the stream out as
+    /// docs/FORMAT.md says: with fixed framing, an empty final frame only for an empty stream.
     pub fn seal(&self, ticket: FrameTicket, frame: &mut [u8], len: usize) -> Result<usize> {
         if ticket.sealer != self.id {
             return Err(Error::SealRefused {
@@ -120,21 +126,82 @@ impl FrameSealer {
         if len > self.chunk_size {
             return Err(refused("more plaintext than the chunk size"));
         }
-        let wire = len + FRAME_OVERHEAD;
+        let allowed = match (self.framing, position) {
+            (Framing::Fixed, Position::More) => len == self.chunk_size,
+            (Framing::Live, Position::More) => len >= 1,
+            (_, Position::Final) => true,
+        };
+        if !allowed {
+            return Err(refused(
+                "a non-final frame holds a whole chunk (fixed framing) or at least a byte (live)",
+            ));
+        }
+        let wire = len + self.framing.overhead();
         let frame = frame.get_mut(..wire).ok_or_else(|| {
             refused("the buffer is shorter than the plaintext and the frame overhead")
         })?;
         let nonce = frame_nonce(index, position);
-        let (head, rest) = frame.split_at_mut(NONCE_LEN);
+        let (ad, rest) = frame.split_at_mut(self.framing.nonce_offset());
+        if self.framing == Framing::Live {
+            // len <= chunk_size <= 16 MiB: it fits in the 4-byte field.
+            ad.copy_from_slice(&(len as u32).to_be_bytes());
+        }
+        let (head, rest) = rest.split_at_mut(NONCE_LEN);
         let (body, tag_out) = rest.split_at_mut(len);
         head.copy_from_slice(&nonce);
         let tag = self
             .aead
-            .seal(&nonce, body)
+            .seal(&nonce, ad, body)
             .map_err(|_| Error::SealFailed(index))?;
         tag_out.copy_from_slice(&tag);
         Ok(wire)
     }
+}
+
+/// Length of what a decoder reads first of a live frame: its length field and its nonce.
+pub const LIVE_PREFIX_LEN: usize = LENGTH_LEN + NONCE_LEN;
+
+/// What the first [`LIVE_PREFIX_LEN`] bytes of a live frame declare, once checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LivePrefix {
+    /// The position the frame's nonce encodes.
+    pub position: Position,
+    /// The plaintext length (0..=chunk_size), so the frame is `len + 32` bytes long.
+    pub len: usize,
+}
+
+/// The structural checks a decoder makes on the first bytes of live frame `index` (which
+/// starts at `offset`), before it reads or allocates anything for the rest: the stored nonce
+/// must be `index`'s with either flag ([`Error::FrameOutOfPlace`]), and the length must be
+/// within 1..=chunk_size, or 0..=chunk_size for the final frame ([`Error::FrameLength`]).
+pub fn check_live_prefix(
+    header: &Header,
+    index: u64,
+    offset: u64,
+    prefix: &[u8; LIVE_PREFIX_LEN],
+) -> Result<LivePrefix> {
+    let Some(position) = stored_position(index, &prefix[LENGTH_LEN..]) else {
+        return Err(Error::FrameOutOfPlace {
+            frame: index,
+            offset,
+        });
+    };
+    let declared = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]);
+    let least = match position {
+        Position::More => 1,
+        Position::Final => 0,
+    };
+    if !(least..=header.chunk_size()).contains(&declared) {
+        return Err(Error::FrameLength {
+            frame: index,
+            offset,
+            len: declared,
+        });
+    }
+    Ok(LivePrefix {
+        position,
+        len: declared as usize,
+    })
 }
 
 /// The verdict of the structural checks on a frame: the position its nonce must encode, and
@@ -198,6 +265,20 @@ pub struct FrameOpener {
     header: Header,
 }
 
+/// Where a frame was read from, for errors.
+fn frame_error_at(index: u64, offset: u64) -> (Error, Error) {
+    (
+        Error::FrameAuth {
+            frame: index,
+            offset,
+        },
+        Error::Truncated {
+            frame: index,
+            offset,
+        },
+    )
+}
+
 impl FrameOpener {
     pub(crate) fn new(header: &Header, keys: &StreamKeys) -> Self {
         FrameOpener {
@@ -209,35 +290,60 @@ impl FrameOpener {
     /// Authenticates and decrypts wire frame `index` in place, with the nonce its index and
     /// position require. Returns the range of `frame` that holds the plaintext. On any error no
     /// byte of `frame` may be released as plaintext.
+    ///
+    /// For a live stream, whose frame offsets depend on the lengths before them, errors give
+    /// the offset as if every frame were full; the pipeline uses [`FrameOpener::open_at`].
     pub fn open(&self, index: u64, position: Position, frame: &mut [u8]) -> Result<Range<usize>> {
-        let offset = self.header.frame_offset(index);
-        let auth_failed = Error::FrameAuth {
-            frame: index,
-            offset,
-        };
-        if frame.len() < FRAME_OVERHEAD {
-            return Err(Error::Truncated {
-                frame: index,
-                offset,
-            });
+        self.open_at(index, position, frame, self.header.frame_offset(index))
+    }
+
+    /// [`FrameOpener::open`] of a frame that starts at byte `offset` of the stream.
+    ///
+    /// A live frame is the whole wire frame, length field included; its declared length must
+    /// be what `frame` holds (else [`Error::FrameAuth`]: the pipeline reads exactly that much).
+    pub fn open_at(
+        &self,
+        index: u64,
+        position: Position,
+        frame: &mut [u8],
+        offset: u64,
+    ) -> Result<Range<usize>> {
+        let (auth_failed, truncated) = frame_error_at(index, offset);
+        let framing = self.header.framing();
+        if frame.len() < framing.overhead() {
+            return Err(truncated);
         }
         let nonce = frame_nonce(index, position);
+        let body_start = framing.body_offset();
         let body_end = frame.len() - TAG_LEN;
         let (rest, tag_bytes) = frame.split_at_mut(body_end);
         let mut tag = [0u8; TAG_LEN];
         tag.copy_from_slice(tag_bytes);
+        let (ad, rest) = rest.split_at_mut(framing.nonce_offset());
+        if framing == Framing::Live {
+            let declared = u32::from_be_bytes([ad[0], ad[1], ad[2], ad[3]]);
+            if u64::from(declared) != (body_end - body_start) as u64 {
+                return Err(auth_failed);
+            }
+        }
         self.aead
-            .open(&nonce, &mut rest[NONCE_LEN..], &tag)
+            .open(&nonce, ad, &mut rest[NONCE_LEN..], &tag)
             .map_err(|_| auth_failed)?;
-        // Canonical form: only the frame of an empty stream is an empty final frame. Checked
-        // after authentication, so a frame cut to its nonce and tag reports a failed tag.
-        if position == Position::Final && body_end == NONCE_LEN && index > 0 {
+        // Canonical form of fixed framing: only the frame of an empty stream is an empty final
+        // frame. Checked after authentication, so a frame cut to its nonce and tag reports a
+        // failed tag. (A live stream may end with an empty final frame: the encoder sent the
+        // frames before it before it knew that input would end.)
+        if framing == Framing::Fixed
+            && position == Position::Final
+            && body_end == body_start
+            && index > 0
+        {
             return Err(Error::EmptyFinalFrame {
                 frame: index,
                 offset,
             });
         }
-        Ok(NONCE_LEN..body_end)
+        Ok(body_start..body_end)
     }
 }
 

@@ -63,9 +63,10 @@ pub mod stream;
 pub mod writer;
 
 pub use error::{Category, Error, KeyProblem, Result};
-pub use format::{Argon2Params, Cipher, Header, KeyKind, Position};
+pub use format::{Argon2Params, Cipher, Framing, Header, KeyKind, Position};
 pub use keys::Key;
 pub use passphrase::Passphrase;
+pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
 pub use stream::{Decryptor, Encryptor, Secret, read_header};
 pub use writer::EncryptingWriter;

@@ -8,19 +8,24 @@
 //! ```
 //!
 //! Invariants:
-//! - At most `2 × threads + 2` frame buffers exist (the pool plus the source's look-ahead), so
-//!   memory is O(threads × chunk size) whatever the input size. Buffers are recycled: the steady
-//!   state allocates nothing per frame.
+//! - Memory is bounded whatever the header and the caller ask for: at most
+//!   [`MAX_FRAME_BUFFER_BYTES`] of frame buffers exist at once. A pool of `w` workers owns at
+//!   most `2 × w + 1` buffers of one full frame each, and `w` is at most [`MAX_THREADS`] and at
+//!   most what the budget allows for the stream's frame size ([`workers_for`]): 7 workers for
+//!   16 MiB chunks. Buffers are recycled, a free one always before a new one is allocated, so
+//!   the steady state allocates nothing per frame.
+//! - The first job is read on the caller's thread; if it is also the last (an input of at most
+//!   one chunk) it is processed there and no thread is started.
 //! - The writer writes frame i only after frames 0..i were written and frame i was processed
 //!   successfully, so output is in order and, when decrypting, every byte written was
-//!   authenticated.
+//!   authenticated. With `flush_each` (live streams) it flushes after every frame.
 //! - The first error in stream order is the one returned: an error at frame i is reported only
 //!   once every frame before i was written. Frames before it are still processed (at most the
 //!   pool's worth), never skipped.
 //! - On error the writer sets `stop` and returns at once without waiting for the reader, which
 //!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
 //!   on its own.
-//! - With `threads == 1` the same source and processing run inline on the caller's thread.
+//! - With one worker the same source and processing run inline on the caller's thread.
 //! - With a [`Sink::At`] (a regular file that seal owns, such as the temporary file behind
 //!   `-o`), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
 //!   of writing the output is spread over the workers too. The writer still walks outcomes
@@ -32,17 +37,35 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
 use crate::error::{Error, Result};
 use crate::format::Position;
 
+/// Most bytes of frame buffers one pipeline holds at once (256 MiB), whatever the stream's
+/// chunk size and the number of threads asked for.
+pub const MAX_FRAME_BUFFER_BYTES: usize = 256 << 20;
+
+/// Most worker threads one pipeline runs, whatever the caller asks for.
+pub const MAX_THREADS: usize = 64;
+
+/// The number of workers a pipeline runs when asked for `threads`, with frame buffers of
+/// `buffer_len` bytes: at least 1, at most [`MAX_THREADS`], and few enough that the `2 × w + 1`
+/// buffers of the pool fit in [`MAX_FRAME_BUFFER_BYTES`].
+pub fn workers_for(threads: usize, buffer_len: usize) -> usize {
+    let buffers = MAX_FRAME_BUFFER_BYTES / buffer_len.max(1);
+    let by_memory = buffers.saturating_sub(1) / 2;
+    threads.clamp(1, MAX_THREADS).min(by_memory.max(1))
+}
+
 /// One frame on its way through the pool.
 pub(crate) struct Job {
     /// Frame index.
     pub(crate) index: u64,
+    /// Offset of the frame's first byte in the encrypted stream (for errors when opening).
+    pub(crate) offset: u64,
     /// A buffer of full-frame size; the bytes the source filled are described by `len`.
     pub(crate) buf: Vec<u8>,
     /// Plaintext length when sealing, wire length when opening.
@@ -53,6 +76,8 @@ pub(crate) struct Job {
 
 /// Produces jobs in index order. Runs on the reader thread.
 pub(crate) trait Source: Send + 'static {
+    /// Length of the buffers this source fills (one full frame).
+    fn buffer_len(&self) -> usize;
     /// Index the next job (or error) will have.
     fn next_index(&self) -> u64;
     /// The next job, filling `spare` (or a new buffer when `None`); `None` after the last.
@@ -88,8 +113,8 @@ impl Positional {
 
 /// Where processed frames go.
 pub(crate) enum Sink<'a, W: Write + ?Sized> {
-    /// Written in order, on the caller's thread.
-    Stream(&'a mut W),
+    /// Written in order, on the caller's thread; flushed after every frame when the flag is set.
+    Stream(&'a mut W, bool),
     /// Written by whichever thread processed the frame, at the frame's offset.
     At(Arc<Positional>),
 }
@@ -97,9 +122,12 @@ pub(crate) enum Sink<'a, W: Write + ?Sized> {
 impl<W: Write + ?Sized> Sink<'_, W> {
     fn write(&mut self, job: &Job, range: Range<usize>) -> Result<u64> {
         match self {
-            Sink::Stream(out) => {
+            Sink::Stream(out, flush_each) => {
                 let bytes = &job.buf[range];
                 out.write_all(bytes).map_err(Error::Write)?;
+                if *flush_each {
+                    out.flush().map_err(Error::Write)?;
+                }
                 Ok(bytes.len() as u64)
             }
             Sink::At(file) => file.write(job, range),
@@ -117,31 +145,37 @@ struct Done {
 
 type Outcome = Result<Done>;
 
-/// Runs `source` through `process` into `sink`. Returns the number of bytes written.
+/// Runs `source` through `process` into `sink` with at most `threads` workers (see
+/// [`workers_for`]). Returns the number of bytes written.
 pub(crate) fn run<S: Source, P: Process, W: Write + ?Sized>(
-    source: S,
+    mut source: S,
     process: Arc<P>,
     sink: Sink<'_, W>,
     threads: usize,
 ) -> Result<u64> {
-    if threads <= 1 {
-        run_inline(source, &*process, sink)
+    let workers = workers_for(threads, source.buffer_len());
+    let Some(first) = source.next(None)? else {
+        return Ok(0);
+    };
+    if workers <= 1 || first.position == Position::Final {
+        run_inline(first, source, &*process, sink)
     } else {
-        run_pool(source, process, sink, threads)
+        run_pool(first, source, process, sink, workers)
     }
 }
 
 fn run_inline<S: Source, P: Process, W: Write + ?Sized>(
+    first: Job,
     mut source: S,
     process: &P,
     mut sink: Sink<'_, W>,
 ) -> Result<u64> {
     let mut written = 0;
-    let mut spare = None;
-    while let Some(mut job) = source.next(spare.take())? {
+    let mut next = Some(first);
+    while let Some(mut job) = next {
         let range = process.process(&mut job)?;
         written += sink.write(&job, range)?;
-        spare = Some(job.buf);
+        next = source.next(Some(job.buf))?;
     }
     Ok(written)
 }
@@ -154,6 +188,7 @@ fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> Result<JoinHandle<()
 }
 
 fn read_loop<S: Source>(
+    first: Job,
     mut source: S,
     pool: usize,
     jobs: SyncSender<Job>,
@@ -161,16 +196,23 @@ fn read_loop<S: Source>(
     done: mpsc::Sender<(u64, Outcome)>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut created = 0;
+    if jobs.send(first).is_err() {
+        return;
+    }
+    let mut created = 1;
     while !stop.load(Ordering::Relaxed) {
-        let spare = if created < pool {
-            created += 1;
-            None
-        } else {
-            match free.recv() {
+        // A buffer the writer gave back before a new one; a new one only within the pool.
+        let spare = match free.try_recv() {
+            Ok(buf) => Some(buf),
+            Err(TryRecvError::Empty) if created < pool => {
+                created += 1;
+                None
+            }
+            Err(TryRecvError::Empty) => match free.recv() {
                 Ok(buf) => Some(buf),
                 Err(_) => return,
-            }
+            },
+            Err(TryRecvError::Disconnected) => return,
         };
         let index = source.next_index();
         match source.next(spare) {
@@ -223,6 +265,7 @@ fn work_loop<P: Process>(
 }
 
 fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
+    first: Job,
     source: S,
     process: Arc<P>,
     mut sink: Sink<'_, W>,
@@ -231,7 +274,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     let pool = 2 * threads + 1;
     let positional = match &sink {
         Sink::At(file) => Some(Arc::clone(file)),
-        Sink::Stream(_) => None,
+        Sink::Stream(..) => None,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
@@ -260,7 +303,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     drop(job_rx);
     let reader_stop = Arc::clone(&stop);
     let reader = spawn("seal-reader", move || {
-        read_loop(source, pool, job_tx, free_rx, done_tx, reader_stop)
+        read_loop(first, source, pool, job_tx, free_rx, done_tx, reader_stop)
     });
     let reader = match reader {
         Ok(h) => h,
@@ -331,5 +374,30 @@ fn write_in_order<W: Write + ?Sized>(
         Err(Error::Thread(format!(
             "frame {expected} was lost by a worker"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_are_capped_by_the_thread_limit_and_the_memory_budget() {
+        let one_mib = (1 << 20) + 32;
+        let sixteen_mib = (16 << 20) + 32;
+        assert_eq!(workers_for(0, one_mib), 1);
+        assert_eq!(workers_for(8, one_mib), 8);
+        assert_eq!(workers_for(1000, one_mib), MAX_THREADS);
+        assert_eq!(workers_for(1000, 96), MAX_THREADS);
+        // 16 MiB frames: 15 fit in 256 MiB, so 7 workers (2 × 7 + 1 = 15 buffers).
+        assert_eq!(workers_for(64, sixteen_mib), 7);
+        assert_eq!(workers_for(3, sixteen_mib), 3);
+        for buffer_len in [96, 4096, one_mib, 8 << 20, sixteen_mib] {
+            for threads in [1, 2, 7, 64, usize::MAX] {
+                let w = workers_for(threads, buffer_len);
+                assert!((1..=MAX_THREADS).contains(&w) && w <= threads.max(1));
+                assert!((2 * w + 1) * buffer_len <= MAX_FRAME_BUFFER_BYTES);
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::format::{FRAME_OVERHEAD, Header, Position};
+use crate::format::{FRAME_OVERHEAD, Framing, Header, Position};
 use crate::frame::{FrameOpener, check_frame};
 use crate::stream::{Decryptor, Lookahead, fill};
 
@@ -262,6 +262,16 @@ impl<R: Read> DecryptingReader<R> {
     }
 }
 
+impl<R> DecryptingReader<R> {
+    /// Frames of a live stream lie where their lengths say, not where this reader looks.
+    fn fixed_framing(&self) -> Result<()> {
+        match self.header.framing() {
+            Framing::Fixed => Ok(()),
+            Framing::Live => Err(Error::LiveUnsupported("DecryptingReader")),
+        }
+    }
+}
+
 impl<R: Read> Read for DecryptingReader<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if let Some(e) = &self.failed {
@@ -270,11 +280,13 @@ impl<R: Read> Read for DecryptingReader<R> {
         if out.is_empty() {
             return Ok(0);
         }
-        self.read_plain(out).map_err(|e| {
-            let again = e.replay();
-            self.failed = Some(e);
-            again.into()
-        })
+        self.fixed_framing()
+            .and_then(|()| self.read_plain(out))
+            .map_err(|e| {
+                let again = e.replay();
+                self.failed = Some(e);
+                again.into()
+            })
     }
 }
 
@@ -294,6 +306,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
     }
 
     fn find_layout(&mut self) -> Result<Layout> {
+        self.fixed_framing()?;
         self.seek = Some(|inner: &mut R, to| inner.seek(to));
         let full = self.header.full_frame_len() as u64;
         let chunk = self.chunk();

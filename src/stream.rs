@@ -1,21 +1,28 @@
 //! Whole streams: [`Encryptor`] writes a header and seals frames, [`Decryptor`] reads and checks
 //! a header and opens frames, both through the worker pool in `pipeline`.
 //!
-//! Both read their input through a one-frame look-ahead: a frame's position (final or not) is
-//! known only once the read after it returns data or end of input.
+//! A stream with fixed framing needs to know, when it seals a full chunk, whether input ends
+//! after it: the encoder then reads one byte ahead. Its decoder learns a frame's position from
+//! the frame's nonce (and reads one byte ahead only after a full final frame, to catch trailing
+//! data). A live stream ([`Encryptor::live`]) cuts frames by time as well as by size: a thread
+//! reads the input as it comes and the framer sends a short frame once its first byte has
+//! waited the stream's maximum delay; every frame says its length, so its decoder reads each
+//! frame exactly and releases it as soon as it is authenticated.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::format::{
-    Argon2Params, Cipher, FRAME_OVERHEAD, Header, KeyKind, MAX_HEADER_LEN, NONCE_LEN, PREFIX_LEN,
-    Position, SALT_LEN,
+    Argon2Params, Cipher, Framing, Header, KeyKind, MAX_HEADER_LEN, NONCE_LEN, PREFIX_LEN,
+    Position, SALT_LEN, stored_position,
 };
-use crate::frame::{FrameOpener, FrameSealer, check_frame};
+use crate::frame::{FrameOpener, FrameSealer, LIVE_PREFIX_LEN, check_frame, check_live_prefix};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
@@ -109,50 +116,214 @@ impl<R: Read> Lookahead<R> {
     }
 }
 
+/// Reads one byte: whether input goes on, and the byte if it does.
+fn peek<R: Read + ?Sized>(reader: &mut R) -> Result<Option<u8>> {
+    let mut one = [0u8; 1];
+    let (got, _) = fill(reader, &mut one).map_err(Error::from_read)?;
+    Ok((got == 1).then_some(one[0]))
+}
+
 fn next_index(index: u64) -> Result<u64> {
     index.checked_add(1).ok_or(Error::TooManyFrames)
 }
 
-/// Cuts plaintext into chunks.
+/// Cuts plaintext into chunks (fixed framing). After a full chunk it reads one byte ahead to
+/// tell whether that chunk is the last; the byte starts the next chunk.
 struct PlainSource<R> {
-    input: Lookahead<R>,
+    reader: R,
+    chunk: usize,
+    buf_len: usize,
     index: u64,
+    peeked: Option<u8>,
+    done: bool,
 }
 
 impl<R: Read + Send + 'static> Source for PlainSource<R> {
+    fn buffer_len(&self) -> usize {
+        self.buf_len
+    }
     fn next_index(&self) -> u64 {
         self.index
     }
     fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
-        let Some(piece) = self.input.next(spare)? else {
+        if self.done {
             return Ok(None);
+        }
+        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.buf_len]);
+        let body = &mut buf[NONCE_LEN..NONCE_LEN + self.chunk];
+        let mut len = 0;
+        if let Some(byte) = self.peeked.take() {
+            body[0] = byte;
+            len = 1;
+        }
+        let (got, ended) = fill(&mut self.reader, &mut body[len..]).map_err(Error::from_read)?;
+        len += got;
+        let at_eof = ended || {
+            self.peeked = peek(&mut self.reader)?;
+            self.peeked.is_none()
         };
+        self.done = at_eof;
         let index = self.index;
         self.index = next_index(index)?;
-        let position = if piece.at_eof {
+        let position = if at_eof {
             Position::Final
         } else {
             Position::More
         };
         Ok(Some(Job {
             index,
-            buf: piece.buf,
-            len: piece.len,
+            offset: 0,
+            buf,
+            len,
             position,
         }))
     }
 }
 
-/// Cuts ciphertext into wire frames and makes the structural checks.
+/// What the input thread of a live encoder hands the framer.
+enum Piece {
+    /// Bytes read, and when.
+    Data(Instant, Vec<u8>),
+    /// Input ended.
+    End,
+    /// Reading failed.
+    Failed(io::Error),
+}
+
+/// Most bytes the input thread of a live encoder reads at once.
+const LIVE_READ_LEN: usize = 64 * 1024;
+/// Most pieces waiting between the input thread and the framer.
+const LIVE_QUEUE: usize = 4;
+
+/// Reads `reader` on its own thread, as data comes, into a bounded queue. The thread ends at
+/// end of input, on an error, or at its next read once the framer is gone (a read that never
+/// returns keeps it, blocked, until the process ends).
+fn spawn_input<R: Read + Send + 'static>(mut reader: R) -> Result<Receiver<Piece>> {
+    let (tx, rx): (SyncSender<Piece>, _) = mpsc::sync_channel(LIVE_QUEUE);
+    std::thread::Builder::new()
+        .name("seal-input".into())
+        .spawn(move || {
+            loop {
+                let mut buf = vec![0u8; LIVE_READ_LEN];
+                let piece = match reader.read(&mut buf) {
+                    Ok(0) => Piece::End,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        Piece::Data(Instant::now(), buf)
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => Piece::Failed(e),
+                };
+                let last = !matches!(piece, Piece::Data(..));
+                if tx.send(piece).is_err() || last {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| Error::Thread(format!("cannot start seal-input: {e}")))?;
+    Ok(rx)
+}
+
+/// Cuts plaintext into frames of a live stream: a frame goes out when it holds a whole chunk,
+/// when input ends (the final frame, possibly empty), or when its first byte has waited
+/// `max_delay`, whichever comes first.
+struct LivePlainSource {
+    input: Receiver<Piece>,
+    /// Part of a piece not yet framed: when it was read, its bytes, how many are taken.
+    carry: Option<(Instant, Vec<u8>, usize)>,
+    max_delay: Duration,
+    chunk: usize,
+    buf_len: usize,
+    index: u64,
+    done: bool,
+}
+
+impl LivePlainSource {
+    fn job(&mut self, buf: Vec<u8>, len: usize, position: Position) -> Result<Option<Job>> {
+        let index = self.index;
+        self.index = next_index(index)?;
+        self.done = position == Position::Final;
+        Ok(Some(Job {
+            index,
+            offset: 0,
+            buf,
+            len,
+            position,
+        }))
+    }
+}
+
+impl Source for LivePlainSource {
+    fn buffer_len(&self) -> usize {
+        self.buf_len
+    }
+    fn next_index(&self) -> u64 {
+        self.index
+    }
+    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.buf_len]);
+        let start = Framing::Live.body_offset();
+        let mut len = 0;
+        // When the frame must go out: set by its first byte.
+        let mut deadline: Option<Instant> = None;
+        loop {
+            if let Some((read_at, data, taken)) = &mut self.carry {
+                let deadline = *deadline.get_or_insert(*read_at + self.max_delay);
+                let n = (self.chunk - len).min(data.len() - *taken);
+                buf[start + len..start + len + n].copy_from_slice(&data[*taken..*taken + n]);
+                len += n;
+                *taken += n;
+                if *taken == data.len() {
+                    self.carry = None;
+                }
+                if len == self.chunk || Instant::now() >= deadline {
+                    return self.job(buf, len, Position::More);
+                }
+                continue;
+            }
+            let piece = match deadline {
+                None => self.input.recv().map_err(|_| input_lost())?,
+                Some(deadline) => {
+                    let wait = deadline.saturating_duration_since(Instant::now());
+                    match self.input.recv_timeout(wait) {
+                        Ok(piece) => piece,
+                        Err(RecvTimeoutError::Timeout) => {
+                            return self.job(buf, len, Position::More);
+                        }
+                        Err(RecvTimeoutError::Disconnected) => return Err(input_lost()),
+                    }
+                }
+            };
+            match piece {
+                Piece::Data(read_at, data) => self.carry = Some((read_at, data, 0)),
+                Piece::End => return self.job(buf, len, Position::Final),
+                Piece::Failed(e) => return Err(Error::from_read(e)),
+            }
+        }
+    }
+}
+
+fn input_lost() -> Error {
+    Error::Thread("the input thread of a live stream died".into())
+}
+
+/// Cuts ciphertext with fixed framing into wire frames and makes the structural checks.
 struct WireSource<R> {
-    input: Lookahead<R>,
+    reader: R,
     header: Header,
     index: u64,
     /// An error found just past the last frame returned, due once that frame is out.
     then: Option<Error>,
+    done: bool,
 }
 
 impl<R: Read + Send + 'static> Source for WireSource<R> {
+    fn buffer_len(&self) -> usize {
+        self.header.full_frame_len()
+    }
     fn next_index(&self) -> u64 {
         self.index
     }
@@ -160,18 +331,92 @@ impl<R: Read + Send + 'static> Source for WireSource<R> {
         if let Some(error) = self.then.take() {
             return Err(error);
         }
-        let Some(piece) = self.input.next(spare)? else {
+        if self.done {
             return Ok(None);
-        };
+        }
+        let full = self.header.full_frame_len();
+        let mut buf = spare.unwrap_or_else(|| vec![0u8; full]);
         let index = self.index;
-        let checked = check_frame(&self.header, index, &piece.buf[..piece.len], piece.at_eof)?;
+        let (len, ended) = fill(&mut self.reader, &mut buf[..full]).map_err(Error::from_read)?;
+        // Whether input ends after this frame matters only for a full final frame (trailing
+        // data); every other case is settled by the frame itself or by the next read.
+        let claims_final = stored_position(index, &buf[..NONCE_LEN.min(len)]);
+        let at_eof =
+            ended || (claims_final == Some(Position::Final) && peek(&mut self.reader)?.is_none());
+        let checked = check_frame(&self.header, index, &buf[..len], at_eof)?;
         self.then = checked.then;
+        self.done = checked.position == Position::Final;
         self.index = next_index(index)?;
         Ok(Some(Job {
             index,
-            buf: piece.buf,
-            len: piece.len,
+            offset: self.header.frame_offset(index),
+            buf,
+            len,
             position: checked.position,
+        }))
+    }
+}
+
+/// Cuts ciphertext with live framing into wire frames: reads each frame's length and nonce,
+/// checks them (bounding the length before reading further), then reads exactly the frame.
+struct LiveWireSource<R> {
+    reader: R,
+    header: Header,
+    index: u64,
+    /// Offset of the next frame in the stream.
+    offset: u64,
+    then: Option<Error>,
+    done: bool,
+}
+
+impl<R: Read + Send + 'static> Source for LiveWireSource<R> {
+    fn buffer_len(&self) -> usize {
+        self.header.full_frame_len()
+    }
+    fn next_index(&self) -> u64 {
+        self.index
+    }
+    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
+        if let Some(error) = self.then.take() {
+            return Err(error);
+        }
+        if self.done {
+            return Ok(None);
+        }
+        let (index, offset) = (self.index, self.offset);
+        let truncated = Error::Truncated {
+            frame: index,
+            offset,
+        };
+        let mut prefix = [0u8; LIVE_PREFIX_LEN];
+        let (got, _) = fill(&mut self.reader, &mut prefix).map_err(Error::from_read)?;
+        if got < LIVE_PREFIX_LEN {
+            return Err(truncated);
+        }
+        let declared = check_live_prefix(&self.header, index, offset, &prefix)?;
+        let wire = declared.len + Framing::Live.overhead();
+        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.header.full_frame_len()]);
+        buf[..LIVE_PREFIX_LEN].copy_from_slice(&prefix);
+        let (got, _) =
+            fill(&mut self.reader, &mut buf[LIVE_PREFIX_LEN..wire]).map_err(Error::from_read)?;
+        if LIVE_PREFIX_LEN + got < wire {
+            return Err(truncated);
+        }
+        let end = offset.saturating_add(wire as u64);
+        if declared.position == Position::Final {
+            self.done = true;
+            if peek(&mut self.reader)?.is_some() {
+                self.then = Some(Error::TrailingData { offset: end });
+            }
+        }
+        self.index = next_index(index)?;
+        self.offset = end;
+        Ok(Some(Job {
+            index,
+            offset,
+            buf,
+            len: wire,
+            position: declared.position,
         }))
     }
 }
@@ -185,7 +430,7 @@ impl Process for FrameSealer {
 
 impl Process for FrameOpener {
     fn process(&self, job: &mut Job) -> Result<Range<usize>> {
-        self.open(job.index, job.position, &mut job.buf[..job.len])
+        self.open_at(job.index, job.position, &mut job.buf[..job.len], job.offset)
     }
 }
 
@@ -224,6 +469,11 @@ fn stream_keys(
 pub struct Encryptor {
     header: Header,
     keys: StreamKeys,
+    /// The key HKDF starts from (the key file's key or the stretched passphrase), kept so that
+    /// [`Encryptor::live`] can derive the keys of the live header without stretching again.
+    base: Key,
+    /// Set for a live stream.
+    max_delay: Option<Duration>,
 }
 
 impl Encryptor {
@@ -289,9 +539,32 @@ impl Encryptor {
     }
 
     fn with_header(mut header: Header, secret: Secret<'_>) -> Result<Self> {
-        let keys = stream_keys(&header, secret, |key, header| Ok(kdf::derive(key, header)))?;
+        let mut base = None;
+        let keys = stream_keys(&header, secret, |key, header| {
+            base = Some(Key::from_bytes(*key.as_bytes()));
+            Ok(kdf::derive(key, header))
+        })?;
+        let base = base.ok_or_else(|| Error::Thread("no key was derived".into()))?;
         header.set_commitment(keys.commitment);
-        Ok(Encryptor { header, keys })
+        Ok(Encryptor {
+            header,
+            keys,
+            base,
+            max_delay: None,
+        })
+    }
+
+    /// Makes this a live stream (format version 2, see docs/FORMAT.md): every frame carries
+    /// its length, and no plaintext byte waits in the encoder longer than `max_delay` before
+    /// the frame holding it is sealed, written and flushed. Input is read on a thread of its
+    /// own as it comes. The header, and so the frame key and commitment, change with the
+    /// framing.
+    pub fn live(mut self, max_delay: Duration) -> Self {
+        self.header = self.header.with_framing(Framing::Live);
+        self.keys = kdf::derive(&self.base, &self.header);
+        self.header.set_commitment(self.keys.commitment);
+        self.max_delay = Some(max_delay);
+        self
     }
 
     /// The header this stream will start with.
@@ -337,7 +610,11 @@ impl Encryptor {
         output
             .write_all(&self.header.to_bytes())
             .map_err(Error::Write)?;
-        let frames = self.run(input, Sink::Stream(output), threads)?;
+        let live = self.max_delay.is_some();
+        if live {
+            output.flush().map_err(Error::Write)?;
+        }
+        let frames = self.run(input, Sink::Stream(output, live), threads)?;
         Ok(header_len + frames)
     }
 
@@ -349,6 +626,12 @@ impl Encryptor {
     where
         R: Read + Send + 'static,
     {
+        if self.max_delay.is_some() {
+            // Frame offsets of a live stream are not known in advance: write in order.
+            let mut out = file;
+            out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
+            return self.encrypt(input, &mut out, threads);
+        }
         let header_len = self.header.len() as u64;
         file.write_all_at(&self.header.to_bytes(), 0)
             .map_err(Error::Write)?;
@@ -367,12 +650,33 @@ impl Encryptor {
         W: Write + ?Sized,
     {
         let chunk = self.header.chunk_size() as usize;
-        let source = PlainSource {
-            input: Lookahead::new(input, NONCE_LEN..NONCE_LEN + chunk, chunk + FRAME_OVERHEAD),
-            index: 0,
-        };
+        let buf_len = self.header.full_frame_len();
         let sealer = Arc::new(FrameSealer::new(&self.header, &self.keys));
-        pipeline::run(source, sealer, sink, threads)
+        match self.max_delay {
+            None => {
+                let source = PlainSource {
+                    reader: input,
+                    chunk,
+                    buf_len,
+                    index: 0,
+                    peeked: None,
+                    done: false,
+                };
+                pipeline::run(source, sealer, sink, threads)
+            }
+            Some(max_delay) => {
+                let source = LivePlainSource {
+                    input: spawn_input(input)?,
+                    carry: None,
+                    max_delay,
+                    chunk,
+                    buf_len,
+                    index: 0,
+                    done: false,
+                };
+                pipeline::run(source, sealer, sink, threads)
+            }
+        }
     }
 }
 
@@ -439,13 +743,16 @@ impl Decryptor {
     }
 
     /// Reads the frames that follow the header from `input` and writes their plaintext, in
-    /// order and only once authenticated, to `output`. Returns the plaintext length.
+    /// order and only once authenticated, to `output`. Returns the plaintext length. A live
+    /// stream's frames are written as soon as each is authenticated, and `output` is flushed
+    /// after each.
     pub fn decrypt<R, W>(self, input: R, output: &mut W, threads: usize) -> Result<u64>
     where
         R: Read + Send + 'static,
         W: Write + ?Sized,
     {
-        self.run(input, Sink::Stream(output), threads)
+        let live = self.header.framing() == Framing::Live;
+        self.run(input, Sink::Stream(output, live), threads)
     }
 
     /// Like [`Decryptor::decrypt`], into `file` from its start, with each worker writing its
@@ -456,6 +763,12 @@ impl Decryptor {
     where
         R: Read + Send + 'static,
     {
+        if self.header.framing() == Framing::Live {
+            // Plaintext offsets of a live stream are not known in advance: write in order.
+            let mut out = file;
+            out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
+            return self.decrypt(input, &mut out, threads);
+        }
         let positional = Positional {
             file: file.try_clone().map_err(Error::Write)?,
             base: 0,
@@ -469,14 +782,29 @@ impl Decryptor {
         R: Read + Send + 'static,
         W: Write + ?Sized,
     {
-        let full = self.header.full_frame_len();
-        let source = WireSource {
-            input: Lookahead::new(input, 0..full, full),
-            header: self.header.clone(),
-            index: 0,
-            then: None,
-        };
         let opener = Arc::new(FrameOpener::new(&self.header, &self.keys));
-        pipeline::run(source, opener, sink, threads)
+        match self.header.framing() {
+            Framing::Fixed => {
+                let source = WireSource {
+                    reader: input,
+                    header: self.header.clone(),
+                    index: 0,
+                    then: None,
+                    done: false,
+                };
+                pipeline::run(source, opener, sink, threads)
+            }
+            Framing::Live => {
+                let source = LiveWireSource {
+                    reader: input,
+                    header: self.header.clone(),
+                    index: 0,
+                    offset: self.header.len() as u64,
+                    then: None,
+                    done: false,
+                };
+                pipeline::run(source, opener, sink, threads)
+            }
+        }
     }
 }

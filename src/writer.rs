@@ -20,7 +20,7 @@ use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::{self, JoinHandle};
 
 use crate::error::{Error, Result};
-use crate::format::{FRAME_OVERHEAD, Header, NONCE_LEN, Position};
+use crate::format::{FRAME_OVERHEAD, Framing, Header, NONCE_LEN, Position};
 use crate::frame::FrameSealer;
 use crate::pipeline::{self, Job, Sink, Source};
 use crate::stream::Encryptor;
@@ -31,9 +31,13 @@ struct Submitted {
     /// Where the pipeline's free buffers go back to the writer.
     spares: Sender<Vec<u8>>,
     next: u64,
+    buffer_len: usize,
 }
 
 impl Source for Submitted {
+    fn buffer_len(&self) -> usize {
+        self.buffer_len
+    }
     fn next_index(&self) -> u64 {
         self.next
     }
@@ -115,12 +119,17 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
             jobs: job_rx,
             spares: spare_tx,
             next: 0,
+            buffer_len: header.chunk_size() as usize + FRAME_OVERHEAD,
         };
         let worker = thread::Builder::new()
             .name("seal-writer".into())
             .spawn(move || {
-                let result =
-                    pipeline::run(source, Arc::new(sealer), Sink::Stream(&mut output), threads);
+                let result = pipeline::run(
+                    source,
+                    Arc::new(sealer),
+                    Sink::Stream(&mut output, false),
+                    threads,
+                );
                 (output, result)
             })
             .map_err(|e| Error::Thread(format!("cannot start seal-writer: {e}")))?;
@@ -137,6 +146,9 @@ impl<W: Write> EncryptingWriter<W> {
     /// Writes the header and returns it with the stream's sealer and the output.
     fn start(encryptor: Encryptor, mut output: W) -> Result<(Header, FrameSealer, W)> {
         let header = encryptor.header().clone();
+        if header.framing() == Framing::Live {
+            return Err(Error::LiveUnsupported("EncryptingWriter"));
+        }
         output.write_all(&header.to_bytes()).map_err(Error::Write)?;
         Ok((header, encryptor.into_frame_sealer(), output))
     }
@@ -180,6 +192,7 @@ impl<W: Write> EncryptingWriter<W> {
                 let buf = std::mem::replace(&mut self.buf, spare);
                 let job = Job {
                     index,
+                    offset: 0,
                     buf,
                     len,
                     position,

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""An independent seal v1 decoder and encoder, written from docs/FORMAT.md alone.
+"""An independent seal decoder and encoder (version 1, fixed framing, and version 2, live
+framing), written from docs/FORMAT.md alone.
 
 It checks every known-answer vector in tests/vectors/: the key text parses (or the passphrase
 stretches, with OpenSSL's Argon2id), decoding the stream gives the plaintext, encoding the
@@ -83,7 +84,7 @@ def decode(secret, stream: bytes) -> bytes:
         raise Refused("bad magic")
     if len(stream) < 15:
         raise Refused("truncated header")
-    if stream[8] != 1:
+    if stream[8] not in (1, 2):
         raise Refused("version")
     if stream[9] not in CIPHERS:
         raise Refused("cipher")
@@ -110,6 +111,8 @@ def decode(secret, stream: bytes) -> bytes:
     if not hmac.compare_digest(commitment, header[-32:]):
         raise Refused("wrong key")
     aead = CIPHERS[header[9]](frame_key)
+    if header[8] == 2:
+        return decode_live(aead, chunk, stream, header_len)
     full = chunk + OVERHEAD
     pos, index, out = header_len, 0, bytearray()
     while True:
@@ -142,19 +145,62 @@ def decode(secret, stream: bytes) -> bytes:
         index += 1
 
 
-def encode(secret, cipher_id: int, chunk: int, salt: bytes, plain: bytes, kdf=None) -> bytes:
-    """secret as for decode; kdf: (memory_kib, passes, lanes) for a passphrase."""
+def decode_live(aead, chunk: int, stream: bytes, pos: int) -> bytes:
+    """The frames of a version 2 stream, from offset `pos`: length(4) || nonce || ct || tag."""
+    index, out = 0, bytearray()
+    while True:
+        prefix = stream[pos : pos + 16]
+        if len(prefix) < 16:
+            raise Refused(f"truncated: frame {index}")
+        if prefix[4:] == nonce(index, False):
+            final = False
+        elif prefix[4:] == nonce(index, True):
+            final = True
+        else:
+            raise Refused("frame out of place")
+        length = int.from_bytes(prefix[:4], "big")
+        if length > chunk or (length == 0 and not final):
+            raise Refused(f"frame {index}: length {length} out of range")
+        frame = stream[pos : pos + length + 32]
+        if len(frame) < length + 32:
+            raise Refused(f"truncated: frame {index}")
+        try:
+            plain = aead.decrypt(nonce(index, final), frame[16:], frame[:4])
+        except Exception:
+            raise Refused(f"frame {index} failed authentication")
+        out += plain
+        pos += len(frame)
+        if final:
+            if pos != len(stream):
+                raise Refused("data after the final frame")
+            return bytes(out)
+        index += 1
+
+
+def encode(secret, cipher_id: int, chunk: int, salt: bytes, plain: bytes, kdf=None, frames=None) -> bytes:
+    """secret as for decode; kdf: (memory_kib, passes, lanes) for a passphrase; frames: the
+    plaintext length of every frame of a live (version 2) stream, else fixed framing."""
+    version = 1 if frames is None else 2
     if secret[0] == "key":
-        bound = MAGIC + bytes([1, cipher_id, 1]) + chunk.to_bytes(4, "big") + salt
+        bound = MAGIC + bytes([version, cipher_id, 1]) + chunk.to_bytes(4, "big") + salt
         key = secret[1]
     else:
         block = b"".join(n.to_bytes(4, "big") for n in kdf)
-        bound = MAGIC + bytes([1, cipher_id, 2]) + chunk.to_bytes(4, "big") + salt + block
+        bound = MAGIC + bytes([version, cipher_id, 2]) + chunk.to_bytes(4, "big") + salt + block
         key = stretch(secret[1], salt, *kdf)
     frame_key, commitment = derive(key, bound)
     aead = CIPHERS[cipher_id](frame_key)
-    chunks = [plain[i : i + chunk] for i in range(0, len(plain), chunk)] or [b""]
     out = bytearray(bound + commitment)
+    if frames is not None:
+        at = 0
+        for i, length in enumerate(frames):
+            n = nonce(i, i == len(frames) - 1)
+            ad = length.to_bytes(4, "big")
+            out += ad + n + aead.encrypt(n, plain[at : at + length], ad)
+            at += length
+        assert at == len(plain)
+        return bytes(out)
+    chunks = [plain[i : i + chunk] for i in range(0, len(plain), chunk)] or [b""]
     for i, piece in enumerate(chunks):
         n = nonce(i, i == len(chunks) - 1)
         out += n + aead.encrypt(n, piece, b"")
@@ -245,9 +291,23 @@ def check(path: pathlib.Path) -> None:
     stream = bytes.fromhex(v["stream"])
     plain = bytes.fromhex(v["plaintext"])
     assert decode(key, stream) == plain, f"{path.name}: decoded plaintext differs"
-    again = encode(key, CIPHER_NAMES[v["cipher"]], int(v["chunk_size"]), bytes.fromhex(v["salt"]), plain, kdf)
+    frames = [int(n) for n in v["frames"].split(",")] if "frames" in v else None
+    again = encode(key, CIPHER_NAMES[v["cipher"]], int(v["chunk_size"]), bytes.fromhex(v["salt"]), plain, kdf, frames)
     assert again == stream, f"{path.name}: re-encoded stream differs"
     damaged = [stream[:-1], stream + b"\x00", stream[: HEADER_LEN[stream[10]]]]
+    if frames is not None:
+        # Relabelled as fixed framing; and frames dropped, duplicated and reordered.
+        damaged.append(stream[:8] + b"\x01" + stream[9:])
+        starts, at = [], HEADER_LEN[stream[10]]
+        for length in frames:
+            starts.append(at)
+            at += length + 32
+        cut = [stream[a : a + frames[i] + 32] for i, a in enumerate(starts)]
+        head = stream[: starts[0]]
+        damaged.append(head + b"".join(cut[1:]))
+        damaged.append(head + b"".join(cut[:1] + cut))
+        damaged.append(head + b"".join(cut[1:2] + cut[:1] + cut[2:]))
+        damaged.append(head + b"".join(cut[:-1]))
     for offset in range(0, len(stream), 7):
         flipped = bytearray(stream)
         flipped[offset] ^= 0x01

@@ -4,9 +4,13 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{self, Cursor, Read};
+use std::time::Duration;
 
-use seal::{Argon2Params, Cipher, Decryptor, Encryptor, Key, KeyKind, Passphrase, Secret};
+use seal::format::LIVE_FRAME_OVERHEAD;
+use seal::{
+    Argon2Params, Cipher, Decryptor, Encryptor, Framing, Key, KeyKind, Passphrase, Position, Secret,
+};
 use zeroize::Zeroizing;
 
 struct Vector {
@@ -53,17 +57,23 @@ fn cipher(name: &str) -> Cipher {
 #[test]
 fn vectors_cover_both_ciphers_and_both_key_kinds() {
     let v = vectors();
-    assert_eq!(v.len(), 7);
+    assert_eq!(v.len(), 10);
     for c in Cipher::ALL {
         assert!(v.iter().any(|v| v.get("cipher") == c.name()));
     }
-    assert_eq!(v.iter().filter(|v| v.fields.contains_key("key")).count(), 5);
+    assert_eq!(v.iter().filter(|v| v.fields.contains_key("key")).count(), 7);
     assert_eq!(
         v.iter()
             .filter(|v| v.fields.contains_key("passphrase"))
             .count(),
-        2
+        3
     );
+    let live: Vec<&Vector> = v
+        .iter()
+        .filter(|v| v.fields.contains_key("frames"))
+        .collect();
+    assert_eq!(live.len(), 3);
+    assert!(live.iter().any(|v| v.fields.contains_key("passphrase")));
 }
 
 /// A vector's secret: its key, or its passphrase and Argon2id cost.
@@ -87,6 +97,50 @@ impl Vector {
         .unwrap();
         VectorSecret::Passphrase(pass, params)
     }
+
+    /// The plaintext length of each frame of a live vector, the last one final.
+    fn frames(&self) -> Option<Vec<usize>> {
+        let list = self.fields.get("frames")?;
+        Some(list.split(',').map(|n| n.parse().unwrap()).collect())
+    }
+}
+
+/// Seals a live stream frame by frame with the given frame lengths.
+fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
+    let encryptor = encryptor.live(Duration::ZERO);
+    let mut out = encryptor.header().to_bytes();
+    let mut sealer = encryptor.into_frame_sealer();
+    let mut at = 0;
+    for (i, &len) in frames.iter().enumerate() {
+        let position = if i + 1 == frames.len() {
+            Position::Final
+        } else {
+            Position::More
+        };
+        let mut buf = vec![0u8; len + LIVE_FRAME_OVERHEAD];
+        buf[16..16 + len].copy_from_slice(&plaintext[at..at + len]);
+        let ticket = sealer.next_frame(position).unwrap();
+        assert_eq!(ticket.index(), i as u64);
+        let n = sealer.seal(ticket, &mut buf, len).unwrap();
+        out.extend_from_slice(&buf[..n]);
+        at += len;
+    }
+    out
+}
+
+/// Gives its pieces one `read` each.
+struct Pieces(Vec<Vec<u8>>);
+
+impl Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.0.is_empty() {
+            return Ok(0);
+        }
+        let piece = self.0.remove(0);
+        assert!(piece.len() <= buf.len());
+        buf[..piece.len()].copy_from_slice(&piece);
+        Ok(piece.len())
+    }
 }
 
 #[test]
@@ -98,26 +152,67 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
         let cipher = cipher(v.get("cipher"));
         let plaintext = v.hex("plaintext");
         let expected = v.hex("stream");
-        for threads in [1, 3] {
-            let encryptor = match &secret {
-                VectorSecret::Key(key) => Encryptor::insecure_with_salt(key, cipher, chunk, salt),
-                VectorSecret::Passphrase(pass, params) => {
-                    Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
+        let encryptor = || match &secret {
+            VectorSecret::Key(key) => {
+                Encryptor::insecure_with_salt(key, cipher, chunk, salt).unwrap()
+            }
+            VectorSecret::Passphrase(pass, params) => {
+                Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
+                    .unwrap()
+            }
+        };
+        match v.frames() {
+            None => {
+                for threads in [1, 3] {
+                    let mut stream = Vec::new();
+                    encryptor()
+                        .encrypt(Cursor::new(plaintext.clone()), &mut stream, threads)
+                        .unwrap();
+                    assert!(
+                        stream == expected,
+                        "{}: bytes differ (threads {threads})",
+                        v.name
+                    );
                 }
-            };
-            let mut stream = Vec::new();
-            encryptor
-                .unwrap()
-                .encrypt(Cursor::new(plaintext.clone()), &mut stream, threads)
-                .unwrap();
-            assert!(
-                stream == expected,
-                "{}: bytes differ (threads {threads})",
-                v.name
-            );
+            }
+            Some(frames) => {
+                assert!(
+                    seal_live(encryptor(), &plaintext, &frames) == expected,
+                    "{}",
+                    v.name
+                );
+                // With no delay, the live encoder makes one frame per read (and an empty final
+                // frame at end of input): it writes the vector's bytes when reads give its
+                // frames.
+                if frames.last() == Some(&0) {
+                    let mut pieces = Vec::new();
+                    let mut at = 0;
+                    for &len in &frames[..frames.len() - 1] {
+                        pieces.push(plaintext[at..at + len].to_vec());
+                        at += len;
+                    }
+                    for threads in [1, 3] {
+                        let mut stream = Vec::new();
+                        encryptor()
+                            .live(Duration::ZERO)
+                            .encrypt(Pieces(pieces.clone()), &mut stream, threads)
+                            .unwrap();
+                        assert!(
+                            stream == expected,
+                            "{}: live encoder (threads {threads})",
+                            v.name
+                        );
+                    }
+                }
+            }
         }
         let mut input = Cursor::new(expected);
         let header = seal::read_header(&mut input).unwrap();
+        let framing = match v.frames() {
+            None => Framing::Fixed,
+            Some(_) => Framing::Live,
+        };
+        assert_eq!(header.framing(), framing);
         let dec = match &secret {
             VectorSecret::Key(key) => {
                 assert_eq!(header.key_kind(), KeyKind::KeyFile);
@@ -138,6 +233,7 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
 #[test]
 fn format_doc_worked_example_is_what_seal_writes() {
     let doc = include_str!("../docs/FORMAT.md");
+    let doc = doc.split("## Live framing").next().unwrap();
     let dump: String = doc
         .lines()
         .filter_map(|l| l.strip_prefix("00").and_then(|rest| rest.split_once(": ")))
@@ -158,7 +254,7 @@ fn format_doc_passphrase_example_matches_its_vector() {
     let section = doc
         .split("### Passphrase example")
         .nth(1)
-        .and_then(|rest| rest.split("## What the format").next())
+        .and_then(|rest| rest.split("## ").next())
         .unwrap();
     let compact: String = section.split_whitespace().collect();
     let v = vectors()
@@ -193,7 +289,8 @@ fn format_doc_armor_example_is_what_seal_writes() {
 #[test]
 fn adapters_write_and_read_every_vector() {
     use std::io::{Read, Seek, SeekFrom, Write};
-    for v in vectors() {
+    // The adapters write and read fixed framing only (a live stream is cut by time).
+    for v in vectors().into_iter().filter(|v| v.frames().is_none()) {
         let secret = v.secret();
         let salt: [u8; 32] = v.hex("salt").try_into().unwrap();
         let chunk: u32 = v.get("chunk_size").parse().unwrap();
@@ -241,4 +338,25 @@ fn adapters_write_and_read_every_vector() {
             assert!(rest == plaintext[start..], "{}: from {start}", v.name);
         }
     }
+}
+
+#[test]
+fn format_doc_live_example_is_what_seal_writes() {
+    let doc = include_str!("../docs/FORMAT.md");
+    let section = doc.split("## Live framing").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let dump: String = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("00").and_then(|rest| rest.split_once(": ")))
+        .map(|(_, bytes)| bytes.replace(' ', ""))
+        .collect();
+    let example = vectors()
+        .into_iter()
+        .find(|v| v.name.ends_with("aes-256-gcm-live-worked-example.txt"))
+        .unwrap();
+    assert_eq!(dump.len(), 2 * 194);
+    assert_eq!(dump, example.get("stream"));
+    let compact: String = section.split_whitespace().collect();
+    let stream = example.get("stream");
+    assert!(compact.contains(&format!("commitment={}", &stream[2 * 47..2 * 79])));
 }

@@ -2,7 +2,8 @@
 //!
 //! Must never panic or hang, and must stay within libFuzzer's memory limits. A stream that is
 //! accepted must be the canonical encoding of its plaintext: encrypting that plaintext again
-//! with the header's salt, cipher and chunk size gives back exactly the input. The
+//! with the header's salt, cipher and chunk size (and, for a live stream, the frame lengths it
+//! declares) gives back exactly the input. On a fixed-framing stream the
 //! `DecryptingReader` must agree with the pool: the same plaintext released, the same error;
 //! and on an accepted stream a seek to any offset reads the rest of the plaintext.
 #![no_main]
@@ -10,7 +11,32 @@
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use libfuzzer_sys::fuzz_target;
-use seal::{Decryptor, Encryptor, Error, Key};
+use seal::format::LIVE_FRAME_OVERHEAD;
+use seal::{Decryptor, Encryptor, Error, Framing, Key, Position};
+
+/// Seals `plain` as a live stream with the frame lengths that the accepted `stream` declares.
+fn reseal_live(encryptor: Encryptor, stream: &[u8], plain: &[u8]) -> Vec<u8> {
+    let encryptor = encryptor.live(std::time::Duration::ZERO);
+    let mut out = encryptor.header().to_bytes();
+    let mut sealer = encryptor.into_frame_sealer();
+    let (mut at, mut taken) = (out.len(), 0);
+    while at < stream.len() {
+        let len = u32::from_be_bytes(stream[at..at + 4].try_into().unwrap()) as usize;
+        let end = at + len + LIVE_FRAME_OVERHEAD;
+        let position = if end == stream.len() {
+            Position::Final
+        } else {
+            Position::More
+        };
+        let mut frame = vec![0u8; len + LIVE_FRAME_OVERHEAD];
+        frame[16..16 + len].copy_from_slice(&plain[taken..taken + len]);
+        let ticket = sealer.next_frame(position).unwrap();
+        sealer.seal(ticket, &mut frame, len).unwrap();
+        out.extend_from_slice(&frame);
+        (at, taken) = (end, taken + len);
+    }
+    out
+}
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the thread count, so the pool is fuzzed too, and a seek offset.
@@ -24,6 +50,21 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let header = decryptor.header().clone();
+    if header.framing() == Framing::Live {
+        let mut plain = Vec::new();
+        if decryptor.decrypt(input, &mut plain, threads).is_ok() {
+            let encryptor = Encryptor::insecure_with_salt(
+                &key,
+                header.cipher(),
+                header.chunk_size(),
+                *header.salt(),
+            )
+            .unwrap();
+            let again = reseal_live(encryptor, stream, &plain);
+            assert!(again == stream, "accepted a live stream that is not canonical");
+        }
+        return;
+    }
     let mut reader_input = Cursor::new(stream.to_vec());
     let mut reader = Decryptor::new(&key, &mut reader_input)
         .unwrap()

@@ -74,6 +74,7 @@ pub enum Kind {
     Truncated(u64),
     Trailing(u64),
     EmptyFinal(u64),
+    FrameLength(u64),
     Read,
     Write,
     Other,
@@ -94,7 +95,8 @@ impl Kind {
             | Kind::Auth(_)
             | Kind::Truncated(_)
             | Kind::Trailing(_)
-            | Kind::EmptyFinal(_) => 5,
+            | Kind::EmptyFinal(_)
+            | Kind::FrameLength(_) => 5,
             Kind::Read | Kind::Write | Kind::Other => 1,
         }
     }
@@ -114,6 +116,7 @@ pub fn kind(e: &Error) -> Kind {
         Error::Truncated { frame, .. } => Kind::Truncated(*frame),
         Error::TrailingData { offset } => Kind::Trailing(*offset),
         Error::EmptyFinalFrame { frame, .. } => Kind::EmptyFinal(*frame),
+        Error::FrameLength { frame, .. } => Kind::FrameLength(*frame),
         Error::Read(_) => Kind::Read,
         Error::Write(_) => Kind::Write,
         _ => Kind::Other,
