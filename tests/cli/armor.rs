@@ -97,7 +97,7 @@ fn armor_round_trips_through_pipes_and_files_and_holds_a_binary_stream() {
     let info = seal(p, &["info", "--json", "file.asc"], b"");
     let json = String::from_utf8_lossy(ok(&info));
     assert!(
-        json.starts_with("{\"format\":\"seal\",\"version\":1,\"armored\":true,\"cipher\":\"chacha20-poly1305\",\"chunk_size\":16384,"),
+        json.starts_with("{\"format\":\"seal\",\"version\":1,\"framing\":\"fixed\",\"armored\":true,\"cipher\":\"chacha20-poly1305\",\"chunk_size\":16384,"),
         "{json}"
     );
     assert!(

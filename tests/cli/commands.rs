@@ -117,7 +117,7 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
     let out = seal(p, &["info", "--json", "stream"], None);
     assert_eq!(
         text(&out.stdout),
-        "{\"format\":\"seal\",\"version\":1,\"armored\":false,\"cipher\":\"aes-256-gcm\",\
+        "{\"format\":\"seal\",\"version\":1,\"framing\":\"fixed\",\"armored\":false,\"cipher\":\"aes-256-gcm\",\
          \"chunk_size\":65536,\
          \"key_kind\":\"key-file\",\"kdf\":null,\"header_bytes\":79,\"stream_bytes\":200191,\
          \"frames\":4,\

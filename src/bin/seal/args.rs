@@ -3,6 +3,7 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use seal::format::{self, Argon2Params};
@@ -89,8 +90,14 @@ pub struct EncArgs {
     pub kdf_passes: Option<u32>,
     /// Write ASCII armor (PEM-style base64 text, 64 characters per line) instead of binary;
     /// dec, verify and info recognise it by themselves.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "max_delay")]
     pub armor: bool,
+    /// Live stream: no input byte waits longer than DURATION (e.g. 200ms, 1s, 2.5s; 1ms to
+    /// 1h) before the frame holding it is written and flushed, for a slow producer such as a
+    /// log. Frames then carry their length (format version 2); 'seal dec' needs no option.
+    /// Not with --armor.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_delay: Option<Duration>,
     #[command(flatten)]
     pub io: IoArgs,
 }
@@ -227,6 +234,39 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("size too large: {text:?}"))
 }
 
+/// Parses a duration for `--max-delay`: a decimal number with the unit `ms`, `s` or `m`
+/// (`200ms`, `1s`, `0.5s`, `2m`), from 1 ms to 1 hour.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let seconds_per_unit = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" | "min" => 60.0,
+        "" => {
+            return Err(format!(
+                "{text:?} needs a unit: ms, s or m (as in 200ms or 1s)"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "unknown unit {unit:?} in {text:?} (use ms, s or m)"
+            ));
+        }
+    };
+    let value: f64 = match number.parse() {
+        Ok(v) if !number.starts_with('.') && !number.ends_with('.') => v,
+        _ => return Err(format!("not a duration: {text:?}")),
+    };
+    let seconds = value * seconds_per_unit;
+    if !(0.001..=3600.0).contains(&seconds) {
+        return Err(format!("{text:?} is out of range (1ms to 1h)"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
 /// Parses an Argon2id memory size into KiB.
 pub fn parse_kdf_memory(text: &str) -> Result<u32, String> {
     let bytes = parse_size(text)?;
@@ -243,4 +283,28 @@ pub fn parse_kdf_memory(text: &str) -> Result<u32, String> {
 pub fn parse_chunk_size(text: &str) -> Result<u32, String> {
     let size = parse_size(text)?;
     format::check_chunk_size(size).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_a_unit_and_stay_in_range() {
+        let ms = Duration::from_millis;
+        assert_eq!(parse_duration("200ms"), Ok(ms(200)));
+        assert_eq!(parse_duration("1s"), Ok(ms(1000)));
+        assert_eq!(parse_duration("2.5s"), Ok(ms(2500)));
+        assert_eq!(parse_duration("2m"), Ok(ms(120_000)));
+        assert_eq!(parse_duration("1ms"), Ok(ms(1)));
+        assert_eq!(
+            parse_duration("1h").unwrap_err(),
+            "unknown unit \"h\" in \"1h\" (use ms, s or m)"
+        );
+        for bad in [
+            "", "200", "s", "0s", "0.0001s", "61m", "1.s", ".5s", "1..2s", "-1s", "1 s",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
 }

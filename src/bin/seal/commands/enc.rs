@@ -49,6 +49,10 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
                 Encryptor::with_passphrase(&pass, params, cipher, args.chunk_size)?
             }
         };
+        let encryptor = match args.max_delay {
+            Some(delay) => encryptor.live(delay),
+            None => encryptor,
+        };
         if !args.io.ui.quiet {
             warn_if_sealed(input, name)?;
         }

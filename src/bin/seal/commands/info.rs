@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, KeyKind, armor, format, read_header};
+use seal::{Error, Framing, KeyKind, armor, read_header};
 
 use super::{input_name, write_stdout};
 use crate::files::Input;
@@ -17,6 +17,8 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let header = read_header(&mut reader).with_context(|| input_name(path))?;
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
+    let live = header.framing() == Framing::Live;
+    let version = header.framing().version();
     let layout = stream_len.map(|len| header.layout_for_length(len));
     let cipher = header.cipher().name();
     let chunk = header.chunk_size();
@@ -37,21 +39,23 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             ),
         };
         format!(
-            "{{\"format\":\"seal\",\"version\":{},\"armored\":{armored},\"cipher\":\"{cipher}\",\
+            "{{\"format\":\"seal\",\"version\":{version},\"framing\":\"{}\",\"armored\":{armored},\"cipher\":\"{cipher}\",\
              \"chunk_size\":{chunk},\
              \"key_kind\":\"{}\",\"kdf\":{kdf},\"header_bytes\":{},\"stream_bytes\":{},\
              \"frames\":{frames},\"plaintext_bytes\":{plain},\"length_consistent\":{},\
              \"authenticated\":false}}\n",
-            format::VERSION,
+            header.framing().name(),
             kind.name(),
             header.len(),
             stream_len.map_or("null".into(), |l| l.to_string()),
-            layout.map_or("null".into(), |l| l.is_some().to_string()),
+            layout
+                .filter(|_| !live)
+                .map_or("null".into(), |l| l.is_some().to_string()),
         )
     } else {
         let mut text = format!(
-            "format:     seal version {}{}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
-            format::VERSION,
+            "format:     seal version {version}{}{}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
+            if live { ", live framing" } else { "" },
             if armored { ", ASCII armor" } else { "" }
         );
         match kind {
@@ -67,6 +71,9 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
                 "stream:     {len} bytes, {frames} frames\n\
                  plaintext:  {plain} bytes (from the length; run 'seal verify' to authenticate)\n"
+            )),
+            (Some(len), _) if live => text.push_str(&format!(
+                "stream:     {len} bytes, live framing: frame count unknown until read\n"
             )),
             (Some(len), _) => text.push_str(&format!(
                 "stream:     {len} bytes: no complete stream has this length (truncated or extended)\n"
