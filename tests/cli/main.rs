@@ -13,6 +13,7 @@ mod live;
 mod memory;
 mod newcomer;
 mod passphrase;
+mod progress;
 mod range;
 
 /// The binary under test.

@@ -17,6 +17,12 @@ pub fn error(message: impl Display) {
     emit(&format!("seal: {message}\n"));
 }
 
+/// Prints `seal: {message}`: a line of information, such as progress into a log. Callers
+/// honour `--quiet` themselves.
+pub fn note(message: impl Display) {
+    emit(&format!("seal: {message}\n"));
+}
+
 /// Prints `seal: warning: {message}`. Callers honour `--quiet` themselves.
 pub fn warn(message: impl Display) {
     emit(&format!("seal: warning: {message}\n"));

@@ -1,10 +1,31 @@
-//! Progress on stderr for long runs: bytes, rate and, when the input's size is known, a bar
-//! and an ETA. Shown when stderr is a terminal, or always with `--progress`; never with
-//! `--quiet`. Progress counts input bytes as the reader takes them.
+//! Progress on stderr for long runs, in one of two forms:
+//!
+//! - on a terminal, a bar (bytes, rate and, when the input's size is known, a bar and an ETA),
+//!   drawn only once a run has lasted [`DELAY`], and cleared when the run ends, so that an
+//!   error or the shell prompt starts a clean line. Never on the terminal stdout writes to
+//!   (`seal dec` of armor to the screen): the bar would be drawn through the text;
+//! - with `--progress` into a file, a pipe or a CI log, plain lines such as
+//!   `seal: progress: 12.00 MiB of 48.00 MiB (25%), 5.90 MiB/s`, one every [`LINE_INTERVAL`],
+//!   and `seal: progress: done, …` after success. No terminal codes; every line ends in a
+//!   newline, so an error line after them starts a line of its own.
+//!
+//! Shown by default when stderr is a terminal, with `--progress` also when it is not; never
+//! with `--quiet`. Progress counts input bytes as the reader takes them, from the moment
+//! [`Progress::start`] is called (after the header is read and any passphrase asked for).
 
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
+use std::os::fd::AsFd;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{BinaryBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::diag;
+
+/// How long a run goes before a terminal bar appears.
+pub const DELAY: Duration = Duration::from_secs(1);
+/// How often a plain progress line is written.
+pub const LINE_INTERVAL: Duration = Duration::from_secs(2);
 
 /// When to show progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,88 +38,211 @@ pub enum Show {
     Never,
 }
 
-/// Counts bytes read into a progress bar.
+/// The form progress takes.
+enum Form {
+    /// A bar on the terminal, created once [`DELAY`] has passed.
+    Bar(Option<ProgressBar>),
+    /// Plain lines; the time of the last one.
+    Lines(Instant),
+}
+
+struct State {
+    form: Form,
+    total: Option<u64>,
+    /// Bytes read, from the start of the input.
+    done: u64,
+    /// When counting started; `None` before [`Progress::start`].
+    started: Option<Instant>,
+}
+
+impl State {
+    fn advance(&mut self, n: u64) {
+        self.done += n;
+        let Some(started) = self.started else {
+            return;
+        };
+        let now = Instant::now();
+        let (done, total) = (self.done, self.total);
+        match &mut self.form {
+            Form::Bar(Some(bar)) => bar.set_position(done),
+            Form::Bar(bar) => {
+                if now.duration_since(started) >= DELAY {
+                    *bar = Some(new_bar(total, done));
+                }
+            }
+            Form::Lines(last) => {
+                if now.duration_since(*last) >= LINE_INTERVAL {
+                    *last = now;
+                    diag::note(format_args!(
+                        "progress: {}",
+                        line(done, total, now.duration_since(started))
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn new_bar(total: Option<u64>, done: u64) -> ProgressBar {
+    let (bar, template) = match total {
+        Some(len) => (
+            ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()),
+            "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+        ),
+        None => (
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+            "{spinner} {binary_bytes} {binary_bytes_per_sec}",
+        ),
+    };
+    let style = ProgressStyle::with_template(template).unwrap_or_else(|_| {
+        if total.is_some() {
+            ProgressStyle::default_bar()
+        } else {
+            ProgressStyle::default_spinner()
+        }
+    });
+    bar.set_style(style);
+    bar.set_position(done);
+    bar
+}
+
+/// A plain progress line: bytes, the percentage when the size is known, the mean rate.
+fn line(done: u64, total: Option<u64>, elapsed: Duration) -> String {
+    let rate = rate(done, elapsed);
+    match total {
+        Some(total) if total > 0 => format!(
+            "{} of {} ({}%), {rate}",
+            BinaryBytes(done),
+            BinaryBytes(total),
+            done.saturating_mul(100) / total
+        ),
+        _ => format!("{}, {rate}", BinaryBytes(done)),
+    }
+}
+
+fn rate(done: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    if secs > 0.0 {
+        format!("{}/s", BinaryBytes((done as f64 / secs) as u64))
+    } else {
+        "-".into()
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic elsewhere cannot leave the counters in a state worth refusing.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Counts bytes read into the progress state.
 pub struct Counting<R> {
     inner: R,
-    bar: ProgressBar,
+    state: Arc<Mutex<State>>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
+        lock(&self.state).advance(n as u64);
         Ok(n)
     }
 }
 
-/// A progress bar that counts from the start of input but is drawn only once started, so that
-/// nothing is drawn while seal reads a header or asks for a passphrase.
+/// The handle to start and end progress with.
 pub struct Progress {
-    bar: ProgressBar,
-    target: Option<ProgressDrawTarget>,
+    state: Arc<Mutex<State>>,
 }
 
 impl Progress {
-    /// Draws the bar from now on; rate and ETA count from now.
+    /// Counts from now on: nothing is shown while seal reads a header or asks for a
+    /// passphrase, and rates count from here.
     pub fn start(&mut self) {
-        if let Some(target) = self.target.take() {
-            self.bar.reset_elapsed();
-            self.bar.reset_eta();
-            self.bar.set_draw_target(target);
+        let mut state = lock(&self.state);
+        let now = Instant::now();
+        state.started = Some(now);
+        if let Form::Lines(last) = &mut state.form {
+            *last = now;
         }
     }
 }
 
-/// Wraps `reader` so that reading it advances a progress bar of `total` bytes (a spinner when
-/// the size is unknown), not drawn until [`Progress::start`]. Returns the bar too, to start and
-/// end it; `None` when nothing is shown.
+/// Whether stdout and stderr are the same terminal (same device), where a bar on stderr
+/// would be drawn through what stdout writes.
+fn stdout_shares_the_terminal() -> bool {
+    if !io::stdout().is_terminal() {
+        return false;
+    }
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    match (
+        rustix::fs::fstat(stdout.as_fd()),
+        rustix::fs::fstat(stderr.as_fd()),
+    ) {
+        (Ok(out), Ok(err)) => out.st_rdev == err.st_rdev,
+        // Cannot tell: do not risk drawing through the output.
+        _ => true,
+    }
+}
+
+/// Wraps `reader` so that reading it advances progress over `total` bytes (when the size is
+/// known). `writes_stdout`: the command's output goes to stdout. Returns the handle to start
+/// and end it; `None` when nothing will be shown.
 pub fn wrap(
     reader: Box<dyn Read + Send>,
     total: Option<u64>,
     show: Show,
+    writes_stdout: bool,
 ) -> (Box<dyn Read + Send>, Option<Progress>) {
-    let target = match show {
+    let on_terminal = io::stderr().is_terminal();
+    let form = match show {
         Show::Never => return (reader, None),
-        Show::Auto => ProgressDrawTarget::stderr(),
-        Show::Always => ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 4),
+        Show::Auto | Show::Always if on_terminal => {
+            if writes_stdout && stdout_shares_the_terminal() {
+                return (reader, None);
+            }
+            Form::Bar(None)
+        }
+        Show::Auto => return (reader, None),
+        Show::Always => Form::Lines(Instant::now()),
     };
-    if target.is_hidden() {
-        return (reader, None);
-    }
-    let shown = Some(target);
-    let target = ProgressDrawTarget::hidden();
-    let bar = match total {
-        Some(len) => ProgressBar::with_draw_target(Some(len), target).with_style(
-            ProgressStyle::with_template(
-                "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-        None => ProgressBar::with_draw_target(None, target).with_style(
-            ProgressStyle::with_template("{spinner} {bytes} {binary_bytes_per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
-    };
+    let state = Arc::new(Mutex::new(State {
+        form,
+        total,
+        done: 0,
+        started: None,
+    }));
     let counting = Counting {
         inner: reader,
-        bar: bar.clone(),
+        state: Arc::clone(&state),
     };
-    let progress = Progress { bar, target: shown };
-    (Box::new(counting), Some(progress))
+    (Box::new(counting), Some(Progress { state }))
 }
 
-/// Ends a bar: its last state stays on screen after success, and is abandoned where it
-/// stopped after a failure (whose error line follows).
+/// Ends progress: a bar is cleared (an error line, if any, follows on a clean line); plain
+/// lines end with a summary after success, and with nothing after a failure, whose error line
+/// follows.
 pub fn end(progress: Option<Progress>, ok: bool) {
-    if let Some(Progress { bar, target }) = progress {
-        if target.is_some() {
-            // Never started: nothing was drawn, nothing to leave on screen.
-            return;
+    let Some(progress) = progress else {
+        return;
+    };
+    let state = lock(&progress.state);
+    let Some(started) = state.started else {
+        return;
+    };
+    match &state.form {
+        Form::Bar(Some(bar)) => bar.finish_and_clear(),
+        Form::Bar(None) => {}
+        Form::Lines(_) if ok => {
+            let elapsed = started.elapsed();
+            diag::note(format_args!(
+                "progress: done, {} in {:.1} s, {}",
+                BinaryBytes(state.done),
+                elapsed.as_secs_f64(),
+                rate(state.done, elapsed)
+            ));
         }
-        if ok {
-            bar.finish();
-        } else {
-            bar.abandon();
-        }
+        Form::Lines(_) => {}
     }
 }

@@ -98,19 +98,13 @@ pub fn read_passphrase(
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
     {
         let name = name.to_string_lossy();
-        warn(format_args!(
+        diag::warn(format_args!(
             "the passphrase in environment variable {name} ends in a line ending, which is \
              part of the passphrase (typing it or --passphrase-fd will not match); to drop it, \
              set the variable with {name}=\"$(cat FILE)\""
         ));
     }
     Ok(pass)
-}
-
-/// Prints `seal: warning: …` on stderr, through [`diag::warn`] (never panics). The caller
-/// honours `--quiet`.
-pub fn warn(message: impl std::fmt::Display) {
-    diag::warn(message);
 }
 
 /// A key or a passphrase, owned.

@@ -8,9 +8,10 @@ use seal::{Argon2Params, Cipher, Encryptor, Error, format};
 
 use super::transfer::{Produces, transfer};
 use crate::args::{CipherArg, EncArgs};
+use crate::diag;
 use crate::error::CliError;
 use crate::files::Target;
-use crate::secrets::{load_key, read_passphrase, warn};
+use crate::secrets::{load_key, read_passphrase};
 
 pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     let cipher = match args.cipher {
@@ -89,7 +90,7 @@ fn warn_if_sealed(input: &mut Box<dyn Read + Send>, name: &str) -> anyhow::Resul
     *input = Box::new(io::Cursor::new(first).chain(rest));
     read.map_err(Error::Read).with_context(|| name.to_owned())?;
     if let Some(kind) = looks_like {
-        warn(format_args!(
+        diag::warn(format_args!(
             "{name} is already a seal stream ({kind}); encrypting it again (did you mean \
              'seal dec'?)"
         ));

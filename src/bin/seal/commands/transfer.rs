@@ -42,7 +42,12 @@ where
     let input_name = input_name(args.input.as_deref());
     let total = input.regular_file_len();
     let meta = input.meta().cloned();
-    let (mut reader, mut bar) = progress::wrap(input.reader, total, args.ui.show());
+    let (mut reader, mut bar) = progress::wrap(
+        input.reader,
+        total,
+        args.ui.show(),
+        files::is_stdio(args.output.as_deref()),
+    );
     let job = prepare(&mut reader, &input_name)?;
     let mut output = Output::open(args.output.as_deref(), meta.as_ref(), ciphertext_out)?;
     let name = output.name();
