@@ -9,6 +9,7 @@ mod basics;
 mod commands;
 mod edges;
 mod hostile;
+mod info_json;
 mod live;
 mod memory;
 mod newcomer;

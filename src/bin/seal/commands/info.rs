@@ -5,8 +5,40 @@ use std::path::Path;
 use anyhow::Context;
 use seal::{Error, Framing, KeyKind, armor, read_header};
 
+use serde::Serialize;
+
 use super::{input_name, write_stdout};
 use crate::files::Input;
+
+/// What `seal info --json` prints, one object on one line. docs/FORMAT.md, "seal info
+/// --json", documents every field, its type and when it is null; fields may be added (at the
+/// end), none is removed or changes type.
+#[derive(Serialize)]
+struct Report {
+    format: &'static str,
+    version: u8,
+    framing: &'static str,
+    armored: bool,
+    cipher: &'static str,
+    chunk_size: u32,
+    key_kind: &'static str,
+    kdf: Option<Kdf>,
+    header_bytes: usize,
+    stream_bytes: Option<u64>,
+    frames: Option<u64>,
+    plaintext_bytes: Option<u64>,
+    length_consistent: Option<bool>,
+    authenticated: bool,
+}
+
+/// How a passphrase stream's key is stretched.
+#[derive(Serialize)]
+struct Kdf {
+    algorithm: &'static str,
+    memory_kib: u32,
+    passes: u32,
+    lanes: u32,
+}
 
 pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let input = Input::open(path, "info")?;
@@ -24,34 +56,37 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let chunk = header.chunk_size();
     let kind = header.key_kind();
     let text = if json {
-        // Fixed field names, numbers and known names only: no escaping is needed.
-        let (frames, plain) = match layout {
-            Some(Some((f, p))) => (f.to_string(), p.to_string()),
-            _ => ("null".into(), "null".into()),
+        let (frames, plaintext_bytes) = match layout {
+            Some(Some((f, p))) => (Some(f), Some(p)),
+            _ => (None, None),
         };
-        let kdf = match kind {
-            KeyKind::KeyFile => "null".to_string(),
-            KeyKind::Passphrase(p) => format!(
-                "{{\"algorithm\":\"argon2id\",\"memory_kib\":{},\"passes\":{},\"lanes\":{}}}",
-                p.memory_kib(),
-                p.passes(),
-                p.lanes()
-            ),
+        let report = Report {
+            format: "seal",
+            version,
+            framing: header.framing().name(),
+            armored,
+            cipher,
+            chunk_size: chunk,
+            key_kind: kind.name(),
+            kdf: match kind {
+                KeyKind::KeyFile => None,
+                KeyKind::Passphrase(p) => Some(Kdf {
+                    algorithm: "argon2id",
+                    memory_kib: p.memory_kib(),
+                    passes: p.passes(),
+                    lanes: p.lanes(),
+                }),
+            },
+            header_bytes: header.len(),
+            stream_bytes: stream_len,
+            frames,
+            plaintext_bytes,
+            length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
+            authenticated: false,
         };
-        format!(
-            "{{\"format\":\"seal\",\"version\":{version},\"framing\":\"{}\",\"armored\":{armored},\"cipher\":\"{cipher}\",\
-             \"chunk_size\":{chunk},\
-             \"key_kind\":\"{}\",\"kdf\":{kdf},\"header_bytes\":{},\"stream_bytes\":{},\
-             \"frames\":{frames},\"plaintext_bytes\":{plain},\"length_consistent\":{},\
-             \"authenticated\":false}}\n",
-            header.framing().name(),
-            kind.name(),
-            header.len(),
-            stream_len.map_or("null".into(), |l| l.to_string()),
-            layout
-                .filter(|_| !live)
-                .map_or("null".into(), |l| l.is_some().to_string()),
-        )
+        let mut text = serde_json::to_string(&report).context("writing JSON")?;
+        text.push('\n');
+        text
     } else {
         let mut text = format!(
             "format:     seal version {version}{}{}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
