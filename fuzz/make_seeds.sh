@@ -30,3 +30,17 @@ printf 'seal' | "$S" enc -a -k "$k" --chunk-size 64 > "$out/armor/small"
 head -c 300 /dev/urandom | "$S" enc -a -k "$k" --chunk-size 64 > "$out/armor/frames"
 cp "$k" "$out/key_text/key"
 printf 'SEAL-KEY-1-00\n' > "$out/key_text/short"
+# Recipient headers (key kind 3) and identity/recipient texts, from the known-answer vectors.
+python3 - "$out" <<'PY'
+import pathlib, sys
+out = pathlib.Path(sys.argv[1])
+for path in sorted(pathlib.Path("tests/vectors").glob("*recipient*.txt")):
+    fields = dict(l.split(": ", 1) for l in path.read_text().splitlines() if ": " in l and not l.startswith("#"))
+    stream = bytes.fromhex(fields["stream"])
+    count, at = int.from_bytes(stream[47:49], "big"), 49
+    for _ in range(count):
+        at += 3 + int.from_bytes(stream[at + 1 : at + 3], "big")
+    (out / "header" / path.stem).write_bytes(stream[: at + 32])
+    (out / "key_text" / f"{path.stem}-identity").write_text(fields["identity_1"] + "\n")
+    (out / "key_text" / f"{path.stem}-recipient").write_text(fields["recipient_1"])
+PY

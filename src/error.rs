@@ -51,6 +51,36 @@ impl std::fmt::Display for KeyProblem {
     }
 }
 
+/// Why the text of an identity or a recipient was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    /// The text does not start with a prefix this build knows.
+    NotRecognised,
+    /// A character outside the Bech32 alphabet, or upper and lower case mixed.
+    BadCharacter,
+    /// The Bech32 checksum does not match: mistyped, truncated or damaged.
+    BadChecksum,
+    /// The checksum matches but the key inside has the wrong length for its kind.
+    WrongLength,
+    /// The bytes are not a valid public key of their kind.
+    InvalidKey,
+    /// More than one line, or text after the identity on its line.
+    ExtraText,
+}
+
+impl std::fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TextProblem::NotRecognised => "unrecognised prefix",
+            TextProblem::BadCharacter => "invalid character (or mixed case)",
+            TextProblem::BadChecksum => "checksum mismatch (mistyped, truncated or damaged)",
+            TextProblem::WrongLength => "wrong length for its kind",
+            TextProblem::InvalidKey => "not a valid public key",
+            TextProblem::ExtraText => "unexpected text after it",
+        })
+    }
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -76,6 +106,30 @@ pub enum Error {
         /// What the caller gave.
         given: &'static str,
     },
+    /// An identity's text could not be parsed.
+    #[error("{}", match .0 {
+        TextProblem::NotRecognised => "not a seal identity (expected one line starting \"SEAL-IDENTITY-\")".to_string(),
+        problem => format!("malformed identity: {problem}"),
+    })]
+    Identity(TextProblem),
+    /// A recipient's text could not be parsed.
+    #[error("{}", match .0 {
+        TextProblem::NotRecognised => "not a seal recipient (expected \"sealpq1...\" or \"sealx1...\")".to_string(),
+        problem => format!("malformed recipient: {problem}"),
+    })]
+    Recipient(TextProblem),
+    /// The identity opens none of the stream's recipient stanzas.
+    #[error("no identity matches any of the stream's {recipients} recipients")]
+    NoIdentityMatches {
+        /// Stanzas in the header.
+        recipients: usize,
+    },
+    /// The identity opened a recipient stanza, but the key commitment does not match: the
+    /// header was changed after it was written (or written to deceive).
+    #[error(
+        "the stream header was modified: a recipient stanza opened, but the key commitment does not match"
+    )]
+    HeaderModified,
     /// A passphrase was rejected before use.
     #[error("{0}")]
     Passphrase(&'static str),
@@ -124,6 +178,23 @@ pub enum Error {
         passes: u32,
         /// Lanes.
         lanes: u32,
+    },
+    /// A recipient header's stanza count, or a number of recipients from the caller, outside
+    /// 1..=[`crate::format::MAX_RECIPIENTS`].
+    #[error("recipient count {0} is out of range (1..={max})", max = crate::format::MAX_RECIPIENTS)]
+    RecipientCountOutOfRange(usize),
+    /// A recipient stanza whose body length is not its kind's (or over the bound for a kind
+    /// this build does not know).
+    #[error(
+        "recipient stanza {index} (kind {kind}) has a body of {len} bytes, not the length its kind allows"
+    )]
+    StanzaLength {
+        /// Index of the stanza, counting from 0.
+        index: usize,
+        /// Its recipient kind byte.
+        kind: u8,
+        /// The body length it states.
+        len: usize,
     },
     /// A chunk size outside the allowed range, in a header or from the caller.
     #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = crate::format::MIN_CHUNK_SIZE, max = crate::format::MAX_CHUNK_SIZE)]
@@ -304,6 +375,9 @@ impl Error {
             | Error::WrongKey
             | Error::WrongSecretKind { .. }
             | Error::Passphrase(_)
+            | Error::Identity(_)
+            | Error::Recipient(_)
+            | Error::NoIdentityMatches { .. }
             | Error::Kdf(_) => Category::Key,
             Error::BadMagic
             | Error::UnsupportedVersion(_)
@@ -311,12 +385,15 @@ impl Error {
             | Error::UnsupportedCipher(_)
             | Error::UnsupportedKeyKind(_)
             | Error::KdfCostOutOfRange { .. }
+            | Error::RecipientCountOutOfRange(_)
+            | Error::StanzaLength { .. }
             | Error::ChunkSizeOutOfRange(_) => Category::Format,
             Error::Armor(a) => match a.problem {
                 ArmorProblem::NoEnd | ArmorProblem::TrailingData => Category::Integrity,
                 _ => Category::Format,
             },
             Error::HeaderTruncated { .. }
+            | Error::HeaderModified
             | Error::FrameOutOfPlace { .. }
             | Error::FrameLength { .. }
             | Error::FrameAuth { .. }

@@ -7,7 +7,9 @@
 //! stream = header || frame_0 || frame_1 || ... || frame_last
 //! header = magic(8) || version(1) || cipher(1) || key_kind(1) || chunk_size(4, BE) || salt(32)
 //!          || [argon2id(12): memory_kib(4, BE) || passes(4, BE) || lanes(4, BE)]   (key kind 2 only)
+//!          || [count(2, BE) || stanza_1 || ... || stanza_count]                    (key kind 3 only)
 //!          || commitment(32)
+//! stanza = recipient_kind(1) || body_len(2, BE) || body(body_len)
 //! frame  = nonce(12) || ciphertext(n) || tag(16)                      (version 1: fixed framing)
 //! frame  = length(4, BE) || nonce(12) || ciphertext(length) || tag(16) (version 2: live framing)
 //! nonce  = counter(11, BE) || final_flag(1)
@@ -27,6 +29,8 @@ pub const VERSION_LIVE: u8 = 2;
 pub const KEY_KIND_KEY_FILE: u8 = 1;
 /// Key kind byte for a stream whose key was derived from a passphrase with Argon2id.
 pub const KEY_KIND_PASSPHRASE: u8 = 2;
+/// Key kind byte for a stream whose key is wrapped for public-key recipients.
+pub const KEY_KIND_RECIPIENTS: u8 = 3;
 /// Length of the per-stream random salt.
 pub const SALT_LEN: usize = 32;
 /// Length of the key commitment.
@@ -47,8 +51,38 @@ pub const BOUND_LEN: usize = SALT_OFFSET + SALT_LEN;
 pub const HEADER_LEN: usize = BOUND_LEN + COMMITMENT_LEN;
 /// Total header length of a passphrase stream.
 pub const PASSPHRASE_HEADER_LEN: usize = HEADER_LEN + ARGON2_PARAMS_LEN;
-/// The longest header of any key kind.
-pub const MAX_HEADER_LEN: usize = PASSPHRASE_HEADER_LEN;
+/// Length of a recipient header's stanza count.
+const RECIPIENT_COUNT_LEN: usize = 2;
+/// Length of a stanza's recipient kind and body length.
+const STANZA_HEAD_LEN: usize = 3;
+/// Most stanzas a recipient header may hold (and recipients a stream may be encrypted to).
+pub const MAX_RECIPIENTS: usize = 1024;
+/// Longest stanza body of any recipient kind, known or not. A stanza of a kind this build knows
+/// must have exactly that kind's length ([`stanza_body_len`]).
+pub const MAX_STANZA_BODY_LEN: usize = 2048;
+/// Recipient kind byte of an ML-KEM-768 + X25519 (X-Wing) stanza.
+pub const RECIPIENT_KIND_MLKEM768_X25519: u8 = 1;
+/// Recipient kind byte of an X25519 stanza.
+pub const RECIPIENT_KIND_X25519: u8 = 2;
+/// The longest header of any key kind: a recipient header with the most stanzas of the
+/// longest body (about 2 MiB). A decoder never holds more header than this.
+pub const MAX_HEADER_LEN: usize = BOUND_LEN
+    + RECIPIENT_COUNT_LEN
+    + MAX_RECIPIENTS * (STANZA_HEAD_LEN + MAX_STANZA_BODY_LEN)
+    + COMMITMENT_LEN;
+
+/// The body length that a stanza of a recipient kind this build knows must have: the HPKE
+/// encapsulated key and the wrapped 32-byte file key with its 16-byte tag. `None` for a kind
+/// this build does not know (its stanzas are skipped, whatever their length within
+/// [`MAX_STANZA_BODY_LEN`]).
+pub fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
+    const WRAPPED: usize = 32 + TAG_LEN;
+    match recipient_kind {
+        RECIPIENT_KIND_MLKEM768_X25519 => Some(1120 + WRAPPED),
+        RECIPIENT_KIND_X25519 => Some(32 + WRAPPED),
+        _ => None,
+    }
+}
 
 /// Nonce length of both ciphers.
 pub const NONCE_LEN: usize = 12;
@@ -268,6 +302,8 @@ pub enum KeyKind {
     KeyFile,
     /// A passphrase, stretched with Argon2id at this cost (key kind 2).
     Passphrase(Argon2Params),
+    /// A random file key wrapped for each of the header's recipients (key kind 3).
+    Recipients,
 }
 
 impl KeyKind {
@@ -276,6 +312,7 @@ impl KeyKind {
         match self {
             KeyKind::KeyFile => KEY_KIND_KEY_FILE,
             KeyKind::Passphrase(_) => KEY_KIND_PASSPHRASE,
+            KeyKind::Recipients => KEY_KIND_RECIPIENTS,
         }
     }
 
@@ -284,45 +321,143 @@ impl KeyKind {
         match self {
             KeyKind::KeyFile => "key-file",
             KeyKind::Passphrase(_) => "passphrase",
+            KeyKind::Recipients => "recipients",
         }
     }
 
-    /// What the secret is, for messages: "a key file" or "a passphrase".
+    /// What the secret is, for messages: "a key file", "a passphrase" or "an identity".
     pub fn secret(self) -> &'static str {
         match self {
             KeyKind::KeyFile => "a key file",
             KeyKind::Passphrase(_) => "a passphrase",
+            KeyKind::Recipients => "an identity",
         }
     }
 
-    /// The error for a secret of the other kind than this one (there are two).
-    pub fn wrong_secret(self) -> Error {
-        let given = match self {
-            KeyKind::KeyFile => "a passphrase",
-            KeyKind::Passphrase(_) => "a key file",
-        };
+    /// The error for a secret of another kind than this one, described as `given` (as
+    /// [`KeyKind::secret`] describes them).
+    pub fn mismatch(self, given: &'static str) -> Error {
         Error::WrongSecretKind {
             stream: self.secret(),
             given,
         }
     }
 
-    /// Length of a header of this key kind.
-    pub fn header_len(self) -> usize {
-        match self {
-            KeyKind::KeyFile => HEADER_LEN,
-            KeyKind::Passphrase(_) => PASSPHRASE_HEADER_LEN,
-        }
+    /// The error for a key file given for a passphrase stream or a passphrase given for
+    /// another stream.
+    pub fn wrong_secret(self) -> Error {
+        self.mismatch(match self {
+            KeyKind::Passphrase(_) => "a key file",
+            KeyKind::KeyFile | KeyKind::Recipients => "a passphrase",
+        })
     }
 }
 
-/// The length of the header that `partial` (the first bytes of a stream, possibly fewer than
-/// [`PREFIX_LEN`]) begins, as far as its key kind byte tells; the key-file length if the byte
-/// is missing or unknown. Only for reporting how many bytes a truncated header lacks.
-pub fn expected_header_len(partial: &[u8]) -> usize {
+/// How long the header that some first bytes of a stream begin is, as far as they tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderLength {
+    /// The header is this long (the bytes may hold less or more of the stream).
+    Known(usize),
+    /// The header is at least this long, more than the bytes given hold: read up to here and
+    /// ask again.
+    AtLeast(usize),
+}
+
+/// How long the header that `bytes` (the first bytes of a stream, any number of them) begins
+/// is, checking every field these bytes hold that decides it, in the order they appear: the
+/// magic bytes (on as many as there are), version, cipher, key kind and chunk size; for a
+/// recipient header also the stanza count and each stanza's body length, which are bounded
+/// here, before anyone allocates for them. Never reads past the header.
+pub fn header_length(bytes: &[u8]) -> Result<HeaderLength> {
+    let magic_len = bytes.len().min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] {
+        return Err(Error::BadMagic);
+    }
+    let Some(prefix) = bytes.first_chunk::<PREFIX_LEN>() else {
+        return Ok(HeaderLength::AtLeast(PREFIX_LEN));
+    };
+    Framing::from_version(prefix[8])?;
+    Cipher::from_id(prefix[9])?;
+    let kind = prefix[KEY_KIND_OFFSET];
+    if !matches!(
+        kind,
+        KEY_KIND_KEY_FILE | KEY_KIND_PASSPHRASE | KEY_KIND_RECIPIENTS
+    ) {
+        return Err(Error::UnsupportedKeyKind(kind));
+    }
+    let size = u32::from_be_bytes([prefix[11], prefix[12], prefix[13], prefix[14]]);
+    check_chunk_size(u64::from(size))?;
+    match kind {
+        KEY_KIND_KEY_FILE => Ok(HeaderLength::Known(HEADER_LEN)),
+        KEY_KIND_PASSPHRASE => Ok(HeaderLength::Known(PASSPHRASE_HEADER_LEN)),
+        _ => recipient_header_length(bytes),
+    }
+}
+
+/// [`header_length`] for a recipient header whose prefix has been checked.
+fn recipient_header_length(bytes: &[u8]) -> Result<HeaderLength> {
+    let mut at = BOUND_LEN + RECIPIENT_COUNT_LEN;
+    let Some(&[hi, lo]) = bytes.get(BOUND_LEN..at) else {
+        return Ok(HeaderLength::AtLeast(at));
+    };
+    let count = usize::from(u16::from_be_bytes([hi, lo]));
+    if !(1..=MAX_RECIPIENTS).contains(&count) {
+        return Err(Error::RecipientCountOutOfRange(count));
+    }
+    for index in 0..count {
+        let Some(&[kind, hi, lo]) = bytes.get(at..at + STANZA_HEAD_LEN) else {
+            return Ok(HeaderLength::AtLeast(at + STANZA_HEAD_LEN));
+        };
+        let len = usize::from(u16::from_be_bytes([hi, lo]));
+        let fits = match stanza_body_len(kind) {
+            Some(exact) => len == exact,
+            None => len <= MAX_STANZA_BODY_LEN,
+        };
+        if !fits {
+            return Err(Error::StanzaLength { index, kind, len });
+        }
+        at += STANZA_HEAD_LEN + len;
+    }
+    Ok(HeaderLength::Known(at + COMMITMENT_LEN))
+}
+
+/// The least a header that `partial` (fewer than [`PREFIX_LEN`] bytes) begins can be, for
+/// reporting how many bytes a truncated header lacks: by its key kind byte if present, the
+/// key-file length otherwise.
+fn least_header_len(partial: &[u8]) -> usize {
     match partial.get(KEY_KIND_OFFSET) {
         Some(&KEY_KIND_PASSPHRASE) => PASSPHRASE_HEADER_LEN,
+        Some(&KEY_KIND_RECIPIENTS) => {
+            BOUND_LEN + RECIPIENT_COUNT_LEN + STANZA_HEAD_LEN + COMMITMENT_LEN
+        }
         _ => HEADER_LEN,
+    }
+}
+
+/// One recipient's entry in a recipient header: its kind and the file key wrapped for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stanza {
+    kind: u8,
+    body: Vec<u8>,
+}
+
+impl Stanza {
+    /// A stanza of `kind` with `body`, which must be within the bounds [`header_length`]
+    /// checks.
+    pub(crate) fn new(kind: u8, body: Vec<u8>) -> Self {
+        Stanza { kind, body }
+    }
+    /// The recipient kind byte.
+    pub fn kind(&self) -> u8 {
+        self.kind
+    }
+    /// The body: for the kinds this build knows, the HPKE encapsulated key, then the wrapped
+    /// file key and its tag.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    fn wire_len(&self) -> usize {
+        STANZA_HEAD_LEN + self.body.len()
     }
 }
 
@@ -330,7 +465,8 @@ pub fn expected_header_len(partial: &[u8]) -> usize {
 ///
 /// Invariant: `chunk_size` is within the allowed range and the KDF parameters of a passphrase
 /// header within theirs; a `Header` that exists has passed [`check_chunk_size`] and
-/// [`Argon2Params::new`].
+/// [`Argon2Params::new`]. A recipient header has 1 to [`MAX_RECIPIENTS`] stanzas within the
+/// length bounds of [`header_length`]; other headers have none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     framing: Framing,
@@ -338,11 +474,13 @@ pub struct Header {
     chunk_size: u32,
     key_kind: KeyKind,
     salt: [u8; SALT_LEN],
+    stanzas: Vec<Stanza>,
     commitment: [u8; COMMITMENT_LEN],
 }
 
 impl Header {
-    /// A header for a new stream; the commitment is filled in by the key derivation.
+    /// A header for a new key-file or passphrase stream; the commitment is filled in by the
+    /// key derivation. (Recipient headers come from [`Header::with_stanzas`].)
     pub(crate) fn new(
         cipher: Cipher,
         chunk_size: u32,
@@ -350,12 +488,52 @@ impl Header {
         salt: [u8; SALT_LEN],
     ) -> Result<Self> {
         let chunk_size = check_chunk_size(u64::from(chunk_size))?;
+        if key_kind == KeyKind::Recipients {
+            return Err(Error::RecipientCountOutOfRange(0));
+        }
         Ok(Header {
             framing: Framing::Fixed,
             cipher,
             chunk_size,
             key_kind,
             salt,
+            stanzas: Vec::new(),
+            commitment: [0; COMMITMENT_LEN],
+        })
+    }
+
+    /// A header for a new recipient stream with these stanzas, checked against the bounds
+    /// every decoder applies.
+    pub(crate) fn with_stanzas(
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+        stanzas: Vec<Stanza>,
+    ) -> Result<Self> {
+        let chunk_size = check_chunk_size(u64::from(chunk_size))?;
+        if !(1..=MAX_RECIPIENTS).contains(&stanzas.len()) {
+            return Err(Error::RecipientCountOutOfRange(stanzas.len()));
+        }
+        for (index, stanza) in stanzas.iter().enumerate() {
+            let fits = match stanza_body_len(stanza.kind) {
+                Some(exact) => stanza.body.len() == exact,
+                None => stanza.body.len() <= MAX_STANZA_BODY_LEN,
+            };
+            if !fits {
+                return Err(Error::StanzaLength {
+                    index,
+                    kind: stanza.kind,
+                    len: stanza.body.len(),
+                });
+            }
+        }
+        Ok(Header {
+            framing: Framing::Fixed,
+            cipher,
+            chunk_size,
+            key_kind: KeyKind::Recipients,
+            salt,
+            stanzas,
             commitment: [0; COMMITMENT_LEN],
         })
     }
@@ -386,6 +564,11 @@ impl Header {
     pub fn salt(&self) -> &[u8; SALT_LEN] {
         &self.salt
     }
+    /// The recipient stanzas, in header order (none unless the key kind is
+    /// [`KeyKind::Recipients`]).
+    pub fn stanzas(&self) -> &[Stanza] {
+        &self.stanzas
+    }
     /// The key commitment.
     pub fn commitment(&self) -> &[u8; COMMITMENT_LEN] {
         &self.commitment
@@ -397,7 +580,16 @@ impl Header {
     /// Length of this header on the wire.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
-        self.key_kind.header_len()
+        match self.key_kind {
+            KeyKind::KeyFile => HEADER_LEN,
+            KeyKind::Passphrase(_) => PASSPHRASE_HEADER_LEN,
+            KeyKind::Recipients => {
+                BOUND_LEN
+                    + RECIPIENT_COUNT_LEN
+                    + self.stanzas.iter().map(Stanza::wire_len).sum::<usize>()
+                    + COMMITMENT_LEN
+            }
+        }
     }
 
     /// Bytes on the wire of a full frame (`chunk_size` bytes of plaintext): the size of the
@@ -415,8 +607,19 @@ impl Header {
         out.push(self.key_kind.id());
         out.extend_from_slice(&self.chunk_size.to_be_bytes());
         out.extend_from_slice(&self.salt);
-        if let KeyKind::Passphrase(params) = self.key_kind {
-            out.extend_from_slice(&params.to_bytes());
+        match self.key_kind {
+            KeyKind::KeyFile => {}
+            KeyKind::Passphrase(params) => out.extend_from_slice(&params.to_bytes()),
+            KeyKind::Recipients => {
+                // The count is within MAX_RECIPIENTS and each body within
+                // MAX_STANZA_BODY_LEN (the invariant), so both fit in 16 bits.
+                out.extend_from_slice(&(self.stanzas.len() as u16).to_be_bytes());
+                for stanza in &self.stanzas {
+                    out.push(stanza.kind);
+                    out.extend_from_slice(&(stanza.body.len() as u16).to_be_bytes());
+                    out.extend_from_slice(&stanza.body);
+                }
+            }
         }
         out
     }
@@ -428,57 +631,55 @@ impl Header {
         out
     }
 
-    /// Checks the fixed prefix of a header (magic, version, cipher, key kind, chunk size, in
-    /// that order) and returns the length of the whole header.
-    pub fn len_from_prefix(prefix: &[u8; PREFIX_LEN]) -> Result<usize> {
-        if prefix[..8] != MAGIC {
-            return Err(Error::BadMagic);
-        }
-        Framing::from_version(prefix[8])?;
-        Cipher::from_id(prefix[9])?;
-        let len = match prefix[KEY_KIND_OFFSET] {
-            KEY_KIND_KEY_FILE => HEADER_LEN,
-            KEY_KIND_PASSPHRASE => PASSPHRASE_HEADER_LEN,
-            other => return Err(Error::UnsupportedKeyKind(other)),
-        };
-        let size = u32::from_be_bytes([prefix[11], prefix[12], prefix[13], prefix[14]]);
-        check_chunk_size(u64::from(size))?;
-        Ok(len)
-    }
-
     /// Parses the header that `bytes` begins with (bytes after it are ignored; see
     /// [`Header::len`]), checking fields in the order they appear: those of
-    /// [`Header::len_from_prefix`], then the KDF parameters' bounds.
+    /// [`header_length`], then that the whole header is there, then the KDF parameters'
+    /// bounds.
     pub fn parse(bytes: &[u8]) -> Result<Self> {
-        let magic_len = bytes.len().min(MAGIC.len());
-        if bytes[..magic_len] != MAGIC[..magic_len] {
-            return Err(Error::BadMagic);
-        }
-        let truncated = || Error::HeaderTruncated {
-            got: bytes.len(),
-            need: expected_header_len(bytes),
+        let len = match header_length(bytes)? {
+            HeaderLength::Known(len) if len <= bytes.len() => len,
+            HeaderLength::Known(need) | HeaderLength::AtLeast(need) => {
+                let need = if bytes.len() < PREFIX_LEN {
+                    least_header_len(bytes)
+                } else {
+                    need
+                };
+                return Err(Error::HeaderTruncated {
+                    got: bytes.len(),
+                    need,
+                });
+            }
         };
-        let prefix: &[u8; PREFIX_LEN] = bytes
-            .get(..PREFIX_LEN)
-            .and_then(|p| p.try_into().ok())
-            .ok_or_else(truncated)?;
-        let len = Header::len_from_prefix(prefix)?;
-        let bytes = bytes.get(..len).ok_or_else(truncated)?;
+        let bytes = &bytes[..len];
         let framing = Framing::from_version(bytes[8])?;
         let cipher = Cipher::from_id(bytes[9])?;
         let chunk_size = u32::from_be_bytes([bytes[11], bytes[12], bytes[13], bytes[14]]);
         let mut salt = [0u8; SALT_LEN];
         salt.copy_from_slice(&bytes[SALT_OFFSET..SALT_OFFSET + SALT_LEN]);
-        let key_kind = if len == PASSPHRASE_HEADER_LEN {
-            let mut params = [0u8; ARGON2_PARAMS_LEN];
-            params.copy_from_slice(&bytes[BOUND_LEN..BOUND_LEN + ARGON2_PARAMS_LEN]);
-            KeyKind::Passphrase(Argon2Params::parse(&params)?)
-        } else {
-            KeyKind::KeyFile
-        };
+        let mut header = match bytes[KEY_KIND_OFFSET] {
+            KEY_KIND_PASSPHRASE => {
+                let mut params = [0u8; ARGON2_PARAMS_LEN];
+                params.copy_from_slice(&bytes[BOUND_LEN..BOUND_LEN + ARGON2_PARAMS_LEN]);
+                let kind = KeyKind::Passphrase(Argon2Params::parse(&params)?);
+                Header::new(cipher, chunk_size, kind, salt)?
+            }
+            KEY_KIND_RECIPIENTS => {
+                // header_length walked these bytes and bounded every length in them.
+                let mut stanzas = Vec::new();
+                let mut at = BOUND_LEN + RECIPIENT_COUNT_LEN;
+                while at < len - COMMITMENT_LEN {
+                    let body_len = usize::from(u16::from_be_bytes([bytes[at + 1], bytes[at + 2]]));
+                    let body = &bytes[at + STANZA_HEAD_LEN..at + STANZA_HEAD_LEN + body_len];
+                    stanzas.push(Stanza::new(bytes[at], body.to_vec()));
+                    at += STANZA_HEAD_LEN + body_len;
+                }
+                Header::with_stanzas(cipher, chunk_size, salt, stanzas)?
+            }
+            _ => Header::new(cipher, chunk_size, KeyKind::KeyFile, salt)?,
+        }
+        .with_framing(framing);
         let mut commitment = [0u8; COMMITMENT_LEN];
         commitment.copy_from_slice(&bytes[len - COMMITMENT_LEN..]);
-        let mut header = Header::new(cipher, chunk_size, key_kind, salt)?.with_framing(framing);
         header.set_commitment(commitment);
         Ok(header)
     }
@@ -595,6 +796,150 @@ mod tests {
             Header::parse(&bytes[..10]),
             Err(Error::HeaderTruncated { got: 10, need: 79 })
         ));
+    }
+
+    fn recipient_header(stanzas: Vec<Stanza>) -> Header {
+        let mut h = Header::with_stanzas(Cipher::Aes256Gcm, 64, [7; 32], stanzas).unwrap();
+        h.set_commitment([9; 32]);
+        h
+    }
+
+    #[test]
+    fn recipient_header_has_documented_layout() {
+        let h = recipient_header(vec![
+            Stanza::new(RECIPIENT_KIND_X25519, vec![0xaa; 80]),
+            Stanza::new(0x7f, vec![0xbb; 5]),
+            Stanza::new(RECIPIENT_KIND_MLKEM768_X25519, vec![0xcc; 1168]),
+        ]);
+        let bytes = h.to_bytes();
+        assert_eq!(bytes.len(), 47 + 2 + (3 + 80) + (3 + 5) + (3 + 1168) + 32);
+        assert_eq!(h.len(), bytes.len());
+        assert_eq!(bytes[10], 3);
+        assert_eq!(&bytes[47..52], &[0, 3, 2, 0, 80]);
+        assert_eq!(&bytes[52..132], &[0xaa; 80]);
+        assert_eq!(&bytes[132..135], &[0x7f, 0, 5]);
+        assert_eq!(&bytes[140..143], &[1, 0x04, 0x90]);
+        assert_eq!(&bytes[bytes.len() - 32..], &[9; 32]);
+        assert_eq!(h.bound_bytes(), &bytes[..bytes.len() - 32]);
+        assert_eq!(
+            header_length(&bytes).unwrap(),
+            HeaderLength::Known(bytes.len())
+        );
+        assert_eq!(Header::parse(&bytes).unwrap(), h);
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(b"frames");
+        assert_eq!(Header::parse(&longer).unwrap(), h);
+        // Every shorter prefix is a truncation (or, under 8 bytes, still a magic prefix).
+        for cut in 0..bytes.len() {
+            match Header::parse(&bytes[..cut]) {
+                Err(Error::HeaderTruncated { got, need }) => {
+                    assert_eq!(got, cut);
+                    assert!(need > cut && need <= bytes.len(), "cut {cut}: need {need}");
+                }
+                other => panic!("cut {cut}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn recipient_counts_and_stanza_lengths_are_bounded_before_use() {
+        let base = recipient_header(vec![Stanza::new(RECIPIENT_KIND_X25519, vec![0; 80])]);
+        let with_count = |count: u16| {
+            let mut b = base.to_bytes();
+            b[47..49].copy_from_slice(&count.to_be_bytes());
+            b
+        };
+        // The count is judged from the 49 bytes that hold it, before any stanza is read.
+        assert!(matches!(
+            header_length(&with_count(0)[..49]),
+            Err(Error::RecipientCountOutOfRange(0))
+        ));
+        assert!(matches!(
+            header_length(&with_count(1025)[..49]),
+            Err(Error::RecipientCountOutOfRange(1025))
+        ));
+        assert!(matches!(
+            header_length(&with_count(u16::MAX)),
+            Err(Error::RecipientCountOutOfRange(65535))
+        ));
+        assert_eq!(
+            header_length(&with_count(1024)[..49]).unwrap(),
+            HeaderLength::AtLeast(52)
+        );
+        assert!(matches!(
+            Header::parse(&with_count(2)[..49 + 83]),
+            Err(Error::HeaderTruncated {
+                got: 132,
+                need: 135
+            })
+        ));
+        // With the first stanza complete, the commitment's bytes are read as the second's
+        // head: kind 9, length 0x0909, refused.
+        assert!(matches!(
+            Header::parse(&with_count(2)),
+            Err(Error::StanzaLength {
+                index: 1,
+                kind: 9,
+                len: 0x0909
+            })
+        ));
+        // A stanza's length is judged from its 3-byte head, before its body is read.
+        let with_stanza = |kind: u8, len: u16| {
+            let mut b = base.to_bytes()[..49].to_vec();
+            b.push(kind);
+            b.extend_from_slice(&len.to_be_bytes());
+            b
+        };
+        let refused = |kind: u8, len: u16| {
+            matches!(
+                header_length(&with_stanza(kind, len)),
+                Err(Error::StanzaLength { index: 0, kind: k, len: l }) if k == kind && l == usize::from(len)
+            )
+        };
+        assert!(refused(RECIPIENT_KIND_X25519, 79));
+        assert!(refused(RECIPIENT_KIND_X25519, 81));
+        assert!(refused(RECIPIENT_KIND_X25519, 1168));
+        assert!(refused(RECIPIENT_KIND_MLKEM768_X25519, 80));
+        assert!(refused(RECIPIENT_KIND_MLKEM768_X25519, u16::MAX));
+        assert!(refused(0x7f, 2049));
+        assert!(refused(0, u16::MAX));
+        for (kind, len, need) in [
+            (RECIPIENT_KIND_X25519, 80, 52 + 80 + 32),
+            (RECIPIENT_KIND_MLKEM768_X25519, 1168, 52 + 1168 + 32),
+            (0x7f, 2048, 52 + 2048 + 32),
+            (0x7f, 0, 52 + 32),
+        ] {
+            assert_eq!(
+                header_length(&with_stanza(kind, len)).unwrap(),
+                HeaderLength::Known(need)
+            );
+        }
+        // The same bounds hold for headers built here.
+        assert!(matches!(
+            Header::with_stanzas(Cipher::Aes256Gcm, 64, [0; 32], Vec::new()),
+            Err(Error::RecipientCountOutOfRange(0))
+        ));
+        let many = vec![Stanza::new(0x7f, Vec::new()); MAX_RECIPIENTS + 1];
+        assert!(matches!(
+            Header::with_stanzas(Cipher::Aes256Gcm, 64, [0; 32], many),
+            Err(Error::RecipientCountOutOfRange(1025))
+        ));
+        assert!(matches!(
+            Header::with_stanzas(
+                Cipher::Aes256Gcm,
+                64,
+                [0; 32],
+                vec![Stanza::new(RECIPIENT_KIND_X25519, vec![0; 81])]
+            ),
+            Err(Error::StanzaLength {
+                index: 0,
+                kind: 2,
+                len: 81
+            })
+        ));
+        // The largest header there can be.
+        let most = vec![Stanza::new(0x7f, vec![0; MAX_STANZA_BODY_LEN]); MAX_RECIPIENTS];
+        assert_eq!(recipient_header(most).len(), MAX_HEADER_LEN);
     }
 
     #[test]

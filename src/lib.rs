@@ -12,6 +12,7 @@
 //! | [`format`](mod@format) | the bytes: header layout and parsing, frame layout, nonces, bounds |
 //! | [`keys`] | key files: generating, writing and parsing key text |
 //! | [`passphrase`] | passphrases and their Argon2id stretching into a key |
+//! | [`recipient`] | identities and recipients: their text, HPKE wrapping of a stream's file key |
 //! | `kdf` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
 //! | `aead` | the two AEADs behind one interface |
 //! | [`frame`] | one frame at a time: seal, structural checks, open |
@@ -59,14 +60,16 @@ pub mod keys;
 pub mod passphrase;
 mod pipeline;
 pub mod reader;
+pub mod recipient;
 pub mod stream;
 pub mod writer;
 
-pub use error::{Category, Error, KeyProblem, Result};
+pub use error::{Category, Error, KeyProblem, Result, TextProblem};
 pub use format::{Argon2Params, Cipher, Framing, Header, KeyKind, Position};
 pub use keys::Key;
 pub use passphrase::Passphrase;
 pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
+pub use recipient::{Identity, Recipient, RecipientKind};
 pub use stream::{Decryptor, Encryptor, Secret, read_header};
 pub use writer::EncryptingWriter;

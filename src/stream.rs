@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::format::{
-    Argon2Params, Cipher, Framing, Header, KeyKind, MAX_HEADER_LEN, NONCE_LEN, PREFIX_LEN,
-    Position, SALT_LEN, stored_position,
+    Argon2Params, Cipher, Framing, Header, HeaderLength, KeyKind, NONCE_LEN, PREFIX_LEN, Position,
+    SALT_LEN, header_length, stored_position,
 };
 use crate::frame::{FrameOpener, FrameSealer, LIVE_PREFIX_LEN, check_frame, check_live_prefix};
 use crate::kdf::{self, StreamKeys};
@@ -28,6 +28,7 @@ use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
 use crate::pipeline::{self, Job, Positional, Process, Sink, Source};
 use crate::reader::DecryptingReader;
+use crate::recipient::{self, Identity, OsRandom, Recipient};
 use crate::writer::EncryptingWriter;
 
 /// Reads until `buf` is full or input ends. Returns the bytes read and whether input ended.
@@ -441,6 +442,19 @@ pub enum Secret<'a> {
     Key(&'a Key),
     /// A passphrase, stretched with Argon2id.
     Passphrase(&'a Passphrase),
+    /// An identity, which opens its recipient's stanza of a recipient stream's header.
+    Identity(&'a Identity),
+}
+
+impl Secret<'_> {
+    /// What it is, for messages, as [`KeyKind::secret`] names them.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Secret::Key(_) => "a key file",
+            Secret::Passphrase(_) => "a passphrase",
+            Secret::Identity(_) => "an identity",
+        }
+    }
 }
 
 fn random_salt() -> Result<[u8; SALT_LEN]> {
@@ -450,7 +464,8 @@ fn random_salt() -> Result<[u8; SALT_LEN]> {
 }
 
 /// Derives the stream keys with `derive` from the key HKDF starts from: the key file's key,
-/// or the stretched passphrase. Checks that `secret` is of the kind the header names first.
+/// the stretched passphrase, or the file key an identity unwraps (whose commitment is always
+/// checked). Checks that `secret` is of the kind the header names first.
 fn stream_keys(
     header: &Header,
     secret: Secret<'_>,
@@ -461,7 +476,10 @@ fn stream_keys(
         (KeyKind::Passphrase(params), Secret::Passphrase(pass)) => {
             derive(&passphrase::stretch(pass, params, header.salt())?, header)
         }
-        (kind, _) => Err(kind.wrong_secret()),
+        (KeyKind::Recipients, Secret::Identity(identity)) => {
+            recipient::open_stream_keys(identity, header)
+        }
+        (kind, secret) => Err(kind.mismatch(secret.describe())),
     }
 }
 
@@ -536,6 +554,61 @@ impl Encryptor {
     ) -> Result<Self> {
         let header = Header::new(cipher, chunk_size, KeyKind::Passphrase(params), salt)?;
         Encryptor::with_header(header, Secret::Passphrase(passphrase))
+    }
+
+    /// A new stream for public-key recipients (1 to [`crate::format::MAX_RECIPIENTS`] of
+    /// them), with a fresh random salt and file key: each recipient's identity alone can
+    /// decrypt it.
+    pub fn to_recipients(
+        recipients: &[Recipient],
+        cipher: Cipher,
+        chunk_size: u32,
+    ) -> Result<Self> {
+        let file_key = Key::generate()?;
+        let mut rng = OsRandom::new();
+        let sealed = recipient::seal_header(
+            recipients,
+            cipher,
+            chunk_size,
+            random_salt()?,
+            &file_key,
+            &mut rng,
+        );
+        rng.check()?;
+        let (header, keys) = sealed?;
+        Ok(Encryptor {
+            header,
+            keys,
+            base: file_key,
+            max_delay: None,
+        })
+    }
+
+    /// **Insecure: for known-answer vectors only.** [`Encryptor::to_recipients`] with the
+    /// caller's salt, file key and HPKE randomness (`hpke_randomness` is handed to the
+    /// encapsulations in stanza order: 64 bytes per X-Wing recipient, 32 per X25519 one).
+    /// Fixed ephemeral randomness lets anyone who knows it unwrap the file key; a fixed file
+    /// key with a fixed salt reuses nonces. Only with the non-default `test-vectors` feature.
+    #[cfg(feature = "test-vectors")]
+    pub fn insecure_to_recipients_fixed(
+        recipients: &[Recipient],
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+        file_key: &Key,
+        hpke_randomness: &[u8],
+    ) -> Result<Self> {
+        let mut rng = recipient::FixedRandom::new(hpke_randomness);
+        let sealed =
+            recipient::seal_header(recipients, cipher, chunk_size, salt, file_key, &mut rng);
+        rng.check()?;
+        let (header, keys) = sealed?;
+        Ok(Encryptor {
+            header,
+            keys,
+            base: Key::from_bytes(*file_key.as_bytes()),
+            max_delay: None,
+        })
     }
 
     fn with_header(mut header: Header, secret: Secret<'_>) -> Result<Self> {
@@ -684,22 +757,27 @@ impl Encryptor {
 /// authenticated until a key's commitment is checked against it (see [`Decryptor::new`]).
 ///
 /// Checks, in order: the magic bytes (on as many bytes as there are), the version, the cipher,
-/// the key kind, the chunk size's bounds, the header's length, and the KDF cost's bounds.
-/// Reads no byte past the header.
+/// the key kind, the chunk size's bounds, for a recipient header the stanza count and each
+/// stanza's length (before reading it), the header's length, and the KDF cost's bounds. Reads
+/// no byte past the header, and holds no more of it than has arrived plus one bounded stanza.
 pub fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
-    let mut bytes = [0u8; MAX_HEADER_LEN];
-    let (got, _) = fill(input, &mut bytes[..PREFIX_LEN]).map_err(Error::from_read)?;
-    let mut len = got;
-    if let Some(prefix) = bytes
-        .first_chunk::<PREFIX_LEN>()
-        .filter(|_| got == PREFIX_LEN)
-    {
-        // Unknown or hostile prefixes stop here, before reading further.
-        let need = Header::len_from_prefix(prefix)?;
-        let (more, _) = fill(input, &mut bytes[PREFIX_LEN..need]).map_err(Error::from_read)?;
-        len += more;
+    let mut bytes = Vec::with_capacity(PREFIX_LEN);
+    let mut want = PREFIX_LEN;
+    loop {
+        let have = bytes.len();
+        bytes.resize(want, 0);
+        let (got, _) = fill(input, &mut bytes[have..]).map_err(Error::from_read)?;
+        bytes.truncate(have + got);
+        if bytes.len() < want {
+            break; // Input ended: parsing reports the truncation (or a bad magic).
+        }
+        // Unknown or hostile fields stop here, before reading further.
+        match header_length(&bytes)? {
+            HeaderLength::Known(len) if len == bytes.len() => break,
+            HeaderLength::Known(len) | HeaderLength::AtLeast(len) => want = len,
+        }
     }
-    Header::parse(&bytes[..len])
+    Header::parse(&bytes)
 }
 
 /// Decrypts one stream.

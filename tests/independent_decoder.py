@@ -3,12 +3,17 @@
 framing), written from docs/FORMAT.md alone.
 
 It checks every known-answer vector in tests/vectors/: the key text parses (or the passphrase
-stretches, with OpenSSL's Argon2id), decoding the stream gives the plaintext, encoding the
-plaintext with the vector's secret and salt gives the stream byte for byte, and damaged copies
-of the stream are refused. It also reads the armored worked example in docs/FORMAT.md and
-refuses malformed copies of it. CI runs it (see .ci/run); it needs the Python `cryptography`
-package (44 or later, for Argon2id). `--example NAME` prints the intermediate values of one vector
-for the worked example in docs/FORMAT.md.
+stretches, with OpenSSL's Argon2id, or each identity opens its recipient stanza), decoding the
+stream gives the plaintext, encoding the plaintext with the vector's secret and salt gives the
+stream byte for byte, and damaged copies of the stream are refused. It also reads the armored
+worked example in docs/FORMAT.md and refuses malformed copies of it. CI runs it (see .ci/run);
+it needs the Python `cryptography` package (48 or later: Argon2id, and ML-KEM-768 for X-Wing).
+`--example NAME` prints the intermediate values of one vector for the worked examples in
+docs/FORMAT.md.
+
+Recipient stanzas are opened by HPKE (RFC 9180) composed here from `cryptography`'s X25519,
+HKDF-SHA256 and ChaCha20-Poly1305, and X-Wing (ML-KEM-768 + X25519) composed from its
+ML-KEM-768, X25519, SHA3-256 and SHAKE256: an implementation independent of seal's Rust crates.
 """
 
 import base64
@@ -18,12 +23,14 @@ import pathlib
 import sys
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.mlkem import MLKEM768PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = bytes([0x89, 0x53, 0x45, 0x41, 0x4C, 0x0D, 0x0A, 0x1A])
-HEADER_LEN = {1: 79, 2: 91}
+HEADER_LEN = {1: 79, 2: 91}  # key file, passphrase; recipients (3) vary
 OVERHEAD = 28
 CIPHERS = {1: AESGCM, 2: ChaCha20Poly1305}
 CIPHER_NAMES = {"aes-256-gcm": 1, "chacha20-poly1305": 2}
@@ -74,12 +81,187 @@ def derive(key: bytes, bound: bytes):
     return expand(b"seal v1 frame key"), expand(b"seal v1 key commitment")
 
 
+# --- Recipients (key kind 3) ---------------------------------------------------------------
+
+KIND_XWING, KIND_X25519 = 1, 2
+STANZA_BODY_LEN = {KIND_XWING: 1120 + 48, KIND_X25519: 32 + 48}
+ENC_LEN = {KIND_XWING: 1120, KIND_X25519: 32}
+KEM_ID = {KIND_XWING: 0x647A, KIND_X25519: 0x0020}
+MAX_RECIPIENTS, MAX_STANZA_BODY = 1024, 2048
+IDENTITY_HRP = {"SEAL-IDENTITY-PQ-": KIND_XWING, "SEAL-IDENTITY-X25519-": KIND_X25519}
+RECIPIENT_HRP = {"sealpq": KIND_XWING, "sealx": KIND_X25519}
+HPKE_INFO = b"seal v1 file key"
+BECH32_ALPHABET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def bech32m_decode(text: str):
+    """(hrp, data bytes) of a Bech32m text (BIP 350), any length."""
+    if text.lower() != text and text.upper() != text:
+        raise Refused("mixed case")
+    text = text.lower()
+    sep = text.rfind("1")
+    if sep < 1 or len(text) - sep - 1 < 6:
+        raise Refused("no separator")
+    hrp, data = text[:sep], text[sep + 1 :]
+    if any(c not in BECH32_ALPHABET for c in data):
+        raise Refused("bad character")
+    values = [BECH32_ALPHABET.index(c) for c in data]
+
+    def polymod(values):
+        gen = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
+        chk = 1
+        for v in values:
+            top = chk >> 25
+            chk = (chk & 0x1FFFFFF) << 5 ^ v
+            for i in range(5):
+                chk ^= gen[i] if (top >> i) & 1 else 0
+        return chk
+
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    if polymod(expanded + values) != 0x2BC830A3:
+        raise Refused("bad checksum")
+    bits, acc, out = 0, 0, bytearray()
+    for v in values[:-6]:
+        acc, bits = acc << 5 | v, bits + 5
+        if bits >= 8:
+            bits -= 8
+            out.append(acc >> bits & 0xFF)
+    if bits >= 5 or acc & ((1 << bits) - 1):
+        raise Refused("bad padding")
+    return hrp, bytes(out)
+
+
+def parse_identity(text: str):
+    """(recipient kind, 32 secret bytes) of an identity text."""
+    hrp, data = bech32m_decode(text.strip())
+    kind = {h.lower(): k for h, k in IDENTITY_HRP.items()}.get(hrp)
+    if kind is None or len(data) != 32:
+        raise Refused("not an identity")
+    return kind, data
+
+
+def parse_recipient(text: str):
+    hrp, data = bech32m_decode(text)
+    kind = RECIPIENT_HRP.get(hrp)
+    if kind is None or len(data) != {KIND_XWING: 1216, KIND_X25519: 32}[kind]:
+        raise Refused("not a recipient")
+    return kind, data
+
+
+def x25519(scalar: bytes, point: bytes) -> bytes:
+    return X25519PrivateKey.from_private_bytes(scalar).exchange(X25519PublicKey.from_public_bytes(point))
+
+
+def x25519_public(scalar: bytes) -> bytes:
+    return X25519PrivateKey.from_private_bytes(scalar).public_key().public_bytes_raw()
+
+
+def hkdf_extract(salt: bytes, ikm: bytes) -> bytes:
+    return hmac.new(salt or bytes(32), ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
+    out, block, i = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([i]), hashlib.sha256).digest()
+        out, i = out + block, i + 1
+    return out[:length]
+
+
+def labeled_extract(suite: bytes, salt: bytes, label: bytes, ikm: bytes) -> bytes:
+    return hkdf_extract(salt, b"HPKE-v1" + suite + label + ikm)
+
+
+def labeled_expand(suite: bytes, prk: bytes, label: bytes, info: bytes, length: int) -> bytes:
+    return hkdf_expand(prk, length.to_bytes(2, "big") + b"HPKE-v1" + suite + label + info, length)
+
+
+def xwing_keys(seed: bytes):
+    """X-Wing: (ML-KEM-768 private key, X25519 scalar, public key) of a 32-byte seed."""
+    expanded = hashlib.shake_256(seed).digest(96)
+    mlkem = MLKEM768PrivateKey.from_seed_bytes(expanded[:64])
+    sk_x = expanded[64:96]
+    return mlkem, sk_x, mlkem.public_key().public_bytes_raw() + x25519_public(sk_x)
+
+
+def kem_shared_secret(kind: int, secret: bytes, enc: bytes) -> bytes:
+    """The HPKE KEM's Decap(enc, skR)."""
+    if kind == KIND_XWING:
+        mlkem, sk_x, pk = xwing_keys(secret)
+        ss_m = mlkem.decapsulate(enc[:1088])
+        ct_x, pk_x = enc[1088:], pk[1184:]
+        return hashlib.sha3_256(ss_m + x25519(sk_x, ct_x) + ct_x + pk_x + b"\\.//^\\").digest()
+    return dhkem_shared_secret(x25519(secret, enc), enc, x25519_public(secret))
+
+
+def dhkem_shared_secret(dh: bytes, enc: bytes, pk_r: bytes) -> bytes:
+    suite = b"KEM" + (0x0020).to_bytes(2, "big")
+    eae_prk = labeled_extract(suite, b"", b"eae_prk", dh)
+    return labeled_expand(suite, eae_prk, b"shared_secret", enc + pk_r, 32)
+
+
+def hpke_key_schedule(kind: int, shared_secret: bytes):
+    """RFC 9180 base mode with HKDF-SHA256 and ChaCha20-Poly1305: (key, base_nonce)."""
+    suite = b"HPKE" + KEM_ID[kind].to_bytes(2, "big") + (1).to_bytes(2, "big") + (3).to_bytes(2, "big")
+    psk_id_hash = labeled_extract(suite, b"", b"psk_id_hash", b"")
+    info_hash = labeled_extract(suite, b"", b"info_hash", HPKE_INFO)
+    context = b"\x00" + psk_id_hash + info_hash
+    secret = labeled_extract(suite, shared_secret, b"secret", b"")
+    return (
+        labeled_expand(suite, secret, b"key", context, 32),
+        labeled_expand(suite, secret, b"base_nonce", context, 12),
+    )
+
+
+def unwrap(kind: int, secret: bytes, body: bytes):
+    """The file key in a stanza body, or None if it does not open."""
+    enc, wrapped = body[: ENC_LEN[kind]], body[ENC_LEN[kind] :]
+    try:
+        key, base_nonce = hpke_key_schedule(kind, kem_shared_secret(kind, secret, enc))
+        return ChaCha20Poly1305(key).decrypt(base_nonce, wrapped, b"")
+    except Exception:
+        return None
+
+
+def x25519_stanza(pk_r: bytes, ikm: bytes, file_key: bytes) -> bytes:
+    """An X25519 stanza body made with ephemeral randomness `ikm` (RFC 9180 DeriveKeyPair)."""
+    suite = b"KEM" + (0x0020).to_bytes(2, "big")
+    sk_e = labeled_expand(suite, labeled_extract(suite, b"", b"dkp_prk", ikm), b"sk", b"", 32)
+    enc = x25519_public(sk_e)
+    key, base_nonce = hpke_key_schedule(KIND_X25519, dhkem_shared_secret(x25519(sk_e, pk_r), enc, pk_r))
+    return enc + ChaCha20Poly1305(key).encrypt(base_nonce, file_key, b"")
+
+
+def recipient_stanzas(stream: bytes):
+    """The stanzas [(kind, body)] of a recipient header and the header's length, bounded as
+    FORMAT.md says before anything is taken from them."""
+    if len(stream) < 49:
+        raise Refused("truncated header")
+    count = int.from_bytes(stream[47:49], "big")
+    if not 1 <= count <= MAX_RECIPIENTS:
+        raise Refused("recipient count")
+    at, stanzas = 49, []
+    for _ in range(count):
+        if len(stream) < at + 3:
+            raise Refused("truncated header")
+        kind, length = stream[at], int.from_bytes(stream[at + 1 : at + 3], "big")
+        if length != STANZA_BODY_LEN.get(kind, length) or length > MAX_STANZA_BODY:
+            raise Refused("stanza length")
+        stanzas.append((kind, stream[at + 3 : at + 3 + length]))
+        at += 3 + length
+    return stanzas, at + 32
+
+
+def header_length(stream: bytes) -> int:
+    return recipient_stanzas(stream)[1] if stream[10] == 3 else HEADER_LEN[stream[10]]
+
+
 def nonce(index: int, final: bool) -> bytes:
     return index.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
 
 
 def decode(secret, stream: bytes) -> bytes:
-    """secret: ("key", 32 bytes) or ("passphrase", bytes)."""
+    """secret: ("key", 32 bytes), ("passphrase", bytes) or ("identity", (kind, 32 bytes))."""
     if stream[: min(len(stream), 8)] != MAGIC[: min(len(stream), 8)]:
         raise Refused("bad magic")
     if len(stream) < 15:
@@ -88,16 +270,30 @@ def decode(secret, stream: bytes) -> bytes:
         raise Refused("version")
     if stream[9] not in CIPHERS:
         raise Refused("cipher")
-    if stream[10] not in HEADER_LEN:
+    if stream[10] not in (1, 2, 3):
         raise Refused("key kind")
     chunk = int.from_bytes(stream[11:15], "big")
     if not 64 <= chunk <= 16 * 1024 * 1024:
         raise Refused("chunk size")
-    header_len = HEADER_LEN[stream[10]]
+    header_len = header_length(stream)
     if len(stream) < header_len:
         raise Refused("truncated header")
     header = stream[:header_len]
     bound = header[:-32]
+    if header[10] == 3:
+        if secret[0] != "identity":
+            raise Refused("a recipient stream")
+        kind, identity = secret[1]
+        stanzas = recipient_stanzas(stream)[0]
+        opened = [unwrap(kind, identity, body) for k, body in stanzas if k == kind]
+        keys = [derive(k, bound) for k in opened if k is not None]
+        if not keys:
+            raise Refused(f"no identity matches any of the stream's {len(stanzas)} recipients")
+        matching = [fk for fk, c in keys if hmac.compare_digest(c, header[-32:])]
+        if not matching:
+            raise Refused("header modified")
+        frame_key = matching[0]
+        return decode_frames(header, frame_key, stream)
     if header[10] == 1:
         if secret[0] != "key":
             raise Refused("a key file stream")
@@ -110,6 +306,12 @@ def decode(secret, stream: bytes) -> bytes:
     frame_key, commitment = derive(key, bound)
     if not hmac.compare_digest(commitment, header[-32:]):
         raise Refused("wrong key")
+    return decode_frames(header, frame_key, stream)
+
+
+def decode_frames(header: bytes, frame_key: bytes, stream: bytes) -> bytes:
+    """The plaintext of the frames after `header`, all authenticated."""
+    header_len, chunk = len(header), int.from_bytes(header[11:15], "big")
     aead = CIPHERS[header[9]](frame_key)
     if header[8] == 2:
         return decode_live(aead, chunk, stream, header_len)
@@ -178,10 +380,16 @@ def decode_live(aead, chunk: int, stream: bytes, pos: int) -> bytes:
 
 
 def encode(secret, cipher_id: int, chunk: int, salt: bytes, plain: bytes, kdf=None, frames=None) -> bytes:
-    """secret as for decode; kdf: (memory_kib, passes, lanes) for a passphrase; frames: the
-    plaintext length of every frame of a live (version 2) stream, else fixed framing."""
+    """secret as for decode, or ("file_key", (32 bytes, [(kind, stanza body)])) for a recipient
+    stream; kdf: (memory_kib, passes, lanes) for a passphrase; frames: the plaintext length of
+    every frame of a live (version 2) stream, else fixed framing."""
     version = 1 if frames is None else 2
-    if secret[0] == "key":
+    if secret[0] == "file_key":
+        key, stanzas = secret[1]
+        block = len(stanzas).to_bytes(2, "big")
+        block += b"".join(bytes([k]) + len(b).to_bytes(2, "big") + b for k, b in stanzas)
+        bound = MAGIC + bytes([version, cipher_id, 3]) + chunk.to_bytes(4, "big") + salt + block
+    elif secret[0] == "key":
         bound = MAGIC + bytes([version, cipher_id, 1]) + chunk.to_bytes(4, "big") + salt
         key = secret[1]
     else:
@@ -277,28 +485,64 @@ def load(path: pathlib.Path) -> dict:
     return fields
 
 
+def identities_of(v: dict):
+    return [parse_identity(v[f"identity_{i}"]) for i in range(1, 10) if f"identity_{i}" in v]
+
+
 def secret_of(v: dict):
+    if "identity_1" in v:
+        return ("identity", identities_of(v)[0]), None
     if "key" in v:
         return ("key", parse_key(v["key"])), None
     kdf = tuple(int(v[f]) for f in ("kdf_memory_kib", "kdf_passes", "kdf_lanes"))
     return ("passphrase", bytes.fromhex(v["passphrase"])), kdf
 
 
+def recipient_encoding(v: dict, stream: bytes):
+    """The encoding secret of a recipient vector: its file key and stanzas. X25519 stanzas are
+    made here from the vector's HPKE randomness and must equal the stream's; X-Wing stanzas
+    (whose encapsulation `cryptography` cannot make with fixed randomness) are taken from the
+    stream, after checking that their identity opens them to the vector's file key."""
+    file_key = bytes.fromhex(v["file_key"])
+    randomness = bytes.fromhex(v["hpke_randomness"])
+    stanzas = recipient_stanzas(stream)[0]
+    made = []
+    for i, (kind, body) in enumerate(stanzas, start=1):
+        r_kind, pk = parse_recipient(v[f"recipient_{i}"])
+        i_kind, secret = parse_identity(v[f"identity_{i}"])
+        assert kind == r_kind == i_kind, "stanza kinds"
+        if kind == KIND_X25519:
+            assert pk == x25519_public(secret), "recipient of the identity"
+            body_again = x25519_stanza(pk, randomness[:32], file_key)
+            assert body_again == body, "X25519 stanza made independently differs"
+            randomness = randomness[32:]
+        else:
+            assert pk == xwing_keys(secret)[2], "recipient of the identity"
+            randomness = randomness[64:]
+        assert unwrap(kind, secret, body) == file_key, "the stanza holds the file key"
+        made.append((kind, body))
+    assert not randomness, "randomness left over"
+    return ("file_key", (file_key, made))
+
+
 def check(path: pathlib.Path) -> None:
     v = load(path)
     secret, kdf = secret_of(v)
-    key = secret
     stream = bytes.fromhex(v["stream"])
     plain = bytes.fromhex(v["plaintext"])
-    assert decode(key, stream) == plain, f"{path.name}: decoded plaintext differs"
+    keys = [("identity", i) for i in identities_of(v)] or [secret]
+    for key in keys:
+        assert decode(key, stream) == plain, f"{path.name}: decoded plaintext differs"
     frames = [int(n) for n in v["frames"].split(",")] if "frames" in v else None
-    again = encode(key, CIPHER_NAMES[v["cipher"]], int(v["chunk_size"]), bytes.fromhex(v["salt"]), plain, kdf, frames)
+    encoding = recipient_encoding(v, stream) if "identity_1" in v else secret
+    again = encode(encoding, CIPHER_NAMES[v["cipher"]], int(v["chunk_size"]), bytes.fromhex(v["salt"]), plain, kdf, frames)
     assert again == stream, f"{path.name}: re-encoded stream differs"
-    damaged = [stream[:-1], stream + b"\x00", stream[: HEADER_LEN[stream[10]]]]
+    header_len = header_length(stream)
+    damaged = [stream[:-1], stream + b"\x00", stream[:header_len]]
     if frames is not None:
         # Relabelled as fixed framing; and frames dropped, duplicated and reordered.
         damaged.append(stream[:8] + b"\x01" + stream[9:])
-        starts, at = [], HEADER_LEN[stream[10]]
+        starts, at = [], header_len
         for length in frames:
             starts.append(at)
             at += length + 32
@@ -308,16 +552,29 @@ def check(path: pathlib.Path) -> None:
         damaged.append(head + b"".join(cut[:1] + cut))
         damaged.append(head + b"".join(cut[1:2] + cut[:1] + cut[2:]))
         damaged.append(head + b"".join(cut[:-1]))
-    for offset in range(0, len(stream), 7):
+    # Every header byte of a recipient stream (a third of them for the big X-Wing headers),
+    # every 7th byte elsewhere.
+    step = 1 if header_len < 200 else 3
+    offsets = set(range(0, header_len, step)) | set(range(0, len(stream), 7))
+    for offset in sorted(offsets):
         flipped = bytearray(stream)
         flipped[offset] ^= 0x01
         damaged.append(bytes(flipped))
     for bad in damaged:
+        for key in keys:
+            try:
+                decode(key, bad)
+            except Refused:
+                continue
+            raise AssertionError(f"{path.name}: a damaged stream was accepted")
+    if len(keys) > 1 or "identity_1" in v:
+        stranger = ("identity", (KIND_X25519, bytes(range(200, 232))))
         try:
-            decode(key, bad)
-        except Refused:
-            continue
-        raise AssertionError(f"{path.name}: a damaged stream was accepted")
+            decode(stranger, stream)
+        except Refused as e:
+            assert "no identity matches" in str(e), e
+        else:
+            raise AssertionError(f"{path.name}: a stranger's identity decrypted")
 
 
 def main() -> int:
@@ -326,8 +583,32 @@ def main() -> int:
         v = load(here / f"{sys.argv[2]}.txt")
         (kind, secret), kdf = secret_of(v)
         stream = bytes.fromhex(v["stream"])
-        bound = stream[: HEADER_LEN[stream[10]] - 32]
-        if kind == "key":
+        bound = stream[: header_length(stream) - 32]
+        if kind == "identity":
+            key = bytes.fromhex(v["file_key"])
+            r_kind, identity = secret
+            body = recipient_stanzas(stream)[0][0][1]
+            enc = body[: ENC_LEN[r_kind]]
+            if r_kind == KIND_X25519:
+                suite = b"KEM" + (0x0020).to_bytes(2, "big")
+                ikm = bytes.fromhex(v["hpke_randomness"])[:32]
+                sk_e = labeled_expand(suite, labeled_extract(suite, b"", b"dkp_prk", ikm), b"sk", b"", 32)
+                print("identity_secret", identity.hex())
+                print("recipient_public", x25519_public(identity).hex())
+                print("ephemeral_ikm", ikm.hex())
+                print("ephemeral_secret", sk_e.hex())
+                print("dh", x25519(identity, enc).hex())
+            else:
+                print("identity_seed", identity.hex())
+            ss = kem_shared_secret(r_kind, identity, enc)
+            hpke_key, base_nonce = hpke_key_schedule(r_kind, ss)
+            print("enc", enc.hex())
+            print("shared_secret", ss.hex())
+            print("hpke_key", hpke_key.hex())
+            print("hpke_base_nonce", base_nonce.hex())
+            print("wrapped", body[ENC_LEN[r_kind] :].hex())
+            print("file_key", key.hex())
+        elif kind == "key":
             key = secret
             print("checksum", v["key"][-8:])
         else:

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use seal::format::LIVE_FRAME_OVERHEAD;
 use seal::{
-    Argon2Params, Cipher, Decryptor, Encryptor, Framing, Key, KeyKind, Passphrase, Position, Secret,
+    Argon2Params, Cipher, Decryptor, Encryptor, Error, Framing, Identity, Key, KeyKind, Passphrase,
+    Position, Recipient, Secret,
 };
 use zeroize::Zeroizing;
 
@@ -57,7 +58,7 @@ fn cipher(name: &str) -> Cipher {
 #[test]
 fn vectors_cover_both_ciphers_and_both_key_kinds() {
     let v = vectors();
-    assert_eq!(v.len(), 10);
+    assert_eq!(v.len(), 13);
     for c in Cipher::ALL {
         assert!(v.iter().any(|v| v.get("cipher") == c.name()));
     }
@@ -74,16 +75,116 @@ fn vectors_cover_both_ciphers_and_both_key_kinds() {
         .collect();
     assert_eq!(live.len(), 3);
     assert!(live.iter().any(|v| v.fields.contains_key("passphrase")));
+    assert_eq!(
+        v.iter()
+            .filter(|v| v.fields.contains_key("identity_1"))
+            .count(),
+        3
+    );
+}
+
+impl Vector {
+    /// A recipient vector's identities, with the recipient each is for.
+    fn identities(&self) -> Vec<(Identity, Recipient)> {
+        (1..)
+            .map_while(|i| {
+                let id = self.fields.get(&format!("identity_{i}"))?;
+                let r = self.get(&format!("recipient_{i}"));
+                Some((
+                    Identity::from_text(id.as_bytes()).unwrap(),
+                    r.parse::<Recipient>().unwrap(),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Fixed HPKE randomness that does not fit a recipient vector's recipients is refused, not
+/// stretched or cut. (That the fitting randomness gives exactly the vector's bytes is
+/// `fixed_secret_and_salt_give_exactly_the_vector_bytes`.)
+#[test]
+fn recipient_randomness_must_fit() {
+    for v in vectors()
+        .iter()
+        .filter(|v| v.fields.contains_key("identity_1"))
+    {
+        let recipients: Vec<Recipient> = v.identities().into_iter().map(|(_, r)| r).collect();
+        let file_key = Key::from_bytes(v.hex("file_key").try_into().unwrap());
+        let randomness = v.hex("hpke_randomness");
+        for wrong in [
+            &randomness[1..],
+            &[randomness.as_slice(), &[0]].concat()[..],
+        ] {
+            assert!(matches!(
+                Encryptor::insecure_to_recipients_fixed(
+                    &recipients,
+                    Cipher::Aes256Gcm,
+                    64,
+                    [0; 32],
+                    &file_key,
+                    wrong,
+                ),
+                Err(Error::Random(_))
+            ));
+        }
+    }
+}
+
+/// Each identity of a recipient vector decrypts it to the plaintext through the public API, its
+/// recipient is the vector's, and another identity is refused.
+#[test]
+fn recipient_vectors_decrypt_with_each_identity() {
+    let mut seen = 0;
+    for v in vectors()
+        .iter()
+        .filter(|v| v.fields.contains_key("identity_1"))
+    {
+        let plaintext = v.hex("plaintext");
+        let stream = v.hex("stream");
+        let ids = v.identities();
+        for (identity, recipient) in &ids {
+            assert_eq!(&identity.recipient(), recipient, "{}", v.name);
+            let mut input = Cursor::new(stream.clone());
+            let header = seal::read_header(&mut input).unwrap();
+            assert_eq!(header.key_kind(), KeyKind::Recipients);
+            assert_eq!(header.stanzas().len(), ids.len());
+            let mut out = Vec::new();
+            Decryptor::with_header(header, Secret::Identity(identity))
+                .unwrap()
+                .decrypt(input, &mut out, 2)
+                .unwrap();
+            assert!(out == plaintext, "{}: plaintext differs", v.name);
+            seen += 1;
+        }
+        let stranger = Identity::from_bytes(ids[0].0.kind(), [0x99; 32]);
+        let mut input = Cursor::new(stream.clone());
+        let header = seal::read_header(&mut input).unwrap();
+        let recipients = ids.len();
+        assert!(matches!(
+            Decryptor::with_header(header, Secret::Identity(&stranger)),
+            Err(Error::NoIdentityMatches { recipients: n }) if n == recipients
+        ));
+    }
+    assert_eq!(seen, 5);
 }
 
 /// A vector's secret: its key, or its passphrase and Argon2id cost.
 enum VectorSecret {
     Key(Key),
+    /// Recipients: the identities with their recipients, the file key and HPKE's randomness.
+    Recipients(Vec<(Identity, Recipient)>, Key, Vec<u8>),
     Passphrase(Passphrase, Argon2Params),
 }
 
 impl Vector {
     fn secret(&self) -> VectorSecret {
+        if self.fields.contains_key("identity_1") {
+            return VectorSecret::Recipients(
+                self.identities(),
+                Key::from_bytes(self.hex("file_key").try_into().unwrap()),
+                self.hex("hpke_randomness"),
+            );
+        }
         if self.fields.contains_key("key") {
             return VectorSecret::Key(Key::from_text(self.get("key").as_bytes()).unwrap());
         }
@@ -102,6 +203,49 @@ impl Vector {
     fn frames(&self) -> Option<Vec<usize>> {
         let list = self.fields.get("frames")?;
         Some(list.split(',').map(|n| n.parse().unwrap()).collect())
+    }
+}
+
+impl VectorSecret {
+    /// The encryptor of the vector, with its fixed salt (and file key and HPKE randomness).
+    fn encryptor(&self, cipher: Cipher, chunk: u32, salt: [u8; 32]) -> Result<Encryptor, Error> {
+        match self {
+            VectorSecret::Key(key) => Encryptor::insecure_with_salt(key, cipher, chunk, salt),
+            VectorSecret::Passphrase(pass, params) => {
+                Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
+            }
+            VectorSecret::Recipients(ids, file_key, randomness) => {
+                let recipients: Vec<Recipient> = ids.iter().map(|(_, r)| r.clone()).collect();
+                Encryptor::insecure_to_recipients_fixed(
+                    &recipients,
+                    cipher,
+                    chunk,
+                    salt,
+                    file_key,
+                    randomness,
+                )
+            }
+        }
+    }
+
+    /// The decryptor of the stream `header` begins, checking the header's key kind (with the
+    /// first identity, for recipients).
+    fn decryptor(&self, header: seal::Header) -> Decryptor {
+        match self {
+            VectorSecret::Key(key) => {
+                assert_eq!(header.key_kind(), KeyKind::KeyFile);
+                Decryptor::with_header(header, Secret::Key(key))
+            }
+            VectorSecret::Passphrase(pass, params) => {
+                assert_eq!(header.key_kind(), KeyKind::Passphrase(*params));
+                Decryptor::with_header(header, Secret::Passphrase(pass))
+            }
+            VectorSecret::Recipients(ids, _, _) => {
+                assert_eq!(header.key_kind(), KeyKind::Recipients);
+                Decryptor::with_header(header, Secret::Identity(&ids[0].0))
+            }
+        }
+        .unwrap()
     }
 }
 
@@ -152,15 +296,7 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
         let cipher = cipher(v.get("cipher"));
         let plaintext = v.hex("plaintext");
         let expected = v.hex("stream");
-        let encryptor = || match &secret {
-            VectorSecret::Key(key) => {
-                Encryptor::insecure_with_salt(key, cipher, chunk, salt).unwrap()
-            }
-            VectorSecret::Passphrase(pass, params) => {
-                Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
-                    .unwrap()
-            }
-        };
+        let encryptor = || secret.encryptor(cipher, chunk, salt).unwrap();
         match v.frames() {
             None => {
                 for threads in [1, 3] {
@@ -213,32 +349,52 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
             Some(_) => Framing::Live,
         };
         assert_eq!(header.framing(), framing);
-        let dec = match &secret {
-            VectorSecret::Key(key) => {
-                assert_eq!(header.key_kind(), KeyKind::KeyFile);
-                Decryptor::with_header(header, Secret::Key(key))
-            }
-            VectorSecret::Passphrase(pass, params) => {
-                assert_eq!(header.key_kind(), KeyKind::Passphrase(*params));
-                Decryptor::with_header(header, Secret::Passphrase(pass))
-            }
-        }
-        .unwrap();
+        let dec = secret.decryptor(header);
         let mut out = Vec::new();
         dec.decrypt(input, &mut out, 2).unwrap();
         assert!(out == plaintext, "{}: plaintext differs", v.name);
     }
 }
 
+/// The hex dump lines (`0000: 89 53 ...`) of the part of FORMAT.md between two headings.
+fn doc_dump(from: &str, to: &str) -> String {
+    let doc = include_str!("../docs/FORMAT.md");
+    let section = doc
+        .split(from)
+        .nth(1)
+        .and_then(|rest| rest.split(to).next())
+        .unwrap();
+    section
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(offset, _)| offset.len() == 4 && offset.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, bytes)| bytes.replace(' ', ""))
+        .collect()
+}
+
+#[test]
+fn format_doc_recipient_example_is_its_vector() {
+    let doc = include_str!("../docs/FORMAT.md");
+    let dump = doc_dump("### Recipient example", "## Frames");
+    let example = vectors()
+        .into_iter()
+        .find(|v| v.name.ends_with("chacha20-poly1305-recipient-x25519.txt"))
+        .unwrap();
+    assert_eq!(dump.len(), 2 * 290);
+    assert_eq!(dump, example.get("stream"));
+    assert!(doc.contains(example.get("identity_1")));
+    assert!(doc.contains(example.get("recipient_1")));
+    let pq = vectors()
+        .into_iter()
+        .find(|v| v.name.ends_with("aes-256-gcm-recipient-pq.txt"))
+        .unwrap();
+    assert!(doc.contains(pq.get("identity_1")));
+}
+
 #[test]
 fn format_doc_worked_example_is_what_seal_writes() {
     let doc = include_str!("../docs/FORMAT.md");
-    let doc = doc.split("## Live framing").next().unwrap();
-    let dump: String = doc
-        .lines()
-        .filter_map(|l| l.strip_prefix("00").and_then(|rest| rest.split_once(": ")))
-        .map(|(_, bytes)| bytes.replace(' ', ""))
-        .collect();
+    let dump = doc_dump("## Worked example", "### Passphrase example");
     let example = vectors()
         .into_iter()
         .find(|v| v.name.ends_with("aes-256-gcm-worked-example.txt"))
@@ -298,12 +454,7 @@ fn adapters_write_and_read_every_vector() {
         let plaintext = v.hex("plaintext");
         let expected = v.hex("stream");
         for threads in [1, 2, 5] {
-            let encryptor = match &secret {
-                VectorSecret::Key(key) => Encryptor::insecure_with_salt(key, cipher, chunk, salt),
-                VectorSecret::Passphrase(pass, params) => {
-                    Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
-                }
-            };
+            let encryptor = secret.encryptor(cipher, chunk, salt);
             let mut writer = encryptor.unwrap().writer(Vec::new(), threads).unwrap();
             for piece in plaintext.chunks(33) {
                 writer.write_all(piece).unwrap();
@@ -318,13 +469,7 @@ fn adapters_write_and_read_every_vector() {
         let open = || {
             let mut input = Cursor::new(expected.clone());
             let header = seal::read_header(&mut input).unwrap();
-            let dec = match &secret {
-                VectorSecret::Key(key) => Decryptor::with_header(header, Secret::Key(key)),
-                VectorSecret::Passphrase(pass, _) => {
-                    Decryptor::with_header(header, Secret::Passphrase(pass))
-                }
-            };
-            dec.unwrap().reader(input)
+            secret.decryptor(header).reader(input)
         };
         let mut plain = Vec::new();
         open().read_to_end(&mut plain).unwrap();

@@ -1,18 +1,40 @@
-//! Header parsing and the key check on arbitrary bytes: must never panic, and a header that
-//! parses must serialise back to the bytes it was parsed from. (A passphrase header stops at
-//! the key-kind check here: stretching is Argon2id's own business, and its cost is bounded by
-//! the parse this target exercises.)
+//! Header parsing and the key check on arbitrary bytes: must never panic, a header that parses
+//! must serialise back to the bytes it was parsed from, and the streaming reader must agree with
+//! the parser. (A passphrase header stops at the key-kind check here: stretching is Argon2id's
+//! own business, and its cost is bounded by the parse this target exercises.) A recipient
+//! header is tried with a fixed identity of each kind, which opens no stanza a fuzzer can
+//! make without it: that exercises the count and length bounds, the stanza walk and HPKE's
+//! decapsulation of hostile bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use seal::format::Header;
-use seal::{Decryptor, Key};
+use seal::{Decryptor, Identity, Key, KeyKind, RecipientKind, Secret};
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(header) = Header::parse(data) {
+    let parsed = Header::parse(data);
+    if let Ok(header) = &parsed {
         assert_eq!(header.to_bytes(), data[..header.len()]);
+    }
+    let mut reader = data;
+    let read = seal::read_header(&mut reader);
+    match (&parsed, &read) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a, b);
+            assert_eq!(data.len() - reader.len(), a.len(), "read past the header");
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        _ => panic!("parse and read_header disagree: {parsed:?} / {read:?}"),
     }
     let key = Key::from_bytes([0x42; 32]);
     let mut input = data;
     let _ = Decryptor::new(&key, &mut input);
+    if let Ok(header) = read {
+        if header.key_kind() == KeyKind::Recipients {
+            for kind in RecipientKind::ALL {
+                let identity = Identity::from_bytes(kind, [0x42; 32]);
+                let _ = Decryptor::with_header(header.clone(), Secret::Identity(&identity));
+            }
+        }
+    }
 });

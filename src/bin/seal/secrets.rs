@@ -71,6 +71,7 @@ impl KeyArgs {
             KeyKind::Passphrase(_) if self.names_key() => {
                 Err(header.key_kind().wrong_secret().into())
             }
+            KeyKind::Recipients => Err(KeyKind::Recipients.mismatch("a key file").into()),
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()

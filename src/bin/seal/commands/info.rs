@@ -69,7 +69,7 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             chunk_size: chunk,
             key_kind: kind.name(),
             kdf: match kind {
-                KeyKind::KeyFile => None,
+                KeyKind::KeyFile | KeyKind::Recipients => None,
                 KeyKind::Passphrase(p) => Some(Kdf {
                     algorithm: "argon2id",
                     memory_kib: p.memory_kib(),
@@ -95,6 +95,10 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
         );
         match kind {
             KeyKind::KeyFile => text.push_str("key kind:   key file\n"),
+            KeyKind::Recipients => text.push_str(&format!(
+                "key kind:   recipients ({})\n",
+                header.stanzas().len()
+            )),
             KeyKind::Passphrase(p) => text.push_str(&format!(
                 "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
                 p.memory_kib(),
