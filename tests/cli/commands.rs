@@ -194,7 +194,7 @@ fn completions_for_every_shell_and_a_man_page() {
     let out = seal(p, &["man"], None);
     assert_eq!(out.status.code(), Some(0));
     let page = text(&out.stdout);
-    assert!(page.contains(".TH seal 1"));
+    assert!(page.contains(".TH SEAL 1"));
     assert!(page.contains("keygen") && page.contains("verify"));
 }
 

@@ -11,6 +11,7 @@ mod edges;
 mod hostile;
 mod info_json;
 mod live;
+mod man;
 mod memory;
 mod newcomer;
 mod passphrase;

@@ -60,7 +60,8 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
+    /// Print the manual page (roff): every command and option, exit statuses, environment,
+    /// files, examples. E.g. seal man > seal.1 && man ./seal.1
     Man,
 }
 
@@ -104,7 +105,8 @@ pub struct EncArgs {
 
 #[derive(Debug, Args)]
 pub struct DecArgs {
-    /// Write only the plaintext from byte N on (suffixes: K/KiB, M/MiB, G/GiB). Reads only the
+    /// Write only the plaintext from byte N on (N is bytes, or with a suffix k/K/KiB, M/MiB,
+    /// G/GiB). Reads only the
     /// frames that hold the range, and the final frame, which is authenticated first; needs a
     /// seekable binary INPUT (a file, not a pipe or armored text). An offset past the end of
     /// the plaintext is an error.

@@ -7,6 +7,7 @@
 //! - `secrets`: where a key or passphrase comes from (key files, environment, descriptors),
 //!   and `prompt`: asking for a passphrase on the terminal;
 //! - `files`: stdin, stdout and the atomic `-o` output, and the refusals around them;
+//! - `man`: the manual page, from the same definitions as `--help`;
 //! - `progress`: the progress display on stderr; `signals`: what a terminating signal undoes;
 //! - `error`: the command line's own errors and the documented exit statuses; `diag`: writing
 //!   them (and warnings) to stderr without ever panicking.
@@ -17,6 +18,7 @@ mod commands;
 mod diag;
 mod error;
 mod files;
+mod man;
 mod progress;
 mod prompt;
 mod secrets;

@@ -43,11 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            let mut page = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut page)
-                .context("rendering the man page")?;
-            write_stdout(&page)
+            write_stdout(crate::man::page(&cmd).as_bytes())
         }
     }
 }

@@ -1,0 +1,268 @@
+//! `seal man`: one complete manual page (roff), made from the same clap definitions as
+//! `--help`, so that options cannot go missing from it: every command with its options, and
+//! the exit statuses, environment, files and examples that `--help` has no room for.
+
+use std::fmt::Write;
+
+use clap::{Arg, Command};
+
+use crate::args::EXAMPLES;
+
+/// Escapes text for roff: backslashes and hyphens, and a leading `.` or `'` that would make
+/// the line a request.
+fn esc(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+/// Paragraphs of help text, escaped, separated by `.PP`... inside an indented block `.IP`.
+fn paragraphs(text: &str, separator: &str) -> String {
+    text.split("\n\n")
+        .map(|p| esc(&p.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .collect::<Vec<_>>()
+        .join(&format!("\n{separator}\n"))
+}
+
+/// How an option is written: `-k, --key KEYFILE`, or `INPUT` for a positional argument.
+fn arg_tag(arg: &Arg) -> String {
+    let value = arg
+        .get_value_names()
+        .and_then(|names| names.first())
+        .map(|name| name.to_string())
+        .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+    if arg.is_positional() {
+        return format!("\\fI{}\\fR", esc(&value));
+    }
+    let mut names = Vec::new();
+    if let Some(short) = arg.get_short() {
+        names.push(format!("\\fB\\-{short}\\fR"));
+    }
+    if let Some(long) = arg.get_long() {
+        names.push(format!("\\fB\\-\\-{}\\fR", esc(long)));
+    }
+    let mut tag = names.join(", ");
+    if arg.get_action().takes_values() {
+        write!(tag, " \\fI{}\\fR", esc(&value)).ok();
+    }
+    tag
+}
+
+fn arg_help(arg: &Arg) -> String {
+    let mut help = arg
+        .get_long_help()
+        .or(arg.get_help())
+        .map(|h| h.to_string().trim_end().to_owned())
+        .unwrap_or_default();
+    if !help.is_empty() && !help.ends_with('.') {
+        help.push('.');
+    }
+    if !arg.get_action().takes_values() {
+        // A flag: its "possible values" and default are clap's true/false.
+        return paragraphs(&help, ".IP");
+    }
+    let values: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_owned())
+        .collect();
+    if !values.is_empty() {
+        write!(help, " Values: {}.", values.join(", ")).ok();
+    }
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() {
+        write!(help, " Default: {}.", defaults.join(", ")).ok();
+    }
+    paragraphs(&help, ".IP")
+}
+
+fn synopsis(sub: &Command) -> String {
+    let mut line = format!("\\fBseal {}\\fR", esc(sub.get_name()));
+    if sub
+        .get_arguments()
+        .any(|a| !a.is_positional() && !a.is_hide_set())
+    {
+        line.push_str(" [\\fIOPTIONS\\fR]");
+    }
+    for arg in sub.get_positionals().filter(|a| !a.is_hide_set()) {
+        if arg.is_required_set() {
+            write!(line, " {}", arg_tag(arg)).ok();
+        } else {
+            write!(line, " [{}]", arg_tag(arg)).ok();
+        }
+    }
+    line
+}
+
+const EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "The whole input was processed."),
+    (
+        "1",
+        "I/O error, or refused: the input cannot be read or the output written, ciphertext \
+         would go to a terminal, or the input and the output are the same file.",
+    ),
+    (
+        "2",
+        "Usage: bad arguments, no key given, or a passphrase needed with no terminal to ask \
+         on. Also \\fBseal\\fR with no arguments, after printing the usage.",
+    ),
+    (
+        "3",
+        "Key: a key file missing, unreadable or malformed; an environment variable unset; an \
+         empty, overlong or mismatched passphrase; a key file given for a passphrase stream \
+         or the reverse; the wrong key or passphrase.",
+    ),
+    (
+        "4",
+        "Not a seal stream this version reads: bad magic bytes, an unsupported version, \
+         cipher or key kind, a chunk size or Argon2id cost out of range, malformed armor.",
+    ),
+    (
+        "5",
+        "Damaged stream: a frame failed authentication, the stream is truncated, frames are \
+         out of place, or data follows the final frame (or the armor's END line).",
+    ),
+    (
+        "141",
+        "Standard output was closed before seal finished (as in \\fBseal dec ... | head\\fR); \
+         nothing is printed, as for a process ended by SIGPIPE.",
+    ),
+    (
+        "129, 130, 143",
+        "Ended by SIGHUP, SIGINT (Ctrl-C, also at a passphrase prompt) or SIGTERM. With \
+         \\fB\\-o\\fR, the temporary file is removed first; a terminal whose echo was off for \
+         a prompt gets it back.",
+    ),
+];
+
+const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "SEAL_KEY_FILE",
+        "The key file to use when neither \\fB\\-k\\fR nor \\fB\\-\\-key\\-env\\fR is given \
+         (an empty value counts as unset). Ignored for a passphrase stream.",
+    ),
+    (
+        "NO_COLOR",
+        "When set to a non-empty value, help and usage messages are printed without colour. \
+         seal's errors, warnings and progress never use colour.",
+    ),
+    (
+        "(the variables named by \\fB\\-\\-key\\-env\\fR and \\fB\\-\\-passphrase\\-env\\fR)",
+        "The key text (as \\fBseal keygen\\fR prints it), or the passphrase, byte for byte.",
+    ),
+];
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "\\fIKEYFILE\\fR",
+        "A key file: one line, SEAL\\-KEY\\-1\\- and 72 lowercase hex digits (the key and a \
+         checksum), optionally followed by spaces, tabs and blank lines. \\fBseal keygen \\-o\\fR \
+         creates it with mode 0600 and never overwrites a file; seal warns when a key file is \
+         readable by group or others.",
+    ),
+    (
+        "\\fIOUTPUT\\fR (\\fB\\-o\\fR)",
+        "Written to a temporary file in the same directory, created with mode 0600, and renamed \
+         over \\fIOUTPUT\\fR only when the whole stream succeeded: on any failure nothing \
+         appears at \\fIOUTPUT\\fR and a file already there is untouched.",
+    ),
+];
+
+/// The manual page for `cmd` (the top-level `seal` command).
+pub fn page(cmd: &Command) -> String {
+    let mut out = String::new();
+    let version = cmd.get_version().unwrap_or_default();
+    let about = cmd.get_about().map(|a| a.to_string()).unwrap_or_default();
+    let about = about.strip_prefix("seal: ").unwrap_or(&about).to_owned();
+    let subs: Vec<&Command> = cmd
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+        .collect();
+
+    writeln!(
+        out,
+        ".TH SEAL 1 \"\" \"seal {}\" \"User Commands\"",
+        esc(version)
+    )
+    .ok();
+    writeln!(out, ".SH NAME\nseal \\- {}", esc(&about)).ok();
+    out.push_str(".SH SYNOPSIS\n");
+    let lines: Vec<String> = subs.iter().map(|s| synopsis(s)).collect();
+    out.push_str(&lines.join("\n.br\n"));
+    out.push_str("\n.br\n\\fBseal\\fR [\\fB\\-h\\fR | \\fB\\-V\\fR]\n");
+    out.push_str(
+        ".SH DESCRIPTION\n\
+         seal encrypts and decrypts streams and files with a symmetric key or a passphrase. It \
+         cuts the input into chunks, seals each chunk as an AEAD frame (AES\\-256\\-GCM or \
+         ChaCha20\\-Poly1305) on every core, and writes the frames in order, with memory \
+         bounded whatever the input size. A decoder releases only authenticated plaintext, in \
+         order, and detects truncation, reordering and any change to the header or the frames.\n\
+         .PP\n\
+         \\fIINPUT\\fR defaults to standard input (\\fB\\-\\fR also means it); the output \
+         defaults to standard output. Errors are one line on standard error starting \
+         \\(lqseal: \\(rq; warnings start \\(lqseal: warning: \\(rq.\n",
+    );
+
+    out.push_str(".SH COMMANDS\n");
+    for sub in &subs {
+        writeln!(out, ".SS \"{}\"", synopsis(sub).replace('"', "\\(dq")).ok();
+        let about = sub
+            .get_long_about()
+            .or(sub.get_about())
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let about = about.trim_end();
+        let period = if about.ends_with('.') { "" } else { "." };
+        writeln!(out, "{}{period}", paragraphs(about, ".PP")).ok();
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            writeln!(out, ".TP\n{}\n{}", arg_tag(arg), arg_help(arg)).ok();
+        }
+    }
+
+    out.push_str(
+        ".SH OPTIONS\n\
+         .TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\n\
+         Print help (of seal, or of a command: \\fBseal enc \\-\\-help\\fR).\n\
+         .TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nPrint the version.\n",
+    );
+    for (title, items) in [
+        ("EXIT STATUS", EXIT_STATUS),
+        ("ENVIRONMENT", ENVIRONMENT),
+        ("FILES", FILES),
+    ] {
+        writeln!(out, ".SH {title}").ok();
+        for (tag, text) in items {
+            let tag = if tag.starts_with('\\') || tag.starts_with('(') {
+                tag.to_string()
+            } else {
+                format!("\\fB{tag}\\fR")
+            };
+            writeln!(out, ".TP\n{tag}\n{text}").ok();
+        }
+    }
+
+    out.push_str(".SH EXAMPLES\n");
+    for line in EXAMPLES.lines().skip(1) {
+        let line = line.trim();
+        // "command  description": the description follows the last run of two spaces or more.
+        let (command, what) = match line.rfind("  ") {
+            Some(i) => (line[..i].trim_end(), line[i..].trim()),
+            None => (line, ""),
+        };
+        writeln!(out, ".TP\n\\fB{}\\fR\n{}", esc(command), esc(what)).ok();
+    }
+    out.push_str(
+        ".SH SEE ALSO\n\
+         \\fBage\\fR(1), \\fBgpg\\fR(1). The stream format, byte by byte: docs/FORMAT.md in \
+         seal's sources; the threat model: SECURITY.md.\n",
+    );
+    out
+}
