@@ -7,7 +7,9 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use seal::format::LIVE_FRAME_OVERHEAD;
-use seal::{Argon2Params, Cipher, Encryptor, Key, Passphrase, Position};
+use seal::{
+    Argon2Params, Cipher, Encryptor, Identity, Key, Passphrase, Position, Recipient, RecipientKind,
+};
 use zeroize::Zeroizing;
 
 /// The secret of a vector: the fixed key, or a passphrase at a (cheap) Argon2id cost.
@@ -206,6 +208,89 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         writeln!(out, "plaintext: {}", hex(&v.plaintext))?;
         writeln!(out, "stream: {}", hex(&stream))?;
         std::fs::write(format!("tests/vectors/{}.txt", v.name), out)?;
+    }
+    recipient_vectors(salt)
+}
+
+/// 32 bytes counting up from `first`.
+fn counting_from(first: u8) -> [u8; 32] {
+    std::array::from_fn(|i| first.wrapping_add(i as u8))
+}
+
+/// The recipient vectors: fixed identities (secrets counting from 0x40, 0x60 and 0x80), file
+/// key (from 0xa0) and HPKE randomness (from 0xc0: 64 bytes per X-Wing recipient, 32 per
+/// X25519 one, in stanza order).
+fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
+    use RecipientKind::{MlKem768X25519 as Pq, X25519};
+    let example =
+        b"seal v1 worked example: 64 bytes fill frame 0; the last 6 go in frm 1.".to_vec();
+    /// File name, description, cipher, identities (kind, first secret byte), plaintext.
+    type Spec = (
+        &'static str,
+        &'static str,
+        Cipher,
+        &'static [(RecipientKind, u8)],
+        Vec<u8>,
+    );
+    let specs: [Spec; 3] = [
+        (
+            "chacha20-poly1305-recipient-x25519",
+            "the recipient worked example of docs/FORMAT.md: one X25519 recipient",
+            Cipher::ChaCha20Poly1305,
+            &[(X25519, 0x60)],
+            example.clone(),
+        ),
+        (
+            "aes-256-gcm-recipient-pq",
+            "one ML-KEM-768 + X25519 (X-Wing) recipient",
+            Cipher::Aes256Gcm,
+            &[(Pq, 0x40)],
+            example,
+        ),
+        (
+            "aes-256-gcm-recipients-3",
+            "three recipients (X-Wing, X25519, X-Wing); each identity decrypts",
+            Cipher::Aes256Gcm,
+            &[(Pq, 0x40), (X25519, 0x60), (Pq, 0x80)],
+            (0..150u8).collect(),
+        ),
+    ];
+    let file_key = Key::from_bytes(counting_from(0xa0));
+    for (name, what, cipher, ids, plaintext) in specs {
+        let identities: Vec<Identity> = ids
+            .iter()
+            .map(|&(kind, first)| Identity::from_bytes(kind, counting_from(first)))
+            .collect();
+        let recipients: Vec<Recipient> = identities.iter().map(Identity::recipient).collect();
+        let used: usize = ids
+            .iter()
+            .map(|(kind, _)| if *kind == Pq { 64 } else { 32 })
+            .sum();
+        let randomness: Vec<u8> = (0..used).map(|i| 0xc0u8.wrapping_add(i as u8)).collect();
+        let mut stream = Vec::new();
+        Encryptor::insecure_to_recipients_fixed(
+            &recipients,
+            cipher,
+            64,
+            salt,
+            &file_key,
+            &randomness,
+        )?
+        .encrypt(Cursor::new(plaintext.clone()), &mut stream, 1)?;
+        let mut out = String::new();
+        writeln!(out, "# seal v1 known-answer vector: {what}")?;
+        writeln!(out, "cipher: {}", cipher.name())?;
+        for (i, (id, r)) in identities.iter().zip(&recipients).enumerate() {
+            write!(out, "identity_{}: {}", i + 1, id.to_text().as_str())?;
+            writeln!(out, "recipient_{}: {r}", i + 1)?;
+        }
+        writeln!(out, "file_key: {}", hex(file_key.as_bytes()))?;
+        writeln!(out, "hpke_randomness: {}", hex(&randomness))?;
+        writeln!(out, "salt: {}", hex(&salt))?;
+        writeln!(out, "chunk_size: 64")?;
+        writeln!(out, "plaintext: {}", hex(&plaintext))?;
+        writeln!(out, "stream: {}", hex(&stream))?;
+        std::fs::write(format!("tests/vectors/{name}.txt"), out)?;
     }
     Ok(())
 }

@@ -325,12 +325,13 @@ impl KeyKind {
         }
     }
 
-    /// What the secret is, for messages: "a key file", "a passphrase" or "an identity".
+    /// What the stream was encrypted with, for messages: "a key file", "a passphrase", or
+    /// public-key recipients (which an identity opens).
     pub fn secret(self) -> &'static str {
         match self {
             KeyKind::KeyFile => "a key file",
             KeyKind::Passphrase(_) => "a passphrase",
-            KeyKind::Recipients => "an identity",
+            KeyKind::Recipients => "public-key recipients (decrypt it with an identity)",
         }
     }
 

@@ -447,7 +447,7 @@ pub enum Secret<'a> {
 }
 
 impl Secret<'_> {
-    /// What it is, for messages, as [`KeyKind::secret`] names them.
+    /// What it is, for messages: "a key file", "a passphrase" or "an identity".
     pub fn describe(&self) -> &'static str {
         match self {
             Secret::Key(_) => "a key file",

@@ -73,7 +73,7 @@ fn each_identity_decrypts_and_others_are_refused() {
             .err()
             .unwrap()
             .to_string(),
-        "this stream was encrypted with an identity, not a key file"
+        "this stream was encrypted with public-key recipients (decrypt it with an identity), not a key file"
     );
     let keyed = common::seal_fixed(&key, Cipher::Aes256Gcm, 64, b"x", 1);
     let mut input = Cursor::new(keyed);

@@ -121,7 +121,8 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
          \"chunk_size\":65536,\
          \"key_kind\":\"key-file\",\"kdf\":null,\"header_bytes\":79,\"stream_bytes\":200191,\
          \"frames\":4,\
-         \"plaintext_bytes\":200000,\"length_consistent\":true,\"authenticated\":false}\n"
+         \"plaintext_bytes\":200000,\"length_consistent\":true,\"authenticated\":false,\
+         \"recipients\":null}\n"
     );
     // Through a pipe the length is unknown.
     let out = Command::new("sh")

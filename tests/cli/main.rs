@@ -17,6 +17,7 @@ mod newcomer;
 mod passphrase;
 mod progress;
 mod range;
+mod recipients;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");

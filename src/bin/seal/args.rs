@@ -12,6 +12,9 @@ use crate::progress;
 
 pub const EXAMPLES: &str = "\
 Examples:
+  seal keygen --identity -o me.id                  make an identity; prints its recipient
+  seal enc -R recipients.txt -o out.seal build.tgz encrypt to public recipients (CI holds no secret)
+  seal dec -k me.id -o build.tgz out.seal          decrypt with the identity
   seal keygen -o key.seal                          make a key (mode 0600)
   tar c dir | seal enc -k key.seal > dir.tar.seal  encrypt a pipe
   seal dec -k key.seal dir.tar.seal | tar x        decrypt to a pipe
@@ -34,11 +37,33 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Make a new key (32 random bytes) as one line of text.
+    /// Make a new key (32 random bytes) as one line of text, or with --identity a new
+    /// identity (a secret key for public-key recipients; its recipient goes to stderr).
     Keygen {
-        /// Write the key to this new file (mode 0600) instead of stdout; never overwrites.
+        /// Write the key or identity to this new file (mode 0600) instead of stdout; never
+        /// overwrites.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Make an identity for public-key encryption instead of a symmetric key: streams for
+        /// its recipient (printed on stderr; 'seal recipient' prints it again) decrypt only
+        /// with it.
+        #[arg(long)]
+        identity: bool,
+        /// With --identity: the kind, the post-quantum hybrid ML-KEM-768 + X25519 (the default,
+        /// long recipients) or classical X25519 (short recipients).
+        #[arg(
+            long,
+            value_enum,
+            requires = "identity",
+            default_value = "mlkem768x25519"
+        )]
+        kind: KindArg,
+    },
+    /// Print the recipient (public key) of an identity file ("-": stdin), for scripts.
+    Recipient {
+        /// The identity file; "-" reads stdin.
+        #[arg(value_name = "IDENTITY_FILE")]
+        identity: PathBuf,
     },
     /// Encrypt INPUT (default: stdin) to OUTPUT (default: stdout).
     Enc(EncArgs),
@@ -63,6 +88,16 @@ pub enum Command {
     /// Print the manual page (roff): every command and option, exit statuses, environment,
     /// files, examples. E.g. seal man > seal.1 && man ./seal.1
     Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// ML-KEM-768 + X25519 (X-Wing): secure while either is.
+    #[value(name = "mlkem768x25519")]
+    MlKem768X25519,
+    /// X25519 alone.
+    #[value(name = "x25519")]
+    X25519,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -99,9 +134,39 @@ pub struct EncArgs {
     /// Not with --armor.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_delay: Option<Duration>,
+    /// Encrypt to this public recipient (sealpq1... or sealx1..., from 'seal keygen
+    /// --identity'); repeat for more. Only their identities decrypt. Not with a key or a
+    /// passphrase.
+    #[arg(
+        short = 'r',
+        long = "recipient",
+        value_name = "RECIPIENT",
+        conflicts_with_all = RECIPIENT_CONFLICTS
+    )]
+    pub recipients: Vec<String>,
+    /// Encrypt to every recipient in FILE: one per line; blank lines and lines starting with
+    /// '#' are skipped. Repeatable, and combines with -r.
+    #[arg(
+        short = 'R',
+        long = "recipients-file",
+        value_name = "FILE",
+        conflicts_with_all = RECIPIENT_CONFLICTS
+    )]
+    pub recipients_files: Vec<PathBuf>,
     #[command(flatten)]
     pub io: IoArgs,
 }
+
+/// What recipients never combine with in one stream.
+const RECIPIENT_CONFLICTS: [&str; 7] = [
+    "key",
+    "key_env",
+    "passphrase",
+    "passphrase_env",
+    "passphrase_fd",
+    "kdf_memory",
+    "kdf_passes",
+];
 
 #[derive(Debug, Args)]
 pub struct DecArgs {
@@ -130,7 +195,8 @@ impl DecArgs {
 
 #[derive(Debug, Args)]
 pub struct KeyArgs {
-    /// Key file [default: the file named by $SEAL_KEY_FILE].
+    /// Key file, or for a stream encrypted to recipients an identity file [default: the file
+    /// named by $SEAL_KEY_FILE].
     #[arg(
         short = 'k',
         long = "key",
@@ -138,7 +204,7 @@ pub struct KeyArgs {
         conflicts_with_all = ["key_env", "passphrase", "passphrase_env", "passphrase_fd"]
     )]
     pub key: Option<PathBuf>,
-    /// Read the key text from environment variable NAME (for CI secrets).
+    /// Read the key (or identity) text from environment variable NAME (for CI secrets).
     #[arg(
         long,
         value_name = "NAME",

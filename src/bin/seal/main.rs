@@ -21,6 +21,7 @@ mod files;
 mod man;
 mod progress;
 mod prompt;
+mod recipients;
 mod secrets;
 mod signals;
 

@@ -116,14 +116,16 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     ),
     (
         "3",
-        "Key: a key file missing, unreadable or malformed; an environment variable unset; an \
-         empty, overlong or mismatched passphrase; a key file given for a passphrase stream \
-         or the reverse; the wrong key or passphrase.",
+        "Key: a key file, identity or recipient missing, unreadable or malformed; an \
+         environment variable unset; an empty, overlong or mismatched passphrase; a key file, \
+         passphrase or identity given for a stream of another kind; the wrong key or \
+         passphrase; no identity that matches any of the stream's recipients.",
     ),
     (
         "4",
         "Not a seal stream this version reads: bad magic bytes, an unsupported version, \
-         cipher or key kind, a chunk size or Argon2id cost out of range, malformed armor.",
+         cipher or key kind, a chunk size, Argon2id cost, recipient count or stanza length out \
+         of range, malformed armor.",
     ),
     (
         "5",
@@ -146,8 +148,9 @@ const EXIT_STATUS: &[(&str, &str)] = &[
 const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "SEAL_KEY_FILE",
-        "The key file to use when neither \\fB\\-k\\fR nor \\fB\\-\\-key\\-env\\fR is given \
-         (an empty value counts as unset). Ignored for a passphrase stream.",
+        "The key file (or, for a stream encrypted to recipients, the identity file) to use \
+         when neither \\fB\\-k\\fR nor \\fB\\-\\-key\\-env\\fR is given (an empty value counts \
+         as unset). Ignored for a passphrase stream.",
     ),
     (
         "NO_COLOR",
@@ -156,7 +159,8 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "(the variables named by \\fB\\-\\-key\\-env\\fR and \\fB\\-\\-passphrase\\-env\\fR)",
-        "The key text (as \\fBseal keygen\\fR prints it), or the passphrase, byte for byte.",
+        "The key or identity text (as \\fBseal keygen\\fR prints it), or the passphrase, byte \
+         for byte.",
     ),
 ];
 
@@ -167,6 +171,18 @@ const FILES: &[(&str, &str)] = &[
          checksum), optionally followed by spaces, tabs and blank lines. \\fBseal keygen \\-o\\fR \
          creates it with mode 0600 and never overwrites a file; seal warns when a key file is \
          readable by group or others.",
+    ),
+    (
+        "\\fIIDENTITY_FILE\\fR",
+        "An identity: one line, SEAL\\-IDENTITY\\-PQ\\-1 or SEAL\\-IDENTITY\\-X25519\\-1 and \
+         Bech32m data with a checksum. \\fBseal keygen \\-\\-identity \\-o\\fR creates it with \
+         mode 0600 and never overwrites a file. Keep it with whoever decrypts; its recipient \
+         (\\fBseal recipient\\fR) is public.",
+    ),
+    (
+        "\\fIRECIPIENTS_FILE\\fR (\\fB\\-R\\fR)",
+        "One recipient (sealpq1... or sealx1...) per line; blank lines and lines starting with \
+         # are skipped; CR LF line endings are accepted.",
     ),
     (
         "\\fIOUTPUT\\fR (\\fB\\-o\\fR)",

@@ -1,16 +1,19 @@
-//! Where a stream's secret comes from: a key file (`-k`, `$SEAL_KEY_FILE`), a key in an
-//! environment variable (`--key-env`), or a passphrase (terminal, `--passphrase-env`,
-//! `--passphrase-fd`), chosen from the options and from the kind the stream's header names.
+//! Where a stream's secret comes from: a key file or an identity file (`-k`,
+//! `$SEAL_KEY_FILE`), key or identity text in an environment variable (`--key-env`), or a
+//! passphrase (terminal, `--passphrase-env`, `--passphrase-fd`), chosen from the options and
+//! from the kind the stream's header names. Key files and identities are told apart by their
+//! text.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use seal::keys::KEY_PREFIX;
-use seal::{Error, Header, Key, KeyKind, Passphrase, Secret};
+use seal::recipient::IDENTITY_PREFIX;
+use seal::{Header, Identity, Key, KeyKind, Passphrase, Secret};
 use zeroize::Zeroizing;
 
 use crate::args::KeyArgs;
@@ -63,15 +66,28 @@ impl KeyArgs {
     /// The secret for a stream whose header is `header`: the kind it names, from the options,
     /// asking on the terminal for a passphrase none of them gives.
     pub fn secret_for(&self, header: &Header, quiet: bool) -> anyhow::Result<OwnedSecret> {
-        match header.key_kind() {
-            KeyKind::KeyFile => match self.passphrase_source() {
-                None => Ok(OwnedSecret::Key(load_key(self, quiet)?)),
-                Some(_) => Err(header.key_kind().wrong_secret().into()),
-            },
-            KeyKind::Passphrase(_) if self.names_key() => {
-                Err(header.key_kind().wrong_secret().into())
+        let kind = header.key_kind();
+        match kind {
+            KeyKind::KeyFile | KeyKind::Recipients => {
+                if self.passphrase_source().is_some() {
+                    return Err(kind.mismatch("a passphrase").into());
+                }
+                let missing = if kind == KeyKind::Recipients {
+                    "no identity given: use -k IDENTITY_FILE, set SEAL_KEY_FILE, or use \
+                     --key-env NAME"
+                } else {
+                    "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME"
+                };
+                match (kind, load_credential(self, quiet, missing)?) {
+                    (KeyKind::KeyFile, Credential::Key(key)) => Ok(OwnedSecret::Key(key)),
+                    (KeyKind::Recipients, Credential::Identity(id)) => {
+                        Ok(OwnedSecret::Identity(id))
+                    }
+                    (_, Credential::Key(_)) => Err(kind.mismatch("a key file").into()),
+                    (_, Credential::Identity(_)) => Err(kind.mismatch("an identity").into()),
+                }
             }
-            KeyKind::Recipients => Err(KeyKind::Recipients.mismatch("a key file").into()),
+            KeyKind::Passphrase(_) if self.names_key() => Err(kind.wrong_secret().into()),
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()
@@ -108,10 +124,11 @@ pub fn read_passphrase(
     Ok(pass)
 }
 
-/// A key or a passphrase, owned.
+/// A key, a passphrase or an identity, owned.
 pub enum OwnedSecret {
     Key(Key),
     Passphrase(Passphrase),
+    Identity(Identity),
 }
 
 impl OwnedSecret {
@@ -119,12 +136,33 @@ impl OwnedSecret {
         match self {
             OwnedSecret::Key(key) => Secret::Key(key),
             OwnedSecret::Passphrase(pass) => Secret::Passphrase(pass),
+            OwnedSecret::Identity(id) => Secret::Identity(id),
         }
     }
 }
 
-/// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order.
-pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
+/// What `-k`, `--key-env` or `$SEAL_KEY_FILE` holds: a key file's key or an identity.
+pub enum Credential {
+    Key(Key),
+    Identity(Identity),
+}
+
+/// The most of a key or identity file that is read: more than either can be.
+const MAX_CREDENTIAL_LEN: u64 = 4096;
+
+/// Parses key or identity text, told apart by its prefix; `what` names where it came from.
+fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
+    if text.starts_with(IDENTITY_PREFIX.as_bytes()) {
+        let id = Identity::from_reader(text).with_context(|| format!("identity {what}"))?;
+        return Ok(Credential::Identity(id));
+    }
+    let key = Key::from_reader(text).with_context(|| format!("key {what}"))?;
+    Ok(Credential::Key(key))
+}
+
+/// The key or identity from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order; `missing`
+/// is the usage error when none is given.
+pub fn load_credential(args: &KeyArgs, quiet: bool, missing: &str) -> anyhow::Result<Credential> {
     if let Some(name) = &args.key_env {
         let value = std::env::var_os(name).ok_or_else(|| {
             CliError::KeySource(format!(
@@ -133,14 +171,11 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
             ))
         })?;
         let text = Zeroizing::new(value.into_vec());
-        return Key::from_text(&text)
-            .with_context(|| format!("key in environment variable {}", name.to_string_lossy()));
+        let what = format!("in environment variable {}", name.to_string_lossy());
+        return parse_credential(&text, &what);
     }
     let Some(path) = args.key_file() else {
-        return Err(CliError::Usage(
-            "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME".into(),
-        )
-        .into());
+        return Err(CliError::Usage(missing.into()).into());
     };
     let shown = diag::quote(&path);
     let file = open_key_file(&path)?;
@@ -153,19 +188,38 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
             meta.permissions().mode() & 0o777
         ));
     }
-    Key::from_reader(file).map_err(|e| match e {
+    let mut text = Zeroizing::new(Vec::new());
+    file.take(MAX_CREDENTIAL_LEN)
+        .read_to_end(&mut text)
         // Unreadable (a directory, an I/O error): a key problem, not an input problem.
-        Error::Read(io) => CliError::KeySource(format!("key file {shown}: {io}")).into(),
-        other => anyhow::Error::new(other).context(format!("key file {shown}")),
-    })
+        .map_err(|io| CliError::KeySource(format!("key file {shown}: {io}")))?;
+    parse_credential(&text, &format!("file {shown}"))
+}
+
+/// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order (for `enc`: an identity
+/// there is refused with a pointer to `-r`).
+pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
+    let missing = "no key given: use -k KEYFILE, set SEAL_KEY_FILE, use --key-env NAME, or \
+                   encrypt to recipients with -r/-R";
+    match load_credential(args, quiet, missing)? {
+        Credential::Key(key) => Ok(key),
+        Credential::Identity(_) => Err(CliError::Usage(
+            "that is an identity (a secret, for decrypting): to encrypt to it, give its \
+             recipient with -r (see 'seal recipient IDENTITY_FILE')"
+                .into(),
+        )
+        .into()),
+    }
 }
 
 /// Whether a "file name" is really key text (`-k "$(cat key.seal)"`): then it must never be
 /// printed, not even in an error message.
 pub fn looks_like_key(path: &Path) -> bool {
     let text = path.as_os_str().as_encoded_bytes();
-    text.windows(KEY_PREFIX.len())
-        .any(|w| w.eq_ignore_ascii_case(KEY_PREFIX.as_bytes()))
+    [KEY_PREFIX, IDENTITY_PREFIX].iter().any(|prefix| {
+        text.windows(prefix.len())
+            .any(|w| w.eq_ignore_ascii_case(prefix.as_bytes()))
+    })
 }
 
 /// Opens a key file: a regular file, opened without blocking (a FIFO or a device named as

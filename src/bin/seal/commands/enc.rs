@@ -1,4 +1,5 @@
-//! `seal enc`: encrypt INPUT to OUTPUT, binary or armored, with a key or a passphrase.
+//! `seal enc`: encrypt INPUT to OUTPUT, binary or armored, with a key, a passphrase, or to
+//! public-key recipients.
 
 use std::io::{self, Read, Write};
 
@@ -11,6 +12,7 @@ use crate::args::{CipherArg, EncArgs};
 use crate::diag;
 use crate::error::CliError;
 use crate::files::Target;
+use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 
 pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
@@ -29,6 +31,15 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         .into());
     }
     keys.check_fd(args.io.input.as_deref())?;
+    // Recipients are checked before any input is read or output made.
+    let to = if args.recipients.is_empty() && args.recipients_files.is_empty() {
+        None
+    } else {
+        Some(recipients::gather(
+            &args.recipients,
+            &args.recipients_files,
+        )?)
+    };
     let armor = args.armor;
     let output = if armor {
         Produces::Text
@@ -36,9 +47,12 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         Produces::Ciphertext
     };
     transfer(&args.io, output, |input, name| {
-        let encryptor = match &source {
-            None => Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?,
-            Some(source) => {
+        let encryptor = match (&to, &source) {
+            (Some(to), _) => Encryptor::to_recipients(to, cipher, args.chunk_size)?,
+            (None, None) => {
+                Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?
+            }
+            (None, Some(source)) => {
                 let default = Argon2Params::DEFAULT;
                 let params = Argon2Params::new(
                     args.kdf_memory.unwrap_or(default.memory_kib()),

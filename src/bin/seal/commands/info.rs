@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Framing, KeyKind, armor, read_header};
+use seal::{Error, Framing, Header, KeyKind, RecipientKind, armor, read_header};
 
 use serde::Serialize;
 
@@ -29,6 +29,20 @@ struct Report {
     plaintext_bytes: Option<u64>,
     length_consistent: Option<bool>,
     authenticated: bool,
+    recipients: Option<Vec<String>>,
+}
+
+/// The kind of each recipient stanza, in header order: the header names kinds, never which
+/// public keys (see docs/FORMAT.md).
+fn stanza_kinds(header: &Header) -> Vec<String> {
+    header
+        .stanzas()
+        .iter()
+        .map(|s| match RecipientKind::from_stanza_kind(s.kind()) {
+            Some(kind) => kind.name().to_string(),
+            None => format!("unknown-{}", s.kind()),
+        })
+        .collect()
 }
 
 /// How a passphrase stream's key is stretched.
@@ -83,6 +97,7 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             plaintext_bytes,
             length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
             authenticated: false,
+            recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(&header)),
         };
         let mut text = serde_json::to_string(&report).context("writing JSON")?;
         text.push('\n');
@@ -95,10 +110,23 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
         );
         match kind {
             KeyKind::KeyFile => text.push_str("key kind:   key file\n"),
-            KeyKind::Recipients => text.push_str(&format!(
-                "key kind:   recipients ({})\n",
-                header.stanzas().len()
-            )),
+            KeyKind::Recipients => {
+                let kinds = stanza_kinds(&header);
+                let mut counts: Vec<(String, usize)> = Vec::new();
+                for k in kinds.iter() {
+                    match counts.iter_mut().find(|(name, _)| name == k) {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((k.clone(), 1)),
+                    }
+                }
+                let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                text.push_str(&format!(
+                    "key kind:   recipients (public keys not shown: the header does not hold them)\n\
+                     recipients: {} ({})\n",
+                    kinds.len(),
+                    counts.join(", ")
+                ));
+            }
             KeyKind::Passphrase(p) => text.push_str(&format!(
                 "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
                 p.memory_kib(),

@@ -1,19 +1,33 @@
-//! `seal keygen`: a new random key as one line of text, to stdout or a new 0600 file.
+//! `seal keygen`: a new random key, or with `--identity` a new identity, as one line of text,
+//! to stdout or a new 0600 file; and `seal recipient`: the recipient of an identity.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use anyhow::Context;
-use seal::Key;
+use seal::{Identity, Key, RecipientKind};
+use zeroize::Zeroizing;
 
 use super::write_stdout;
+use crate::args::KindArg;
 use crate::diag;
+use crate::files::is_stdio;
+use crate::secrets::open_key_file;
 
-pub fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
-    let key = Key::generate()?;
-    let text = key.to_text();
+pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Result<()> {
+    let (text, recipient, what) = match identity {
+        None => (Key::generate()?.to_text(), None, "key file"),
+        Some(kind) => {
+            let kind = match kind {
+                KindArg::MlKem768X25519 => RecipientKind::MlKem768X25519,
+                KindArg::X25519 => RecipientKind::X25519,
+            };
+            let id = Identity::generate(kind)?;
+            (id.to_text(), Some(id.recipient()), "identity file")
+        }
+    };
     match output {
         None => {
             write_stdout(text.as_bytes())?;
@@ -26,11 +40,38 @@ pub fn keygen(output: Option<&Path>) -> anyhow::Result<()> {
                 .create_new(true)
                 .mode(0o600)
                 .open(path)
-                .with_context(|| format!("creating key file {}", diag::quote(path)))?;
+                .with_context(|| format!("creating {what} {}", diag::quote(path)))?;
             file.write_all(text.as_bytes())
                 .and_then(|()| file.sync_all())
-                .with_context(|| format!("writing key file {}", diag::quote(path)))?;
+                .with_context(|| format!("writing {what} {}", diag::quote(path)))?;
         }
     }
+    if let Some(recipient) = recipient {
+        // Public: on stderr, so that stdout holds only the identity when it goes there.
+        diag::note(format_args!("recipient: {recipient}"));
+    }
     Ok(())
+}
+
+/// The most of an identity file `seal recipient` reads.
+const MAX_IDENTITY_TEXT: u64 = 4096;
+
+pub fn recipient(path: &Path) -> anyhow::Result<()> {
+    let mut text = Zeroizing::new(Vec::new());
+    let name = if is_stdio(Some(path)) {
+        std::io::stdin()
+            .lock()
+            .take(MAX_IDENTITY_TEXT)
+            .read_to_end(&mut text)
+            .context("reading the identity from stdin")?;
+        "stdin".to_string()
+    } else {
+        open_key_file(path)?
+            .take(MAX_IDENTITY_TEXT)
+            .read_to_end(&mut text)
+            .with_context(|| format!("reading identity file {}", diag::quote(path)))?;
+        format!("identity file {}", diag::quote(path))
+    };
+    let identity = Identity::from_reader(&text[..]).with_context(|| name)?;
+    write_stdout(format!("{}\n", identity.recipient()).as_bytes())
 }

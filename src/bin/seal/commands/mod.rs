@@ -22,13 +22,18 @@ use dec::dec;
 pub use dec::open_stream;
 use enc::enc;
 use info::info;
-use keygen::keygen;
+use keygen::{keygen, recipient};
 use verify::verify;
 
 /// Runs one parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Keygen { output } => keygen(output.as_deref()),
+        Command::Keygen {
+            output,
+            identity,
+            kind,
+        } => keygen(output.as_deref(), identity.then_some(kind)),
+        Command::Recipient { identity } => recipient(&identity),
         Command::Enc(args) => enc(&args),
         Command::Dec(args) => dec(&args),
         Command::Verify(args) => verify(&args),
