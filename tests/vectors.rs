@@ -421,6 +421,10 @@ fn format_doc_passphrase_example_matches_its_vector() {
     assert!(compact.contains(&format!("bound={}", &stream[..2 * 59])));
     assert!(compact.contains(&format!("commitment={}", &stream[2 * 59..2 * 91])));
     assert_eq!(v.get("kdf_memory_kib"), "64");
+    // The whole stream, byte for byte.
+    let dump = doc_dump("### Passphrase example", "## ASCII armor");
+    assert_eq!(dump.len(), 2 * 325);
+    assert_eq!(dump, stream);
 }
 
 #[test]

@@ -311,3 +311,70 @@ fn pasted_armor_is_refused_with_the_line_and_the_problem() {
     let framed = format!("\r\n \t\r\n{}\r\n\n", lines.join("\r\n"));
     assert_eq!(ok(&dec(framed)), b"the plaintext\n");
 }
+
+/// docs/FORMAT.md, "Errors": the order in which the header is judged, and the class (exit
+/// status) of each rejection.
+#[test]
+fn header_rejections_come_in_the_documented_order_and_class() {
+    let dir = setup();
+    let p = dir.path();
+    let dec = |stdin: &[u8], args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["dec"];
+        all.extend(args);
+        seal(p, &all, env, stdin)
+    };
+    let magic = b"\x89SEAL\r\n\x1a";
+    // Fewer than 15 bytes: only the magic is judged; a prefix of it, or anything after it,
+    // is a truncated header.
+    assert_fails(
+        &dec(b"", &["-k", "key"], &[]),
+        5,
+        "0 of the 79 header bytes",
+    );
+    assert_fails(&dec(b"abc", &["-k", "key"], &[]), 4, "bad magic");
+    assert_fails(&dec(&magic[..3], &["-k", "key"], &[]), 5, "truncated");
+    let mut v9 = magic.to_vec();
+    v9.push(9);
+    assert_fails(&dec(&v9, &["-k", "key"], &[]), 5, "truncated");
+    // With 15 bytes, the version is judged.
+    v9.extend([1, 1, 0, 0, 0, 64]);
+    assert_fails(
+        &dec(&v9, &["-k", "key"], &[]),
+        4,
+        "unsupported format version 9",
+    );
+    // A passphrase header: cut, it is truncated; whole, its cost is judged before the kind
+    // of credential; then the kind, before any key derivation; then the length limits.
+    let mut args = vec!["enc", "--passphrase-env", "PW", "doc.txt"];
+    args.extend(CHEAP);
+    let stream = ok(&seal(p, &args, &[("PW", "pw")], b"")).to_vec();
+    assert_fails(
+        &dec(&stream[..60], &["-k", "key"], &[]),
+        5,
+        "60 of the 91 header bytes",
+    );
+    let mut hostile = stream.clone();
+    hostile[47..51].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+    assert_fails(
+        &dec(&hostile, &["-k", "key"], &[]),
+        4,
+        "KDF cost out of range",
+    );
+    assert_fails(
+        &dec(&stream, &["-k", "key"], &[]),
+        3,
+        "encrypted with a passphrase, not a key file",
+    );
+    let long = "x".repeat(1025);
+    let max = "x".repeat(1024);
+    assert_fails(
+        &dec(&stream, &["--passphrase-env", "PW"], &[("PW", &long)]),
+        3,
+        "longer than 1024 bytes",
+    );
+    assert_fails(
+        &dec(&stream, &["--passphrase-env", "PW"], &[("PW", &max)]),
+        3,
+        "wrong key or passphrase",
+    );
+}
