@@ -413,3 +413,39 @@ fn the_std_io_adapters_refuse_live_streams() {
     let inner = err.get_ref().and_then(|e| e.downcast_ref::<Error>());
     assert!(matches!(inner, Some(Error::LiveUnsupported(_))), "{err}");
 }
+
+#[test]
+fn every_key_kind_makes_live_streams() {
+    use seal::{Argon2Params, Identity, Passphrase, RecipientKind, Secret};
+    let plain = data(300, 5);
+    let identity = Identity::generate(RecipientKind::X25519).unwrap();
+    let pass = Passphrase::new(zeroize::Zeroizing::new(b"live and let live".to_vec())).unwrap();
+    let params = Argon2Params::new(64, 1, 1).unwrap();
+    let encryptors = [
+        Encryptor::new(&key(), Cipher::Aes256Gcm, 64).unwrap(),
+        Encryptor::with_passphrase(&pass, params, Cipher::Aes256Gcm, 64).unwrap(),
+        Encryptor::to_recipients(&[identity.recipient()], Cipher::ChaCha20Poly1305, 64).unwrap(),
+    ];
+    let secrets = [
+        Secret::Key(&key()),
+        Secret::Passphrase(&pass),
+        Secret::Identity(&identity),
+    ];
+    for (encryptor, secret) in encryptors.into_iter().zip(secrets) {
+        let mut sealed = Vec::new();
+        encryptor
+            .live(Duration::from_millis(10))
+            .encrypt(Cursor::new(plain.clone()), &mut sealed, 2)
+            .unwrap();
+        assert_eq!(sealed[8], 2);
+        let mut input = Cursor::new(sealed);
+        let header = seal::read_header(&mut input).unwrap();
+        assert_eq!(header.framing(), Framing::Live);
+        let mut out = Vec::new();
+        Decryptor::with_header(header, secret)
+            .unwrap()
+            .decrypt(input, &mut out, 2)
+            .unwrap();
+        assert_eq!(out, plain);
+    }
+}
