@@ -378,3 +378,44 @@ fn header_rejections_come_in_the_documented_order_and_class() {
         "wrong key or passphrase",
     );
 }
+
+/// The check for an already sealed input must not hold back a live stream's first frame
+/// until 128 bytes have come.
+#[test]
+fn the_sealed_input_check_does_not_delay_a_live_stream() {
+    use std::io::{Read, Write};
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let dir = setup();
+    let p = dir.path();
+    let mut child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "--max-delay", "100ms"])
+        .current_dir(p)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            if tx.send(n).is_err() {
+                break;
+            }
+        }
+    });
+    stdin.write_all(b"abc").unwrap();
+    // The header and a frame holding "abc" come out while stdin is still open.
+    let mut got = 0;
+    while got <= 79 {
+        got += rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the first frame within the delay, not after more input");
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

@@ -69,7 +69,8 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
             None => encryptor,
         };
         if !args.io.ui.quiet {
-            warn_if_sealed(input, name)?;
+            // A live stream must not wait for more input than the producer has sent.
+            warn_if_sealed(input, name, args.max_delay.is_none())?;
         }
         Ok(move |input, output: Target<'_>, threads| match output {
             // Armor is a stream of lines: it cannot be written at frame offsets.
@@ -85,12 +86,30 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
 
 /// Warns when the input already starts like a seal stream: seal's magic bytes, or the armor's
 /// BEGIN line after blank space (`seal enc -o doc.txt doc.txt.seal` mixes up the two files).
-/// Peeks at the first bytes and puts them back in front of the rest of `input`.
-fn warn_if_sealed(input: &mut Box<dyn Read + Send>, name: &str) -> anyhow::Result<()> {
+/// Peeks at the first bytes and puts them back in front of the rest of `input`: up to 128
+/// bytes, or with `patient` false, only what one read returns (a live producer's first line
+/// must go out within the delay, not wait for 128 bytes).
+fn warn_if_sealed(
+    input: &mut Box<dyn Read + Send>,
+    name: &str,
+    patient: bool,
+) -> anyhow::Result<()> {
     const PEEK: usize = 128;
     let mut first = Vec::with_capacity(PEEK);
     let mut rest = std::mem::replace(input, Box::new(io::empty()));
-    let read = (&mut rest).take(PEEK as u64).read_to_end(&mut first);
+    let read = if patient {
+        (&mut rest).take(PEEK as u64).read_to_end(&mut first)
+    } else {
+        first.resize(PEEK, 0);
+        let got = loop {
+            match rest.read(&mut first) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                other => break other,
+            }
+        };
+        first.truncate(*got.as_ref().unwrap_or(&0));
+        got
+    };
     let looks_like = if first.starts_with(&format::MAGIC) {
         Some("binary")
     } else if first
