@@ -3,7 +3,7 @@
 //! other root-only setups run in a private user and mount namespace (`unshare -rm`).
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -148,4 +148,234 @@ fn the_key_file_is_never_the_output_or_the_input() {
     assert_fails(&cmd.output().unwrap(), 1, "the key file is also the input");
     assert_eq!(fs::read(d.join("key")).unwrap(), key_before);
     assert!(!d.join("out").exists());
+}
+
+/// The kind of file at `path`, without following a link.
+fn kind(path: &Path) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = fs::symlink_metadata(path).unwrap().file_type();
+    if t.is_symlink() {
+        "link"
+    } else if t.is_fifo() {
+        "fifo"
+    } else if t.is_char_device() {
+        "char"
+    } else if t.is_file() {
+        "file"
+    } else {
+        "other"
+    }
+}
+
+#[test]
+fn a_fifo_target_is_written_through_not_replaced() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), data(300_000, 1)).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(d.join("pipe"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let path = d.join("pipe");
+        std::thread::spawn(move || fs::read(path).unwrap())
+    };
+    let out = seal_with_timeout(
+        d,
+        &["enc", "-k", "key", "-o", "pipe", "plain"],
+        Stdio::null(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Were the FIFO replaced, the reader would wait for a writer forever: be that writer.
+    let _ = fs::OpenOptions::new()
+        .append(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(d.join("pipe"));
+    let sealed = reader.join().unwrap();
+    assert_eq!(kind(&d.join("pipe")), "fifo");
+    fs::write(d.join("sealed"), &sealed).unwrap();
+    let back = seal(d, &["dec", "-k", "key", "sealed"]);
+    assert_eq!(ok(&back), data(300_000, 1));
+    let names: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn a_character_device_target_is_written_through_not_replaced() {
+    // /dev/null bind-mounted onto a file in a private user and mount namespace: a real
+    // device node that seal, were it to rename over it, would replace (or fail on).
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"to the void").unwrap();
+    fs::write(d.join("null"), b"").unwrap();
+    let script = format!(
+        "set -u; mount --bind /dev/null null || exit 99; \
+         {SEAL} enc -k key -o null plain; echo \"enc=$?\"; \
+         {SEAL} enc -k key plain > sealed; {SEAL} dec -k key -o null sealed; echo \"dec=$?\"; \
+         test -c null && echo still-a-device; ls -A"
+    );
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .current_dir(d)
+        .output()
+        .expect("unshare (util-linux) runs this test");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "enc=0\ndec=0\nstill-a-device\nkey\nnull\nplain\nsealed\n",
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_terminal_reached_by_any_path_gets_no_ciphertext() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"x").unwrap();
+    for target in ["/dev/stdout", "/dev/tty", "/proc/self/fd/1"] {
+        let text = crate::hostile::on_a_terminal(
+            d,
+            &format!("{SEAL} enc -k key -o {target} plain; echo \"status=$?\""),
+        );
+        assert!(
+            text.contains("refusing to write ciphertext to a terminal"),
+            "{target}: {text}"
+        );
+        assert!(text.contains("status=1"), "{target}: {text}");
+    }
+    // Armor is text: it may go to a terminal by any path.
+    let text = crate::hostile::on_a_terminal(
+        d,
+        &format!("{SEAL} enc -a -k key -o /dev/stdout plain; echo \"status=$?\""),
+    );
+    assert!(text.contains("BEGIN SEAL"), "{text}");
+    assert!(text.contains("status=0"), "{text}");
+}
+
+#[test]
+fn directories_and_missing_directories_are_refused_before_any_work() {
+    let dir = setup();
+    let d = dir.path();
+    fs::create_dir(d.join("sub")).unwrap();
+    fs::write(d.join("plain"), b"x").unwrap();
+    fs::write(d.join("file"), b"x").unwrap();
+    // -p with no terminal to ask on (setsid): a passphrase prompt would fail with exit 2, so
+    // exit 1 with the refusal shows that seal refused before it asked.
+    for (target, needle) in [
+        ("sub", "output 'sub' is a directory"),
+        ("sub/", "output 'sub/' names a directory"),
+        ("new/", "output 'new/' names a directory"),
+        (
+            "missing/out",
+            "cannot create output 'missing/out': directory 'missing'",
+        ),
+        (
+            "file/out",
+            "cannot create output 'file/out': 'file' is not a directory",
+        ),
+    ] {
+        let out = Command::new("setsid")
+            .args([SEAL, "enc", "-p", "-o", target, "plain"])
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_fails(&out, 1, needle);
+    }
+    let mut names: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["file", "key", "plain", "sub"]);
+    assert_eq!(fs::read_dir(d.join("sub")).unwrap().count(), 0);
+}
+
+#[test]
+fn a_symlink_target_is_followed_and_the_link_kept() {
+    let dir = setup();
+    let d = dir.path();
+    fs::create_dir(d.join("real")).unwrap();
+    fs::write(d.join("real/backup.seal"), b"old").unwrap();
+    std::os::unix::fs::symlink("real/backup.seal", d.join("link")).unwrap();
+    std::os::unix::fs::symlink("real/nothing", d.join("dangling")).unwrap();
+    fs::write(d.join("plain"), b"new contents").unwrap();
+    let out = seal(d, &["enc", "-k", "key", "-o", "link", "plain"]);
+    ok(&out);
+    assert_eq!(kind(&d.join("link")), "link");
+    assert_eq!(
+        fs::read_link(d.join("link")).unwrap(),
+        Path::new("real/backup.seal")
+    );
+    let back = seal(d, &["dec", "-k", "key", "real/backup.seal"]);
+    assert_eq!(ok(&back), b"new contents");
+    let out = seal(d, &["enc", "-k", "key", "-o", "dangling", "plain"]);
+    assert_fails(&out, 1, "output 'dangling' is a symbolic link to nothing");
+    assert_eq!(kind(&d.join("dangling")), "link");
+}
+
+#[test]
+fn replacing_a_file_keeps_its_permission_bits_and_new_files_are_private() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"x").unwrap();
+    fs::write(d.join("shared.seal"), b"old").unwrap();
+    fs::set_permissions(d.join("shared.seal"), fs::Permissions::from_mode(0o644)).unwrap();
+    ok(&seal(
+        d,
+        &["enc", "-k", "key", "-o", "shared.seal", "plain"],
+    ));
+    ok(&seal(d, &["enc", "-k", "key", "-o", "new.seal", "plain"]));
+    let mode = |name: &str| fs::metadata(d.join(name)).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode("shared.seal"), 0o644);
+    assert_eq!(mode("new.seal"), 0o600);
+    assert_ne!(fs::read(d.join("shared.seal")).unwrap(), b"old");
+}
+
+#[test]
+fn sigkill_leaves_no_partial_output_behind() {
+    let dir = setup();
+    let d = dir.path();
+    let mut child = Command::new(SEAL)
+        .args(["dec", "-k", "key", "-o", "out"])
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // A stream seal can start on: a header, then frames that keep coming.
+    let sealed = seal_stdin(d, &data(4 << 20, 3));
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, &sealed[..3 << 20]).unwrap();
+    crate::hostile::wait_for_output_data(child.id(), d);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    let names: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, ["key"], "SIGKILL left partial plaintext behind");
+}
+
+/// `seal enc -k key` of `plain` through pipes, in `dir`.
+fn seal_stdin(dir: &Path, plain: &[u8]) -> Vec<u8> {
+    let mut cmd = Command::new(SEAL);
+    cmd.args(["enc", "-k", "key", "--chunk-size", "64KiB"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    ok(&run_cmd(cmd, plain)).to_vec()
 }

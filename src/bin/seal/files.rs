@@ -1,20 +1,17 @@
-//! Input and output files: stdin and stdout, the atomic `-o` output (a temporary file renamed
-//! into place only on success, removed on failure or on SIGINT, SIGTERM or SIGHUP), and the
-//! refusals that protect users from themselves (ciphertext to a terminal, binary input from a
-//! terminal, the same file in and out).
+//! Input, and the refusals that protect users from themselves (ciphertext to a terminal,
+//! binary input from a terminal, the same file in and out, the key file in or out). Where
+//! output lands is `output`'s business.
 
 use std::fs::{self, File, Metadata};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 
 use crate::diag;
 use crate::error::CliError;
-use crate::signals::PendingFile;
-use seal::Error;
 
 /// An input stream and, when it is a regular file, its metadata.
 pub struct Input {
@@ -97,23 +94,6 @@ pub fn same_file(a: &Metadata, b: &Metadata) -> bool {
     a.is_file() && b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
 }
 
-/// How the library is to write: in order to a stream, or at offsets into a file that seal
-/// owns (the temporary file behind `-o`), which lets every worker write.
-pub enum Target<'a> {
-    Stream(&'a mut File),
-    File(&'a File),
-}
-
-/// Where output goes: stdout, or a temporary file renamed over the target on success.
-pub enum Output {
-    Stdout(File),
-    Atomic {
-        temp: tempfile::NamedTempFile,
-        target: PathBuf,
-        pending: PendingFile,
-    },
-}
-
 /// Refuses ciphertext to a terminal, and an output that is the input (`out`: the output's
 /// metadata, if it exists yet).
 pub fn refuse(
@@ -179,93 +159,4 @@ pub fn refuse_key_file(
         }
     ))
     .into())
-}
-
-/// The refusals of [`Output::open`], without creating anything: run first, so that seal
-/// neither reads a header nor asks for a passphrase only to refuse afterwards.
-pub fn preflight(
-    path: Option<&Path>,
-    input: Option<&Metadata>,
-    ciphertext: bool,
-) -> anyhow::Result<()> {
-    let out = if is_stdio(path) {
-        fd_metadata(&io::stdout())
-    } else {
-        fs::metadata(path.unwrap_or(Path::new("-"))).ok()
-    };
-    refuse(path, input, out.as_ref(), ciphertext)
-}
-
-impl Output {
-    pub fn open(
-        path: Option<&Path>,
-        input: Option<&Metadata>,
-        ciphertext: bool,
-    ) -> anyhow::Result<Output> {
-        if is_stdio(path) {
-            // Write to the descriptor directly: Stdout's line buffering only costs here. The
-            // one duplicate serves the same-file check and the pipe sizing too.
-            let file = File::from(
-                io::stdout()
-                    .as_fd()
-                    .try_clone_to_owned()
-                    .context("using stdout")?,
-            );
-            let meta = file.metadata().ok();
-            refuse(path, input, meta.as_ref(), ciphertext)?;
-            enlarge_pipe(&file, meta.as_ref());
-            return Ok(Output::Stdout(file));
-        }
-        let target = path.unwrap_or(Path::new("-")).to_path_buf();
-        refuse(path, input, fs::metadata(&target).ok().as_ref(), ciphertext)?;
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let (temp, pending) = PendingFile::register(|| {
-            let temp = tempfile::Builder::new()
-                .prefix(".seal-tmp-")
-                .tempfile_in(dir)
-                .with_context(|| format!("creating a temporary file in {}", diag::quote(dir)))?;
-            let path = temp.path().to_path_buf();
-            Ok((temp, path))
-        })?;
-        Ok(Output::Atomic {
-            temp,
-            target,
-            pending,
-        })
-    }
-
-    pub fn target(&mut self) -> Target<'_> {
-        match self {
-            Output::Stdout(f) => Target::Stream(f),
-            Output::Atomic { temp, .. } => Target::File(temp.as_file()),
-        }
-    }
-
-    /// Completes the output: flushes stdout, or renames the temporary file over the target.
-    pub fn finish(self) -> anyhow::Result<()> {
-        match self {
-            Output::Stdout(mut f) => f.flush().map_err(Error::Write).context("writing stdout"),
-            Output::Atomic {
-                temp,
-                target,
-                pending,
-            } => {
-                let renamed = pending.complete(|| temp.persist(&target));
-                renamed.map_err(|e| anyhow!(e.error)).with_context(|| {
-                    format!("renaming output into place at {}", diag::quote(&target))
-                })?;
-                Ok(())
-            }
-        }
-    }
-
-    pub fn name(&self) -> String {
-        match self {
-            Output::Stdout(_) => "stdout".into(),
-            Output::Atomic { target, .. } => diag::quote(target),
-        }
-    }
 }

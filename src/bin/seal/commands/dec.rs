@@ -8,7 +8,7 @@ use seal::{Decryptor, Error, armor, read_header};
 use super::range::dec_range;
 use super::transfer::{Produces, transfer};
 use crate::args::{DecArgs, KeyArgs};
-use crate::files::Target;
+use crate::output::Target;
 
 /// Recognises armored input (replacing `input` with the stream it holds), reads the header and
 /// opens the stream with the secret it needs.

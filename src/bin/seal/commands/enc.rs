@@ -11,7 +11,7 @@ use super::transfer::{Produces, transfer};
 use crate::args::{CipherArg, EncArgs};
 use crate::diag;
 use crate::error::CliError;
-use crate::files::Target;
+use crate::output::Target;
 use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 

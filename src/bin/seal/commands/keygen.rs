@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use anyhow::Context;
@@ -13,8 +12,10 @@ use zeroize::Zeroizing;
 use super::write_stdout;
 use crate::args::KindArg;
 use crate::diag;
+use crate::error::CliError;
 use crate::files::is_stdio;
 use crate::secrets::open_key_file;
+use crate::staged::Staged;
 
 pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Result<()> {
     let (text, recipient, what) = match identity {
@@ -33,17 +34,28 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
             write_stdout(text.as_bytes())?;
         }
         Some(path) => {
-            // create_new: never overwrite; mode 0600 from creation, so no window where the
-            // file is readable by others.
-            let mut file = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .with_context(|| format!("creating {what} {}", diag::quote(path)))?;
+            // Written into an unnamed (or temporary) 0600 file, synced, then linked to PATH,
+            // which must not exist: no window where the key is readable by others, no partial
+            // key file after a crash or a signal, never an overwrite.
+            let shown = diag::quote(path);
+            if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+                return Err(CliError::Refused(format!(
+                    "{what} {shown} names a directory: -o takes a file name"
+                ))
+                .into());
+            }
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(CliError::Refused(format!(
+                    "{what} {shown} already exists: seal never overwrites a key"
+                ))
+                .into());
+            }
+            let staged = Staged::create(path, 0o600, None)?;
+            let mut file = staged.file();
             file.write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-                .with_context(|| format!("writing {what} {}", diag::quote(path)))?;
+                .map_err(seal::Error::Write)
+                .with_context(|| format!("writing {what} {shown}"))?;
+            staged.commit_new()?;
         }
     }
     if let Some(recipient) = recipient {

@@ -14,14 +14,18 @@ use seal::{Decryptor, Error, armor, read_header};
 use super::input_name;
 use crate::args::IoArgs;
 use crate::error::CliError;
-use crate::files::{self, Output, Target, is_stdio};
+use crate::files::is_stdio;
+use crate::output::{self, Output, Target};
 
 /// Writes plaintext bytes `offset..offset + length` (or to the end) of INPUT to OUTPUT.
 pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Result<()> {
     args.keys.check_fd(args.input.as_deref())?;
     let name = input_name(args.input.as_deref());
     let (mut file, meta) = seekable_input(args.input.as_deref(), &name)?;
-    files::preflight(args.output.as_deref(), Some(&meta), false)?;
+    output::preflight(args.output.as_deref(), Some(&meta), false)?;
+    if let Some(key) = args.keys.key_file() {
+        crate::files::refuse_key_file(&key, args.output.as_deref(), Some(&meta))?;
+    }
     refuse_armor(&mut file, &name)?;
     let header = read_header(&mut file).with_context(|| name.clone())?;
     let secret = args
@@ -75,7 +79,7 @@ fn seekable_input(path: Option<&Path>, name: &str) -> anyhow::Result<(File, Meta
         File::from(fd.context("using stdin")?)
     } else {
         let path = path.unwrap_or(Path::new("-"));
-        File::open(path).with_context(|| format!("opening input '{}'", path.display()))?
+        File::open(path).with_context(|| format!("opening input {}", crate::diag::quote(path)))?
     };
     let meta = file.metadata().with_context(|| name.to_string())?;
     let kind = meta.file_type();

@@ -7,7 +7,8 @@ use seal::Error;
 
 use super::{input_name, threads_or_default};
 use crate::args::IoArgs;
-use crate::files::{self, Input, Output, Target};
+use crate::files::{self, Input};
+use crate::output::{self, Output, Target};
 use crate::progress;
 
 /// What a command writes, for the refusals: ciphertext is never written to a terminal.
@@ -35,7 +36,7 @@ where
     };
     let ciphertext_out = produces == Produces::Ciphertext;
     let input = Input::open(args.input.as_deref(), command)?;
-    files::preflight(args.output.as_deref(), input.meta(), ciphertext_out)?;
+    output::preflight(args.output.as_deref(), input.meta(), ciphertext_out)?;
     if let Some(key) = args.keys.key_file() {
         files::refuse_key_file(&key, args.output.as_deref(), input.meta())?;
     }
