@@ -72,7 +72,7 @@ fn keygen_writes_a_private_key_file_and_never_overwrites() {
     let mode = fs::metadata(s.path("key")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     let out = s.run(&["keygen", "-o", "key"], b"");
-    assert_fails(&out, 1, "already exists: seal never overwrites a key");
+    assert_fails(&out, 1, "already exists, and seal never overwrites a key");
     assert_eq!(fs::read_to_string(s.path("key")).unwrap(), text);
     // Without -o, the key goes to stdout; two keys differ.
     let a = s.run(&["keygen"], b"");

@@ -46,7 +46,7 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
             }
             if fs::symlink_metadata(path).is_ok() {
                 return Err(CliError::Refused(format!(
-                    "{what} {shown} already exists: seal never overwrites a key"
+                    "creating {what} {shown}: it already exists, and seal never overwrites a key"
                 ))
                 .into());
             }
