@@ -379,3 +379,119 @@ fn seal_stdin(dir: &Path, plain: &[u8]) -> Vec<u8> {
         .stderr(Stdio::piped());
     ok(&run_cmd(cmd, plain)).to_vec()
 }
+
+/// `seal ARGS` under strace with `inject` (strace's fault injection) in `dir`.
+fn seal_injected(dir: &Path, inject: &str, args: &[&str]) -> Output {
+    Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", inject])
+        .arg(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("strace runs this test")
+}
+
+#[test]
+fn a_failed_sync_is_a_write_error_and_leaves_the_target_alone() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"new").unwrap();
+    fs::write(d.join("out"), b"old").unwrap();
+    // The file's own sync fails (as NFS, FUSE or a quota can make it): nothing changes.
+    let out = seal_injected(
+        d,
+        "inject=fsync:error=EIO",
+        &["enc", "-k", "key", "-o", "out", "plain"],
+    );
+    assert_fails(&out, 1, "syncing the output for 'out'");
+    assert_eq!(fs::read(d.join("out")).unwrap(), b"old");
+    let out = seal_injected(d, "inject=fsync:error=EIO", &["keygen", "-o", "key2"]);
+    assert_fails(&out, 1, "syncing the output for 'key2'");
+    let mut names: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["key", "out", "plain"]);
+    // The directory's sync, after the rename, fails: reported, and the status says so.
+    let out = seal_injected(
+        d,
+        "inject=fsync:error=EIO:when=2",
+        &["enc", "-k", "key", "-o", "out", "plain"],
+    );
+    assert_fails(&out, 1, "syncing the directory of 'out'");
+}
+
+#[test]
+fn a_signal_after_the_output_is_in_place_changes_nothing() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"complete").unwrap();
+    // Hold seal at its exit for a while, so that the signal surely comes after the rename.
+    let child = Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null"])
+        .args(["-e", "inject=exit_group:delay_enter=1500000"])
+        .args([SEAL, "enc", "-k", "key", "-o", "out", "plain"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("strace runs this test");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !d.join("out").exists() {
+        assert!(std::time::Instant::now() < deadline, "no output appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok()?.parse::<u32>().ok())
+        .find(|pid| {
+            fs::read(format!("/proc/{pid}/status")).is_ok_and(|s| {
+                String::from_utf8_lossy(&s).contains(&format!("PPid:\t{}\n", child.id()))
+            })
+        })
+        .expect("seal runs under strace");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    assert_eq!(ok(&seal(d, &["dec", "-k", "key", "out"])), b"complete");
+}
+
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    // As under nohup: SIGHUP ignored by the parent, then sent while seal writes -o output.
+    let dir = setup();
+    let d = dir.path();
+    let mut child = Command::new("sh")
+        .args(["-c", &format!("trap '' HUP; exec {SEAL} enc -k key -o out")])
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let plain = data(2 << 20, 5);
+    std::io::Write::write_all(&mut stdin, &plain[..1 << 20]).unwrap();
+    crate::hostile::wait_for_output_data(child.id(), d);
+    let killed = Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::io::Write::write_all(&mut stdin, &plain[1 << 20..]).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ok(&seal(d, &["dec", "-k", "key", "out"])), plain);
+}
