@@ -495,3 +495,48 @@ fn a_signal_ignored_at_start_stays_ignored() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(ok(&seal(d, &["dec", "-k", "key", "out"])), plain);
 }
+
+#[test]
+fn passphrase_fd_reads_the_descriptor_itself() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"by descriptor").unwrap();
+    fs::write(d.join("pass"), b"first line\nsecond line\n").unwrap();
+    let cheap = "--kdf-memory 1MiB --kdf-passes 1";
+    // The shell reads the first line from descriptor 3: seal must go on from there, not
+    // reopen the file from its start.
+    let script = format!(
+        "exec 3<pass; read -r skipped <&3; \
+         {SEAL} enc {cheap} --passphrase-fd 3 -o sealed plain"
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    ok(&out);
+    let mut dec = Command::new(SEAL);
+    dec.args(["dec", "--passphrase-env", "PASS", "sealed"])
+        .current_dir(d)
+        .env("PASS", "second line");
+    assert_eq!(ok(&dec.output().unwrap()), b"by descriptor");
+    // A socket cannot be reopened through /dev/fd at all.
+    let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    std::io::Write::write_all(&mut &mine, b"over a socket\n").unwrap();
+    let out = Command::new(SEAL)
+        .args(["enc", "--kdf-memory", "1MiB", "--kdf-passes", "1"])
+        .args(["--passphrase-fd", "0", "-o", "sealed2", "plain"])
+        .current_dir(d)
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .output()
+        .unwrap();
+    ok(&out);
+    let mut dec = Command::new(SEAL);
+    dec.args(["dec", "--passphrase-env", "PASS", "sealed2"])
+        .current_dir(d)
+        .env("PASS", "over a socket");
+    assert_eq!(ok(&dec.output().unwrap()), b"by descriptor");
+    // A descriptor that is not open.
+    let out = seal(d, &["enc", "--passphrase-fd", "57", "-o", "x", "plain"]);
+    assert_fails(&out, 3, "--passphrase-fd 57: Bad file descriptor");
+}

@@ -3,7 +3,8 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
+use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
@@ -82,7 +83,7 @@ pub fn ask(prompt: &str) -> anyhow::Result<Passphrase> {
         }
         Err(e) if e.kind() == io::ErrorKind::Interrupted => {
             // Ctrl-C: rpassword raised SIGINT, and the signal thread restores the terminal
-            // and exits with 130. Give it the time to; exit the same way if it does not.
+            // and ends seal by SIGINT. Give it the time to; exit 130 if it does not.
             std::thread::sleep(Duration::from_secs(2));
             Err(CliError::Interrupted.into())
         }
@@ -93,17 +94,26 @@ pub fn ask(prompt: &str) -> anyhow::Result<Passphrase> {
     }
 }
 
-/// Reads one line from descriptor `fd`, a byte at a time so that nothing after the line is
-/// consumed. The descriptor is reached through `/dev/fd`, which needs no `unsafe`.
+/// Reads one line from descriptor `fd` itself, from where it stands, a byte at a time so that
+/// nothing after the line is consumed. A descriptor left non-blocking is waited on.
 pub fn read_fd(fd: u32) -> anyhow::Result<Passphrase> {
     let failed = |e: io::Error| CliError::KeySource(format!("--passphrase-fd {fd}: {e}"));
-    let mut file = File::open(format!("/dev/fd/{fd}")).map_err(failed)?;
+    let read = crate::sys::with_fd(fd, |desc| read_line(desc, fd)).map_err(failed)?;
+    let mut line = read?;
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Passphrase::new(line).with_context(|| format!("passphrase from descriptor {fd}"))
+}
+
+fn read_line(desc: BorrowedFd<'_>, fd: u32) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    use rustix::io::Errno;
     let mut line = Zeroizing::new(Vec::with_capacity(MAX_PASSPHRASE_LEN + 2));
     let mut byte = [0u8; 1];
     loop {
-        match file.read(&mut byte) {
-            Ok(0) => break,
-            Ok(_) if byte[0] == b'\n' => break,
+        match rustix::io::read(desc, &mut byte) {
+            Ok(0) => return Ok(line),
+            Ok(_) if byte[0] == b'\n' => return Ok(line),
             Ok(_) if line.len() > MAX_PASSPHRASE_LEN => {
                 return Err(CliError::KeySource(format!(
                     "--passphrase-fd {fd}: the passphrase is longer than \
@@ -112,12 +122,21 @@ pub fn read_fd(fd: u32) -> anyhow::Result<Passphrase> {
                 .into());
             }
             Ok(_) => line.push(byte[0]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(failed(e).into()),
+            Err(Errno::INTR) => {}
+            Err(Errno::AGAIN) => {
+                let mut fds = [rustix::event::PollFd::new(
+                    &desc,
+                    rustix::event::PollFlags::IN,
+                )];
+                let _ = rustix::event::poll(&mut fds, None);
+            }
+            Err(e) => {
+                return Err(CliError::KeySource(format!(
+                    "--passphrase-fd {fd}: {}",
+                    io::Error::from(e)
+                ))
+                .into());
+            }
         }
     }
-    if line.last() == Some(&b'\r') {
-        line.pop();
-    }
-    Passphrase::new(line).with_context(|| format!("passphrase from descriptor {fd}"))
 }
