@@ -160,7 +160,8 @@ pub const MIN_CHUNK_SIZE: u32 = 64;
 /// Largest chunk size a stream may declare. A decoder allocates a few frames of this size per
 /// worker, so this bound is what keeps a hostile header from demanding memory.
 pub const MAX_CHUNK_SIZE: u32 = 16 * 1024 * 1024;
-/// Chunk size `seal enc` uses unless told otherwise (see README: chosen from measurements).
+/// Chunk size `seal enc` uses unless told otherwise (chosen from the measurements in
+/// docs/PERFORMANCE.md).
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024 * 1024;
 
 /// Value of the nonce's last byte for every frame but the last.
@@ -239,7 +240,7 @@ impl Argon2Params {
     /// seconds on a current core.
     pub const MAX_WORK: u64 = 8 << 20;
     /// What `seal enc -p` uses: 256 MiB, 6 passes, 1 lane, about one second on the machine
-    /// the README's figures come from.
+    /// docs/PERFORMANCE.md's figures come from.
     pub const DEFAULT: Argon2Params = Argon2Params {
         memory_kib: 256 << 10,
         passes: 6,

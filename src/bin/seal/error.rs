@@ -8,7 +8,7 @@ use std::io;
 
 use seal::{Category, Error};
 
-/// Exit statuses of `seal`, as documented in the README.
+/// Exit statuses of `seal`, as documented in the README and the man page (`man.rs`).
 pub mod exit {
     /// The whole input was processed.
     pub const OK: i32 = 0;
