@@ -540,3 +540,55 @@ fn passphrase_fd_reads_the_descriptor_itself() {
     let out = seal(d, &["enc", "--passphrase-fd", "57", "-o", "x", "plain"]);
     assert_fails(&out, 3, "--passphrase-fd 57: Bad file descriptor");
 }
+
+#[test]
+fn a_closed_stdin_or_stdout_is_refused_not_taken_for_empty() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"x").unwrap();
+    let script = format!(
+        "{SEAL} enc -k key -o out <&-; echo \"in=$?\"; \
+         {SEAL} enc -k key plain >&- 2>err; echo \"out=$?\" >&2; \
+         {SEAL} enc -k key -o empty < /dev/null; echo \"null=$?\""
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text, "in=2\nnull=0\n", "{}", stderr(&out));
+    assert!(stderr(&out).contains("stdin is closed"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("out=2"), "{}", stderr(&out));
+    let err = fs::read_to_string(d.join("err")).unwrap();
+    assert!(err.contains("stdout is closed"), "{err}");
+    assert!(!d.join("out").exists());
+    assert!(d.join("empty").exists());
+}
+
+#[test]
+fn a_non_blocking_stdout_is_waited_on() {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    let dir = setup();
+    let d = dir.path();
+    let plain = data(3 << 20, 8);
+    fs::write(d.join("plain"), &plain).unwrap();
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    // As node and some CI runners leave it: the pipe non-blocking, its reader slow.
+    fcntl_setfl(&writer, fcntl_getfl(&writer).unwrap() | OFlags::NONBLOCK).unwrap();
+    let child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "plain"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut sealed = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut sealed).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    fs::write(d.join("sealed"), &sealed).unwrap();
+    assert_eq!(ok(&seal(d, &["dec", "-k", "key", "sealed"])), plain);
+}

@@ -58,6 +58,13 @@ impl Input {
                 .into());
             }
             let meta = fd_metadata(&stdin);
+            if closed_at_start(&stdin, meta.as_ref()) {
+                return Err(CliError::Usage(format!(
+                    "{command}: no INPUT given and stdin is closed: name an input file or pipe \
+                     data in (use '< /dev/null' for an empty input)"
+                ))
+                .into());
+            }
             enlarge_pipe(&stdin, meta.as_ref());
             return Ok(Input {
                 reader: Box::new(stdin),
@@ -73,6 +80,19 @@ impl Input {
             meta,
         })
     }
+}
+
+/// Whether a standard stream was closed when seal started (`<&-`, `>&-`). The Rust runtime
+/// then opens `/dev/null` read-write in its place (so that the descriptor cannot be taken by
+/// another file); a shell's `< /dev/null` or `> /dev/null` opens it read-only or write-only.
+/// So `/dev/null` open for reading *and* writing on a standard stream means it was closed.
+pub fn closed_at_start(stream: &impl AsFd, meta: Option<&Metadata>) -> bool {
+    use rustix::fs::{OFlags, major, minor};
+    use std::os::unix::fs::FileTypeExt;
+    let dev_null = meta.is_some_and(|m| {
+        m.file_type().is_char_device() && major(m.rdev()) == 1 && minor(m.rdev()) == 3
+    });
+    dev_null && rustix::fs::fcntl_getfl(stream).is_ok_and(|f| f & OFlags::RWMODE == OFlags::RDWR)
 }
 
 /// Metadata of an open standard stream, without taking it over.

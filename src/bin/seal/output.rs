@@ -148,6 +148,14 @@ pub fn preflight(
     match plan(path)? {
         Plan::Stdout => {
             let out = crate::files::fd_metadata(&io::stdout());
+            if crate::files::closed_at_start(&io::stdout(), out.as_ref()) {
+                return Err(CliError::Usage(
+                    "stdout is closed: name an output file with -o FILE (use '> /dev/null' to \
+                     discard the output)"
+                        .into(),
+                )
+                .into());
+            }
             refuse(path, input, out.as_ref(), ciphertext)
         }
         Plan::Device(dev) => {
