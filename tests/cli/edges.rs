@@ -592,3 +592,22 @@ fn a_non_blocking_stdout_is_waited_on() {
     fs::write(d.join("sealed"), &sealed).unwrap();
     assert_eq!(ok(&seal(d, &["dec", "-k", "key", "sealed"])), plain);
 }
+
+#[test]
+fn threads_are_capped_at_64() {
+    let dir = setup();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"x").unwrap();
+    for n in ["65", "1024"] {
+        let out = seal(
+            d,
+            &["enc", "-k", "key", "--threads", n, "-o", "out", "plain"],
+        );
+        assert_fails(&out, 2, "is not in 1..=64");
+    }
+    ok(&seal(
+        d,
+        &["enc", "-k", "key", "--threads", "64", "-o", "out", "plain"],
+    ));
+    ok(&seal(d, &["verify", "-k", "key", "--threads", "64", "out"]));
+}

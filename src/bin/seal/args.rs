@@ -10,6 +10,10 @@ use seal::format::{self, Argon2Params};
 
 use crate::progress;
 
+/// The most `--threads` accepts, and the most the default uses: the library's own cap
+/// ([`seal::MAX_THREADS`]), beyond which more workers add memory and no speed.
+const MAX_THREADS_ARG: i64 = seal::MAX_THREADS as i64;
+
 pub const EXAMPLES: &str = "\
 Examples:
   seal keygen --identity -o me.id                  make an identity; prints its recipient
@@ -250,8 +254,8 @@ pub struct VerifyArgs {
     pub keys: KeyArgs,
     #[command(flatten)]
     pub ui: UiArgs,
-    /// Worker threads [default: the number of available cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Worker threads, 1..64 [default: the number of available cores, at most 64].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS_ARG))]
     pub threads: Option<u16>,
     /// Input file; "-" or nothing means stdin.
     pub input: Option<PathBuf>,
@@ -266,8 +270,8 @@ pub struct IoArgs {
     /// Write to FILE, atomically: nothing appears at FILE unless the whole stream succeeded.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Worker threads [default: the number of available cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Worker threads, 1..64 [default: the number of available cores, at most 64].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS_ARG))]
     pub threads: Option<u16>,
     /// Input file; "-" or nothing means stdin.
     pub input: Option<PathBuf>,

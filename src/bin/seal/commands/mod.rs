@@ -56,7 +56,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 pub fn threads_or_default(threads: Option<u16>) -> usize {
     match threads {
         Some(n) => usize::from(n),
-        None => std::thread::available_parallelism().map_or(1, usize::from),
+        // Capped as --threads is: a 128-core machine gets 64 workers, not 128.
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(seal::MAX_THREADS)),
     }
 }
 
