@@ -149,6 +149,15 @@ impl<R: Read> DecryptingReader<R> {
         u64::from(self.header.chunk_size())
     }
 
+    /// The frame buffer, to be filled anew. The current frame, whose plaintext it holds, is
+    /// forgotten first: an error while the buffer is refilled must not leave that frame
+    /// pointing at bytes that are no longer its plaintext, or at no buffer at all (a later
+    /// seek back into it would then release ciphertext, or panic).
+    fn take_buf(&mut self) -> Vec<u8> {
+        self.current = None;
+        std::mem::take(&mut self.buf)
+    }
+
     /// Checks and opens the wire frame `index` held in `buf[..len]` (`at_eof`: no byte follows
     /// it), and makes it the current frame.
     fn open(&mut self, mut buf: Vec<u8>, index: u64, len: usize, at_eof: bool) -> Result<()> {
@@ -180,7 +189,7 @@ impl<R: Read> DecryptingReader<R> {
     /// Reads and opens the next frame in stream order.
     fn next_in_order(&mut self) -> Result<()> {
         let index = self.next;
-        let spare = (!self.buf.is_empty()).then(|| std::mem::take(&mut self.buf));
+        let spare = Some(self.take_buf()).filter(|buf| !buf.is_empty());
         let Some(piece) = self.input.next(spare)? else {
             // Not reached: reading stops at the final frame or at the first error.
             return Err(Error::Truncated {
@@ -248,7 +257,7 @@ impl<R: Read> DecryptingReader<R> {
         } else {
             full as usize
         };
-        let mut buf = std::mem::take(&mut self.buf);
+        let mut buf = self.take_buf();
         buf.resize(self.header.full_frame_len(), 0);
         let got = fill(&mut self.input.reader_mut().inner, &mut buf[..want]);
         let (got, _) = got.map_err(Error::from_read)?;
@@ -310,7 +319,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
         self.seek = Some(|inner: &mut R, to| inner.seek(to));
         let full = self.header.full_frame_len() as u64;
         let chunk = self.chunk();
-        let mut buf = std::mem::take(&mut self.buf);
+        let mut buf = self.take_buf();
         buf.resize(full as usize, 0);
         let start = match self.start {
             Some(start) => start,
