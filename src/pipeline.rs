@@ -55,8 +55,15 @@ pub const MAX_THREADS: usize = 64;
 /// `buffer_len` bytes: at least 1, at most [`MAX_THREADS`], and few enough that the `2 × w + 1`
 /// buffers of the pool fit in [`MAX_FRAME_BUFFER_BYTES`].
 pub fn workers_for(threads: usize, buffer_len: usize) -> usize {
+    workers_beside(threads, buffer_len, 0)
+}
+
+/// [`workers_for`] for a pool whose feeder holds up to `extra` frame buffers of its own
+/// besides the pool's `2 × w + 1` (the [`crate::EncryptingWriter`]'s), so that all of them
+/// together fit in [`MAX_FRAME_BUFFER_BYTES`].
+pub(crate) fn workers_beside(threads: usize, buffer_len: usize, extra: usize) -> usize {
     let buffers = MAX_FRAME_BUFFER_BYTES / buffer_len.max(1);
-    let by_memory = buffers.saturating_sub(1) / 2;
+    let by_memory = buffers.saturating_sub(1 + extra) / 2;
     threads.clamp(1, MAX_THREADS).min(by_memory.max(1))
 }
 
@@ -397,7 +404,12 @@ mod tests {
                 let w = workers_for(threads, buffer_len);
                 assert!((1..=MAX_THREADS).contains(&w) && w <= threads.max(1));
                 assert!((2 * w + 1) * buffer_len <= MAX_FRAME_BUFFER_BYTES);
+                let w = workers_beside(threads, buffer_len, 3);
+                assert!((1..=MAX_THREADS).contains(&w) && w <= threads.max(1));
+                assert!((2 * w + 4) * buffer_len <= MAX_FRAME_BUFFER_BYTES);
             }
         }
+        // 16 MiB frames beside a writer's 3: 15 fit, so 5 workers (2 × 5 + 1 + 3 = 14).
+        assert_eq!(workers_beside(64, sixteen_mib, 3), 5);
     }
 }

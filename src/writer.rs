@@ -25,6 +25,10 @@ use crate::frame::FrameSealer;
 use crate::pipeline::{self, Job, Sink, Source};
 use crate::stream::Encryptor;
 
+/// Frame buffers a pooled writer holds besides the pool's: the chunk being filled, the job
+/// being handed over, and one waiting in the job channel.
+const WRITER_BUFFERS: usize = 3;
+
 /// The pipeline's source: the chunks the writer submits, in order.
 struct Submitted {
     jobs: Receiver<Job>,
@@ -75,6 +79,11 @@ enum Engine<W> {
 /// already sealed may still be written, in the background with threads; never the final one).
 /// After an error, every call fails with it.
 ///
+/// Memory: with a pool of `w` workers the writer and its pool hold at most `2 × w + 4` frame
+/// buffers, and `w` is capped (as [`crate::workers_for`] caps encrypt's) so that they fit in
+/// [`crate::MAX_FRAME_BUFFER_BYTES`] whatever `threads` asks for; a stalled inner writer
+/// makes `write` block, never buffer more.
+///
 /// ```
 /// use std::fs::File;
 /// use std::io::Write;
@@ -109,11 +118,18 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
     /// Writes `encryptor`'s header to `output` and returns a writer of its frames, sealed by
     /// `threads` workers (1: on the caller's thread, no extra thread).
     pub(crate) fn new(encryptor: Encryptor, output: W, threads: usize) -> Result<Self> {
-        if threads <= 1 {
+        // Besides the pool's 2 × w + 1 frame buffers, the writer holds up to WRITER_BUFFERS:
+        // the chunk it fills, the job it hands over and the one waiting in the channel. The
+        // workers are counted so that all of them fit in the budget (and `threads` sizes
+        // nothing: it is clamped like encrypt's).
+        let buffer_len = encryptor.header().full_frame_len();
+        let workers = pipeline::workers_beside(threads, buffer_len, WRITER_BUFFERS);
+        if workers <= 1 {
             return EncryptingWriter::inline(encryptor, output);
         }
         let (header, sealer, mut output) = EncryptingWriter::start(encryptor, output)?;
-        let (jobs, job_rx) = mpsc::sync_channel(threads);
+        // One job waits in the channel, no more (counted in WRITER_BUFFERS).
+        let (jobs, job_rx) = mpsc::sync_channel(1);
         let (spare_tx, spares) = mpsc::channel();
         let source = Submitted {
             jobs: job_rx,
@@ -128,7 +144,7 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
                     source,
                     Arc::new(sealer),
                     Sink::Stream(&mut output, false),
-                    threads,
+                    workers,
                 );
                 (output, result)
             })

@@ -618,3 +618,107 @@ fn a_read_error_inside_a_frame_then_a_seek_back_reads_authentic_bytes_again() {
     r.read_exact(&mut got).unwrap();
     assert!(got == plain[5..105]);
 }
+
+#[test]
+fn writer_takes_any_thread_count_like_encrypt() {
+    // encrypt clamps the thread count to seal::MAX_THREADS; the writer must too, rather than
+    // sizing anything by what it is asked for.
+    let plain = data(64 * 5 + 3, 21);
+    let expected = seal_fixed(&key(), Cipher::Aes256Gcm, 64, &plain, 1);
+    for threads in [0, 65, 10_000, usize::MAX] {
+        let mut w = writer(64, Vec::new(), threads);
+        w.write_all(&plain).unwrap();
+        assert!(w.finish().unwrap() == expected, "threads {threads}");
+    }
+}
+
+/// Lets `pass` bytes through, then blocks every write until opened.
+struct Gate {
+    pass: usize,
+    open: std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+    written: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Write for Gate {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.pass == 0 {
+            let (lock, opened) = &*self.open;
+            let mut open = lock.lock().unwrap();
+            while !*open {
+                open = opened.wait(open).unwrap();
+            }
+        }
+        let n = if self.pass > 0 {
+            buf.len().min(self.pass)
+        } else {
+            buf.len()
+        };
+        self.pass -= n.min(self.pass);
+        self.written
+            .fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_writer_whose_output_stalls_holds_at_most_the_frame_buffer_budget() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Condvar, Mutex};
+    use std::time::{Duration, Instant};
+    // 4 MiB chunks: the pool alone may hold 63 frame buffers (2 × 31 workers + 1), about
+    // 252 MiB; whatever the writer keeps besides must still fit in the 256 MiB budget.
+    let chunk = 4 << 20;
+    let open = Arc::new((Mutex::new(false), Condvar::new()));
+    let written = Arc::new(AtomicUsize::new(0));
+    let gate = Gate {
+        pass: HEADER_LEN,
+        open: open.clone(),
+        written: written.clone(),
+    };
+    let mut w = Encryptor::new(&key(), Cipher::Aes256Gcm, chunk)
+        .unwrap()
+        .writer(gate, 64)
+        .unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    // More than the budget, so that a writer without a bound would take it all.
+    let total = 72 * chunk as usize;
+    let feeder = {
+        let accepted = accepted.clone();
+        std::thread::spawn(move || {
+            let piece = vec![0x33u8; chunk as usize];
+            while accepted.load(Ordering::SeqCst) < total {
+                w.write_all(&piece).unwrap();
+                accepted.fetch_add(piece.len(), Ordering::SeqCst);
+            }
+            w.finish().unwrap()
+        })
+    };
+    // Wait until the feeder is stuck (nothing accepted for two seconds), generously.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seen = usize::MAX;
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_secs(2));
+        let now = accepted.load(Ordering::SeqCst);
+        if now == seen {
+            break;
+        }
+        seen = now;
+    }
+    assert!(
+        seen <= seal::MAX_FRAME_BUFFER_BYTES,
+        "{} MiB of plaintext held while the output stalls",
+        seen >> 20
+    );
+    assert!(seen >= chunk as usize, "the writer took some input");
+    *open.0.lock().unwrap() = true;
+    open.1.notify_all();
+    feeder.join().unwrap();
+    let frames = total / chunk as usize;
+    assert_eq!(
+        written.load(Ordering::SeqCst),
+        HEADER_LEN + total + frames * seal::format::FRAME_OVERHEAD
+    );
+}
