@@ -26,8 +26,9 @@ pub mod exit {
     /// Standard output was closed before seal finished (as in `seal dec … | head`); nothing
     /// is printed. 141 is the status a shell shows for a process ended by SIGPIPE.
     pub const BROKEN_PIPE: i32 = 141;
-    /// Ended by Ctrl-C (SIGINT) at a prompt or while working; 129 and 143 for SIGHUP and
-    /// SIGTERM. A temporary output file is removed first.
+    /// Ctrl-C at a prompt when the signal thread did not end seal first. A terminating
+    /// signal otherwise ends seal by the signal itself (a shell shows 128 + its number), or
+    /// with 128 + its number for SIGQUIT, SIGXCPU and SIGXFSZ; see `signals`.
     pub const INTERRUPTED: i32 = 130;
 }
 

@@ -177,6 +177,15 @@ pub fn preflight(
 /// take more, instead of failing with EAGAIN half-way.
 pub struct StreamOut(File);
 
+impl StreamOut {
+    /// Stdout, through a duplicate of its descriptor: unbuffered, and without `Stdout`'s lock.
+    pub fn stdout() -> io::Result<StreamOut> {
+        Ok(StreamOut(File::from(
+            io::stdout().as_fd().try_clone_to_owned()?,
+        )))
+    }
+}
+
 impl Write for StreamOut {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {

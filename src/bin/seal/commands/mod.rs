@@ -8,7 +8,7 @@ mod range;
 mod transfer;
 mod verify;
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -68,9 +68,10 @@ pub fn input_name(path: Option<&Path>) -> String {
     }
 }
 
-/// Writes to stdout; a failure is an output error, so a closed pipe is the quiet exit 141.
+/// Writes to stdout (waiting on a non-blocking one); a failure is an output error, so a
+/// closed pipe is the quiet exit 141.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = crate::output::StreamOut::stdout().context("using stdout")?;
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(Error::Write)
