@@ -272,7 +272,11 @@ impl Source for LivePlainSource {
         let mut deadline: Option<Instant> = None;
         loop {
             if let Some((read_at, data, taken)) = &mut self.carry {
-                let deadline = *deadline.get_or_insert(*read_at + self.max_delay);
+                if deadline.is_none() {
+                    // A delay past what the clock can count (`Instant + Duration` would panic)
+                    // is no deadline: the frame goes out when full or at end of input.
+                    deadline = read_at.checked_add(self.max_delay);
+                }
                 let n = (self.chunk - len).min(data.len() - *taken);
                 buf[start + len..start + len + n].copy_from_slice(&data[*taken..*taken + n]);
                 len += n;
@@ -280,7 +284,7 @@ impl Source for LivePlainSource {
                 if *taken == data.len() {
                     self.carry = None;
                 }
-                if len == self.chunk || Instant::now() >= deadline {
+                if len == self.chunk || deadline.is_some_and(|d| Instant::now() >= d) {
                     return self.job(buf, len, Position::More);
                 }
                 continue;

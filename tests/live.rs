@@ -112,6 +112,27 @@ fn live_round_trips_at_every_size_and_thread_count() {
 }
 
 #[test]
+fn a_delay_longer_than_the_clock_can_count_is_no_panic() {
+    // `Instant + Duration::MAX` overflows: the encoder must not compute a deadline that way.
+    // With so long a delay, frames go out when full and at end of input.
+    let plain = data(150, 9);
+    for threads in [1, 2] {
+        let mut sealed = Vec::new();
+        Encryptor::new(&key(), Cipher::Aes256Gcm, 64)
+            .unwrap()
+            .live(Duration::MAX)
+            .encrypt(Cursor::new(plain.clone()), &mut sealed, threads)
+            .unwrap();
+        assert_eq!(
+            sealed.len(),
+            HEADER_LEN + 150 + 3 * OVERHEAD,
+            "64 + 64 + 22"
+        );
+        assert_eq!(open_ok(&key(), &sealed, threads), plain);
+    }
+}
+
+#[test]
 fn a_live_stream_and_a_fixed_one_differ_in_header_and_keys() {
     let fixed = seal_fixed(&key(), Cipher::Aes256Gcm, 64, b"abc", 1);
     let live = live_stream(&key(), SALT, Cipher::Aes256Gcm, 64, &[], b"abc");
