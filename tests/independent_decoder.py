@@ -14,6 +14,9 @@ docs/FORMAT.md.
 Recipient stanzas are opened by HPKE (RFC 9180) composed here from `cryptography`'s X25519,
 HKDF-SHA256 and ChaCha20-Poly1305, and X-Wing (ML-KEM-768 + X25519) composed from its
 ML-KEM-768, X25519, SHA3-256 and SHAKE256: an implementation independent of seal's Rust crates.
+Both kinds of stanza are also rebuilt byte for byte from the vectors' fixed randomness (X-Wing's
+ML-KEM-768 encapsulation is written here from FIPS 203, as `cryptography` has no
+fixed-randomness encapsulation).
 """
 
 import base64
@@ -184,6 +187,127 @@ def xwing_keys(seed: bytes):
     return mlkem, sk_x, mlkem.public_key().public_bytes_raw() + x25519_public(sk_x)
 
 
+# ML-KEM-768 encapsulation (FIPS 203), written here so that X-Wing stanzas made with the vectors'
+# fixed randomness can be rebuilt byte for byte: `cryptography` only encapsulates with fresh
+# randomness. Decapsulation (opening stanzas) still uses `cryptography`'s ML-KEM, so the two
+# check each other.
+Q, N, K, ETA1, ETA2, DU, DV = 3329, 256, 3, 2, 2, 10, 4
+
+
+def bitrev7(i):
+    return int(f"{i:07b}"[::-1], 2)
+
+
+ZETAS = [pow(17, bitrev7(i), Q) for i in range(128)]
+GAMMAS = [pow(17, 2 * bitrev7(i) + 1, Q) for i in range(128)]
+
+
+def ntt(f):
+    f, i, length = list(f), 1, 128
+    while length >= 2:
+        for start in range(0, N, 2 * length):
+            zeta, i = ZETAS[i], i + 1
+            for j in range(start, start + length):
+                t = zeta * f[j + length] % Q
+                f[j + length], f[j] = (f[j] - t) % Q, (f[j] + t) % Q
+        length //= 2
+    return f
+
+
+def ntt_inverse(f):
+    f, i, length = list(f), 127, 2
+    while length <= 128:
+        for start in range(0, N, 2 * length):
+            zeta, i = ZETAS[i], i - 1
+            for j in range(start, start + length):
+                t = f[j]
+                f[j] = (t + f[j + length]) % Q
+                f[j + length] = zeta * (f[j + length] - t) % Q
+        length *= 2
+    return [x * 3303 % Q for x in f]
+
+
+def multiply_ntts(f, g):
+    h = [0] * N
+    for i in range(128):
+        a0, a1, b0, b1 = f[2 * i], f[2 * i + 1], g[2 * i], g[2 * i + 1]
+        h[2 * i] = (a0 * b0 + a1 * b1 * GAMMAS[i]) % Q
+        h[2 * i + 1] = (a0 * b1 + a1 * b0) % Q
+    return h
+
+
+def add(f, g):
+    return [(a + b) % Q for a, b in zip(f, g)]
+
+
+def sample_ntt(seed):
+    stream = hashlib.shake_128(seed).digest(3 * 1024)
+    a, pos = [], 0
+    while len(a) < N:
+        c0, c1, c2 = stream[pos : pos + 3]
+        pos += 3
+        d1, d2 = c0 + 256 * (c1 % 16), c1 // 16 + 16 * c2
+        if d1 < Q:
+            a.append(d1)
+        if d2 < Q and len(a) < N:
+            a.append(d2)
+    return a
+
+
+def cbd(data, eta):
+    bits = [(data[i // 8] >> (i % 8)) & 1 for i in range(len(data) * 8)]
+    return [
+        (sum(bits[2 * i * eta + j] for j in range(eta)) - sum(bits[2 * i * eta + eta + j] for j in range(eta))) % Q
+        for i in range(N)
+    ]
+
+
+def prf(eta, s, b):
+    return hashlib.shake_256(s + bytes([b])).digest(64 * eta)
+
+
+def byte_encode(f, d):
+    bits = [(x >> j) & 1 for x in f for j in range(d)]
+    return bytes(sum(bits[8 * i + j] << j for j in range(8)) for i in range(len(bits) // 8))
+
+
+def byte_decode(data, d):
+    bits = [(data[i // 8] >> (i % 8)) & 1 for i in range(len(data) * 8)]
+    m = Q if d == 12 else 1 << d
+    return [sum(bits[d * i + j] << j for j in range(d)) % m for i in range(N)]
+
+
+def compress(f, d):
+    return [((x << d) + Q // 2) // Q % (1 << d) for x in f]
+
+
+def mlkem768_encaps_derand(ek: bytes, m: bytes):
+    """FIPS 203 ML-KEM.Encaps_internal(ek, m) for ML-KEM-768: (shared secret, ciphertext)."""
+    assert len(ek) == 384 * K + 32 and len(m) == 32
+    g = hashlib.sha3_512(m + hashlib.sha3_256(ek).digest()).digest()
+    shared, r = g[:32], g[32:]
+    t_hat = [byte_decode(ek[384 * i : 384 * (i + 1)], 12) for i in range(K)]
+    rho = ek[384 * K :]
+    a_hat = [[sample_ntt(rho + bytes([j, i])) for j in range(K)] for i in range(K)]
+    y = [cbd(prf(ETA1, r, i), ETA1) for i in range(K)]
+    e1 = [cbd(prf(ETA2, r, K + i), ETA2) for i in range(K)]
+    e2 = cbd(prf(ETA2, r, 2 * K), ETA2)
+    y_hat = [ntt(p) for p in y]
+    u = []
+    for i in range(K):
+        acc = [0] * N
+        for j in range(K):
+            acc = add(acc, multiply_ntts(a_hat[j][i], y_hat[j]))
+        u.append(add(ntt_inverse(acc), e1[i]))
+    mu = [x * 1665 for x in byte_decode(m, 1)]
+    acc = [0] * N
+    for j in range(K):
+        acc = add(acc, multiply_ntts(t_hat[j], y_hat[j]))
+    v = add(add(ntt_inverse(acc), e2), mu)
+    c1 = b"".join(byte_encode(compress(p, DU), DU) for p in u)
+    return shared, c1 + byte_encode(compress(v, DV), DV)
+
+
 def kem_shared_secret(kind: int, secret: bytes, enc: bytes) -> bytes:
     """The HPKE KEM's Decap(enc, skR)."""
     if kind == KIND_XWING:
@@ -221,6 +345,17 @@ def unwrap(kind: int, secret: bytes, body: bytes):
         return ChaCha20Poly1305(key).decrypt(base_nonce, wrapped, b"")
     except Exception:
         return None
+
+
+def xwing_stanza(pk: bytes, eseed: bytes, file_key: bytes) -> bytes:
+    """An X-Wing stanza body made with encapsulation randomness `eseed` (64 bytes): X-Wing's
+    EncapsulateDerand, ML-KEM-768 from the first 32 bytes, the X25519 ephemeral scalar from the
+    last 32."""
+    ss_m, ct_m = mlkem768_encaps_derand(pk[:1184], eseed[:32])
+    ct_x, pk_x = x25519_public(eseed[32:]), pk[1184:]
+    ss = hashlib.sha3_256(ss_m + x25519(eseed[32:], pk_x) + ct_x + pk_x + b"\\.//^\\").digest()
+    key, base_nonce = hpke_key_schedule(KIND_XWING, ss)
+    return ct_m + ct_x + ChaCha20Poly1305(key).encrypt(base_nonce, file_key, b"")
 
 
 def x25519_stanza(pk_r: bytes, ikm: bytes, file_key: bytes) -> bytes:
@@ -499,10 +634,9 @@ def secret_of(v: dict):
 
 
 def recipient_encoding(v: dict, stream: bytes):
-    """The encoding secret of a recipient vector: its file key and stanzas. X25519 stanzas are
-    made here from the vector's HPKE randomness and must equal the stream's; X-Wing stanzas
-    (whose encapsulation `cryptography` cannot make with fixed randomness) are taken from the
-    stream, after checking that their identity opens them to the vector's file key."""
+    """The encoding secret of a recipient vector: its file key and stanzas, each made here
+    from the vector's HPKE randomness (32 bytes for an X25519 stanza, 64 for an X-Wing one, in
+    stanza order), which must equal the stream's and open with its identity."""
     file_key = bytes.fromhex(v["file_key"])
     randomness = bytes.fromhex(v["hpke_randomness"])
     stanzas = recipient_stanzas(stream)[0]
@@ -518,6 +652,8 @@ def recipient_encoding(v: dict, stream: bytes):
             randomness = randomness[32:]
         else:
             assert pk == xwing_keys(secret)[2], "recipient of the identity"
+            body_again = xwing_stanza(pk, randomness[:64], file_key)
+            assert body_again == body, "X-Wing stanza made independently differs"
             randomness = randomness[64:]
         assert unwrap(kind, secret, body) == file_key, "the stanza holds the file key"
         made.append((kind, body))
