@@ -344,7 +344,9 @@ impl<R: Read + Seek> DecryptingReader<R> {
             .seek(SeekFrom::Start(start + last * full))
             .map_err(Error::from_read)?;
         let (got, _) = fill(inner, &mut buf[..last_len]).map_err(Error::from_read)?;
-        self.open(buf, last, got, true)?;
+        if let Err(e) = self.open(buf, last, got, true) {
+            return Err(self.tail_error(start, last, e));
+        }
         let Some(cur) = &mut self.current else {
             return Err(Error::Thread("no frame after opening one".into()));
         };
@@ -363,6 +365,38 @@ impl<R: Read + Seek> DecryptingReader<R> {
         Ok(layout)
     }
 
+    /// The error to report when the piece at the end of the input, read as frame `last`,
+    /// failed with `e`. That piece may instead be data after a whole final frame `last - 1`,
+    /// which the pool, reading in order, reports as [`Error::TrailingData`] (or as that frame's
+    /// own failure): the frame before is looked at, once, so that the reader says the same for
+    /// data appended after a full final frame, up to a frame's length of it. An error in the
+    /// frame before is the pool's error too, since the pool reaches it first.
+    fn tail_error(&mut self, start: u64, last: u64, e: Error) -> Error {
+        let Some(before) = last.checked_sub(1) else {
+            return e;
+        };
+        let full = self.header.full_frame_len();
+        let mut buf = self.take_buf();
+        buf.resize(full, 0);
+        let inner = self.inner();
+        let read = inner
+            .seek(SeekFrom::Start(start + before * full as u64))
+            .and_then(|_| fill(inner, &mut buf));
+        let Ok((got, _)) = read else {
+            // The piece's own error stands.
+            self.buf = buf;
+            return e;
+        };
+        // Bytes follow it: the piece that failed.
+        match self.open(buf, before, got, false) {
+            Err(before_error) => before_error,
+            Ok(()) => {
+                let then = self.current.take().and_then(|cur| cur.then);
+                then.unwrap_or(e)
+            }
+        }
+    }
+
     /// The stream's plaintext length, known once the final frame at the length the ciphertext
     /// has was authenticated (which this does, the first time).
     pub fn plaintext_len(&mut self) -> io::Result<u64> {
@@ -374,7 +408,9 @@ impl<R: Read + Seek> DecryptingReader<R> {
 /// reads and authenticates the final frame; after it, reads open only the frames they need.
 /// A position past the end reads as end of file; a negative one is `InvalidInput`.
 /// A seek that succeeds clears an earlier failure, since no frame is trusted beyond the one
-/// being opened.
+/// being opened. The first seek's errors are those of reading in order where the end of the
+/// input shows them: a cut, damage to the final frame, and data after a whole final frame
+/// (up to a frame's length of it; more reads as a frame that is out of place or cut short).
 ///
 /// ```
 /// # use std::io::{Read, Seek, SeekFrom, Write};

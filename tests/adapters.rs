@@ -722,3 +722,49 @@ fn a_writer_whose_output_stalls_holds_at_most_the_frame_buffer_budget() {
         HEADER_LEN + total + frames * seal::format::FRAME_OVERHEAD
     );
 }
+
+#[test]
+fn data_after_a_full_final_frame_is_trailing_data_when_sought_as_for_the_pool() {
+    // Three full frames, the last one final: bytes appended after it are "data after the
+    // final frame" for the pool; a seek, which reads the end first, must say the same.
+    let plain = data(3 * CHUNK, 8);
+    let sealed = seal_fixed(&key(), Cipher::Aes256Gcm, CHUNK as u32, &plain, 1);
+    let final_frame = sealed[sealed.len() - FULL..].to_vec();
+    let end = sealed.len() as u64;
+    for extra in [
+        vec![0u8; 1],
+        vec![0; 27],
+        vec![0; 28],
+        vec![0; 40],
+        vec![0x5a; FULL],
+        final_frame,
+    ] {
+        let mut s = sealed.clone();
+        s.extend_from_slice(&extra);
+        let what = format!("{} bytes appended", extra.len());
+        assert_eq!(open_err(&key(), &s, 1), Kind::Trailing(end), "{what}");
+        let (released, in_order) = read_all(reader(&s));
+        assert_eq!(in_order, Some(Kind::Trailing(end)), "{what}, read in order");
+        assert!(released == plain);
+        let mut r = reader(&s);
+        let e = r.seek(SeekFrom::End(0)).unwrap_err();
+        assert_eq!(io_kind(e), Kind::Trailing(end), "{what}, sought");
+        let e = r.read(&mut [0u8; 1]).unwrap_err();
+        assert_eq!(io_kind(e), Kind::Trailing(end), "{what}, read after");
+    }
+    // The full final frame itself damaged, with data after it: that frame failed, for both.
+    let mut s = sealed.clone();
+    let at = s.len() - 5;
+    s[at] ^= 1;
+    s.extend_from_slice(&[0; 10]);
+    assert_eq!(open_err(&key(), &s, 1), Kind::Auth(2));
+    let e = reader(&s).plaintext_len().unwrap_err();
+    assert_eq!(io_kind(e), Kind::Auth(2));
+    // A frame out of place before the piece at the end: the pool reaches it first.
+    let mut s = sealed.clone();
+    s[HEADER_LEN + 2 * FULL] ^= 1;
+    s.extend_from_slice(&[0; 10]);
+    assert_eq!(open_err(&key(), &s, 1), Kind::OutOfPlace(2));
+    let e = reader(&s).plaintext_len().unwrap_err();
+    assert_eq!(io_kind(e), Kind::OutOfPlace(2));
+}
