@@ -153,6 +153,44 @@ fn pipes_and_armor_are_refused_as_not_seekable() {
 }
 
 #[test]
+fn live_streams_are_refused_as_a_usage_error_before_any_secret_is_used() {
+    let r = Range::new();
+    ok(&r.run(&[
+        "enc",
+        "-q",
+        "--max-delay",
+        "1s",
+        "-k",
+        "key",
+        "-o",
+        "live.seal",
+        "plain",
+    ]));
+    for (offset, length) in [(Some("5"), Some("5")), (None, Some("1")), (Some("0"), None)] {
+        let out = r.range("live.seal", offset, length);
+        assert_fails(&out, 2, "'live.seal' is a live stream");
+        assert!(out.stdout.is_empty());
+    }
+    // Refused before the key is even read: a missing key file does not matter.
+    let out = r.run(&["dec", "-k", "nokey", "--offset", "1", "live.seal"]);
+    assert_fails(&out, 2, "live stream");
+    let out = r.run(&[
+        "dec",
+        "-k",
+        "key",
+        "--offset",
+        "1",
+        "-o",
+        "out",
+        "live.seal",
+    ]);
+    assert_fails(&out, 2, "live stream");
+    assert!(!r.path("out").exists());
+    // Whole, it decrypts.
+    assert!(ok(&r.run(&["dec", "-k", "key", "live.seal"])) == r.plain);
+}
+
+#[test]
 fn only_the_frames_of_the_range_and_the_final_frame_are_authenticated() {
     let r = Range::new();
     // Frame 3 damaged: a range in frames 10..12 reads, one touching frame 3 fails.

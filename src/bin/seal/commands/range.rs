@@ -1,6 +1,7 @@
 //! `seal dec --offset N --length M`: a range of a seekable stream's plaintext. Reads the final
 //! frame first (authenticating the stream's length) and then only the frames that hold the
-//! range, so the cost does not grow with the stream.
+//! range, so the cost does not grow with the stream. Live streams (format version 2), whose
+//! frames lie where their lengths say, are refused like pipes and armor.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -9,7 +10,7 @@ use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Decryptor, Error, armor, read_header};
+use seal::{Decryptor, Error, Framing, armor, read_header};
 
 use super::input_name;
 use crate::args::IoArgs;
@@ -28,6 +29,14 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
     }
     refuse_armor(&mut file, &name)?;
     let header = read_header(&mut file).with_context(|| name.clone())?;
+    if header.framing() == Framing::Live {
+        // Refused before any passphrase is asked for and stretched.
+        return Err(CliError::Usage(format!(
+            "--offset and --length need a stream with fixed framing, and {name} is a live \
+             stream (seal enc --max-delay): decrypt the whole stream and cut the range from it"
+        ))
+        .into());
+    }
     let secret = args
         .keys
         .secret_for(&header, args.ui.quiet)
