@@ -338,6 +338,23 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
     let out = run(&["enc", "-r", id_text.trim_end()]);
     assert_fails(&out, 2, "that is an identity (a secret), not a recipient");
     assert!(!stderr(&out).contains(id_text.trim_end()));
+    // Not even the start of a secret given to -r is echoed (the first 24 characters of an
+    // identity hold up to 30 bits of its seed, of key text 52 bits of the key): an identity
+    // in either case, key text. The identity is a post-quantum one: its 24 characters shown
+    // would hold 6 of its data characters.
+    let (_, data) = id_text.trim_end().rsplit_once('1').unwrap();
+    let lower = id_text.trim_end().to_ascii_lowercase();
+    let key_text =
+        "SEAL-KEY-1-000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f9492c61a";
+    for (secret, status, leak) in [
+        (id_text.trim_end(), 2, &data[..6]),
+        (lower.as_str(), 3, &lower[lower.len() - data.len()..][..6]),
+        (key_text, 3, "00010203"),
+    ] {
+        let out = run(&["enc", "-r", secret]);
+        assert_fails(&out, status, "(recipient 1)");
+        assert!(!stderr(&out).contains(leak), "{}", stderr(&out));
+    }
     fs::write(p.join("empty.txt"), "# nobody yet\n\n").unwrap();
     assert_fails(
         &run(&["enc", "-R", "empty.txt"]),

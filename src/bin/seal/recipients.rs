@@ -16,8 +16,13 @@ use crate::error::CliError;
 /// kind, with comments.
 const MAX_RECIPIENTS_FILE_LEN: u64 = 8 << 20;
 
-/// A recipient text for a message: public, but a post-quantum one is 1959 characters.
+/// A recipient text for a message: public, but a post-quantum one is 1959 characters. Text
+/// that looks like a key or an identity given by mistake is a secret: not even its start is
+/// shown (its first 24 characters hold up to 52 bits of a key, 30 of an identity).
 fn shorten(text: &str) -> String {
+    if crate::secrets::looks_like_key(Path::new(text)) {
+        return "(key or identity text, not shown)".into();
+    }
     let shown: String = text.chars().take(24).collect();
     let shown = diag::quote_str(&shown);
     if text.chars().count() > 24 {
