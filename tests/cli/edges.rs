@@ -240,7 +240,7 @@ fn a_terminal_reached_by_any_path_gets_no_ciphertext() {
     let d = dir.path();
     fs::write(d.join("plain"), b"x").unwrap();
     for target in ["/dev/stdout", "/dev/tty", "/proc/self/fd/1"] {
-        let text = crate::hostile::on_a_terminal(
+        let text = on_a_terminal_with_private_dev(
             d,
             &format!("{SEAL} enc -k key -o {target} plain; echo \"status=$?\""),
         );
@@ -249,14 +249,47 @@ fn a_terminal_reached_by_any_path_gets_no_ciphertext() {
             "{target}: {text}"
         );
         assert!(text.contains("status=1"), "{target}: {text}");
+        assert!(text.contains("stdout-is-a-link"), "{target}: {text}");
     }
     // Armor is text: it may go to a terminal by any path.
-    let text = crate::hostile::on_a_terminal(
+    let text = on_a_terminal_with_private_dev(
         d,
         &format!("{SEAL} enc -a -k key -o /dev/stdout plain; echo \"status=$?\""),
     );
     assert!(text.contains("BEGIN SEAL"), "{text}");
     assert!(text.contains("status=0"), "{text}");
+}
+
+/// Runs `command` under script(1) (a pseudo-terminal on stdin and stdout) in a private user
+/// and mount namespace whose /dev is a tmpfs holding only what the command needs. Code that
+/// renamed a file over `/dev/stdout` (as seal once did, run as root) can then damage only
+/// that copy, never the machine's /dev. Prints `stdout-is-a-link` after the command if
+/// /dev/stdout is still a link.
+fn on_a_terminal_with_private_dev(dir: &Path, command: &str) -> String {
+    let setup = "set -eu; mkdir -p realdev; mount --rbind /dev realdev; \
+         mount -t tmpfs tmpfs /dev; \
+         for f in null tty; do touch /dev/$f; mount --bind realdev/$f /dev/$f; done; \
+         mkdir /dev/pts; mount --bind realdev/pts /dev/pts; ln -s pts/ptmx /dev/ptmx; \
+         ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin; \
+         ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr; \
+         exec script -qec \"$0\" /dev/null";
+    let command = format!("{command}; test -L /dev/stdout && echo stdout-is-a-link; true");
+    let out = Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            setup,
+            &command,
+        ])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare and script (util-linux) run this test");
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

@@ -267,7 +267,8 @@ pub struct IoArgs {
     pub keys: KeyArgs,
     #[command(flatten)]
     pub ui: UiArgs,
-    /// Write to FILE, atomically: nothing appears at FILE unless the whole stream succeeded.
+    /// Write to FILE, atomically and synced: nothing appears at FILE unless the whole stream
+    /// succeeded (a device or FIFO is written straight through).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Worker threads, 1..64 [default: the number of available cores, at most 64].

@@ -138,10 +138,12 @@ const EXIT_STATUS: &[(&str, &str)] = &[
          nothing is printed, as for a process ended by SIGPIPE.",
     ),
     (
-        "129, 130, 143",
-        "Ended by SIGHUP, SIGINT (Ctrl-C, also at a passphrase prompt) or SIGTERM. With \
-         \\fB\\-o\\fR, the temporary file is removed first; a terminal whose echo was off for \
-         a prompt gets it back.",
+        "129, 130, 143, ...",
+        "Ended by a signal (SIGHUP, SIGINT, SIGTERM, SIGALRM, SIGUSR1, SIGUSR2): seal dies of \
+         it, so a shell shows 128 + its number; for SIGQUIT, SIGXCPU and SIGXFSZ it exits with \
+         128 + the number instead of dumping core. With \\fB\\-o\\fR nothing remains at the \
+         output; a terminal whose echo was off for a prompt gets it back. A signal after the \
+         output is in place changes nothing; one ignored at start (nohup) stays ignored.",
     ),
 ];
 
@@ -186,9 +188,12 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "\\fIOUTPUT\\fR (\\fB\\-o\\fR)",
-        "Written to a temporary file in the same directory, created with mode 0600, and renamed \
-         over \\fIOUTPUT\\fR only when the whole stream succeeded: on any failure nothing \
-         appears at \\fIOUTPUT\\fR and a file already there is untouched.",
+        "A regular file (or the file a symbolic link points at) is written to an unnamed file \
+         in the same directory, synced, and put in place only when the whole stream succeeded: \
+         on any failure nothing appears at \\fIOUTPUT\\fR and a file already there is \
+         untouched. A new file gets mode 0600; a replaced file you own keeps its mode. A \
+         character device or FIFO is written straight through. A directory, a missing \
+         directory, a block device or a socket is refused before anything is read.",
     ),
 ];
 
