@@ -106,13 +106,15 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     ("0", "The whole input was processed."),
     (
         "1",
-        "I/O error, or refused: the input cannot be read or the output written, ciphertext \
-         would go to a terminal, or the input and the output are the same file.",
+        "I/O error, or refused: the input cannot be read or the output written (a failed \
+         sync or close included), ciphertext would go to a terminal, the input and the output \
+         are the same file, the key file is the input or the output, or \\fB\\-o\\fR names a \
+         directory, a missing directory, a block device or a socket.",
     ),
     (
         "2",
-        "Usage: bad arguments, no key given, or a passphrase needed with no terminal to ask \
-         on. Also \\fBseal\\fR with no arguments, after printing the usage.",
+        "Usage: bad arguments, no key given, key text given as a file name, a closed stdin \
+         or stdout, or a passphrase needed with no terminal to ask on. Also \\fBseal\\fR with no arguments, after printing the usage.",
     ),
     (
         "3",
