@@ -369,18 +369,17 @@ impl Identity {
         text
     }
 
-    /// Parses an identity text: one line, optionally followed by a line ending and trailing
-    /// whitespace.
+    /// Parses an identity text: one line, optionally followed by spaces, tabs and line endings
+    /// (as a key file may be).
     pub fn from_text(text: &[u8]) -> Result<Self> {
         let problem = Error::Identity;
         let Some(rest) = text.strip_prefix(IDENTITY_PREFIX.as_bytes()) else {
             return Err(problem(TextProblem::NotRecognised));
         };
-        let end = rest
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(rest.len());
-        if !rest[end..].iter().all(u8::is_ascii_whitespace) {
+        // The same trailing space a key file may have: spaces, tabs and line endings.
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let end = rest.iter().position(space).unwrap_or(rest.len());
+        if !rest[end..].iter().all(space) {
             return Err(problem(TextProblem::ExtraText));
         }
         let line = &text[..IDENTITY_PREFIX.len() + end];
@@ -694,6 +693,15 @@ mod tests {
         let line = text.trim_end();
         assert!(Identity::from_text(format!("{line}\r\n\n  \n").as_bytes()).is_ok());
         assert!(Identity::from_text(line.as_bytes()).is_ok());
+        // Only spaces, tabs and line endings may follow, as after a key.
+        assert_eq!(
+            identity_problem(format!("{line}\x0c").as_bytes()),
+            TextProblem::BadCharacter
+        );
+        assert_eq!(
+            identity_problem(format!("{line} \x0c").as_bytes()),
+            TextProblem::ExtraText
+        );
         assert_eq!(identity_problem(b""), TextProblem::NotRecognised);
         assert_eq!(
             identity_problem(b"SEAL-KEY-1-00"),

@@ -389,6 +389,12 @@ fn format_doc_recipient_example_is_its_vector() {
         .find(|v| v.name.ends_with("aes-256-gcm-recipient-pq.txt"))
         .unwrap();
     assert!(doc.contains(pq.get("identity_1")));
+    // The X-Wing values: its enc's first bytes and its commitment are the vector's.
+    let section = doc.split("For the X-Wing stream").nth(1).unwrap();
+    let compact: String = section.split_whitespace().collect();
+    let stream = pq.get("stream");
+    assert!(compact.contains(&format!("enc_first_32={}", &stream[2 * 52..2 * 84])));
+    assert!(compact.contains(&format!("commitment={}", &stream[2 * 1220..2 * 1252])));
 }
 
 #[test]
