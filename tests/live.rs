@@ -112,6 +112,34 @@ fn live_round_trips_at_every_size_and_thread_count() {
 }
 
 #[test]
+fn frames_do_not_cross_between_fixed_and_live_streams_of_one_key_and_salt() {
+    // Same key, salt, cipher and chunk size: only the version byte differs, and it is bound
+    // into the frame key (and a live frame's length is its associated data). A fixed stream's
+    // frame given a live frame's length field, and a live frame without it in a fixed
+    // stream, are both refused at frame 0, never released.
+    let plain = b"abc";
+    let fixed = seal_fixed(&key(), Cipher::Aes256Gcm, 64, plain, 1);
+    let live = live_stream(&key(), SALT, Cipher::Aes256Gcm, 64, &[], plain);
+    let mut fixed_frame_in_live = live[..HEADER_LEN].to_vec();
+    fixed_frame_in_live.extend_from_slice(&3u32.to_be_bytes());
+    fixed_frame_in_live.extend_from_slice(&fixed[HEADER_LEN..]);
+    assert_eq!(fixed_frame_in_live.len(), live.len());
+    let mut live_frame_in_fixed = fixed[..HEADER_LEN].to_vec();
+    live_frame_in_fixed.extend_from_slice(&live[HEADER_LEN + 4..]);
+    assert_eq!(live_frame_in_fixed.len(), fixed.len());
+    for threads in [1, 2] {
+        assert_eq!(
+            open_err(&key(), &fixed_frame_in_live, threads),
+            Kind::Auth(0)
+        );
+        assert_eq!(
+            open_err(&key(), &live_frame_in_fixed, threads),
+            Kind::Auth(0)
+        );
+    }
+}
+
+#[test]
 fn a_delay_longer_than_the_clock_can_count_is_no_panic() {
     // `Instant + Duration::MAX` overflows: the encoder must not compute a deadline that way.
     // With so long a delay, frames go out when full and at end of input.
