@@ -224,6 +224,7 @@ fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
     let dir = setup();
     let p = dir.path();
     // A pipe of unknown size, for about 4.5 s: bytes and rate every 2 s, then the summary.
+    let started = std::time::Instant::now();
     let mut child = spawn(
         p,
         &["enc", "--progress", "-k", "key", "-o", "out"],
@@ -241,8 +242,10 @@ fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
     let lines = plain_lines(&out.stderr);
     assert!(lines.len() >= 2, "{lines:?}");
     let (last, progress) = lines.split_last().unwrap();
+    // At most one line every 2 s (however slow this machine made the run).
+    let most = started.elapsed().as_secs() / 2 + 1;
     assert!(
-        progress.len() <= 3,
+        progress.len() as u64 <= most,
         "more than one line every 2 s: {lines:?}"
     );
     for line in progress {

@@ -66,7 +66,8 @@ impl State {
         match &mut self.form {
             Form::Bar(Some(bar)) => bar.set_position(done),
             Form::Bar(bar) => {
-                if now.duration_since(started) >= DELAY {
+                // Not on the read that finds the end of input: nothing is left to show.
+                if n > 0 && now.duration_since(started) >= DELAY {
                     *bar = Some(new_bar(total, done));
                 }
             }
