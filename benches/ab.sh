@@ -11,7 +11,7 @@ A=$1 B=$2 SIZE_MIB=${3:-512} ROUNDS=${4:-5}
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 minimum() { tr ' ' '\n' | grep . | sort -g | head -1; }
 echo "# A = $A, B = $B: ${SIZE_MIB} MiB, ${ROUNDS} rounds, $(nproc) cores, $(date -u '+%F %H:%M')"
-for base in /dev/shm /var/tmp; do
+for base in /dev/shm /tmp; do
   WORK=$(mktemp -d "$base/seal-ab.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
   head -c "$((SIZE_MIB << 20))" /dev/urandom > "$WORK/in"
