@@ -8,6 +8,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::SEAL;
 use crate::common::{assert_fails, ok, run_cmd, stderr};
@@ -407,8 +408,24 @@ fn a_low_order_x25519_recipient_is_refused_when_encrypting() {
     points.push(point);
     for point in points {
         let text = bech32::encode::<Bech32m>(Hrp::parse("sealx").unwrap(), &point).unwrap();
-        // stdin stays open and empty: the refusal does not wait for input.
-        let out = seal(p, &["enc", "-r", &text, "-o", "out"], b"");
+        // stdin stays open and empty until seal has exited: the refusal does not wait for
+        // input.
+        let mut child = Command::new(SEAL)
+            .args(["enc", "-r", &text, "-o", "out"])
+            .current_dir(p)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "seal waited for input");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
         assert_fails(&out, 3, "malformed recipient: not a valid public key");
         assert!(!p.join("out").exists());
     }
