@@ -15,6 +15,9 @@ use bech32::primitives::iter::{ByteIterExt, Fe32IterExt};
 use chacha20poly1305::ChaCha20Poly1305;
 use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use hkdf::{Hkdf, HkdfExtract};
+use hpke::kem::MlKem768;
+use hpke::rand_core::{TryCryptoRng, TryRng};
+use hpke::{Deserializable, Kem, Serializable};
 use seal::armor::{ArmorError, ArmorProblem, Dearmor};
 use seal::format::{FRAME_OVERHEAD, LIVE_FRAME_OVERHEAD};
 use seal::{
@@ -22,6 +25,8 @@ use seal::{
     Secret, TextProblem, read_header,
 };
 use sha2::Sha256;
+use sha3::{Digest, Sha3_256};
+use std::convert::Infallible;
 
 fn vector(name: &str) -> BTreeMap<String, String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -81,11 +86,18 @@ fn hpke_key_and_nonce(dh: &[u8; 32], enc: &[u8; 32], pk_r: &[u8; 32]) -> ([u8; 3
         &[&enc[..], pk_r].concat(),
         &mut shared,
     );
-    let suite: &[u8] = b"HPKE\x00\x20\x00\x01\x00\x03";
+    key_schedule(0x0020, &shared)
+}
+
+/// RFC 9180 section 5.1, base mode, KDF HKDF-SHA256, AEAD ChaCha20-Poly1305, seal's `info`:
+/// the key and base nonce for KEM `kem_id`'s shared secret `shared`.
+fn key_schedule(kem_id: u16, shared: &[u8; 32]) -> ([u8; 32], [u8; 12]) {
+    let suite = [&b"HPKE"[..], &kem_id.to_be_bytes(), &[0, 1, 0, 3]].concat();
+    let suite = suite.as_slice();
     let psk_id_hash = labeled_extract(suite, b"", b"psk_id_hash", b"");
     let info_hash = labeled_extract(suite, b"", b"info_hash", b"seal v1 file key");
     let context = [&[0u8][..], &psk_id_hash, &info_hash].concat();
-    let secret = labeled_extract(suite, &shared, b"secret", b"");
+    let secret = labeled_extract(suite, shared, b"secret", b"");
     let mut key = [0u8; 32];
     let mut nonce = [0u8; 12];
     labeled_expand(suite, &secret, b"key", &context, &mut key);
@@ -230,6 +242,101 @@ fn an_x_wing_recipient_with_a_low_order_x25519_half_is_used_as_given() {
         encryptor.encrypt(&b"hello"[..], &mut stream, 1).unwrap();
         let header = read_header(&mut &stream[..]).unwrap();
         assert_eq!(header.stanzas().len(), 1);
+    }
+}
+
+/// Fixed bytes as randomness (counting up from a start), for a reproducible encapsulation.
+struct Counting(u8);
+
+impl TryRng for Counting {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for byte in dst {
+            *byte = self.0;
+            self.0 = self.0.wrapping_add(1);
+        }
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for Counting {}
+
+/// The X-Wing recipient vector's header with its stanza replaced by one whose `ct_X` is
+/// `ct_x` and whose shared secret is X-Wing's combiner over a real ML-KEM-768 encapsulation,
+/// the X25519 secret `ss_x`, `ct_x` and the identity's `pk_X`. The commitment is stale, as in
+/// `x25519_header_with_stanza`.
+fn xwing_header_with_stanza(ct_x: &[u8; 32], ss_x: &[u8; 32]) -> (Vec<u8>, Identity) {
+    let v = vector("aes-256-gcm-recipient-pq.txt");
+    let identity = Identity::from_text(v["identity_1"].as_bytes()).unwrap();
+    let pk = identity.recipient().to_bytes();
+    let (pk_m, pk_x) = pk.split_at(1184);
+    let pk_m = <MlKem768 as Kem>::PublicKey::from_bytes(pk_m).unwrap();
+    let (ss_m, ct_m) = MlKem768::encap_with_rng(&pk_m, None, &mut Counting(0x11)).unwrap();
+    let ss: [u8; 32] = Sha3_256::new()
+        .chain_update(ss_m.0)
+        .chain_update(ss_x)
+        .chain_update(ct_x)
+        .chain_update(pk_x)
+        .chain_update(br"\.//^\")
+        .finalize()
+        .into();
+    let (key, nonce) = key_schedule(0x647a, &ss);
+    let mut wrapped = [0x55u8; 32];
+    let tag = ChaCha20Poly1305::new(&key.into())
+        .encrypt_inout_detached(&nonce.into(), b"", wrapped.as_mut_slice().into())
+        .unwrap();
+    let mut stream = unhex(&v["stream"]);
+    // Count 1, kind 01, length 1168, then ct_M || ct_X || wrapped || tag, at 49.
+    assert_eq!(stream[47..52], [0, 1, 1, 0x04, 0x90]);
+    let body = [&ct_m.to_bytes()[..], ct_x, &wrapped, &tag[..]].concat();
+    assert_eq!(body.len(), 1168);
+    stream[52..52 + 1168].copy_from_slice(&body);
+    stream.truncate(52 + 1168 + 32);
+    (stream, identity)
+}
+
+fn open_xwing(ct_x: &[u8; 32], ss_x: &[u8; 32]) -> Error {
+    let (header, identity) = xwing_header_with_stanza(ct_x, ss_x);
+    let header = read_header(&mut &header[..]).unwrap();
+    match Decryptor::with_header(header, Secret::Identity(&identity)) {
+        Ok(_) => panic!("a header with a stale commitment opened"),
+        Err(e) => e,
+    }
+}
+
+// Item 8, X-Wing, as a recipient: a stanza whose `ct_X` is of low order opens (X25519 gives
+// the all-zero secret, which X-Wing does not refuse), as FORMAT.md says.
+#[test]
+fn an_x_wing_stanza_whose_ct_x_is_of_low_order_opens() {
+    let v = vector("aes-256-gcm-recipient-pq.txt");
+    let identity = Identity::from_text(v["identity_1"].as_bytes()).unwrap();
+    let pk_x: [u8; 32] = identity.recipient().to_bytes()[1184..].try_into().unwrap();
+    // Controls: with the base point as `ct_X`, X25519(sk_X, 9) is the identity's own `pk_X`,
+    // so the stanza built with that secret opens and one built with another does not: the
+    // construction here is X-Wing's.
+    let mut base = [0u8; 32];
+    base[0] = 9;
+    assert!(matches!(open_xwing(&base, &pk_x), Error::HeaderModified));
+    assert!(matches!(
+        open_xwing(&base, &[1; 32]),
+        Error::NoIdentityMatches { recipients: 1 }
+    ));
+    for point in LOW_ORDER {
+        let point = array(point);
+        assert!(
+            matches!(open_xwing(&point, &[0; 32]), Error::HeaderModified),
+            "{point:02x?}"
+        );
     }
 }
 
