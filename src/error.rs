@@ -213,7 +213,7 @@ pub enum Error {
     /// A live frame declares a plaintext length outside 1..=chunk_size (0..=chunk_size for the
     /// final frame); refused before anything is read or allocated for it.
     #[error(
-        "frame {frame} at byte offset {offset} declares {len} bytes of plaintext, outside what the stream's chunk size allows"
+        "frame {frame} at byte offset {offset}: frame length out of range ({len} bytes of plaintext declared, outside what the stream's chunk size allows)"
     )]
     FrameLength {
         /// Index of the frame, counting from 0.

@@ -55,8 +55,10 @@ const HPKE_AAD: &[u8] = b"";
 pub const IDENTITY_LEN: usize = 32;
 /// What every identity text starts with.
 pub const IDENTITY_PREFIX: &str = "SEAL-IDENTITY-";
-/// How much of an identity file is read at most; anything longer is not an identity.
-const MAX_IDENTITY_FILE_LEN: usize = 256;
+/// How much of an identity file is read at most: the longest identity line (80 bytes, an
+/// X25519 identity's) and 1,024 bytes of whitespace after it, as for a key file. Anything
+/// longer is not an identity.
+const MAX_IDENTITY_FILE_LEN: usize = 80 + 1024;
 
 type Aead = ChaCha20Poly1305;
 type Kdf = HkdfSha256;
