@@ -13,6 +13,7 @@ mod info_json;
 mod live;
 mod man;
 mod memory;
+mod messages;
 mod newcomer;
 mod passphrase;
 mod progress;

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use seal::format::{self, Argon2Params};
 
 use crate::progress;
@@ -276,6 +276,61 @@ pub struct IoArgs {
     pub threads: Option<u16>,
     /// Input file; "-" or nothing means stdin.
     pub input: Option<PathBuf>,
+}
+
+/// A clap error as the one line seal prints after `seal: `, keeping what clap spreads over
+/// several: the names of missing arguments, a "tip" (a similar argument, `--` before a value
+/// that starts with `-`), the possible values, and a pointer to the help of the command the
+/// error is about (`seal enc --help`, not `seal --help`, after a mistake in `seal enc`).
+pub fn usage_error_line(err: &clap::Error) -> String {
+    // clap renders: `error: MESSAGE` and indented lines (missing arguments, tips, possible
+    // values), a blank line, `Usage: seal enc [OPTIONS] …`, and a line that points to --help.
+    let text = err.render().to_string();
+    let (head, usage) = match text.split_once("\nUsage:") {
+        Some((head, rest)) => (head, rest.lines().next().unwrap_or("")),
+        None => (text.as_str(), ""),
+    };
+    let mut lines = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"));
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let mut listed = false;
+    for extra in lines {
+        if extra.starts_with("tip:") || extra.starts_with('[') {
+            line.push_str(if extra.starts_with('[') { " " } else { "; " });
+        } else if line.ends_with(':') {
+            line.push(' ');
+            listed = true;
+        } else if listed {
+            line.push_str(", ");
+        } else {
+            line.push_str("; ");
+        }
+        line.push_str(extra);
+    }
+    // The command the error is about: from the usage line, or (clap omits it after a bad
+    // value) the command word on the command line.
+    let mut command: Vec<&str> = usage
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    if command.first() != Some(&"seal") {
+        command = vec!["seal"];
+    }
+    let word = std::env::args_os().nth(1);
+    let word = word.as_ref().and_then(|w| w.to_str());
+    if command.len() == 1
+        && let Some(word) = word
+        && Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == word)
+    {
+        command.push(word);
+    }
+    let command = command.join(" ");
+    format!("{line} (see '{command} --help')")
 }
 
 /// The sizes [`parse_size`] accepts, as the help and its errors say them: the one list.
