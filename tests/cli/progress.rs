@@ -18,7 +18,7 @@ use crate::common::{ok, run_cmd, stderr};
 
 /// A pseudo-terminal of 80 × 24: the slave for seal, and a thread collecting what the master
 /// side shows until every slave descriptor is closed.
-fn terminal() -> (File, JoinHandle<Vec<u8>>) {
+pub fn terminal() -> (File, JoinHandle<Vec<u8>>) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();

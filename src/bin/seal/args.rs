@@ -185,6 +185,9 @@ pub struct DecArgs {
     /// runs past the end stops at the end. Same needs as --offset.
     #[arg(long, value_name = "M", value_parser = parse_size)]
     pub length: Option<u64>,
+    /// Not an option of dec: accepted only to say that armor is recognised by itself.
+    #[arg(short = 'a', long = "armor", hide = true)]
+    pub armor: bool,
     #[command(flatten)]
     pub io: IoArgs,
 }
@@ -250,6 +253,9 @@ impl UiArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// Not an option of verify: accepted only to say that armor is recognised by itself.
+    #[arg(short = 'a', long = "armor", hide = true)]
+    pub armor: bool,
     #[command(flatten)]
     pub keys: KeyArgs,
     #[command(flatten)]
@@ -331,6 +337,13 @@ pub fn usage_error_line(err: &clap::Error) -> String {
     }
     let command = command.join(" ");
     format!("{line} (see '{command} --help')")
+}
+
+/// The refusal of `-a` by the commands that read armor: `command` is `dec` or `verify`.
+pub fn armor_is_recognised(command: &str) -> crate::error::CliError {
+    crate::error::CliError::Usage(format!(
+        "{command} has no -a: it recognises armored input by itself (drop -a; -a is for enc)"
+    ))
 }
 
 /// The sizes [`parse_size`] accepts, as the help and its errors say them: the one list.

@@ -10,6 +10,9 @@ use crate::files::Input;
 use crate::progress;
 
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    if args.armor {
+        return Err(crate::args::armor_is_recognised("verify").into());
+    }
     args.keys.check_fd(args.input.as_deref())?;
     let input = Input::open(args.input.as_deref(), "verify")?;
     let name = input_name(args.input.as_deref());
