@@ -8,6 +8,7 @@ mod armor;
 mod basics;
 mod commands;
 mod edges;
+mod help;
 mod hostile;
 mod info_json;
 mod live;

@@ -19,6 +19,11 @@ use crate::common::{ok, run_cmd, stderr};
 /// A pseudo-terminal of 80 × 24: the slave for seal, and a thread collecting what the master
 /// side shows until every slave descriptor is closed.
 pub fn terminal() -> (File, JoinHandle<Vec<u8>>) {
+    terminal_of(80)
+}
+
+/// A pseudo-terminal of `columns` × 24, as [`terminal`].
+pub fn terminal_of(columns: u16) -> (File, JoinHandle<Vec<u8>>) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
@@ -31,7 +36,7 @@ pub fn terminal() -> (File, JoinHandle<Vec<u8>>) {
         .unwrap();
     let size = Winsize {
         ws_row: 24,
-        ws_col: 80,
+        ws_col: columns,
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
