@@ -20,6 +20,7 @@ mod passphrase;
 mod progress;
 mod range;
 mod recipients;
+mod release;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");
