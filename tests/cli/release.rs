@@ -30,3 +30,35 @@ fn version_is_0_2_0_everywhere() {
     assert!(section.contains("**format version 2**"), "{section}");
     assert!(section.contains("**key kind 3**"), "{section}");
 }
+
+#[test]
+fn the_readme_is_a_users_page_whose_first_commands_are_install_and_test() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.lines().count() < 300, "the README grew to reference");
+    // The indented commands outside code fences, which .ci/run takes from the README.
+    let mut fenced = false;
+    let mut commands = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && let Some(command) = line.strip_prefix("    ") {
+            commands.push(command);
+        }
+    }
+    assert_eq!(commands.len(), 2, "{commands:#?}");
+    assert!(commands[0].starts_with("cargo install --locked --path . && "));
+    // A minimal rustup toolchain has neither rustfmt nor clippy: the command adds them.
+    assert!(
+        commands[1].starts_with("rustup component add rustfmt clippy && cargo fmt --check && "),
+        "{}",
+        commands[1]
+    );
+    for step in [
+        "cargo clippy --all-targets",
+        "cargo test --locked",
+        "cargo doc --no-deps",
+    ] {
+        assert!(commands[1].contains(step), "{step}");
+    }
+}

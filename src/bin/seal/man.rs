@@ -305,8 +305,8 @@ pub fn page(cmd: &Command) -> String {
     }
     out.push_str(
         ".SH SEE ALSO\n\
-         \\fBage\\fR(1), \\fBgpg\\fR(1). The stream format, byte by byte: docs/FORMAT.md in \
-         seal's sources; the threat model: SECURITY.md.\n",
+         \\fBage\\fR(1), \\fBgpg\\fR(1). In seal's sources: the user's guide, docs/GUIDE.md; the \
+         stream format, byte by byte, docs/FORMAT.md; the threat model, SECURITY.md.\n",
     );
     out
 }
