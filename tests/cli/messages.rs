@@ -287,3 +287,35 @@ fn a_terminal_gets_a_suggestion_that_works() {
          data in, e.g. 'seal verify -k KEY dir.tar.seal'"
     );
 }
+
+#[test]
+fn a_usage_error_never_echoes_key_text_given_as_a_value() {
+    let dir = setup();
+    let d = dir.path();
+    let key = std::fs::read_to_string(d.join("key")).unwrap();
+    let identity = std::fs::read_to_string(d.join("me.id")).unwrap();
+    let (key, identity) = (key.trim(), identity.trim());
+    let chunk = format!("--chunk-size={key}");
+    for args in [
+        vec!["enc", "--cipher", key],
+        vec!["enc", chunk.as_str()],
+        vec!["dec", "--threads", identity],
+        vec!["keygen", "--identity", "--kind", identity],
+    ] {
+        let line = error_line(&seal_in(d, &args, b""), 2);
+        assert!(line.contains("(key or identity text, not shown)"), "{line}");
+        // Not even a piece of the secret half of either.
+        for secret in [&key[11..], &identity[14..]] {
+            for piece in secret.as_bytes().chunks(8) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                assert!(
+                    !line
+                        .to_ascii_lowercase()
+                        .contains(&piece.to_ascii_lowercase())
+                        || piece.len() < 8,
+                    "{line}"
+                );
+            }
+        }
+    }
+}
