@@ -319,3 +319,24 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
         }
     }
 }
+
+#[test]
+fn an_identity_named_as_the_output_is_not_called_a_key_file() {
+    let dir = setup();
+    let d = dir.path();
+    let out = seal_in(
+        d,
+        &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = seal_in(
+        d,
+        &["dec", "-q", "-k", "me.id", "-o", "me.id", "to-me.seal"],
+        b"",
+    );
+    assert_eq!(
+        error_line(&out, 1),
+        "seal: the key or identity file is also the output: refusing to overwrite it"
+    );
+}

@@ -169,7 +169,7 @@ pub fn refuse_key_file(
         return Ok(());
     };
     Err(CliError::Refused(format!(
-        "the key file is also the {what}: refusing to {} the key",
+        "the key or identity file is also the {what}: refusing to {} it",
         if what == "input" {
             "encrypt or decrypt"
         } else {
