@@ -206,8 +206,9 @@ const FILES: &[(&str, &str)] = &[
         "\\fIIDENTITY_FILE\\fR",
         "An identity: one line, SEAL\\-IDENTITY\\-PQ\\-1 or SEAL\\-IDENTITY\\-X25519\\-1 and \
          Bech32m data with a checksum. \\fBseal keygen \\-\\-identity \\-o\\fR creates it with \
-         mode 0600 and never overwrites a file. Keep it with whoever decrypts; its recipient \
-         (\\fBseal recipient\\fR) is public.",
+         mode 0600 and never overwrites a file; seal warns when an identity file is readable by \
+         group or others. Keep it with whoever decrypts; its recipient (\\fBseal recipient\\fR) \
+         is public.",
     ),
     (
         "\\fIRECIPIENTS_FILE\\fR (\\fB\\-R\\fR)",
