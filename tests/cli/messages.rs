@@ -138,22 +138,33 @@ fn identities_and_recipients_files_are_called_what_they_are() {
         "seal: identity file 'gone.id': No such file or directory (os error 2)"
     );
     // A recipients file given as the key, to decrypt or to encrypt.
-    let hint = "file 'recipients.txt' holds recipients (public keys), not a key or an \
-                identity: to encrypt to them use 'seal enc -R FILE'; to decrypt, give the \
-                identity a recipient was made from";
+    let hint = "public keys, not a key or an identity; to encrypt to them use 'seal enc -R \
+                FILE', to decrypt give the identity a recipient was made from";
     assert_eq!(
         error_line(
             &seal_in(d, &["dec", "-k", "recipients.txt", "to-me.seal"], b""),
             3
         ),
-        format!("seal: 'to-me.seal': {hint}")
+        format!("seal: 'to-me.seal': recipients file 'recipients.txt': {hint}")
     );
     assert_eq!(
         error_line(
             &seal_in(d, &["enc", "-k", "recipients.txt", "plain"], b""),
             3
         ),
-        format!("seal: {hint}")
+        format!("seal: recipients file 'recipients.txt': {hint}")
+    );
+    // The same text in the variable --key-env names.
+    let mut cmd = Command::new(SEAL);
+    cmd.args(["dec", "--key-env", "SEAL_KEY", "to-me.seal"])
+        .current_dir(d)
+        .env("SEAL_KEY", read_recipient(d))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    assert_eq!(
+        error_line(&run_cmd(cmd, b""), 3),
+        format!("seal: 'to-me.seal': recipients in environment variable SEAL_KEY: {hint}")
     );
 }
 

@@ -161,9 +161,8 @@ const MAX_CREDENTIAL_LEN: u64 = 4096;
 fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
     if holds_recipients(text) {
         return Err(CliError::KeySource(format!(
-            "{what} holds recipients (public keys), not a key or an identity: to encrypt to \
-             them use 'seal enc -R FILE'; to decrypt, give the identity a recipient was made \
-             from"
+            "recipients {what}: public keys, not a key or an identity; to encrypt to them use \
+             'seal enc -R FILE', to decrypt give the identity a recipient was made from"
         ))
         .into());
     }
