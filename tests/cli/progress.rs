@@ -467,7 +467,7 @@ fn dec_progress_says_it_counts_ciphertext() {
         child.stdin.take().unwrap(),
         vec![3u8; 300 * 1024],
         3,
-        Duration::from_millis(1200),
+        Duration::from_millis(1500),
     );
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -495,7 +495,7 @@ fn dec_progress_says_it_counts_ciphertext() {
         child.stdin.take().unwrap(),
         sealed,
         3,
-        Duration::from_millis(1200),
+        Duration::from_millis(1500),
     );
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
