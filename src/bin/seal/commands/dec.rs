@@ -31,24 +31,18 @@ pub fn open_stream(
 }
 
 /// Reads a stream's header. In armored text, which people copy by hand and through mail, a
-/// header that is not seal's, or names a version, cipher or key kind that seal does not know,
-/// most likely holds a changed character: the message says so first (the exit status stays
-/// the format's, as for a newer seal's stream).
+/// version, cipher or key kind that seal does not know is most likely a changed character:
+/// the message says so first (the exit status stays the format's, as a newer seal's stream
+/// would give).
 pub fn read_header_of(input: &mut impl Read, armored: bool) -> anyhow::Result<Header> {
     read_header(input).map_err(|e| {
-        let damage = match e {
-            Error::BadMagic => "the armored text is damaged (a changed character in its header)",
-            Error::UnsupportedVersion(_)
-            | Error::UnsupportedCipher(_)
-            | Error::UnsupportedKeyKind(_) => {
-                "the armored text is damaged (a changed character in its header), or from a \
-                 newer seal"
-            }
-            _ => "",
-        };
+        let unknown = matches!(
+            e,
+            Error::UnsupportedVersion(_) | Error::UnsupportedCipher(_) | Error::UnsupportedKeyKind(_)
+        );
         let e = anyhow::Error::new(e);
-        if armored && !damage.is_empty() {
-            e.context(damage)
+        if armored && unknown {
+            e.context("the armored text is damaged (a changed character in its header), or from a newer seal")
         } else {
             e
         }
