@@ -119,7 +119,10 @@ pub enum Error {
     })]
     Recipient(TextProblem),
     /// The identity opens none of the stream's recipient stanzas.
-    #[error("no identity matches any of the stream's {recipients} recipients")]
+    #[error("no identity matches {}", match .recipients {
+        1 => "the stream's recipient".to_string(),
+        n => format!("any of the stream's {n} recipients"),
+    })]
     NoIdentityMatches {
         /// Stanzas in the header.
         recipients: usize,

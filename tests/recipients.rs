@@ -54,7 +54,7 @@ fn each_identity_decrypts_and_others_are_refused() {
         assert_eq!(err.category(), Category::Key);
         assert_eq!(
             err.to_string(),
-            "no identity matches any of the stream's 1 recipients"
+            "no identity matches the stream's recipient"
         );
     }
     for kind in RecipientKind::ALL {

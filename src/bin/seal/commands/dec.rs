@@ -3,7 +3,7 @@
 use std::io::{self, Read};
 
 use anyhow::Context;
-use seal::{Decryptor, Error, armor, read_header};
+use seal::{Decryptor, Error, Header, armor, read_header};
 
 use super::range::dec_range;
 use super::transfer::{Produces, transfer};
@@ -19,18 +19,40 @@ pub fn open_stream(
     name: &str,
 ) -> anyhow::Result<Decryptor> {
     let raw = std::mem::replace(input, Box::new(io::empty()));
-    let (reader, _armored) = armor::auto(raw)
+    let (reader, armored) = armor::auto(raw)
         .map_err(Error::from_read)
         .with_context(|| name.to_string())?;
     *input = reader;
-    let header = read_header(input).with_context(|| name.to_string())?;
+    let header = read_header_of(input, armored).with_context(|| name.to_string())?;
     let secret = keys
         .secret_for(&header, quiet)
         .with_context(|| name.to_string())?;
     Decryptor::with_header(header, secret.as_secret()).with_context(|| name.to_string())
 }
 
+/// Reads a stream's header. In armored text, which people copy by hand and through mail, a
+/// version, cipher or key kind that seal does not know is most likely a changed character:
+/// the message says so first (the exit status stays the format's, as a newer seal's stream
+/// would give).
+pub fn read_header_of(input: &mut impl Read, armored: bool) -> anyhow::Result<Header> {
+    read_header(input).map_err(|e| {
+        let unknown = matches!(
+            e,
+            Error::UnsupportedVersion(_) | Error::UnsupportedCipher(_) | Error::UnsupportedKeyKind(_)
+        );
+        let e = anyhow::Error::new(e);
+        if armored && unknown {
+            e.context("the armored text is damaged (a changed character in its header), or from a newer seal")
+        } else {
+            e
+        }
+    })
+}
+
 pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
+    if args.armor {
+        return Err(crate::args::armor_is_recognised("dec").into());
+    }
     if let Some((offset, length)) = args.range() {
         return dec_range(&args.io, offset, length);
     }

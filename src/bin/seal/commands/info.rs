@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Framing, Header, KeyKind, RecipientKind, armor, read_header};
+use seal::{Error, Framing, Header, KeyKind, RecipientKind, armor};
 
 use serde::Serialize;
 
@@ -60,7 +60,8 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let (mut reader, armored) = armor::auto(input.reader)
         .map_err(Error::from_read)
         .with_context(|| input_name(path))?;
-    let header = read_header(&mut reader).with_context(|| input_name(path))?;
+    let header =
+        super::dec::read_header_of(&mut reader, armored).with_context(|| input_name(path))?;
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
     let live = header.framing() == Framing::Live;
@@ -136,8 +137,11 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
         }
         match (stream_len, layout) {
             (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
-                "stream:     {len} bytes, {frames} frames\n\
-                 plaintext:  {plain} bytes (from the length; run 'seal verify' to authenticate)\n"
+                "stream:     {}, {}\n\
+                 plaintext:  {} (from the length; run 'seal verify' to authenticate)\n",
+                super::count(len, "byte"),
+                super::count(frames, "frame"),
+                super::count(plain, "byte"),
             )),
             (Some(len), _) if live => text.push_str(&format!(
                 "stream:     {len} bytes, live framing: frame count unknown until read\n"
