@@ -38,12 +38,26 @@ use crate::args::Cli;
 use crate::error::{exit, exit_code, is_broken_pipe};
 
 fn main() {
+    // First: no core file may ever hold a key or a passphrase, and every terminating signal
+    // is handled for every command, before any argument is looked at.
+    sys::forbid_core_dumps();
+    if let Err(err) = signals::install() {
+        diag::error(format_args!("{err:#}"));
+        std::process::exit(exit_code(&err));
+    }
     std::process::exit(run());
 }
 
 /// Runs seal with the process's arguments and returns its exit status.
 fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Before clap sees them: a secret given where a variable's name goes is refused unshown,
+    // and the secrets that the named variables hold are never shown in any message.
+    if let Err(err) = secrets::check_env_options(&args) {
+        diag::error(format_args!("{err:#}"));
+        return exit_code(&err);
+    }
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -60,6 +74,8 @@ fn run() -> i32 {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
+            // clap quotes the arguments it did not expect: key text there is not shown.
+            let first = diag::redact_quoted(first);
             diag::error(format_args!("{first} (see 'seal --help')"));
             return exit::USAGE;
         }
