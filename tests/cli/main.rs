@@ -19,6 +19,7 @@ mod progress;
 mod range;
 mod recipients;
 mod secrets;
+mod signals;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");

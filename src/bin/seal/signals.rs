@@ -163,8 +163,16 @@ fn signal_name(signal: i32) -> String {
         return name.to_string();
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    if (libc::SIGRTMIN()..=libc::SIGRTMAX()).contains(&signal) {
-        return format!("SIGRTMIN+{}", signal - libc::SIGRTMIN());
+    {
+        if signal == libc::SIGPWR {
+            return "SIGPWR".into();
+        }
+        if signal == libc::SIGSTKFLT {
+            return "SIGSTKFLT".into();
+        }
+        if (libc::SIGRTMIN()..=libc::SIGRTMAX()).contains(&signal) {
+            return format!("SIGRTMIN+{}", signal - libc::SIGRTMIN());
+        }
     }
     format!("signal {signal}")
 }
