@@ -14,6 +14,7 @@ mod live;
 mod man;
 mod memory;
 mod newcomer;
+mod output;
 mod passphrase;
 mod progress;
 mod range;
