@@ -21,6 +21,7 @@ mod range;
 mod recipients;
 mod secrets;
 mod signals;
+mod stanzas;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");
