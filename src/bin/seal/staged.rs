@@ -39,24 +39,34 @@ const TEMP_PREFIX: &str = ".seal-tmp-";
 
 /// A temporary name in the output's directory (`dir`: a duplicate of its descriptor),
 /// removed on drop unless kept.
-struct TempName {
+struct TempGuard {
     dir: File,
     name: OsString,
     keep: bool,
 }
 
-impl TempName {
-    fn new(dir: &File, name: OsString) -> io::Result<TempName> {
-        let dir = dir.try_clone()?;
-        Ok(TempName {
-            dir,
-            name,
-            keep: false,
-        })
+impl TempGuard {
+    /// Guards the name `name` just made in `dir`, and returns it with a second copy for the
+    /// signal thread to remove; on failure the name is removed at once.
+    fn new(dir: &File, name: OsString) -> anyhow::Result<(TempGuard, signals::TempName)> {
+        match (dir.try_clone(), dir.try_clone()) {
+            (Ok(own), Ok(for_signals)) => Ok((
+                TempGuard {
+                    dir: own,
+                    name: name.clone(),
+                    keep: false,
+                },
+                (for_signals, name),
+            )),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = rustix::fs::unlinkat(dir, name.as_os_str(), AtFlags::empty());
+                Err(anyhow::Error::new(e).context("duplicating a descriptor"))
+            }
+        }
     }
 }
 
-impl Drop for TempName {
+impl Drop for TempGuard {
     fn drop(&mut self) {
         if !self.keep {
             let _ = rustix::fs::unlinkat(&self.dir, self.name.as_os_str(), AtFlags::empty());
@@ -64,7 +74,8 @@ impl Drop for TempName {
     }
 }
 
-/// Runs `make` with fresh `.seal-tmp-*` names in `dir` until one does not exist yet.
+/// Runs `make` with fresh `.seal-tmp-*` names until one does not exist yet (`make` creates
+/// the name in the output's directory, failing with `AlreadyExists` for a name taken).
 fn with_temp_name<T>(mut make: impl FnMut(&OsStr) -> io::Result<T>) -> io::Result<(T, OsString)> {
     use std::hash::{BuildHasher, Hasher};
     let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
@@ -92,7 +103,7 @@ pub struct Staged {
     name: OsString,
     /// The named temporary file in `dir` (removed on drop, and by the signal thread), or
     /// `None` for an anonymous `O_TMPFILE` file, which has no name until committed.
-    temp: Option<TempName>,
+    temp: Option<TempGuard>,
     pending: PendingFile,
 }
 
@@ -137,16 +148,8 @@ impl Staged {
                             .map_err(io::Error::from)
                     })
                     .with_context(|| format!("creating a temporary file in {shown_dir}"))?;
-                    let guard = TempName::new(&dir, temp.clone());
-                    let for_signals = dir.try_clone();
-                    let (guard, for_signals) = match (guard, for_signals) {
-                        (Ok(g), Ok(d)) => (g, d),
-                        (Err(e), _) | (_, Err(e)) => {
-                            let _ = rustix::fs::unlinkat(&dir, temp.as_os_str(), AtFlags::empty());
-                            return Err(anyhow::Error::new(e).context("duplicating a descriptor"));
-                        }
-                    };
-                    Ok(((file, guard), Some((for_signals, temp))))
+                    let (guard, for_signals) = TempGuard::new(&dir, temp)?;
+                    Ok(((file, guard), Some(for_signals)))
                 })?;
                 (file, Some(temp), pending)
             }
@@ -223,15 +226,7 @@ impl Staged {
                     let ((), temp) = with_temp_name(|n| link(&file, &dir, n))
                         .map_err(|e| write_error(e, "naming the output for"))?;
                     // Removed on failure from here on.
-                    let guard = TempName::new(&dir, temp.clone());
-                    let for_signals = dir.try_clone();
-                    match (guard, for_signals) {
-                        (Ok(guard), Ok(d)) => Ok((guard, (d, temp))),
-                        (Err(e), _) | (_, Err(e)) => {
-                            let _ = rustix::fs::unlinkat(&dir, temp.as_os_str(), AtFlags::empty());
-                            Err(anyhow::Error::new(e).context("duplicating a descriptor"))
-                        }
-                    }
+                    TempGuard::new(&dir, temp)
                 })?
             }
         };
