@@ -167,3 +167,35 @@ fn unicode_format_characters_in_file_names_are_escaped() {
         assert!(!err.contains(c), "{err:?}");
     }
 }
+
+#[test]
+fn a_passphrase_read_from_a_descriptor_is_not_shown_in_a_later_message() {
+    let (dir, _, _) = setup();
+    let d = dir.path();
+    let cheap = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
+    let mut args = vec![
+        "enc",
+        "--passphrase-env",
+        "P",
+        "-o",
+        "s3cret-words.seal",
+        "plain",
+    ];
+    args.extend(cheap);
+    ok(&seal_env(d, &args, &[("P", "the right one")]));
+    // The wrong passphrase, which is also in the input's name: the message that names the
+    // input (quoted before the passphrase was read) does not show it.
+    let script = format!("{SEAL} dec --passphrase-fd 3 s3cret-words.seal 3<pass");
+    fs::write(d.join("pass"), "s3cret-words\n").unwrap();
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_fails(
+        &out,
+        3,
+        "'(secret text, not shown).seal': wrong key or passphrase",
+    );
+    no_trace(&out, "s3cret-words");
+}

@@ -37,9 +37,10 @@ pub fn warn(message: impl Display) {
 /// gives up silently on any error (a closed pipe, a closed descriptor, a full disk). A stderr
 /// left non-blocking by another process is waited for, but at most a second per line.
 fn emit(line: &str) {
+    let line = scrub(line.as_bytes());
     let stderr = io::stderr();
     let fd = stderr.as_fd();
-    let mut rest = line.as_bytes();
+    let mut rest = &line[..];
     while !rest.is_empty() {
         match rustix::io::write(fd, rest) {
             Ok(0) => return,
@@ -82,6 +83,28 @@ fn lock_hidden() -> std::sync::MutexGuard<'static, Vec<Zeroizing<Vec<u8>>>> {
     HIDDEN
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `line` with every value registered with [`hide`] (of four bytes or more) replaced by
+/// [`REDACTED`]: the last net under every message, for a name quoted before the secret in it
+/// was known (an input named before its passphrase was read).
+fn scrub(line: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(line.to_vec());
+    for secret in lock_hidden().iter().filter(|s| s.len() >= 4) {
+        let mut scrubbed = Zeroizing::new(Vec::with_capacity(out.len()));
+        let mut rest = &out[..];
+        while !rest.is_empty() {
+            if rest.starts_with(secret) {
+                scrubbed.extend_from_slice(REDACTED.as_bytes());
+                rest = &rest[secret.len()..];
+            } else {
+                scrubbed.push(rest[0]);
+                rest = &rest[1..];
+            }
+        }
+        out = scrubbed;
+    }
+    out
 }
 
 /// Whether `text` looks like a secret: it holds key or identity text (their prefixes, in any

@@ -110,6 +110,8 @@ pub fn read_passphrase(
     quiet: bool,
 ) -> anyhow::Result<Passphrase> {
     let pass = source.read(confirm)?;
+    // Whatever it came from, no later message shows it (a name holding it is redacted).
+    diag::hide(pass.as_bytes());
     if let PassphraseSource::Env(name) = source
         && !quiet
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
