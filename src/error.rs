@@ -127,10 +127,12 @@ pub enum Error {
         /// Stanzas in the header.
         recipients: usize,
     },
-    /// The identity opened a recipient stanza, but the key commitment does not match: the
-    /// header was changed after it was written (or written to deceive).
+    /// The identity opened a recipient stanza, but the key in it is not the one the header's
+    /// key commitment names: the sender wrapped different keys for different recipients (a
+    /// stream that one recipient opens and another does not; see SECURITY.md), or the header
+    /// was changed after it was written.
     #[error(
-        "the stream header was modified: a recipient stanza opened, but the key commitment does not match"
+        "this identity's recipient stanza opened, but its key is not the stream's key (the key commitment does not match): the sender made the stream so that this recipient cannot read it, or its header was changed"
     )]
     HeaderModified,
     /// A passphrase was rejected before use.

@@ -817,6 +817,30 @@ mod tests {
     }
 
     #[test]
+    fn a_sender_can_split_recipients_but_not_give_them_different_plaintexts() {
+        // Alice's stanza wraps the stream's key, bob's another: alice opens the stream, bob
+        // is told that his stanza's key is not the stream's. No key opens it for both, so
+        // they can never read two different plaintexts of one stream.
+        let alice = Identity::generate(RecipientKind::X25519).unwrap();
+        let bob = Identity::generate(RecipientKind::X25519).unwrap();
+        let (key, other) = (Key::generate().unwrap(), Key::generate().unwrap());
+        let mut rng = OsRandom::new();
+        let stanzas = vec![
+            alice.recipient().wrap(&key, &mut rng).unwrap(),
+            bob.recipient().wrap(&other, &mut rng).unwrap(),
+        ];
+        let mut header = Header::with_stanzas(Cipher::Aes256Gcm, 64, [1; 32], stanzas).unwrap();
+        let keys = kdf::derive(&key, &header);
+        header.set_commitment(keys.commitment);
+        let opened = open_stream_keys(&alice, &header).unwrap();
+        assert_eq!(*opened.frame_key, *keys.frame_key);
+        assert!(matches!(
+            open_stream_keys(&bob, &header),
+            Err(Error::HeaderModified)
+        ));
+    }
+
+    #[test]
     fn unknown_stanza_kinds_are_skipped_and_bound() {
         let bob = Identity::generate(RecipientKind::X25519).unwrap();
         let file_key = Key::generate().unwrap();

@@ -189,7 +189,7 @@ fn key_from_environment_file_variable_and_secret_variable() {
     assert_fails(
         &out,
         2,
-        "this looks like a key, not a file name: use --key-env",
+        "-k takes a key file's name, and this looks like key text (not shown)",
     );
     assert!(
         !stderr(&out).contains(&key_text[11..30]),

@@ -16,12 +16,16 @@ mod man;
 mod memory;
 mod messages;
 mod newcomer;
+mod output;
 mod passphrase;
 mod progress;
 mod range;
 mod recipients;
 mod release;
+mod secrets;
+mod signals;
 mod spec;
+mod stanzas;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");

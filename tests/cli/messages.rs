@@ -257,7 +257,7 @@ fn a_directory_that_cannot_be_written_is_named_without_a_temporary_file() {
         .expect("unshare (util-linux) runs this test");
     assert_eq!(
         error_line(&out, 1),
-        "seal: cannot write in directory 'ro': read-only filesystem or storage medium"
+        "seal: cannot write in directory 'ro': Read-only file system (os error 30)"
     );
 }
 
@@ -314,7 +314,7 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
         vec!["keygen", "--identity", "--kind", identity],
     ] {
         let line = error_line(&seal_in(d, &args, b""), 2);
-        assert!(line.contains("(key or identity text, not shown)"), "{line}");
+        assert!(line.contains("(secret text, not shown)"), "{line}");
         // Not even a piece of the secret half of either.
         for secret in [&key[11..], &identity[14..]] {
             for piece in secret.as_bytes().chunks(8) {

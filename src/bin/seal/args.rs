@@ -470,31 +470,9 @@ pub fn usage_error_line(err: &clap::Error) -> String {
         command.push(word);
     }
     let command = command.join(" ");
-    format!("{} (see '{command} --help')", redact_key_text(&line))
-}
-
-/// `line` with any key or identity text in it (a value clap quotes back, such as
-/// `--cipher "$(cat key.seal)"`) replaced, up to the quote or space that ends it: a secret
-/// given in the wrong place is never echoed.
-fn redact_key_text(line: &str) -> String {
-    use seal::keys::KEY_PREFIX;
-    use seal::recipient::IDENTITY_PREFIX;
-    let lower = line.to_ascii_lowercase();
-    let start = [KEY_PREFIX, IDENTITY_PREFIX]
-        .iter()
-        .filter_map(|prefix| lower.find(&prefix.to_ascii_lowercase()))
-        .min();
-    let Some(start) = start else {
-        return line.to_owned();
-    };
-    let end = line[start..]
-        .find(|c: char| c == '\'' || c == '"' || c.is_whitespace())
-        .map_or(line.len(), |n| start + n);
-    format!(
-        "{}(key or identity text, not shown){}",
-        &line[..start],
-        redact_key_text(&line[end..])
-    )
+    // clap quotes back values it refuses: key or identity text there is never shown.
+    let line = crate::diag::redact_quoted(&line);
+    format!("{line} (see '{command} --help')")
 }
 
 /// The refusal of `-a` by the commands that read armor: `command` is `dec` or `verify`.

@@ -1,5 +1,5 @@
 //! Diagnostics on stderr: `seal: …` error lines and `seal: warning: …` lines, and the quoting
-//! of file names inside them.
+//! of file names inside them, which never shows a secret.
 //!
 //! Writing a diagnostic never panics (unlike `eprintln!`, which panics when stderr is a pipe
 //! whose reader is gone), never changes the exit status, and takes no lock: each line goes to
@@ -11,6 +11,11 @@ use std::fmt::Display;
 use std::io;
 use std::os::fd::AsFd;
 use std::path::Path;
+use std::sync::Mutex;
+
+use seal::keys::KEY_PREFIX;
+use seal::recipient::IDENTITY_PREFIX;
+use zeroize::Zeroizing;
 
 /// Prints `seal: {message}`.
 pub fn error(message: impl Display) {
@@ -32,9 +37,10 @@ pub fn warn(message: impl Display) {
 /// gives up silently on any error (a closed pipe, a closed descriptor, a full disk). A stderr
 /// left non-blocking by another process is waited for, but at most a second per line.
 fn emit(line: &str) {
+    let line = scrub(line.as_bytes());
     let stderr = io::stderr();
     let fd = stderr.as_fd();
-    let mut rest = line.as_bytes();
+    let mut rest = &line[..];
     while !rest.is_empty() {
         match rustix::io::write(fd, rest) {
             Ok(0) => return,
@@ -59,18 +65,89 @@ fn emit(line: &str) {
     }
 }
 
-/// A path for a message, in single quotes, with control characters escaped so that a hostile
-/// file name cannot move the cursor, clear the screen or forge a second line in a log.
+/// What a message shows instead of text that looks like a secret.
+pub const REDACTED: &str = "(secret text, not shown)";
+
+/// The values of the environment variables that `--key-env` and `--passphrase-env` name:
+/// never shown in a message, whatever they are given as (see [`is_secret`]).
+static HIDDEN: Mutex<Vec<Zeroizing<Vec<u8>>>> = Mutex::new(Vec::new());
+
+/// Registers `secret` (a variable's value) as never to be shown in a message.
+pub fn hide(secret: &[u8]) {
+    if !secret.is_empty() {
+        lock_hidden().push(Zeroizing::new(secret.to_vec()));
+    }
+}
+
+fn lock_hidden() -> std::sync::MutexGuard<'static, Vec<Zeroizing<Vec<u8>>>> {
+    HIDDEN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `line` with every value registered with [`hide`] (of four bytes or more) replaced by
+/// [`REDACTED`]: the last net under every message, for a name quoted before the secret in it
+/// was known (an input named before its passphrase was read).
+fn scrub(line: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(line.to_vec());
+    for secret in lock_hidden().iter().filter(|s| s.len() >= 4) {
+        let mut scrubbed = Zeroizing::new(Vec::with_capacity(out.len()));
+        let mut rest = &out[..];
+        while !rest.is_empty() {
+            if rest.starts_with(secret) {
+                scrubbed.extend_from_slice(REDACTED.as_bytes());
+                rest = &rest[secret.len()..];
+            } else {
+                scrubbed.push(rest[0]);
+                rest = &rest[1..];
+            }
+        }
+        out = scrubbed;
+    }
+    out
+}
+
+/// Whether `text` looks like a secret: it holds key or identity text (their prefixes, in any
+/// case), or the value of a variable registered with [`hide`] (a value of four bytes or
+/// more anywhere in it, a shorter one only as the whole text).
+pub fn is_secret(text: &[u8]) -> bool {
+    let has = |needle: &[u8]| {
+        text.windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if has(KEY_PREFIX.as_bytes()) || has(IDENTITY_PREFIX.as_bytes()) {
+        return true;
+    }
+    lock_hidden().iter().any(|secret| {
+        if secret.len() >= 4 {
+            text.windows(secret.len()).any(|w| w == secret.as_slice())
+        } else {
+            text == secret.as_slice()
+        }
+    })
+}
+
+/// A path for a message, in single quotes, with control and format characters escaped so
+/// that a hostile file name cannot move the cursor, clear the screen, reverse the text that
+/// follows or forge a second line in a log. A "file name" that looks like a secret (key or
+/// identity text, a passphrase variable's value given where a name goes) is not shown at all:
+/// every message that names a file goes through here.
 pub fn quote(path: &Path) -> String {
+    if is_secret(path.as_os_str().as_encoded_bytes()) {
+        return REDACTED.into();
+    }
     quote_str(&path.to_string_lossy())
 }
 
 /// [`quote`] for a name that is already text.
 pub fn quote_str(text: &str) -> String {
+    if is_secret(text.as_bytes()) {
+        return REDACTED.into();
+    }
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');
     for c in text.chars() {
-        if c.is_control() {
+        if c.is_control() || is_invisible(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -78,4 +155,69 @@ pub fn quote_str(text: &str) -> String {
     }
     out.push('\'');
     out
+}
+
+/// A line that quotes other text in single quotes (clap's errors quote the arguments they
+/// did not expect), with each quoted piece that looks like a secret replaced; a line that
+/// still holds one is not shown at all.
+pub fn redact_quoted(line: &str) -> String {
+    let redacted: String = line
+        .split('\'')
+        .enumerate()
+        .map(|(i, piece)| {
+            if i % 2 == 1 && is_secret(piece.as_bytes()) {
+                REDACTED.to_string()
+            } else if i % 2 == 1 {
+                format!("'{piece}'")
+            } else {
+                piece.to_string()
+            }
+        })
+        .collect();
+    if is_secret(redacted.as_bytes()) {
+        format!("invalid arguments {REDACTED}")
+    } else {
+        redacted
+    }
+}
+
+/// Unicode format characters (general category Cf: bidirectional overrides and isolates,
+/// zero-width characters, invisible operators, tags) and the line and paragraph separators
+/// (Zl, Zp): invisible, yet they reorder or break what a terminal or a log viewer shows.
+/// The Cf ranges are those of Unicode 16.0 (DerivedGeneralCategory.txt).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_characters_are_escaped() {
+        assert_eq!(quote_str("a\u{202E}b\u{200B}c"), r"'a\u{202e}b\u{200b}c'");
+        assert_eq!(quote_str("é ü 中"), "'é ü 中'");
+    }
 }

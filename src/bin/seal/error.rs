@@ -76,16 +76,6 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
     exit::IO
 }
 
-/// An I/O error without the path `tempfile` attaches to it: a temporary file's random name
-/// means nothing to the user, whose message names the directory instead. (`tempfile` keeps
-/// the error's kind but hides its number: the kind is what remains.)
-pub fn without_path(err: io::Error) -> io::Error {
-    match err.raw_os_error() {
-        Some(code) => io::Error::from_raw_os_error(code),
-        None => io::Error::from(err.kind()),
-    }
-}
-
 /// Whether the error is our stdout's reader going away (`seal dec … | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()

@@ -83,13 +83,22 @@ impl Input {
     }
 }
 
-/// Whether a standard stream was closed when seal started (`<&-`, `>&-`). The Rust runtime
-/// then opens `/dev/null` read-write in its place (so that the descriptor cannot be taken by
-/// another file); a shell's `< /dev/null` or `> /dev/null` opens it read-only or write-only.
-/// So `/dev/null` open for reading *and* writing on a standard stream means it was closed.
+/// Whether a standard stream was closed when seal started (`<&-`, `>&-`): recorded before the
+/// Rust runtime put `/dev/null` in its place (see `sys::closed_at_start`). A `/dev/null` that
+/// the parent opened read-write on purpose (Python's `subprocess.DEVNULL`, `daemon(3)`) is
+/// not closed: it reads as an empty input and takes any output. Where the platform does not
+/// say, a read-write `/dev/null` is taken for a closed descriptor, as the runtime opens it so.
 pub fn closed_at_start(stream: &impl AsFd, meta: Option<&Metadata>) -> bool {
     use rustix::fs::{OFlags, major, minor};
+    use std::os::fd::AsRawFd;
     use std::os::unix::fs::FileTypeExt;
+    let fd = stream.as_fd().as_raw_fd();
+    if let Some(closed) = usize::try_from(fd)
+        .ok()
+        .and_then(crate::sys::closed_at_start)
+    {
+        return closed;
+    }
     let dev_null = meta.is_some_and(|m| {
         m.file_type().is_char_device() && major(m.rdev()) == 1 && minor(m.rdev()) == 3
     });

@@ -38,12 +38,26 @@ use crate::args::Cli;
 use crate::error::{exit, exit_code, is_broken_pipe};
 
 fn main() {
+    // First: no core file may ever hold a key or a passphrase, and every terminating signal
+    // is handled for every command, before any argument is looked at.
+    sys::forbid_core_dumps();
+    if let Err(err) = signals::install() {
+        diag::error(format_args!("{err:#}"));
+        std::process::exit(exit_code(&err));
+    }
     std::process::exit(run());
 }
 
 /// Runs seal with the process's arguments and returns its exit status.
 fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Before clap sees them: a secret given where a variable's name goes is refused unshown,
+    // and the secrets that the named variables hold are never shown in any message.
+    if let Err(err) = secrets::check_env_options(&args) {
+        diag::error(format_args!("{err:#}"));
+        return exit_code(&err);
+    }
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -56,7 +70,8 @@ fn run() -> i32 {
                 let _ = e.print();
                 return exit::USAGE;
             }
-            // clap's message is several lines: one line, with its useful parts kept.
+            // clap's message is several lines: one line, with its useful parts kept (and key
+            // text in a value clap quotes back not shown: args::usage_error_line).
             diag::error(args::usage_error_line(&e));
             return exit::USAGE;
         }

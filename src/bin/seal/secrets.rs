@@ -4,14 +4,14 @@
 //! from the kind the stream's header names. Key files and identities are told apart by their
 //! text.
 
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::unix::ffi::OsStringExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use seal::keys::KEY_PREFIX;
 use seal::recipient::IDENTITY_PREFIX;
 use seal::{Header, Identity, Key, KeyKind, Passphrase, Secret};
 use zeroize::Zeroizing;
@@ -116,6 +116,8 @@ pub fn read_passphrase(
     quiet: bool,
 ) -> anyhow::Result<Passphrase> {
     let pass = source.read(confirm)?;
+    // Whatever it came from, no later message shows it (a name holding it is redacted).
+    diag::hide(pass.as_bytes());
     if let PassphraseSource::Env(name) = source
         && !quiet
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
@@ -251,11 +253,68 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
 /// Whether a "file name" is really key text (`-k "$(cat key.seal)"`): then it must never be
 /// printed, not even in an error message.
 pub fn looks_like_key(path: &Path) -> bool {
-    let text = path.as_os_str().as_encoded_bytes();
-    [KEY_PREFIX, IDENTITY_PREFIX].iter().any(|prefix| {
-        text.windows(prefix.len())
-            .any(|w| w.eq_ignore_ascii_case(prefix.as_bytes()))
-    })
+    diag::is_secret(path.as_os_str().as_encoded_bytes())
+}
+
+/// The options that take an environment variable's name, and how to use each right.
+const ENV_OPTIONS: [(&str, &str); 2] = [
+    (
+        "--key-env",
+        "SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY ...",
+    ),
+    (
+        "--passphrase-env",
+        "export SEAL_PASSPHRASE; seal dec --passphrase-env SEAL_PASSPHRASE ...",
+    ),
+];
+
+/// Whether `name` can be an environment variable's name as a shell writes one:
+/// `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_variable_name(name: &[u8]) -> bool {
+    match name.split_first() {
+        Some((first, rest)) => {
+            (first.is_ascii_alphabetic() || *first == b'_')
+                && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        }
+        None => false,
+    }
+}
+
+/// Checks the raw arguments before anything parses or prints them: `--key-env` and
+/// `--passphrase-env` take a variable's NAME, so a value that cannot be one (key or
+/// identity text, a passphrase, anything with a space or a dash) was given by mistake, is a
+/// secret, and is refused without a byte of it shown. The values of the variables named are
+/// registered with [`diag::hide`], so that no message shows them either.
+pub fn check_env_options(args: &[OsString]) -> anyhow::Result<()> {
+    let mut args = args.iter().skip(1);
+    while let Some(arg) = args.next() {
+        let bytes = arg.as_encoded_bytes();
+        if bytes == b"--" {
+            break;
+        }
+        for (option, example) in ENV_OPTIONS {
+            let value = if bytes == option.as_bytes() {
+                args.next().map(|v| v.as_encoded_bytes())
+            } else {
+                bytes
+                    .strip_prefix(option.as_bytes())
+                    .and_then(|rest| rest.strip_prefix(b"="))
+            };
+            let Some(value) = value else { continue };
+            if !is_variable_name(value) {
+                return Err(CliError::Usage(format!(
+                    "{option} takes the NAME of an environment variable that holds the secret, \
+                     not the secret itself (what was given is not shown): {example}"
+                ))
+                .into());
+            }
+            let name = OsStr::from_bytes(value);
+            if let Some(secret) = std::env::var_os(name) {
+                diag::hide(secret.as_bytes());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens a key file: a regular file, opened without blocking (a FIFO or a device named as
@@ -268,8 +327,9 @@ pub fn open_key_file(path: &Path, noun: &str) -> anyhow::Result<File> {
     use std::os::unix::fs::FileTypeExt;
     if looks_like_key(path) && std::fs::symlink_metadata(path).is_err() {
         return Err(CliError::Usage(
-            "this looks like a key, not a file name: use --key-env NAME to pass key text (seal \
-             never prints it)"
+            "-k takes a key file's name, and this looks like key text (not shown): keep the key \
+             in a file, or put it in an environment variable and give the variable's name, as \
+             in SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY ..."
                 .into(),
         )
         .into());

@@ -3,47 +3,74 @@
 //! line says what happened, and seal dies of the same signal so that its parent (a shell, a
 //! CI runner) sees a real signal death.
 //!
-//! Handled: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
-//! except those that were ignored when seal started (`nohup` ignores SIGHUP; they stay
-//! ignored). SIGQUIT, SIGXCPU and SIGXFSZ would dump core by default, and a core file of seal
-//! may hold key material: for these seal exits with 128 + the signal's number instead.
-//! SIGKILL cannot be handled: it leaves a named temporary file (only where `O_TMPFILE` is not
-//! available) and nothing else.
+//! The handling is in place from the start of `main`, for every command and every output
+//! kind. Handled: every signal whose default action ends a process and that can come from
+//! outside (SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGSTKFLT, SIGXCPU,
+//! SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO, SIGPWR and the real-time range SIGRTMIN..=SIGRTMAX),
+//! except those that were ignored when seal started (`nohup` ignores SIGHUP; SIGPIPE, which
+//! the Rust runtime ignores so that a closed pipe is a write error; they stay ignored).
+//! SIGQUIT, SIGXCPU and SIGXFSZ would dump core by default: for these seal exits with 128 +
+//! the signal's number instead (and seal is undumpable anyway, see `sys::forbid_core_dumps`).
+//! Not handled, and so leaving a named temporary file where one is used: SIGKILL, and the
+//! signals that report a fault of the process itself (SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+//! SIGTRAP, SIGSYS, SIGABRT), after which no code of seal can be trusted to run.
 //!
-//! Once the output is in place (renamed or linked), a signal changes nothing: the run is
-//! complete and seal exits 0 as it would have.
+//! Once the output is in place (renamed or linked), a first signal changes nothing: the run
+//! is complete and seal exits 0 as it would have. While the directory is being synced after
+//! that (which a stuck network file system can make last), the first signal only says what
+//! seal is waiting for, and a second one ends seal; the output stays in place.
 //!
-//! One thread, started on first need, waits for the signals. The output's state is changed
-//! under the same lock the thread takes, so a signal comes either before the output is put in
-//! place (and it never will be) or after (and it stays).
+//! One thread, started at the start of `main`, waits for the signals. The output's state is
+//! changed under the same lock the thread takes, so a signal comes either before the output is
+//! put in place (and it never will be) or after (and it stays).
 
-use std::fs::{self, File};
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::fs::File;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use anyhow::Context;
+use rustix::fs::AtFlags;
 use rustix::termios::{OptionalActions, Termios, tcsetattr};
 use signal_hook::consts::{
-    SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
+    SIGALRM, SIGHUP, SIGINT, SIGIO, SIGPROF, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGVTALRM,
+    SIGXCPU, SIGXFSZ,
 };
 use signal_hook::iterator::Signals;
 
 use crate::diag;
 use crate::sys;
 
-/// The signals seal handles (unless ignored at start).
-const HANDLED: [i32; 9] = [
-    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ,
-];
+/// The signals seal handles (unless ignored at start): every one whose default action ends a
+/// process, but SIGKILL and the fault signals.
+fn handled() -> Vec<i32> {
+    let mut all = vec![
+        SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+        SIGPROF, SIGIO,
+    ];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        all.extend([libc::SIGSTKFLT, libc::SIGPWR]);
+        all.extend(libc::SIGRTMIN()..=libc::SIGRTMAX());
+    }
+    all
+}
+
+/// The signals whose default action would dump core.
+const CORE: [i32; 3] = [SIGQUIT, SIGXCPU, SIGXFSZ];
+
+/// A named temporary file: the directory it is in, and its name there.
+pub type TempName = (File, OsString);
 
 /// Where the `-o` output stands.
 enum State {
     /// No output file is being written (stdout, or not yet).
     Idle,
     /// An output file is being written; its name, if it has one yet.
-    Writing(Option<PathBuf>),
-    /// The output is in place: signals change nothing any more.
-    Committed,
+    Writing(Option<TempName>),
+    /// The output is in place and its directory being synced; whether a signal came already.
+    Syncing { signalled: bool },
+    /// The output is in place and synced: signals change nothing any more.
+    Done,
     /// A signal is ending seal: the output must never be put in place.
     Dying,
 }
@@ -64,7 +91,7 @@ pub fn install() -> anyhow::Result<()> {
     if INSTALLED.get().is_some() {
         return Ok(());
     }
-    let wanted: Vec<i32> = HANDLED
+    let wanted: Vec<i32> = handled()
         .into_iter()
         .filter(|&s| !sys::signal_ignored(s))
         .collect();
@@ -83,16 +110,36 @@ pub fn install() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Undoes what a signal must undo; false when the run is already complete.
+/// Undoes what a signal must undo; false when the run is already complete (or, during the
+/// directory sync, for the first signal).
 fn terminate(signal: i32) -> bool {
+    let name = signal_name(signal);
     let mut state = lock(&STATE);
-    let had_output = match &*state {
-        State::Committed => return false,
+    let had_output = match &mut *state {
+        State::Done => return false,
         State::Dying => return true,
+        State::Syncing { signalled } if !*signalled => {
+            *signalled = true;
+            drop(state);
+            diag::note(format_args!(
+                "{name}: the output is in place; waiting for its directory to be synced \
+                 (a second signal stops waiting)"
+            ));
+            return false;
+        }
+        State::Syncing { .. } => {
+            *state = State::Dying;
+            drop(state);
+            diag::error(format_args!(
+                "interrupted by {name} while syncing the directory: the output is in place, \
+                 but a crash may still undo it"
+            ));
+            return true;
+        }
         State::Idle => false,
-        State::Writing(path) => {
-            if let Some(path) = path {
-                let _ = fs::remove_file(path);
+        State::Writing(temp) => {
+            if let Some((dir, name)) = temp {
+                let _ = rustix::fs::unlinkat(&*dir, name.as_os_str(), AtFlags::empty());
             }
             true
         }
@@ -102,7 +149,6 @@ fn terminate(signal: i32) -> bool {
     if let Some((tty, settings)) = lock(&TERMINAL).as_ref() {
         let _ = tcsetattr(tty, OptionalActions::Now, settings);
     }
-    let name = signal_hook::low_level::signal_name(signal).unwrap_or("a signal");
     if had_output {
         diag::error(format_args!("interrupted by {name}; no output was written"));
     } else {
@@ -111,12 +157,32 @@ fn terminate(signal: i32) -> bool {
     true
 }
 
+/// The signal's name, `SIGRTMIN+n` for the real-time ones.
+fn signal_name(signal: i32) -> String {
+    if let Some(name) = signal_hook::low_level::signal_name(signal) {
+        return name.to_string();
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        if signal == libc::SIGPWR {
+            return "SIGPWR".into();
+        }
+        if signal == libc::SIGSTKFLT {
+            return "SIGSTKFLT".into();
+        }
+        if (libc::SIGRTMIN()..=libc::SIGRTMAX()).contains(&signal) {
+            return format!("SIGRTMIN+{}", signal - libc::SIGRTMIN());
+        }
+    }
+    format!("signal {signal}")
+}
+
 /// Ends seal as `signal` would, without a core dump.
 fn die(signal: i32) -> ! {
-    if ![SIGQUIT, SIGXCPU, SIGXFSZ].contains(&signal) {
-        let _ = signal_hook::low_level::emulate_default_handler(signal);
+    if CORE.contains(&signal) {
+        std::process::exit(128 + signal);
     }
-    std::process::exit(128 + signal);
+    sys::die_of(signal)
 }
 
 /// A registered output file; unregistered on drop (the file itself is removed by its owner).
@@ -126,7 +192,7 @@ impl PendingFile {
     /// Runs `create` under the lock and registers the path it returns (if any), so that a
     /// signal arriving meanwhile waits and then finds the file to remove.
     pub fn register<T>(
-        create: impl FnOnce() -> anyhow::Result<(T, Option<PathBuf>)>,
+        create: impl FnOnce() -> anyhow::Result<(T, Option<TempName>)>,
     ) -> anyhow::Result<(T, PendingFile)> {
         install()?;
         let mut state = lock(&STATE);
@@ -143,7 +209,7 @@ impl PendingFile {
     /// the lock and registers the path it returns.
     pub fn name<T>(
         &self,
-        name: impl FnOnce() -> anyhow::Result<(T, PathBuf)>,
+        name: impl FnOnce() -> anyhow::Result<(T, TempName)>,
     ) -> anyhow::Result<T> {
         let mut state = lock(&STATE);
         if matches!(*state, State::Dying) {
@@ -156,8 +222,8 @@ impl PendingFile {
     }
 
     /// Runs `complete` (the rename or link into place) under the lock; on success the output
-    /// is committed and later signals change nothing. A signal that came first has removed the
-    /// file and is ending seal: `complete` is then never run.
+    /// is in place and its directory is to be synced ([`synced`] when done). A signal that
+    /// came first has removed the file and is ending seal: `complete` is then never run.
     pub fn complete<T, E>(self, complete: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
         let mut state = lock(&STATE);
         if matches!(*state, State::Dying) {
@@ -166,7 +232,7 @@ impl PendingFile {
         }
         let done = complete();
         *state = if done.is_ok() {
-            State::Committed
+            State::Syncing { signalled: false }
         } else {
             State::Idle
         };
@@ -181,6 +247,15 @@ impl Drop for PendingFile {
         if matches!(*state, State::Writing(_)) {
             *state = State::Idle;
         }
+    }
+}
+
+/// The directory sync after the output was put in place is over (done or failed): signals
+/// change nothing any more.
+pub fn synced() {
+    let mut state = lock(&STATE);
+    if matches!(*state, State::Syncing { .. }) {
+        *state = State::Done;
     }
 }
 

@@ -13,7 +13,13 @@
 //! not exist, for keys), `fsync` the directory. Any failure before the rename leaves the
 //! target as it was and is a write error; a failure to sync the directory after the rename
 //! is reported too (the output is in place, but a crash could still undo the rename).
+//!
+//! Every name is made, linked, renamed and removed relative to the directory descriptor
+//! opened at the start (`openat`, `linkat`, `renameat`, `unlinkat`), never by path again: a
+//! directory of the path renamed or swapped for a symbolic link during the run cannot move
+//! the output, or the temporary file, anywhere else.
 
+use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, Metadata};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -23,24 +29,81 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rustix::fs::{AtFlags, CWD, Mode, OFlags};
 use seal::Error;
-use tempfile::TempPath;
 
 use crate::diag;
-use crate::signals::PendingFile;
+use crate::signals::{self, PendingFile};
 use crate::sys;
 
 /// Prefix of the named temporary files (and of the anonymous file's short-lived name).
 const TEMP_PREFIX: &str = ".seal-tmp-";
 
+/// A temporary name in the output's directory (`dir`: a duplicate of its descriptor),
+/// removed on drop unless kept.
+struct TempGuard {
+    dir: File,
+    name: OsString,
+    keep: bool,
+}
+
+impl TempGuard {
+    /// Guards the name `name` just made in `dir`, and returns it with a second copy for the
+    /// signal thread to remove; on failure the name is removed at once.
+    fn new(dir: &File, name: OsString) -> anyhow::Result<(TempGuard, signals::TempName)> {
+        match (dir.try_clone(), dir.try_clone()) {
+            (Ok(own), Ok(for_signals)) => Ok((
+                TempGuard {
+                    dir: own,
+                    name: name.clone(),
+                    keep: false,
+                },
+                (for_signals, name),
+            )),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = rustix::fs::unlinkat(dir, name.as_os_str(), AtFlags::empty());
+                Err(anyhow::Error::new(e).context("duplicating a descriptor"))
+            }
+        }
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = rustix::fs::unlinkat(&self.dir, self.name.as_os_str(), AtFlags::empty());
+        }
+    }
+}
+
+/// Runs `make` with fresh `.seal-tmp-*` names until one does not exist yet (`make` creates
+/// the name in the output's directory, failing with `AlreadyExists` for a name taken).
+fn with_temp_name<T>(mut make: impl FnMut(&OsStr) -> io::Result<T>) -> io::Result<(T, OsString)> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
+    for _ in 0..64 {
+        // Not a secret, only unlikely to be taken: every name is made with O_EXCL (or by
+        // link(2), which never replaces), so a name someone else holds is only skipped.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        let name = OsString::from(format!("{TEMP_PREFIX}{:016x}", hasher.finish()));
+        match make(&name) {
+            Ok(made) => return Ok((made, name)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
+}
+
 /// A file being written for `target`.
 pub struct Staged {
     file: File,
     dir: File,
-    dir_path: PathBuf,
     target: PathBuf,
-    /// The named temporary file (removed on drop, and by the signal thread), or `None` for an
-    /// anonymous `O_TMPFILE` file, which has no name until committed.
-    temp: Option<TempPath>,
+    /// The target's name in `dir`.
+    name: OsString,
+    /// The named temporary file in `dir` (removed on drop, and by the signal thread), or
+    /// `None` for an anonymous `O_TMPFILE` file, which has no name until committed.
+    temp: Option<TempGuard>,
     pending: PendingFile,
 }
 
@@ -54,6 +117,10 @@ impl Staged {
             _ => PathBuf::from("."),
         };
         let shown_dir = diag::quote(&dir_path);
+        let name = target
+            .file_name()
+            .ok_or_else(|| anyhow::anyhow!("output {} has no file name", diag::quote(target)))?
+            .to_os_string();
         let dir = File::from(
             rustix::fs::open(
                 &dir_path,
@@ -69,17 +136,22 @@ impl Staged {
                 (file, None, pending)
             }
             None => {
-                let (temp, pending) = PendingFile::register(|| {
-                    let temp = tempfile::Builder::new()
-                        .prefix(TEMP_PREFIX)
-                        .tempfile_in(&dir_path)
-                        .map_err(crate::error::without_path)
-                        .with_context(|| format!("cannot write in directory {shown_dir}"))?;
-                    let path = temp.path().to_path_buf();
-                    Ok((temp, Some(path)))
+                let ((file, temp), pending) = PendingFile::register(|| {
+                    let flags = OFlags::CREATE
+                        | OFlags::EXCL
+                        | OFlags::RDWR
+                        | OFlags::NOFOLLOW
+                        | OFlags::CLOEXEC;
+                    let (file, temp) = with_temp_name(|name| {
+                        rustix::fs::openat(&dir, name, flags, Mode::from_raw_mode(0o600))
+                            .map(File::from)
+                            .map_err(io::Error::from)
+                    })
+                    .with_context(|| format!("cannot write in directory {shown_dir}"))?;
+                    let (guard, for_signals) = TempGuard::new(&dir, temp)?;
+                    Ok(((file, guard), Some(for_signals)))
                 })?;
-                let (file, path) = temp.into_parts();
-                (file, Some(path), pending)
+                (file, Some(temp), pending)
             }
         };
         // The new file's owner is the owner seal's files get: keep the bits of an existing
@@ -89,16 +161,19 @@ impl Staged {
             Some(meta) if meta.is_file() && Some(meta.uid()) == own => meta.mode() & 0o777,
             _ => mode,
         };
-        file.set_permissions(fs::Permissions::from_mode(mode))
-            .with_context(|| format!("setting the permissions of the output in {shown_dir}"))?;
-        Ok(Staged {
+        let staged = Staged {
             file,
             dir,
-            dir_path,
             target: target.to_path_buf(),
+            name,
             temp,
             pending,
-        })
+        };
+        staged
+            .file
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting the permissions of the output in {shown_dir}"))?;
+        Ok(staged)
     }
 
     /// The file to write.
@@ -117,52 +192,60 @@ impl Staged {
     }
 
     fn finish(self, replace: bool) -> anyhow::Result<()> {
-        let Staged {
-            file,
-            dir,
-            dir_path,
-            target,
-            temp,
-            pending,
-        } = self;
-        let shown = diag::quote(&target);
+        let shown = diag::quote(&self.target);
         let write_error = |e: io::Error, what: &str| {
             anyhow::Error::new(Error::Write(e)).context(format!("{what} {shown}"))
         };
-        file.sync_all()
+        self.file
+            .sync_all()
             .map_err(|e| write_error(e, "syncing the output for"))?;
-        let path = match temp {
-            Some(path) => path,
+        let Staged {
+            file,
+            dir,
+            target,
+            name,
+            temp,
+            pending,
+        } = self;
+        let mut temp = match temp {
+            Some(temp) => temp,
             None if !replace => {
                 // link(2) never replaces: the name appears complete, or not at all.
                 pending
-                    .complete(|| link(&file, &target))
+                    .complete(|| link(&file, &dir, &name))
                     .map_err(|e| anyhow::Error::new(e).context(format!("creating {shown}")))?;
                 if let Err(e) = sys::close(file) {
-                    let _ = fs::remove_file(&target);
+                    let _ = rustix::fs::unlinkat(&dir, name.as_os_str(), AtFlags::empty());
+                    signals::synced();
                     return Err(write_error(e, "closing"));
                 }
                 return sync_dir(&dir, &target);
             }
-            None => pending.name(|| {
-                let named = tempfile::Builder::new()
-                    .prefix(TEMP_PREFIX)
-                    .make_in(&dir_path, |p| link(&file, p))
-                    .map_err(|e| write_error(e, "naming the output for"))?
-                    .into_temp_path();
-                let path = named.to_path_buf();
-                Ok((named, path))
-            })?,
+            None => {
+                pending.name(|| {
+                    let ((), temp) = with_temp_name(|n| link(&file, &dir, n))
+                        .map_err(|e| write_error(e, "naming the output for"))?;
+                    // Removed on failure from here on.
+                    TempGuard::new(&dir, temp)
+                })?
+            }
         };
         sys::close(file).map_err(|e| write_error(e, "closing the output for"))?;
-        let persisted = if replace {
-            pending.complete(|| path.persist(&target))
-        } else {
-            pending.complete(|| path.persist_noclobber(&target))
-        };
-        persisted
-            .map_err(|e| anyhow::Error::new(e.error))
+        pending
+            .complete(|| {
+                let from = temp.name.as_os_str();
+                if replace {
+                    rustix::fs::renameat(&dir, from, &dir, name.as_os_str())
+                        .map_err(io::Error::from)
+                } else {
+                    // link(2) never replaces; then the temporary name goes.
+                    rustix::fs::linkat(&dir, from, &dir, name.as_os_str(), AtFlags::empty())
+                        .map_err(io::Error::from)
+                }
+                .map(|()| temp.keep = replace)
+            })
             .with_context(|| format!("putting the output in place at {shown}"))?;
+        drop(temp);
         sync_dir(&dir, &target)
     }
 }
@@ -179,23 +262,26 @@ fn anonymous(dir: &File) -> Option<File> {
         .map(File::from)
 }
 
-/// Gives the anonymous `file` the name `to`; fails with `AlreadyExists` if `to` exists.
-fn link(file: &File, to: &Path) -> io::Result<()> {
-    let by_empty_path = rustix::fs::linkat(file, "", CWD, to, AtFlags::EMPTY_PATH);
+/// Gives the anonymous `file` the name `to` in `dir`; fails with `AlreadyExists` if `to`
+/// exists there.
+fn link(file: &File, dir: &File, to: &OsStr) -> io::Result<()> {
+    let by_empty_path = rustix::fs::linkat(file, "", dir, to, AtFlags::EMPTY_PATH);
     match by_empty_path {
         Ok(()) => Ok(()),
         Err(rustix::io::Errno::EXIST) => Err(io::ErrorKind::AlreadyExists.into()),
         Err(_) => {
             let by_proc = format!("/proc/self/fd/{}", file.as_raw_fd());
-            rustix::fs::linkat(CWD, by_proc.as_str(), CWD, to, AtFlags::SYMLINK_FOLLOW)
+            rustix::fs::linkat(CWD, by_proc.as_str(), dir, to, AtFlags::SYMLINK_FOLLOW)
                 .map_err(io::Error::from)
         }
     }
 }
 
-/// Syncs the directory so that the new name survives a crash.
+/// Syncs the directory so that the new name survives a crash; then signals change nothing.
 fn sync_dir(dir: &File, target: &Path) -> anyhow::Result<()> {
-    dir.sync_all().map_err(Error::Write).with_context(|| {
+    let synced = dir.sync_all();
+    signals::synced();
+    synced.map_err(Error::Write).with_context(|| {
         format!(
             "syncing the directory of {} (the output is in place, but a crash may still undo it)",
             diag::quote(target)
