@@ -13,7 +13,7 @@
 //! space or tab around a line's text), and base64 must be canonical (`base64ct`, constant
 //! time). docs/FORMAT.md, "ASCII armor", is the same rule in bytes.
 //!
-//! Invariants: [`Dearmor`] never reads a line of more than [`MAX_LINE`] bytes into memory, and
+//! Invariants: [`ArmorReader`] never reads a line of more than [`MAX_LINE`] bytes into memory, and
 //! never returns bytes of a line before checking the whole line; [`ArmorWriter`] writes only
 //! lines of this form.
 
@@ -22,17 +22,17 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use base64ct::{Base64, Encoding};
 
 /// The line before the base64 body.
-pub const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
+pub(crate) const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 /// The line after it.
-pub const END: &str = "-----END SEAL ENCRYPTED FILE-----";
+pub(crate) const END: &str = "-----END SEAL ENCRYPTED FILE-----";
 /// Base64 characters per full body line.
-pub const LINE_CHARS: usize = 64;
+pub(crate) const LINE_CHARS: usize = 64;
 /// Stream bytes per full body line.
 const LINE_BYTES: usize = LINE_CHARS / 4 * 3;
 /// The longest line read, line ending included: anything longer is refused.
-pub const MAX_LINE: usize = LINE_CHARS + 2;
+pub(crate) const MAX_LINE: usize = LINE_CHARS + 2;
 /// How many blank lines may come before BEGIN, and after END.
-pub const MAX_BLANK_LINES: usize = 64;
+pub(crate) const MAX_BLANK_LINES: usize = 64;
 
 /// What is wrong with an armored input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +100,30 @@ pub fn looks_armored(first: u8) -> bool {
     matches!(first, b'-' | b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// `reader` as a binary stream: itself if its first byte is not armor's, or the stream that
-/// its armored text holds. Reads one byte.
-pub fn auto(mut reader: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, bool)> {
+/// What the first bytes of some input say it already is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// A binary seal stream: it starts with the magic bytes.
+    Binary,
+    /// An armored seal stream: its first line that is not blank is the BEGIN line.
+    Armored,
+}
+
+/// Whether `first` (the first bytes of some input, as many as are at hand) start a seal
+/// stream, binary or armored; `None` when they do not (or are too few to tell).
+pub fn sniff(first: &[u8]) -> Option<Sniffed> {
+    if first.starts_with(&crate::format::MAGIC) {
+        Some(Sniffed::Binary)
+    } else if first.trim_ascii_start().starts_with(BEGIN.as_bytes()) {
+        Some(Sniffed::Armored)
+    } else {
+        None
+    }
+}
+
+/// `reader` as a binary stream, and whether it was armored: itself if its first byte is not
+/// armor's ([`looks_armored`]), or an [`ArmorReader`] of its text. Reads one byte.
+pub fn unarmor<R: Read + Send + 'static>(mut reader: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let mut first = [0u8; 1];
     let n = loop {
         match reader.read(&mut first) {
@@ -112,7 +133,7 @@ pub fn auto(mut reader: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send
     };
     let replay = io::Cursor::new(first[..n].to_vec()).chain(reader);
     if n == 1 && looks_armored(first[0]) {
-        Ok((Box::new(Dearmor::new(replay)), true))
+        Ok((Box::new(ArmorReader::new(replay)), true))
     } else {
         Ok((Box::new(replay), false))
     }
@@ -207,7 +228,7 @@ impl<W: Write> Write for ArmorWriter<W> {
     }
 }
 
-/// Where a [`Dearmor`] is in its input.
+/// Where a [`ArmorReader`] is in its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Before the BEGIN line.
@@ -219,7 +240,7 @@ enum State {
 }
 
 /// Reads armored text and yields the stream it holds.
-pub struct Dearmor<R> {
+pub struct ArmorReader<R> {
     inner: BufReader<R>,
     state: State,
     /// Lines read so far.
@@ -274,10 +295,10 @@ fn check_text_line(line: &[u8], line_no: u64) -> io::Result<()> {
     Ok(())
 }
 
-impl<R: Read> Dearmor<R> {
+impl<R: Read> ArmorReader<R> {
     /// Reads armored text from `inner`.
     pub fn new(inner: R) -> Self {
-        Dearmor {
+        ArmorReader {
             inner: BufReader::with_capacity(64 * 1024, inner),
             state: State::Start,
             line_no: 0,
@@ -435,7 +456,7 @@ impl<R: Read> Dearmor<R> {
     }
 }
 
-impl<R: Read> Read for Dearmor<R> {
+impl<R: Read> Read for ArmorReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let mut written = 0;
         while written < buf.len() {
@@ -465,7 +486,7 @@ mod tests {
 
     fn dearmor(text: &[u8]) -> Result<Vec<u8>, ArmorError> {
         let mut out = Vec::new();
-        Dearmor::new(text).read_to_end(&mut out).map_err(|e| {
+        ArmorReader::new(text).read_to_end(&mut out).map_err(|e| {
             *e.into_inner()
                 .and_then(|inner| inner.downcast::<ArmorError>().ok())
                 .expect("an armor error")

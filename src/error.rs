@@ -1,15 +1,17 @@
-//! The library's one error type.
+//! The library's one error type, and every English message the library builds.
 //!
-//! Every failure a caller can see is a variant here, so that the command line can map each to a
-//! documented exit status and tests can assert the exact kind. Variants that concern a position
+//! Every failure a caller can see is a variant here, so that a caller (the `seal` command
+//! among them) can map each [`Category`] to an outcome and tests can assert the exact kind. Variants that concern a position
 //! in a stream carry the frame index and the byte offset of the frame's first byte in the
 //! encrypted stream (the header is at offset 0).
 
 use std::io;
 
 use crate::armor::{ArmorError, ArmorProblem};
+use crate::format::KeyKind;
 
-/// The broad class of an [`Error`], which the command line turns into an exit status.
+/// The broad class of an [`Error`]: what a caller tells its user (a command line, an exit
+/// status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
     /// Reading the input or writing the output failed, or the operation was refused.
@@ -81,6 +83,168 @@ impl std::fmt::Display for TextProblem {
     }
 }
 
+/// The kind of secret a caller gave, for [`Error::WrongSecretKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretKind {
+    /// A key ([`crate::Key`]).
+    Key,
+    /// A passphrase ([`crate::Passphrase`]).
+    Passphrase,
+    /// One or more identities ([`crate::Identity`]).
+    Identity,
+}
+
+impl std::fmt::Display for SecretKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SecretKind::Key => "a key file",
+            SecretKind::Passphrase => "a passphrase",
+            SecretKind::Identity => "an identity",
+        })
+    }
+}
+
+/// What a stream was encrypted with, for messages.
+fn stream_secret(kind: &KeyKind) -> &'static str {
+    match kind {
+        KeyKind::KeyFile => "a key file",
+        KeyKind::Passphrase(_) => "a passphrase",
+        KeyKind::Recipients => "public-key recipients (decrypt it with an identity)",
+    }
+}
+
+/// Why a passphrase was refused before use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PassphraseProblem {
+    /// It has no byte.
+    Empty,
+    /// It is longer than [`crate::MAX_PASSPHRASE_LEN`] bytes.
+    TooLong,
+}
+
+impl std::fmt::Display for PassphraseProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PassphraseProblem::Empty => f.write_str("the passphrase is empty"),
+            PassphraseProblem::TooLong => write!(
+                f,
+                "the passphrase is longer than {} bytes",
+                crate::passphrase::MAX_PASSPHRASE_LEN
+            ),
+        }
+    }
+}
+
+/// A call the API does not allow, named so that the caller knows what to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Misuse {
+    /// A frame sealer was asked for a frame after the final one.
+    FinalFrameHandedOut,
+    /// A frame ticket was handed to a sealer other than the one that issued it.
+    ForeignTicket,
+    /// More plaintext than the stream's chunk size was given for one frame.
+    FrameTooLong,
+    /// A non-final frame held less than a whole chunk (fixed framing) or no byte (live).
+    NonFinalFrameShort,
+    /// The frame buffer is shorter than the plaintext and the frame overhead.
+    BufferTooShort,
+    /// An [`crate::EncryptingWriter`] was used after it stopped.
+    WriterStopped,
+    /// The inner reader of a [`crate::DecryptingReader`] was moved behind its back, so that
+    /// where the frames begin cannot be told.
+    InnerReaderMoved,
+}
+
+impl std::fmt::Display for Misuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Misuse::FinalFrameHandedOut => "the stream's final frame was already handed out",
+            Misuse::ForeignTicket => "the ticket belongs to another frame sealer",
+            Misuse::FrameTooLong => "more plaintext than the chunk size",
+            Misuse::NonFinalFrameShort => {
+                "a non-final frame holds a whole chunk (fixed framing) or at least a byte (live)"
+            }
+            Misuse::BufferTooShort => {
+                "the buffer is shorter than the plaintext and the frame overhead"
+            }
+            Misuse::WriterStopped => "the encrypting writer has stopped",
+            Misuse::InnerReaderMoved => {
+                "the inner reader was moved behind the decrypting reader's back"
+            }
+        })
+    }
+}
+
+/// An invariant of this library that did not hold: a bug in seal, never the input's fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Internal {
+    /// A frame's outcome reached the in-order writer twice.
+    FrameTwice(u64),
+    /// A frame was taken by a worker and never came back.
+    FrameLost(u64),
+    /// The sealing pool stopped with no error to say why.
+    PoolStopped,
+    /// Opening a frame succeeded but left no frame to serve.
+    NoCurrentFrame,
+}
+
+impl std::fmt::Display for Internal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Internal::FrameTwice(i) => write!(f, "frame {i} arrived twice"),
+            Internal::FrameLost(i) => write!(f, "frame {i} was lost by a worker"),
+            Internal::PoolStopped => f.write_str("the sealing pool stopped early"),
+            Internal::NoCurrentFrame => f.write_str("no frame after opening one"),
+        }
+    }
+}
+
+/// How many recipient stanzas (or identities, by the stanza kind they open) of each kind, in
+/// the order the kinds were first seen, for [`Error::NoIdentityMatches`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally(Vec<(u8, usize)>);
+
+impl Tally {
+    pub(crate) fn add(&mut self, kind: u8) {
+        match self.0.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((kind, 1)),
+        }
+    }
+
+    /// Each stanza kind byte with its count.
+    pub fn counts(&self) -> &[(u8, usize)] {
+        &self.0
+    }
+
+    /// The total count.
+    pub fn total(&self) -> usize {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (i, (kind, n)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match crate::recipient::RecipientKind::from_stanza_kind(*kind) {
+                Some(k) => write!(f, "{n} {}", k.name())?,
+                None => write!(f, "{n} of unknown kind {kind}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -98,13 +262,13 @@ pub enum Error {
     /// The key or passphrase does not match the stream's key commitment.
     #[error("wrong key or passphrase (or the stream header was modified)")]
     WrongKey,
-    /// The stream's key comes from one kind of secret and the caller gave the other.
-    #[error("this stream was encrypted with {stream}, not {given}")]
+    /// The stream's key comes from one kind of secret and the caller gave another.
+    #[error("this stream was encrypted with {}, not {given}", stream_secret(.stream))]
     WrongSecretKind {
-        /// What the header says ("a key file" or "a passphrase").
-        stream: &'static str,
+        /// The key kind the header names.
+        stream: KeyKind,
         /// What the caller gave.
-        given: &'static str,
+        given: SecretKind,
     },
     /// An identity's text could not be parsed.
     #[error("{}", match .0 {
@@ -118,11 +282,17 @@ pub enum Error {
         problem => format!("malformed recipient: {problem}"),
     })]
     Recipient(TextProblem),
-    /// The identity opens none of the stream's recipient stanzas.
-    #[error("no identity matches any of the stream's {recipients} recipients")]
+    /// No identity given opens any of the stream's recipient stanzas.
+    #[error(
+        "no identity matches any of the stream's {recipients} recipients (stanzas: {stanzas}; identities tried: {tried})"
+    )]
     NoIdentityMatches {
         /// Stanzas in the header.
         recipients: usize,
+        /// The identities tried, counted by the stanza kind each opens.
+        tried: Tally,
+        /// The header's stanzas, counted by kind.
+        stanzas: Tally,
     },
     /// The identity opened a recipient stanza, but the key commitment does not match: the
     /// header was changed after it was written (or written to deceive).
@@ -132,10 +302,10 @@ pub enum Error {
     HeaderModified,
     /// A passphrase was rejected before use.
     #[error("{0}")]
-    Passphrase(&'static str),
+    Passphrase(PassphraseProblem),
     /// Argon2id refused its inputs (cannot happen for parameters within bounds).
-    #[error("passphrase key derivation failed: {0}")]
-    Kdf(String),
+    #[error("passphrase key derivation failed")]
+    Kdf(#[source] Box<dyn std::error::Error + Send + Sync>),
 
     /// Armored input is malformed (see [`crate::armor`]).
     #[error("{0}")]
@@ -260,26 +430,41 @@ pub enum Error {
         /// Offset of its first byte in the stream.
         offset: u64,
     },
-    /// The per-frame API refused to seal a frame: see [`crate::frame::FrameSealer::seal`].
-    #[error("cannot seal frame {frame}: {problem}")]
+    /// The per-frame API refused to seal a frame: see [`crate::FrameSealer::seal`].
+    #[error("cannot seal {}: {problem}", match .frame { Some(i) => format!("frame {i}"), None => "a frame".to_string() })]
     SealRefused {
-        /// Index of the frame (`u64::MAX` when no index was handed out).
-        frame: u64,
+        /// Index of the frame (`None` when no index was handed out).
+        frame: Option<u64>,
         /// What was wrong.
-        problem: &'static str,
+        problem: Misuse,
     },
+    /// A call the API does not allow.
+    #[error("API misuse: {0}")]
+    Misuse(Misuse),
     /// The cipher refused to seal a frame (cannot happen for chunk sizes within bounds).
     #[error("the cipher refused to seal frame {0}")]
     SealFailed(u64),
-    /// A worker thread could not be started or died.
-    #[error("worker thread failure: {0}")]
-    Thread(String),
+    /// A thread could not be started.
+    #[error("cannot start thread {thread}")]
+    ThreadStart {
+        /// The thread's name.
+        thread: &'static str,
+        /// Why the operating system refused.
+        #[source]
+        source: io::Error,
+    },
+    /// A thread of this library panicked.
+    #[error("thread {0} panicked")]
+    ThreadPanicked(&'static str),
+    /// An invariant of this library did not hold: a bug in seal (please report it).
+    #[error("internal error (a bug in seal, please report it): {0}")]
+    Internal(Internal),
     /// The stream has more frames than the counter can number.
     #[error("stream too long: frame counter exhausted")]
     TooManyFrames,
     /// The operating system's random number generator failed.
-    #[error("operating system random number generator failed: {0}")]
-    Random(String),
+    #[error("operating system random number generator failed")]
+    Random(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
@@ -321,16 +506,71 @@ impl Error {
     }
 
     /// The same error once more, for a reader or writer that fails every call after its first
-    /// failure. An I/O error keeps its kind and message.
+    /// failure: the same variant (so the same category), an I/O error with its kind and
+    /// message, a source error with its message.
     pub(crate) fn replay(&self) -> Error {
         let copy = |e: &io::Error| io::Error::new(e.kind(), e.to_string());
+        let boxed = |e: &(dyn std::error::Error + Send + Sync)| -> Box<dyn std::error::Error + Send + Sync> {
+            Box::new(io::Error::other(e.to_string()))
+        };
         match self {
             Error::Read(e) => Error::Read(copy(e)),
             Error::Write(e) => Error::Write(copy(e)),
+            Error::Key(p) => Error::Key(*p),
+            Error::WrongKey => Error::WrongKey,
+            Error::WrongSecretKind { stream, given } => Error::WrongSecretKind {
+                stream: *stream,
+                given: *given,
+            },
+            Error::Identity(p) => Error::Identity(*p),
+            Error::Recipient(p) => Error::Recipient(*p),
+            Error::NoIdentityMatches {
+                recipients,
+                tried,
+                stanzas,
+            } => Error::NoIdentityMatches {
+                recipients: *recipients,
+                tried: tried.clone(),
+                stanzas: stanzas.clone(),
+            },
+            Error::HeaderModified => Error::HeaderModified,
+            Error::Passphrase(p) => Error::Passphrase(*p),
+            Error::Kdf(e) => Error::Kdf(boxed(e.as_ref())),
+            Error::Armor(a) => Error::Armor(*a),
+            Error::BadMagic => Error::BadMagic,
+            Error::HeaderTruncated { got, need } => Error::HeaderTruncated {
+                got: *got,
+                need: *need,
+            },
+            Error::UnsupportedVersion(v) => Error::UnsupportedVersion(*v),
+            Error::UnsupportedCipher(c) => Error::UnsupportedCipher(*c),
+            Error::UnsupportedKeyKind(k) => Error::UnsupportedKeyKind(*k),
+            Error::KdfCostOutOfRange {
+                memory_kib,
+                passes,
+                lanes,
+            } => Error::KdfCostOutOfRange {
+                memory_kib: *memory_kib,
+                passes: *passes,
+                lanes: *lanes,
+            },
+            Error::RecipientCountOutOfRange(n) => Error::RecipientCountOutOfRange(*n),
+            Error::StanzaLength { index, kind, len } => Error::StanzaLength {
+                index: *index,
+                kind: *kind,
+                len: *len,
+            },
+            Error::ChunkSizeOutOfRange(n) => Error::ChunkSizeOutOfRange(*n),
             Error::FrameOutOfPlace { frame, offset } => Error::FrameOutOfPlace {
                 frame: *frame,
                 offset: *offset,
             },
+            Error::FrameLength { frame, offset, len } => Error::FrameLength {
+                frame: *frame,
+                offset: *offset,
+                len: *len,
+            },
+            Error::LiveUnsupported(what) => Error::LiveUnsupported(what),
             Error::FrameAuth { frame, offset } => Error::FrameAuth {
                 frame: *frame,
                 offset: *offset,
@@ -340,24 +580,24 @@ impl Error {
                 offset: *offset,
             },
             Error::TrailingData { offset } => Error::TrailingData { offset: *offset },
-            Error::FrameLength { frame, offset, len } => Error::FrameLength {
-                frame: *frame,
-                offset: *offset,
-                len: *len,
-            },
-            Error::LiveUnsupported(what) => Error::LiveUnsupported(what),
             Error::EmptyFinalFrame { frame, offset } => Error::EmptyFinalFrame {
                 frame: *frame,
                 offset: *offset,
             },
             Error::SealRefused { frame, problem } => Error::SealRefused {
                 frame: *frame,
-                problem,
+                problem: *problem,
             },
+            Error::Misuse(m) => Error::Misuse(*m),
             Error::SealFailed(frame) => Error::SealFailed(*frame),
+            Error::ThreadStart { thread, source } => Error::ThreadStart {
+                thread,
+                source: copy(source),
+            },
+            Error::ThreadPanicked(thread) => Error::ThreadPanicked(thread),
+            Error::Internal(i) => Error::Internal(*i),
             Error::TooManyFrames => Error::TooManyFrames,
-            Error::Armor(a) => Error::Armor(*a),
-            other => Error::Thread(format!("failed earlier: {other}")),
+            Error::Random(e) => Error::Random(boxed(e.as_ref())),
         }
     }
 
@@ -370,7 +610,10 @@ impl Error {
             | Error::TooManyFrames
             | Error::SealFailed(_)
             | Error::SealRefused { .. }
-            | Error::Thread(_) => Category::Io,
+            | Error::Misuse(_)
+            | Error::ThreadStart { .. }
+            | Error::ThreadPanicked(_)
+            | Error::Internal(_) => Category::Io,
             Error::Key(_)
             | Error::WrongKey
             | Error::WrongSecretKind { .. }
@@ -412,7 +655,7 @@ impl From<Error> for io::Error {
         let kind = match &e {
             Error::Read(inner) | Error::Write(inner) => inner.kind(),
             Error::Truncated { .. } | Error::HeaderTruncated { .. } => io::ErrorKind::UnexpectedEof,
-            Error::SealRefused { .. } | Error::ChunkSizeOutOfRange(_) => {
+            Error::SealRefused { .. } | Error::Misuse(_) | Error::ChunkSizeOutOfRange(_) => {
                 io::ErrorKind::InvalidInput
             }
             e if e.category() == Category::Io => io::ErrorKind::Other,

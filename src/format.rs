@@ -19,38 +19,38 @@ use crate::error::{Error, Result};
 
 /// First bytes of every seal stream. The high-bit first byte catches 7-bit channels, CR LF
 /// catches line-ending conversion and 0x1A stops `type` on DOS, as in PNG.
-pub const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1A];
+pub(crate) const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1A];
 /// The version byte of a stream with fixed framing: every frame but the last holds exactly
 /// `chunk_size` bytes of plaintext.
-pub const VERSION: u8 = 1;
+pub(crate) const VERSION: u8 = 1;
 /// The version byte of a stream with live framing: every frame carries its plaintext length.
-pub const VERSION_LIVE: u8 = 2;
+pub(crate) const VERSION_LIVE: u8 = 2;
 /// Key kind byte for a stream whose key came from a key file.
-pub const KEY_KIND_KEY_FILE: u8 = 1;
+pub(crate) const KEY_KIND_KEY_FILE: u8 = 1;
 /// Key kind byte for a stream whose key was derived from a passphrase with Argon2id.
-pub const KEY_KIND_PASSPHRASE: u8 = 2;
+pub(crate) const KEY_KIND_PASSPHRASE: u8 = 2;
 /// Key kind byte for a stream whose key is wrapped for public-key recipients.
-pub const KEY_KIND_RECIPIENTS: u8 = 3;
+pub(crate) const KEY_KIND_RECIPIENTS: u8 = 3;
 /// Length of the per-stream random salt.
-pub const SALT_LEN: usize = 32;
+pub(crate) const SALT_LEN: usize = 32;
 /// Length of the key commitment.
-pub const COMMITMENT_LEN: usize = 32;
+pub(crate) const COMMITMENT_LEN: usize = 32;
 /// Length of the header's fixed prefix (magic to chunk size), which says how long the header
 /// is: the key kind decides whether KDF parameters follow the salt.
-pub const PREFIX_LEN: usize = 15;
+pub(crate) const PREFIX_LEN: usize = 15;
 /// Offset of the key kind byte within the header.
 const KEY_KIND_OFFSET: usize = 10;
 /// Offset of the salt within the header.
 const SALT_OFFSET: usize = PREFIX_LEN;
 /// Length of the Argon2id parameter block of a passphrase header.
-pub const ARGON2_PARAMS_LEN: usize = 12;
+pub(crate) const ARGON2_PARAMS_LEN: usize = 12;
 /// Length of the header bytes that the key derivation binds (everything but the commitment)
 /// for a key-file stream.
-pub const BOUND_LEN: usize = SALT_OFFSET + SALT_LEN;
+pub(crate) const BOUND_LEN: usize = SALT_OFFSET + SALT_LEN;
 /// Total header length of a key-file stream.
-pub const HEADER_LEN: usize = BOUND_LEN + COMMITMENT_LEN;
+pub(crate) const HEADER_LEN: usize = BOUND_LEN + COMMITMENT_LEN;
 /// Total header length of a passphrase stream.
-pub const PASSPHRASE_HEADER_LEN: usize = HEADER_LEN + ARGON2_PARAMS_LEN;
+pub(crate) const PASSPHRASE_HEADER_LEN: usize = HEADER_LEN + ARGON2_PARAMS_LEN;
 /// Length of a recipient header's stanza count.
 const RECIPIENT_COUNT_LEN: usize = 2;
 /// Length of a stanza's recipient kind and body length.
@@ -59,14 +59,15 @@ const STANZA_HEAD_LEN: usize = 3;
 pub const MAX_RECIPIENTS: usize = 1024;
 /// Longest stanza body of any recipient kind, known or not. A stanza of a kind this build knows
 /// must have exactly that kind's length ([`stanza_body_len`]).
-pub const MAX_STANZA_BODY_LEN: usize = 2048;
+pub(crate) const MAX_STANZA_BODY_LEN: usize = 2048;
 /// Recipient kind byte of an ML-KEM-768 + X25519 (X-Wing) stanza.
-pub const RECIPIENT_KIND_MLKEM768_X25519: u8 = 1;
+pub(crate) const RECIPIENT_KIND_MLKEM768_X25519: u8 = 1;
 /// Recipient kind byte of an X25519 stanza.
-pub const RECIPIENT_KIND_X25519: u8 = 2;
+pub(crate) const RECIPIENT_KIND_X25519: u8 = 2;
 /// The longest header of any key kind: a recipient header with the most stanzas of the
 /// longest body (about 2 MiB). A decoder never holds more header than this.
-pub const MAX_HEADER_LEN: usize = BOUND_LEN
+#[cfg(test)]
+pub(crate) const MAX_HEADER_LEN: usize = BOUND_LEN
     + RECIPIENT_COUNT_LEN
     + MAX_RECIPIENTS * (STANZA_HEAD_LEN + MAX_STANZA_BODY_LEN)
     + COMMITMENT_LEN;
@@ -75,7 +76,7 @@ pub const MAX_HEADER_LEN: usize = BOUND_LEN
 /// encapsulated key and the wrapped 32-byte file key with its 16-byte tag. `None` for a kind
 /// this build does not know (its stanzas are skipped, whatever their length within
 /// [`MAX_STANZA_BODY_LEN`]).
-pub fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
+pub(crate) fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
     const WRAPPED: usize = 32 + TAG_LEN;
     match recipient_kind {
         RECIPIENT_KIND_MLKEM768_X25519 => Some(1120 + WRAPPED),
@@ -85,15 +86,15 @@ pub fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
 }
 
 /// Nonce length of both ciphers.
-pub const NONCE_LEN: usize = 12;
+pub(crate) const NONCE_LEN: usize = 12;
 /// Tag length of both ciphers.
-pub const TAG_LEN: usize = 16;
+pub(crate) const TAG_LEN: usize = 16;
 /// Bytes a frame adds to its plaintext (fixed framing).
-pub const FRAME_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
+pub(crate) const FRAME_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
 /// Length of the plaintext length field that starts every frame of a live stream.
-pub const LENGTH_LEN: usize = 4;
+pub(crate) const LENGTH_LEN: usize = 4;
 /// Bytes a frame of a live stream adds to its plaintext.
-pub const LIVE_FRAME_OVERHEAD: usize = LENGTH_LEN + FRAME_OVERHEAD;
+pub(crate) const LIVE_FRAME_OVERHEAD: usize = LENGTH_LEN + FRAME_OVERHEAD;
 
 /// How a stream cuts its plaintext into frames; the header's version byte says which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -325,39 +326,11 @@ impl KeyKind {
             KeyKind::Recipients => "recipients",
         }
     }
-
-    /// What the stream was encrypted with, for messages: "a key file", "a passphrase", or
-    /// public-key recipients (which an identity opens).
-    pub fn secret(self) -> &'static str {
-        match self {
-            KeyKind::KeyFile => "a key file",
-            KeyKind::Passphrase(_) => "a passphrase",
-            KeyKind::Recipients => "public-key recipients (decrypt it with an identity)",
-        }
-    }
-
-    /// The error for a secret of another kind than this one, described as `given` (as
-    /// [`KeyKind::secret`] describes them).
-    pub fn mismatch(self, given: &'static str) -> Error {
-        Error::WrongSecretKind {
-            stream: self.secret(),
-            given,
-        }
-    }
-
-    /// The error for a key file given for a passphrase stream or a passphrase given for
-    /// another stream.
-    pub fn wrong_secret(self) -> Error {
-        self.mismatch(match self {
-            KeyKind::Passphrase(_) => "a key file",
-            KeyKind::KeyFile | KeyKind::Recipients => "a passphrase",
-        })
-    }
 }
 
 /// How long the header that some first bytes of a stream begin is, as far as they tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeaderLength {
+pub(crate) enum HeaderLength {
     /// The header is this long (the bytes may hold less or more of the stream).
     Known(usize),
     /// The header is at least this long, more than the bytes given hold: read up to here and
@@ -370,7 +343,7 @@ pub enum HeaderLength {
 /// magic bytes (on as many as there are), version, cipher, key kind and chunk size; for a
 /// recipient header also the stanza count and each stanza's body length, which are bounded
 /// here, before anyone allocates for them. Never reads past the header.
-pub fn header_length(bytes: &[u8]) -> Result<HeaderLength> {
+pub(crate) fn header_length(bytes: &[u8]) -> Result<HeaderLength> {
     let magic_len = bytes.len().min(MAGIC.len());
     if bytes[..magic_len] != MAGIC[..magic_len] {
         return Err(Error::BadMagic);
@@ -725,7 +698,7 @@ pub enum Position {
 ///
 /// The index is a `u64`, so the counter's three high bytes are always zero and distinct frames
 /// of a stream always get distinct nonces.
-pub fn frame_nonce(index: u64, position: Position) -> [u8; NONCE_LEN] {
+pub(crate) fn frame_nonce(index: u64, position: Position) -> [u8; NONCE_LEN] {
     let mut nonce = [0u8; NONCE_LEN];
     nonce[3..11].copy_from_slice(&index.to_be_bytes());
     nonce[11] = match position {
@@ -737,7 +710,7 @@ pub fn frame_nonce(index: u64, position: Position) -> [u8; NONCE_LEN] {
 
 /// Which position the stored nonce of frame `index` claims, or `None` when it is not a nonce
 /// frame `index` may carry (other counter, or a flag byte that is neither 0 nor 1).
-pub fn stored_position(index: u64, stored: &[u8]) -> Option<Position> {
+pub(crate) fn stored_position(index: u64, stored: &[u8]) -> Option<Position> {
     [Position::More, Position::Final]
         .into_iter()
         .find(|&p| stored == frame_nonce(index, p))

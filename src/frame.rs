@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::aead::FrameAead;
-use crate::error::{Error, Result};
+use crate::error::{Error, Misuse, Result};
 use crate::format::{
     FRAME_OVERHEAD, Framing, Header, LENGTH_LEN, NONCE_LEN, Position, TAG_LEN, frame_nonce,
     stored_position,
@@ -75,8 +75,8 @@ impl FrameSealer {
     pub fn next_frame(&mut self, position: Position) -> Result<FrameTicket> {
         let Some(index) = self.next else {
             return Err(Error::SealRefused {
-                frame: u64::MAX,
-                problem: "the stream's final frame was already handed out",
+                frame: None,
+                problem: Misuse::FinalFrameHandedOut,
             });
         };
         self.next = match position {
@@ -103,8 +103,8 @@ impl FrameSealer {
     pub fn seal(&self, ticket: FrameTicket, frame: &mut [u8], len: usize) -> Result<usize> {
         if ticket.sealer != self.id {
             return Err(Error::SealRefused {
-                frame: ticket.index,
-                problem: "the ticket belongs to another frame sealer",
+                frame: Some(ticket.index),
+                problem: Misuse::ForeignTicket,
             });
         }
         self.seal_at(ticket.index, ticket.position, frame, len)
@@ -120,11 +120,11 @@ impl FrameSealer {
         len: usize,
     ) -> Result<usize> {
         let refused = |problem| Error::SealRefused {
-            frame: index,
+            frame: Some(index),
             problem,
         };
         if len > self.chunk_size {
-            return Err(refused("more plaintext than the chunk size"));
+            return Err(refused(Misuse::FrameTooLong));
         }
         let allowed = match (self.framing, position) {
             (Framing::Fixed, Position::More) => len == self.chunk_size,
@@ -132,14 +132,10 @@ impl FrameSealer {
             (_, Position::Final) => true,
         };
         if !allowed {
-            return Err(refused(
-                "a non-final frame holds a whole chunk (fixed framing) or at least a byte (live)",
-            ));
+return Err(refused(Misuse::NonFinalFrameShort));
         }
         let wire = len + self.framing.overhead();
-        let frame = frame.get_mut(..wire).ok_or_else(|| {
-            refused("the buffer is shorter than the plaintext and the frame overhead")
-        })?;
+let frame = frame.get_mut(..wire).ok_or_else(|| refused(Misuse::BufferTooShort))?;
         let nonce = frame_nonce(index, position);
         let (ad, rest) = frame.split_at_mut(self.framing.nonce_offset());
         if self.framing == Framing::Live {
@@ -360,7 +356,7 @@ mod tests {
         (header, sealer)
     }
 
-    fn refused(result: Result<usize>) -> (u64, &'static str) {
+    fn refused(result: Result<usize>) -> (Option<u64>, Misuse) {
         match result {
             Err(Error::SealRefused { frame, problem }) => (frame, problem),
             other => panic!("expected a refusal, got {other:?}"),
@@ -390,7 +386,7 @@ mod tests {
         let (_, b) = sealer();
         let mut frame = [0u8; 64 + FRAME_OVERHEAD];
         let ticket = a.next_frame(Position::Final).unwrap();
-        assert_eq!(refused(b.seal(ticket, &mut frame, 5)).0, 0);
+        assert_eq!(refused(b.seal(ticket, &mut frame, 5)).0, Some(0));
         assert_eq!(frame, [0u8; 64 + FRAME_OVERHEAD], "refused, so untouched");
     }
 
@@ -401,7 +397,7 @@ mod tests {
             let mut frame = vec![0u8; buf_len];
             let ticket = sealer.next_frame(Position::More).unwrap();
             let index = ticket.index();
-            assert_eq!(refused(sealer.seal(ticket, &mut frame, len)).0, index);
+            assert_eq!(refused(sealer.seal(ticket, &mut frame, len)).0, Some(index));
             assert!(frame.iter().all(|&b| b == 0));
         }
         // usize::MAX would overflow `len + FRAME_OVERHEAD` if it were not refused first.

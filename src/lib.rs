@@ -51,25 +51,38 @@
 #![warn(missing_docs)]
 
 mod aead;
-pub mod armor;
-pub mod error;
-pub mod format;
-pub mod frame;
+mod armor;
+mod error;
+mod format;
+mod frame;
+mod framing;
 mod kdf;
-pub mod keys;
-pub mod passphrase;
+mod keys;
+mod passphrase;
 mod pipeline;
-pub mod reader;
-pub mod recipient;
-pub mod stream;
-pub mod writer;
+mod reader;
+mod recipient;
+mod secret;
+mod stream;
+mod writer;
 
-pub use error::{Category, Error, KeyProblem, Result, TextProblem};
-pub use format::{Argon2Params, Cipher, Framing, Header, KeyKind, Position};
+pub use armor::{
+    ArmorError, ArmorProblem, ArmorReader, ArmorWriter, Sniffed, looks_armored, sniff, unarmor,
+};
+pub use error::{
+    Category, Error, Internal, KeyProblem, Misuse, PassphraseProblem, Result, SecretKind, Tally,
+    TextProblem,
+};
+pub use format::{
+    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_CHUNK_SIZE,
+    MAX_RECIPIENTS, MIN_CHUNK_SIZE, Position, Stanza, check_chunk_size,
+};
+pub use frame::{Checked, FrameOpener, FrameSealer, FrameTicket, check_frame};
 pub use keys::Key;
-pub use passphrase::Passphrase;
+pub use passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
 pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
 pub use recipient::{Identity, Recipient, RecipientKind};
-pub use stream::{Decryptor, Encryptor, Secret, read_header};
+pub use secret::Secret;
+pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
 pub use writer::EncryptingWriter;

@@ -40,7 +40,7 @@ use hpke::rand_core::{CryptoRng, TryCryptoRng, TryRng};
 use hpke::{Deserializable, Kem, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, TextProblem};
+use crate::error::{Error, Result, Tally, TextProblem};
 use crate::format::{
     Cipher, Header, RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_X25519, SALT_LEN, Stanza,
 };
@@ -52,9 +52,9 @@ const HPKE_INFO: &[u8] = b"seal v1 file key";
 /// HPKE associated data of every stanza.
 const HPKE_AAD: &[u8] = b"";
 /// Length of an identity's secret bytes, for both kinds.
-pub const IDENTITY_LEN: usize = 32;
+pub(crate) const IDENTITY_LEN: usize = 32;
 /// What every identity text starts with.
-pub const IDENTITY_PREFIX: &str = "SEAL-IDENTITY-";
+pub(crate) const IDENTITY_PREFIX: &str = "SEAL-IDENTITY-";
 /// How much of an identity file is read at most; anything longer is not an identity.
 const MAX_IDENTITY_FILE_LEN: usize = 256;
 
@@ -314,6 +314,9 @@ impl std::fmt::Debug for Identity {
 }
 
 impl Identity {
+    /// What an identity's text starts with.
+    pub const TEXT_PREFIX: &'static str = IDENTITY_PREFIX;
+
     /// A fresh identity of `kind` from the operating system's CSPRNG. (For X-Wing this is
     /// its key generation: the secret key is 32 random bytes.)
     pub fn generate(kind: RecipientKind) -> Result<Self> {
@@ -423,53 +426,57 @@ impl Identity {
         Identity::from_text(&buf)
     }
 
-    /// The file key from the first stanza of its kind that this identity opens and whose key
-    /// commitment then matches; the stream keys it gives.
-    fn open(&self, header: &Header) -> Result<StreamKeys> {
+    /// The file key in `stanza` if this identity opens it (a stanza of another kind never
+    /// opens).
+    fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Key> {
+        if stanza.kind() != self.kind.stanza_kind() {
+            return None;
+        }
         match self.kind {
             RecipientKind::MlKem768X25519 => {
-                open_with::<XWing>(&self.private_key::<XWing>(), self.kind, header)
+                unwrap::<XWing>(&self.private_key::<XWing>(), stanza.body())
             }
-            RecipientKind::X25519 => open_with::<X25519HkdfSha256>(
+            RecipientKind::X25519 => unwrap::<X25519HkdfSha256>(
                 &self.private_key::<X25519HkdfSha256>(),
-                self.kind,
-                header,
+                stanza.body(),
             ),
         }
     }
 }
 
-fn open_with<K: Kem>(
-    sk: &K::PrivateKey,
-    kind: RecipientKind,
-    header: &Header,
-) -> Result<StreamKeys> {
+/// The stream keys of the recipient stream that `header` begins, for `identities`: each
+/// stanza is tried with every identity of its kind, and the first file key whose key
+/// commitment then matches (checked in constant time) gives the keys. None opening is
+/// [`Error::NoIdentityMatches`], with how many identities and stanzas of which kinds were
+/// tried; one opening whose commitment does not match is [`Error::HeaderModified`].
+pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Result<StreamKeys> {
     let mut opened = false;
     for stanza in header.stanzas() {
-        if stanza.kind() != kind.stanza_kind() {
-            continue;
-        }
-        if let Some(file_key) = unwrap::<K>(sk, stanza.body()) {
-            opened = true;
-            if let Ok(keys) = kdf::derive_checked(&file_key, header) {
-                return Ok(keys);
+        for identity in identities {
+            if let Some(file_key) = identity.unwrap_stanza(stanza) {
+                opened = true;
+                if let Ok(keys) = kdf::derive_checked(&file_key, header) {
+                    return Ok(keys);
+                }
             }
         }
     }
-    Err(if opened {
-        Error::HeaderModified
-    } else {
-        Error::NoIdentityMatches {
-            recipients: header.stanzas().len(),
-        }
+    if opened {
+        return Err(Error::HeaderModified);
+    }
+    let mut tried = Tally::default();
+    for identity in identities {
+        tried.add(identity.kind.stanza_kind());
+    }
+    let mut stanzas = Tally::default();
+    for stanza in header.stanzas() {
+        stanzas.add(stanza.kind());
+    }
+    Err(Error::NoIdentityMatches {
+        recipients: header.stanzas().len(),
+        tried,
+        stanzas,
     })
-}
-
-/// The stream keys of the recipient stream that `header` begins, for `identity`: checks that
-/// a stanza opens ([`Error::NoIdentityMatches`] otherwise) and, in constant time, the key
-/// commitment ([`Error::HeaderModified`]).
-pub(crate) fn open_stream_keys(identity: &Identity, header: &Header) -> Result<StreamKeys> {
-    identity.open(header)
 }
 
 /// A new recipient header wrapping `file_key` for each of `recipients`, in order, with the
@@ -496,7 +503,7 @@ pub(crate) fn seal_header(
 /// hidden: it is remembered (the bytes handed out are then zeros) and [`OsRandom::check`]
 /// reports it, after which the caller throws away everything made with those bytes.
 pub(crate) struct OsRandom {
-    failed: Option<String>,
+    failed: Option<Error>,
 }
 
 impl OsRandom {
@@ -508,7 +515,7 @@ impl OsRandom {
     pub(crate) fn check(self) -> Result<()> {
         match self.failed {
             None => Ok(()),
-            Some(e) => Err(Error::Random(e)),
+            Some(e) => Err(e),
         }
     }
 }
@@ -531,7 +538,7 @@ impl TryRng for OsRandom {
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> std::result::Result<(), Infallible> {
         if let Err(e) = fill_random(dst) {
             dst.fill(0);
-            self.failed.get_or_insert(e.to_string());
+            self.failed.get_or_insert(e);
         }
         Ok(())
     }
@@ -560,9 +567,9 @@ impl<'a> FixedRandom<'a> {
     /// `Err` if more bytes were asked for than given, or fewer used.
     pub(crate) fn check(self) -> Result<()> {
         if self.short || !self.bytes.is_empty() {
-            return Err(Error::Random(
-                "the fixed HPKE randomness does not match the recipients".into(),
-            ));
+            return Err(Error::Random(Box::new(std::io::Error::other(
+                "the fixed HPKE randomness does not match the recipients",
+            ))));
         }
         Ok(())
     }
@@ -795,12 +802,12 @@ mod tests {
         rng.check().unwrap();
         assert_eq!(header.stanzas().len(), 2);
         for id in [&alice, &bob] {
-            let opened = open_stream_keys(id, &header).unwrap();
+            let opened = open_stream_keys(std::slice::from_ref(id), &header).unwrap();
             assert_eq!(*opened.frame_key, *keys.frame_key);
         }
         assert!(matches!(
-            open_stream_keys(&carol, &header),
-            Err(Error::NoIdentityMatches { recipients: 2 })
+            open_stream_keys(std::slice::from_ref(&carol), &header),
+            Err(Error::NoIdentityMatches { recipients: 2, .. })
         ));
         // Another stream's header with bob's stanza: it opens, the commitment does not.
         let parsed = Header::parse(&header.to_bytes()).unwrap();
@@ -837,7 +844,7 @@ mod tests {
         let other = Identity::generate(RecipientKind::MlKem768X25519).unwrap();
         assert!(matches!(
             open_stream_keys(&other, &parsed),
-            Err(Error::NoIdentityMatches { recipients: 3 })
+            Err(Error::NoIdentityMatches { recipients: 3, .. })
         ));
     }
 }

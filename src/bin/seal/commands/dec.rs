@@ -3,31 +3,32 @@
 use std::io::{self, Read};
 
 use anyhow::Context;
-use seal::{Decryptor, Error, armor, read_header};
+use seal::{Decryptor, Error, Unlocked, unarmor};
 
 use super::range::dec_range;
 use super::transfer::{Produces, transfer};
 use crate::args::{DecArgs, KeyArgs};
 use crate::output::Target;
 
-/// Recognises armored input (replacing `input` with the stream it holds), reads the header and
-/// opens the stream with the secret it needs.
+/// Recognises armored input, reads the header and unlocks the stream with the secret it needs.
+/// Takes the input over (leaving `input` empty).
 pub fn open_stream(
     keys: &KeyArgs,
     quiet: bool,
     input: &mut Box<dyn Read + Send>,
     name: &str,
-) -> anyhow::Result<Decryptor> {
+) -> anyhow::Result<Unlocked<Box<dyn Read + Send>>> {
     let raw = std::mem::replace(input, Box::new(io::empty()));
-    let (reader, _armored) = armor::auto(raw)
+    let (reader, _armored) = unarmor(raw)
         .map_err(Error::from_read)
         .with_context(|| name.to_string())?;
-    *input = reader;
-    let header = read_header(input).with_context(|| name.to_string())?;
+    let decryptor = Decryptor::new(reader).with_context(|| name.to_string())?;
     let secret = keys
-        .secret_for(&header, quiet)
+        .secret_for(decryptor.header(), quiet)
         .with_context(|| name.to_string())?;
-    Decryptor::with_header(header, secret.as_secret()).with_context(|| name.to_string())
+    decryptor
+        .unlock(secret.as_secret())
+        .with_context(|| name.to_string())
 }
 
 pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
@@ -37,10 +38,14 @@ pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
     let args = &args.io;
     args.keys.check_fd(args.input.as_deref())?;
     transfer(args, Produces::Plaintext, |input, name| {
-        let decryptor = open_stream(&args.keys, args.ui.quiet, input, name)?;
-        Ok(move |input, output: Target<'_>, threads| match output {
-            Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
-            Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
+        let stream = open_stream(&args.keys, args.ui.quiet, input, name)?;
+        // The stream holds the input now: the one handed back to the job is empty.
+        Ok(move |_input, output: Target<'_>, threads| {
+            let stream = stream.threads(threads);
+            match output {
+                Target::Stream(out) => stream.decrypt_to(out).map(drop),
+                Target::File(file) => stream.decrypt_to_file(file).map(drop),
+            }
         })
     })
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Framing, Header, KeyKind, RecipientKind, armor, read_header};
+use seal::{Decryptor, Error, Framing, Header, KeyKind, RecipientKind, unarmor};
 
 use serde::Serialize;
 
@@ -57,10 +57,11 @@ struct Kdf {
 pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let input = Input::open(path, "info")?;
     let file_len = input.regular_file_len();
-    let (mut reader, armored) = armor::auto(input.reader)
+    let (reader, armored) = unarmor(input.reader)
         .map_err(Error::from_read)
         .with_context(|| input_name(path))?;
-    let header = read_header(&mut reader).with_context(|| input_name(path))?;
+    let decryptor = Decryptor::new(reader).with_context(|| input_name(path))?;
+    let header = decryptor.header();
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
     let live = header.framing() == Framing::Live;
