@@ -2,9 +2,9 @@
 //! pipeline's cost. `cargo bench --bench framer`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use seal::format::{FRAME_OVERHEAD, NONCE_LEN, Position};
 use seal::frame::check_frame;
 use seal::{Cipher, Decryptor, Encryptor, Key};
+use seal::{FRAME_OVERHEAD, NONCE_LEN, Position};
 
 fn framer(c: &mut Criterion) {
     let key = Key::from_bytes([7; 32]);
@@ -12,9 +12,9 @@ fn framer(c: &mut Criterion) {
         let mut group = c.benchmark_group(cipher.name());
         for chunk in [64 * 1024usize, 1024 * 1024, 4 * 1024 * 1024] {
             group.throughput(Throughput::Bytes(chunk as u64));
-            let enc = Encryptor::insecure_with_salt(&key, cipher, chunk as u32, [1; 32]).unwrap();
-            let header = enc.header().to_bytes();
-            let mut sealer = enc.into_frame_sealer();
+            let enc = enc_salted(&key, cipher, chunk as u32, [1; 32]).unwrap();
+            let (stream_header, mut sealer) = enc.into_frame_sealer().unwrap();
+            let header = stream_header.to_bytes();
             // Open needs an authentic frame: seal one (frame 0), then open a fresh copy each time.
             let mut sealed = vec![0u8; chunk + FRAME_OVERHEAD];
             sealed[NONCE_LEN..NONCE_LEN + chunk].fill(0x33);

@@ -123,7 +123,9 @@ pub fn sniff(first: &[u8]) -> Option<Sniffed> {
 
 /// `reader` as a binary stream, and whether it was armored: itself if its first byte is not
 /// armor's ([`looks_armored`]), or an [`ArmorReader`] of its text. Reads one byte.
-pub fn unarmor<R: Read + Send + 'static>(mut reader: R) -> io::Result<(Box<dyn Read + Send>, bool)> {
+pub fn unarmor<R: Read + Send + 'static>(
+    mut reader: R,
+) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let mut first = [0u8; 1];
     let n = loop {
         match reader.read(&mut first) {

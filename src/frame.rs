@@ -132,10 +132,12 @@ impl FrameSealer {
             (_, Position::Final) => true,
         };
         if !allowed {
-return Err(refused(Misuse::NonFinalFrameShort));
+            return Err(refused(Misuse::NonFinalFrameShort));
         }
         let wire = len + self.framing.overhead();
-let frame = frame.get_mut(..wire).ok_or_else(|| refused(Misuse::BufferTooShort))?;
+        let frame = frame
+            .get_mut(..wire)
+            .ok_or_else(|| refused(Misuse::BufferTooShort))?;
         let nonce = frame_nonce(index, position);
         let (ad, rest) = frame.split_at_mut(self.framing.nonce_offset());
         if self.framing == Framing::Live {

@@ -436,10 +436,9 @@ impl Identity {
             RecipientKind::MlKem768X25519 => {
                 unwrap::<XWing>(&self.private_key::<XWing>(), stanza.body())
             }
-            RecipientKind::X25519 => unwrap::<X25519HkdfSha256>(
-                &self.private_key::<X25519HkdfSha256>(),
-                stanza.body(),
-            ),
+            RecipientKind::X25519 => {
+                unwrap::<X25519HkdfSha256>(&self.private_key::<X25519HkdfSha256>(), stanza.body())
+            }
         }
     }
 }
@@ -816,7 +815,7 @@ mod tests {
         bytes[20] ^= 1; // in the salt
         let altered = Header::parse(&bytes).unwrap();
         assert!(matches!(
-            open_stream_keys(&bob, &altered),
+            open_stream_keys(std::slice::from_ref(&bob), &altered),
             Err(Error::HeaderModified)
         ));
     }
@@ -838,12 +837,14 @@ mod tests {
         let parsed = Header::parse(&header.to_bytes()).unwrap();
         assert_eq!(parsed.stanzas().len(), 3);
         assert_eq!(
-            *open_stream_keys(&bob, &parsed).unwrap().frame_key,
+            *open_stream_keys(std::slice::from_ref(&bob), &parsed)
+                .unwrap()
+                .frame_key,
             *keys.frame_key
         );
         let other = Identity::generate(RecipientKind::MlKem768X25519).unwrap();
         assert!(matches!(
-            open_stream_keys(&other, &parsed),
+            open_stream_keys(std::slice::from_ref(&other), &parsed),
             Err(Error::NoIdentityMatches { recipients: 3, .. })
         ));
     }

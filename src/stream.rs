@@ -224,7 +224,8 @@ impl Encryptor {
         #[cfg(feature = "test-vectors")]
         if let Some((file_key, randomness)) = &self.fixed.file_key {
             let mut rng = recipient::FixedRandom::new(randomness);
-            let header = recipient::seal_header(recipients, cipher, chunk, salt, file_key, &mut rng);
+            let header =
+                recipient::seal_header(recipients, cipher, chunk, salt, file_key, &mut rng);
             rng.check()?;
             return Ok((header?.0, Key::from_bytes(*file_key.as_bytes())));
         }

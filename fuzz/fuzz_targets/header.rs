@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seal::format::Header;
+use seal::Header;
 use seal::{Decryptor, Identity, Key, KeyKind, RecipientKind, Secret};
 
 fuzz_target!(|data: &[u8]| {
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(header.to_bytes(), data[..header.len()]);
     }
     let mut reader = data;
-    let read = seal::read_header(&mut reader);
+    let read = seal::Decryptor::new(reader.clone());
     match (&parsed, &read) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a, b);
@@ -28,12 +28,12 @@ fuzz_target!(|data: &[u8]| {
     }
     let key = Key::from_bytes([0x42; 32]);
     let mut input = data;
-    let _ = Decryptor::new(&key, &mut input);
+    let _ = Decryptor::new(input.clone()).and_then(|d| d.unlock(&key));
     if let Ok(header) = read {
         if header.key_kind() == KeyKind::Recipients {
             for kind in RecipientKind::ALL {
                 let identity = Identity::from_bytes(kind, [0x42; 32]);
-                let _ = Decryptor::with_header(header.clone(), Secret::Identity(&identity));
+                let _ = Decryptor::with_header(header.clone(), Secret::from(&identity));
             }
         }
     }

@@ -68,7 +68,6 @@ impl<R: Read + Send + 'static> Source for Chunker<R> {
     }
 }
 
-
 impl<R> Chunker<R> {
     /// Chunks of `chunk` bytes of `reader`, in buffers of `buf_len` bytes (plaintext at
     /// `NONCE_LEN..`).

@@ -154,11 +154,15 @@ fn input_lost() -> Error {
     Error::ThreadPanicked("seal-input")
 }
 
-
 impl LiveChunker {
     /// Frames of `chunk` bytes at most, in buffers of `buf_len`, from what `input` brings, each
     /// sent once its first byte has waited `max_delay`.
-    pub(crate) fn new(input: Receiver<Piece>, max_delay: Duration, chunk: usize, buf_len: usize) -> Self {
+    pub(crate) fn new(
+        input: Receiver<Piece>,
+        max_delay: Duration,
+        chunk: usize,
+        buf_len: usize,
+    ) -> Self {
         LiveChunker {
             input,
             carry: None,
@@ -234,7 +238,6 @@ impl<R: Read + Send + 'static> Source for LiveDecoder<R> {
         }))
     }
 }
-
 
 impl<R> LiveDecoder<R> {
     /// Frames of the live stream `header` begins, from `reader` positioned just past it.

@@ -59,7 +59,12 @@ where
     let buf_len = header.full_frame_len();
     let sealer = Arc::new(sealer);
     match max_delay {
-        None => pipeline::run(fixed::Chunker::new(input, chunk, buf_len), sealer, sink, threads),
+        None => pipeline::run(
+            fixed::Chunker::new(input, chunk, buf_len),
+            sealer,
+            sink,
+            threads,
+        ),
         Some(delay) => {
             let source = live::LiveChunker::new(live::spawn_input(input)?, delay, chunk, buf_len);
             pipeline::run(source, sealer, sink, threads)

@@ -87,10 +87,14 @@ impl KeyArgs {
                         Ok(OwnedSecret::Identity(id))
                     }
                     (_, Credential::Key(_)) => Err(mismatch(kind, SecretKind::Key).into()),
-                    (_, Credential::Identity(_)) => Err(mismatch(kind, SecretKind::Identity).into()),
+                    (_, Credential::Identity(_)) => {
+                        Err(mismatch(kind, SecretKind::Identity).into())
+                    }
                 }
             }
-            KeyKind::Passphrase(_) if self.names_key() => Err(mismatch(kind, SecretKind::Key).into()),
+            KeyKind::Passphrase(_) if self.names_key() => {
+                Err(mismatch(kind, SecretKind::Key).into())
+            }
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()
@@ -219,10 +223,12 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
 /// printed, not even in an error message.
 pub fn looks_like_key(path: &Path) -> bool {
     let text = path.as_os_str().as_encoded_bytes();
-    [Key::TEXT_PREFIX, Identity::TEXT_PREFIX].iter().any(|prefix| {
-        text.windows(prefix.len())
-            .any(|w| w.eq_ignore_ascii_case(prefix.as_bytes()))
-    })
+    [Key::TEXT_PREFIX, Identity::TEXT_PREFIX]
+        .iter()
+        .any(|prefix| {
+            text.windows(prefix.len())
+                .any(|w| w.eq_ignore_ascii_case(prefix.as_bytes()))
+        })
 }
 
 /// Opens a key file: a regular file, opened without blocking (a FIFO or a device named as
