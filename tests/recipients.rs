@@ -26,7 +26,7 @@ fn seal_to(recipients: &[Recipient], plain: &[u8]) -> Vec<u8> {
 
 fn open_with(identity: &Identity, stream: &[u8]) -> Result<Vec<u8>, Error> {
     let mut input = Cursor::new(stream.to_vec());
-    let header = seal::Decryptor::new(input.clone())?;
+    let header = seal::Decryptor::new(input)?;
     let mut out = Vec::new();
     Decryptor::unlock(header, Secret::from(identity))?
         .threads(2)
@@ -76,7 +76,7 @@ fn each_identity_decrypts_and_others_are_refused() {
     // A key file for a recipient stream, an identity for a key-file stream.
     let key = Key::generate().unwrap();
     let mut input = Cursor::new(stream.clone());
-    let header = seal::Decryptor::new(input.clone()).unwrap();
+    let header = seal::Decryptor::new(input).unwrap();
     assert_eq!(
         Decryptor::unlock(header, Secret::Key(&key))
             .err()
@@ -86,7 +86,7 @@ fn each_identity_decrypts_and_others_are_refused() {
     );
     let keyed = common::seal_fixed(&key, Cipher::Aes256Gcm, 64, b"x", 1);
     let mut input = Cursor::new(keyed);
-    let header = seal::Decryptor::new(input.clone()).unwrap();
+    let header = seal::Decryptor::new(input).unwrap();
     assert_eq!(
         Decryptor::unlock(header, Secret::from(&ids[0]))
             .err()
@@ -111,7 +111,7 @@ fn every_header_byte_altered_is_refused_before_any_frame() {
             for id in [&alice, &bob] {
                 // Refused at the header: never a frame error, never plaintext.
                 let mut input = Cursor::new(bad.clone());
-                let refused = seal::Decryptor::new(input.clone())
+                let refused = seal::Decryptor::new(input)
                     .and_then(|h| Decryptor::unlock(h, Secret::from(id)));
                 let err = match refused {
                     Err(e) => e,
@@ -126,8 +126,8 @@ fn every_header_byte_altered_is_refused_before_any_frame() {
     }
     // Stanzas swapped: each still opens, the commitment does not match.
     let mut input = Cursor::new(stream.clone());
-    let header = seal::Decryptor::new(input.clone()).unwrap();
-    let bytes = header.to_bytes();
+    let header = seal::Decryptor::new(input).unwrap();
+    let bytes = header.header().to_bytes();
     let (a, b) = (49..49 + 83, 49 + 83..header_len - 32);
     let mut swapped = bytes[..49].to_vec();
     swapped.extend_from_slice(&bytes[b]);
@@ -174,9 +174,10 @@ fn header_reader_stops_at_the_header_and_bounds_what_it_holds() {
     let recipients: Vec<Recipient> = ids.iter().map(Identity::recipient).collect();
     let stream = seal_to(&recipients, b"after the header");
     let mut input = Dribble(Cursor::new(stream.clone()));
-    let header = seal::Decryptor::new(input.clone()).unwrap();
+    let header = seal::Decryptor::new(&mut input).unwrap().header().clone();
     assert_eq!(header.stanzas().len(), 5);
     assert_eq!(input.0.position() as usize, header.len());
+    let header = seal::Decryptor::new(Dribble(Cursor::new(stream.clone()))).unwrap();
     let mut rest = Vec::new();
     Decryptor::unlock(header, Secret::from(&ids[4]))
         .unwrap()
