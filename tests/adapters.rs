@@ -10,7 +10,7 @@ use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 
 use common::HEADER_LEN;
 use common::*;
-use seal::{Cipher, DecryptingReader, Decryptor, EncryptingWriter, Encryptor, Error};
+use seal::{Cipher, DecryptingReader, Decryptor, EncryptingWriter, Error};
 
 fn writer<W: Write + Send + 'static>(chunk: u32, out: W, threads: usize) -> EncryptingWriter<W> {
     enc_salted(&key(), Cipher::Aes256Gcm, chunk, SALT)
@@ -35,7 +35,7 @@ fn write_in_pieces(chunk: u32, plain: &[u8], piece: usize, threads: usize) -> Ve
 }
 
 fn reader(sealed: &[u8]) -> DecryptingReader<Cursor<Vec<u8>>> {
-    let mut input = Cursor::new(sealed.to_vec());
+    let input = Cursor::new(sealed.to_vec());
     Decryptor::new(input)
         .and_then(|d| d.unlock(&key()))
         .unwrap()
@@ -404,7 +404,7 @@ fn seeking_reads_only_the_final_frame_and_the_frames_asked_for() {
     let plain = data(100 * 64, 12);
     let sealed = seal_fixed(&key(), Cipher::Aes256Gcm, 64, &plain, 1);
     let read = std::rc::Rc::new(std::cell::Cell::new(0));
-    let mut input = Metered {
+    let input = Metered {
         inner: Cursor::new(sealed),
         read: read.clone(),
     };
@@ -594,7 +594,7 @@ impl Seek for Flaky {
 fn a_read_error_inside_a_frame_then_a_seek_back_reads_authentic_bytes_again() {
     let (plain, sealed) = seek_stream();
     let fail = std::rc::Rc::new(std::cell::Cell::new(false));
-    let mut input = Flaky {
+    let input = Flaky {
         inner: Cursor::new(sealed),
         fail: fail.clone(),
     };
@@ -624,7 +624,7 @@ fn a_read_error_inside_a_frame_then_a_seek_back_reads_authentic_bytes_again() {
     // Reading in order from the start, then failing inside frame 1 the same way.
     let fail = std::rc::Rc::new(std::cell::Cell::new(false));
     let (plain, sealed) = seek_stream();
-    let mut input = Flaky {
+    let input = Flaky {
         inner: Cursor::new(sealed),
         fail: fail.clone(),
     };

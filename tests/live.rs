@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use common::{HEADER_LEN, LIVE_FRAME_OVERHEAD};
-use seal::{Cipher, Decryptor, Encryptor, Error, Framing, Key, Position};
+use seal::{Cipher, Decryptor, Error, Framing, Key, Position};
 
 const OVERHEAD: usize = LIVE_FRAME_OVERHEAD;
 
@@ -207,7 +207,7 @@ fn each_line_of_a_slow_producer_reaches_the_consumer_before_the_next_is_written(
     });
     let (got_tx, got_rx) = mpsc::channel();
     let decoder = std::thread::spawn(move || {
-        let mut input = sealed_rx;
+        let input = sealed_rx;
         let d = Decryptor::new(input).and_then(|d| d.unlock(&key()))?;
         d.threads(2).decrypt_to(&mut Timed(got_tx))
     });
@@ -462,7 +462,7 @@ fn the_std_io_adapters_refuse_live_streams() {
         Some(Error::LiveUnsupported(_))
     ));
     let sealed = live_stream(&key(), SALT, Cipher::Aes256Gcm, 64, &[b"abc"], b"");
-    let mut input = Cursor::new(sealed);
+    let input = Cursor::new(sealed);
     let mut reader = Decryptor::new(input)
         .and_then(|d| d.unlock(&key()))
         .unwrap()
@@ -497,7 +497,7 @@ fn every_key_kind_makes_live_streams() {
             .encrypt(Cursor::new(plain.clone()), &mut sealed)
             .unwrap();
         assert_eq!(sealed[8], 2);
-        let mut input = Cursor::new(sealed);
+        let input = Cursor::new(sealed);
         let header = seal::Decryptor::new(input).unwrap();
         assert_eq!(header.header().framing(), Framing::Live);
         let mut out = Vec::new();

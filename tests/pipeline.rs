@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::*;
 use common::{FRAME_OVERHEAD, HEADER_LEN};
-use seal::{Cipher, Encryptor};
+use seal::Cipher;
 
 const CHUNK: usize = 64 * 1024;
 const THREADS: [usize; 4] = [1, 2, 3, 8];
@@ -111,7 +111,7 @@ fn input_that_fails_midway_while_encrypting_and_decrypting() {
         // What was written is a prefix of the real stream: whole frames, in order.
         assert!(out == sealed[..out.len()]);
 
-        let mut input = FailingReader {
+        let input = FailingReader {
             inner: Cursor::new(sealed.clone()),
             limit: 1_500_000,
         };
@@ -144,8 +144,8 @@ fn output_that_fails_midway() {
             assert_eq!(kind(&err), Kind::Write);
             assert!(out.taken == sealed[..limit]);
 
-            let mut input = Cursor::new(sealed.clone());
-            let d = seal::Decryptor::new(input.clone())
+            let input = Cursor::new(sealed.clone());
+            let d = seal::Decryptor::new(input)
                 .and_then(|d| d.unlock(&key()))
                 .unwrap();
             let mut out = FailingWriter {

@@ -11,7 +11,7 @@ use std::io::Cursor;
 
 use common::*;
 use proptest::prelude::*;
-use seal::{Cipher, Encryptor, Key};
+use seal::{Cipher, Key};
 
 fn cipher_of(aes: bool) -> Cipher {
     if aes {

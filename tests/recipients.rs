@@ -10,9 +10,7 @@ use std::io::{Cursor, Read};
 
 use common::PREFIX_LEN;
 use seal::MAX_RECIPIENTS;
-use seal::{
-    Category, Cipher, Decryptor, Encryptor, Error, Identity, Key, Recipient, RecipientKind, Secret,
-};
+use seal::{Category, Cipher, Decryptor, Error, Identity, Key, Recipient, RecipientKind, Secret};
 
 fn seal_to(recipients: &[Recipient], plain: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -25,7 +23,7 @@ fn seal_to(recipients: &[Recipient], plain: &[u8]) -> Vec<u8> {
 }
 
 fn open_with(identity: &Identity, stream: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut input = Cursor::new(stream.to_vec());
+    let input = Cursor::new(stream.to_vec());
     let header = seal::Decryptor::new(input)?;
     let mut out = Vec::new();
     Decryptor::unlock(header, Secret::from(identity))?
@@ -75,7 +73,7 @@ fn each_identity_decrypts_and_others_are_refused() {
     }
     // A key file for a recipient stream, an identity for a key-file stream.
     let key = Key::generate().unwrap();
-    let mut input = Cursor::new(stream.clone());
+    let input = Cursor::new(stream.clone());
     let header = seal::Decryptor::new(input).unwrap();
     assert_eq!(
         Decryptor::unlock(header, Secret::Key(&key))
@@ -85,7 +83,7 @@ fn each_identity_decrypts_and_others_are_refused() {
         "this stream was encrypted with public-key recipients (decrypt it with an identity), not a key file"
     );
     let keyed = common::seal_fixed(&key, Cipher::Aes256Gcm, 64, b"x", 1);
-    let mut input = Cursor::new(keyed);
+    let input = Cursor::new(keyed);
     let header = seal::Decryptor::new(input).unwrap();
     assert_eq!(
         Decryptor::unlock(header, Secret::from(&ids[0]))
@@ -110,7 +108,7 @@ fn every_header_byte_altered_is_refused_before_any_frame() {
             bad[offset] ^= mask;
             for id in [&alice, &bob] {
                 // Refused at the header: never a frame error, never plaintext.
-                let mut input = Cursor::new(bad.clone());
+                let input = Cursor::new(bad.clone());
                 let refused = seal::Decryptor::new(input)
                     .and_then(|h| Decryptor::unlock(h, Secret::from(id)));
                 let err = match refused {
@@ -125,7 +123,7 @@ fn every_header_byte_altered_is_refused_before_any_frame() {
         }
     }
     // Stanzas swapped: each still opens, the commitment does not match.
-    let mut input = Cursor::new(stream.clone());
+    let input = Cursor::new(stream.clone());
     let header = seal::Decryptor::new(input).unwrap();
     let bytes = header.header().to_bytes();
     let (a, b) = (49..49 + 83, 49 + 83..header_len - 32);

@@ -6,7 +6,7 @@ use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixe
 
 use common::*;
 use common::{FRAME_OVERHEAD, HEADER_LEN};
-use seal::{Cipher, Encryptor};
+use seal::Cipher;
 
 const CHUNK: usize = 4096;
 
@@ -118,8 +118,8 @@ fn writing_into_a_file_at_offsets_gives_the_same_bytes_as_streaming() {
                 assert_eq!(n as usize, expected.len());
                 assert!(got == expected, "{cipher:?} {len} threads {threads}");
 
-                let mut input = Cursor::new(expected.clone());
-                let dec = seal::Decryptor::new(input.clone())
+                let input = Cursor::new(expected.clone());
+                let dec = seal::Decryptor::new(input)
                     .and_then(|d| d.unlock(&key))
                     .unwrap();
                 let mut out = tempfile::tempfile().unwrap();

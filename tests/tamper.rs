@@ -8,8 +8,8 @@ use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixe
 
 use common::*;
 use common::{FRAME_OVERHEAD, HEADER_LEN};
+use seal::Cipher;
 use seal::Position;
-use seal::{Cipher, Encryptor};
 
 /// Plaintext a decoder may release before failing with `kind`: frames before the damage.
 fn released_before(kind: Kind, plain: &[u8]) -> &[u8] {

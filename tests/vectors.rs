@@ -146,8 +146,8 @@ fn recipient_vectors_decrypt_with_each_identity() {
         let ids = v.identities();
         for (identity, recipient) in &ids {
             assert_eq!(&identity.recipient(), recipient, "{}", v.name);
-            let mut input = Cursor::new(stream.clone());
-            let header = seal::Decryptor::new(input.clone()).unwrap();
+            let input = Cursor::new(stream.clone());
+            let header = seal::Decryptor::new(input).unwrap();
             assert_eq!(header.key_kind(), KeyKind::Recipients);
             assert_eq!(header.header().stanzas().len(), ids.len());
             let mut out = Vec::new();
@@ -160,8 +160,8 @@ fn recipient_vectors_decrypt_with_each_identity() {
             seen += 1;
         }
         let stranger = Identity::from_bytes(ids[0].0.kind(), [0x99; 32]);
-        let mut input = Cursor::new(stream.clone());
-        let header = seal::Decryptor::new(input.clone()).unwrap();
+        let input = Cursor::new(stream.clone());
+        let header = seal::Decryptor::new(input).unwrap();
         let recipients = ids.len();
         assert!(matches!(
             Decryptor::unlock(header, Secret::from(&stranger)),
@@ -340,8 +340,8 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
                 }
             }
         }
-        let mut input = Cursor::new(expected);
-        let header = seal::Decryptor::new(input.clone()).unwrap();
+        let input = Cursor::new(expected);
+        let header = seal::Decryptor::new(input).unwrap();
         let framing = match v.frames() {
             None => Framing::Fixed,
             Some(_) => Framing::Live,
@@ -479,8 +479,8 @@ fn adapters_write_and_read_every_vector() {
             );
         }
         let open = || {
-            let mut input = Cursor::new(expected.clone());
-            let header = seal::Decryptor::new(input.clone()).unwrap();
+            let input = Cursor::new(expected.clone());
+            let header = seal::Decryptor::new(input).unwrap();
             secret.decryptor(header).reader()
         };
         let mut plain = Vec::new();

@@ -45,9 +45,9 @@ pub fn seal_fixed(key: &Key, cipher: Cipher, chunk: u32, plain: &[u8], threads: 
 
 /// Decrypts, returning the result and every byte that was released before it.
 pub fn open_all(key: &Key, sealed: &[u8], threads: usize) -> (Result<u64, Error>, Vec<u8>) {
-    let mut input = Cursor::new(sealed.to_vec());
+    let input = Cursor::new(sealed.to_vec());
     let mut out = Vec::new();
-    let result = Decryptor::new(input.clone())
+    let result = Decryptor::new(input)
         .and_then(|d| d.unlock(key))
         .and_then(|d| d.threads(threads).decrypt_to(&mut out));
     (result, out)
