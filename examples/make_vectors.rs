@@ -275,7 +275,7 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
             .sum();
         let randomness: Vec<u8> = (0..used).map(|i| 0xc0u8.wrapping_add(i as u8)).collect();
         let mut stream = Vec::new();
-        Encryptor::with_recipients(&recipients)
+        Encryptor::with_recipients(&recipients)?
             .cipher(cipher)
             .chunk_size(64)
             .insecure_fixed_salt(salt)

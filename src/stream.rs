@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::format::{
-    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, HeaderLength, KeyKind, PREFIX_LEN,
-    SALT_LEN, header_length,
+    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, HeaderLength, KeyKind,
+    MAX_RECIPIENTS, PREFIX_LEN, SALT_LEN, header_length,
 };
 use crate::frame::{FrameOpener, FrameSealer};
 use crate::framing::{self, fill};
@@ -121,10 +121,15 @@ impl Encryptor {
     }
 
     /// A stream for public-key recipients (1 to [`crate::MAX_RECIPIENTS`] of them, of any
-    /// kinds), with a random file key wrapped for each: each recipient's identity alone
-    /// decrypts it.
-    pub fn with_recipients(recipients: &[Recipient]) -> Self {
-        Encryptor::protected_by(Protection::Recipients(recipients.to_vec()))
+    /// kinds, else [`Error::RecipientCountOutOfRange`]), with a random file key wrapped for
+    /// each: each recipient's identity alone decrypts it.
+    pub fn with_recipients(recipients: &[Recipient]) -> Result<Self> {
+        if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
+            return Err(Error::RecipientCountOutOfRange(recipients.len()));
+        }
+        Ok(Encryptor::protected_by(Protection::Recipients(
+            recipients.to_vec(),
+        )))
     }
 
     /// The AEAD that seals the frames.

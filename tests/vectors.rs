@@ -125,7 +125,8 @@ fn recipient_randomness_must_fit() {
                     [0; 32],
                     &file_key,
                     wrong,
-                ),
+                )
+                .and_then(|encryptor| encryptor.into_frame_sealer()),
                 Err(Error::Random(_))
             ));
         }

@@ -320,10 +320,9 @@ pub fn enc_to(
     cipher: Cipher,
     chunk: u32,
 ) -> Result<Encryptor, Error> {
+    let encryptor = Encryptor::with_recipients(recipients)?;
     seal::check_chunk_size(u64::from(chunk))?;
-    Ok(Encryptor::with_recipients(recipients)
-        .cipher(cipher)
-        .chunk_size(chunk))
+    Ok(encryptor.cipher(cipher).chunk_size(chunk))
 }
 
 pub fn enc_to_fixed(

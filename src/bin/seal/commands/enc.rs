@@ -47,7 +47,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     };
     transfer(&args.io, output, |input, name| {
         let encryptor = match (&to, &source) {
-            (Some(to), _) => Encryptor::with_recipients(to),
+            (Some(to), _) => Encryptor::with_recipients(to)?,
             (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?),
             (None, Some(source)) => {
                 let default = Argon2Params::DEFAULT;
