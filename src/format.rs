@@ -569,12 +569,12 @@ impl Header {
 
     /// Bytes on the wire of a full frame (`chunk_size` bytes of plaintext): the size of the
     /// buffer a frame needs.
-    pub fn full_frame_len(&self) -> usize {
+    pub(crate) fn full_frame_len(&self) -> usize {
         self.chunk_size as usize + self.framing.overhead()
     }
 
     /// The header bytes that the key derivation binds: all fields but the commitment.
-    pub fn bound_bytes(&self) -> Vec<u8> {
+    pub(crate) fn bound_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len() - COMMITMENT_LEN);
         out.extend_from_slice(&MAGIC);
         out.push(self.framing.version());
@@ -610,7 +610,7 @@ impl Header {
     /// [`Header::len`]), checking fields in the order they appear: those of
     /// [`header_length`], then that the whole header is there, then the KDF parameters'
     /// bounds.
-    pub fn parse(bytes: &[u8]) -> Result<Self> {
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Self> {
         let len = match header_length(bytes)? {
             HeaderLength::Known(len) if len <= bytes.len() => len,
             HeaderLength::Known(need) | HeaderLength::AtLeast(need) => {
@@ -680,7 +680,7 @@ impl Header {
 
     /// Offset in the stream of frame `index`'s first byte, in a stream with fixed framing.
     /// (A live stream's frame offsets depend on the lengths before them.)
-    pub fn frame_offset(&self, index: u64) -> u64 {
+    pub(crate) fn frame_offset(&self, index: u64) -> u64 {
         (self.len() as u64).saturating_add(index.saturating_mul(self.full_frame_len() as u64))
     }
 }

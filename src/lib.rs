@@ -86,3 +86,16 @@ pub use recipient::{Identity, Recipient, RecipientKind};
 pub use secret::Secret;
 pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
 pub use writer::EncryptingWriter;
+
+/// The internal parsers the fuzz targets (`fuzz/`) drive, compiled only under `cfg(fuzzing)`
+/// (which `cargo fuzz` sets): not part of the API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{Header, Result};
+
+    /// Parses a header from bytes that hold it whole ([`crate::Decryptor::new`] reads one).
+    pub fn parse_header(bytes: &[u8]) -> Result<Header> {
+        Header::parse(bytes)
+    }
+}
