@@ -151,6 +151,12 @@ pub struct ArmorWriter<W: Write> {
     text: Vec<u8>,
 }
 
+impl<W: Write> std::fmt::Debug for ArmorWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmorWriter").finish_non_exhaustive()
+    }
+}
+
 /// Text buffered before a write to the inner writer.
 const TEXT_BUFFER: usize = 64 * 1024;
 
@@ -258,6 +264,15 @@ pub struct ArmorReader<R> {
     out: [u8; LINE_BYTES],
     out_len: usize,
     out_pos: usize,
+}
+
+impl<R> std::fmt::Debug for ArmorReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmorReader")
+            .field("state", &self.state)
+            .field("line", &self.line_no)
+            .finish_non_exhaustive()
+    }
 }
 
 fn error(line: u64, problem: ArmorProblem) -> io::Error {

@@ -38,6 +38,16 @@ pub struct FrameSealer {
     next: Option<u64>,
 }
 
+impl std::fmt::Debug for FrameSealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameSealer")
+            .field("framing", &self.framing)
+            .field("chunk_size", &self.chunk_size)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The right to seal one frame of one stream: its index and position, handed out once.
 ///
 /// Not `Clone`: sealing consumes it.
@@ -261,6 +271,12 @@ pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> R
 pub struct FrameOpener {
     aead: FrameAead,
     header: Header,
+}
+
+impl std::fmt::Debug for FrameOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameOpener").finish_non_exhaustive()
+    }
 }
 
 /// Where a frame was read from, for errors.

@@ -105,6 +105,16 @@ pub struct DecryptingReader<R> {
     failed: Option<Error>,
 }
 
+impl<R> std::fmt::Debug for DecryptingReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecryptingReader")
+            .field("header", &self.header)
+            .field("pos", &self.pos)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<R: Read> DecryptingReader<R> {
     /// A reader of the frames that follow `header` in `input`, which is positioned just past
     /// the header.

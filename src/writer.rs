@@ -113,6 +113,15 @@ pub struct EncryptingWriter<W: Write> {
     failed: Option<Error>,
 }
 
+impl<W: Write> std::fmt::Debug for EncryptingWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncryptingWriter")
+            .field("index", &self.index)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<W: Write + Send + 'static> EncryptingWriter<W> {
     /// Writes `header` to `output` and returns a writer of the frames `sealer` seals, by
     /// `threads` workers (1: on the caller's thread, no extra thread).
