@@ -21,6 +21,8 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 
 use base64ct::{Base64, Encoding};
 
+use crate::error::{ArmorError, ArmorProblem};
+
 /// The line before the base64 body.
 pub(crate) const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 /// The line after it.
@@ -33,66 +35,6 @@ const LINE_BYTES: usize = LINE_CHARS / 4 * 3;
 pub(crate) const MAX_LINE: usize = LINE_CHARS + 2;
 /// How many blank lines may come before BEGIN, and after END.
 pub(crate) const MAX_BLANK_LINES: usize = 64;
-
-/// What is wrong with an armored input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArmorProblem {
-    /// The first line that is not blank is not the BEGIN line (or there is none): the input
-    /// is neither binary nor armored. Reported as [`crate::Error::BadMagic`].
-    NoBegin,
-    /// A line is longer than any armor line (64 characters without its line ending).
-    LineTooLong,
-    /// A line's text has spaces or tabs before or after it (indented, or pasted with
-    /// trailing spaces), including the BEGIN and END lines.
-    Whitespace,
-    /// The first line that is not blank starts with `-----` but is not seal's BEGIN line.
-    BadBegin,
-    /// A blank line between the BEGIN and the END line.
-    BlankLine,
-    /// Nothing between the BEGIN and the END line.
-    EmptyBody,
-    /// A body line holds something other than canonical base64, or padding before the end.
-    BadBase64,
-    /// A body line other than the last is not 64 characters long.
-    ShortLine,
-    /// The input ended before the END line.
-    NoEnd,
-    /// Something other than blank lines follows the END line.
-    TrailingData,
-}
-
-impl std::fmt::Display for ArmorProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ArmorProblem::NoBegin => "not a seal stream: neither binary nor armored text",
-            ArmorProblem::LineTooLong => "line longer than 64 characters",
-            ArmorProblem::Whitespace => {
-                "spaces or tabs before or after the line's text (armor lines are neither \
-                 indented nor followed by spaces)"
-            }
-            ArmorProblem::BadBegin => {
-                "not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----"
-            }
-            ArmorProblem::BlankLine => "blank line inside the armor",
-            ArmorProblem::EmptyBody => "no base64 between the BEGIN and END lines",
-            ArmorProblem::BadBase64 => "not canonical base64",
-            ArmorProblem::ShortLine => "body line shorter than 64 characters before the last",
-            ArmorProblem::NoEnd => "armor truncated: the input ended before the END line",
-            ArmorProblem::TrailingData => "data after the armor's END line",
-        })
-    }
-}
-
-/// An armor problem and the line (counting from 1) where it was found. Travels inside an
-/// `io::Error` through `Read` and is turned back into [`crate::Error::Armor`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("armor line {line}: {problem}")]
-pub struct ArmorError {
-    /// Line number, from 1.
-    pub line: u64,
-    /// What is wrong.
-    pub problem: ArmorProblem,
-}
 
 /// Whether `first` (the input's first byte) starts armored text rather than a binary stream,
 /// whose first byte is 0x89: `-`, or the first byte of a blank line (space, tab, CR, LF).

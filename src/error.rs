@@ -7,11 +7,9 @@
 
 use std::io;
 
-use crate::armor::{ArmorError, ArmorProblem};
-use crate::format::KeyKind;
+use crate::limits;
 
-/// The broad class of an [`Error`]: what a caller tells its user (a command line, an exit
-/// status).
+/// The broad class of an [`Error`]: what a caller tells its user (an exit status, say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
     /// Reading the input or writing the output failed, or the operation was refused.
@@ -22,6 +20,66 @@ pub enum Category {
     Format,
     /// The stream is damaged: authentication failed, or frames are missing, extra or out of place.
     Integrity,
+}
+
+/// What is wrong with an armored input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArmorProblem {
+    /// The first line that is not blank is not the BEGIN line (or there is none): the input
+    /// is neither binary nor armored. Reported as [`crate::Error::BadMagic`].
+    NoBegin,
+    /// A line is longer than any armor line (64 characters without its line ending).
+    LineTooLong,
+    /// A line's text has spaces or tabs before or after it (indented, or pasted with
+    /// trailing spaces), including the BEGIN and END lines.
+    Whitespace,
+    /// The first line that is not blank starts with `-----` but is not seal's BEGIN line.
+    BadBegin,
+    /// A blank line between the BEGIN and the END line.
+    BlankLine,
+    /// Nothing between the BEGIN and the END line.
+    EmptyBody,
+    /// A body line holds something other than canonical base64, or padding before the end.
+    BadBase64,
+    /// A body line other than the last is not 64 characters long.
+    ShortLine,
+    /// The input ended before the END line.
+    NoEnd,
+    /// Something other than blank lines follows the END line.
+    TrailingData,
+}
+
+impl std::fmt::Display for ArmorProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ArmorProblem::NoBegin => "not a seal stream: neither binary nor armored text",
+            ArmorProblem::LineTooLong => "line longer than 64 characters",
+            ArmorProblem::Whitespace => {
+                "spaces or tabs before or after the line's text (armor lines are neither \
+                 indented nor followed by spaces)"
+            }
+            ArmorProblem::BadBegin => {
+                "not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----"
+            }
+            ArmorProblem::BlankLine => "blank line inside the armor",
+            ArmorProblem::EmptyBody => "no base64 between the BEGIN and END lines",
+            ArmorProblem::BadBase64 => "not canonical base64",
+            ArmorProblem::ShortLine => "body line shorter than 64 characters before the last",
+            ArmorProblem::NoEnd => "armor truncated: the input ended before the END line",
+            ArmorProblem::TrailingData => "data after the armor's END line",
+        })
+    }
+}
+
+/// An armor problem and the line (counting from 1) where it was found. Travels inside an
+/// `io::Error` through `Read` and is turned back into [`crate::Error::Armor`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("armor line {line}: {problem}")]
+pub struct ArmorError {
+    /// Line number, from 1.
+    pub line: u64,
+    /// What is wrong.
+    pub problem: ArmorProblem,
 }
 
 /// Why a key text was rejected.
@@ -106,11 +164,11 @@ impl std::fmt::Display for SecretKind {
 }
 
 /// What a stream was encrypted with, for messages.
-fn stream_secret(kind: &KeyKind) -> &'static str {
+fn stream_secret(kind: &SecretKind) -> &'static str {
     match kind {
-        KeyKind::KeyFile => "a key file",
-        KeyKind::Passphrase(_) => "a passphrase",
-        KeyKind::Recipients => "public-key recipients (decrypt it with an identity)",
+        SecretKind::Key => "a key file",
+        SecretKind::Passphrase => "a passphrase",
+        SecretKind::Identity => "public-key recipients (decrypt it with an identity)",
     }
 }
 
@@ -131,7 +189,7 @@ impl std::fmt::Display for PassphraseProblem {
             PassphraseProblem::TooLong => write!(
                 f,
                 "the passphrase is longer than {} bytes",
-                crate::passphrase::MAX_PASSPHRASE_LEN
+                limits::MAX_PASSPHRASE_LEN
             ),
         }
     }
@@ -206,24 +264,40 @@ impl std::fmt::Display for Internal {
 /// How many recipient stanzas (or identities, by the stanza kind they open) of each kind, in
 /// the order the kinds were first seen, for [`Error::NoIdentityMatches`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally(Vec<(u8, usize)>);
+pub struct Tally(Vec<TallyEntry>);
+
+/// One kind in a [`Tally`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyEntry {
+    /// The stanza kind byte.
+    pub kind: u8,
+    /// Its name, if this build knows the kind.
+    pub name: Option<&'static str>,
+    /// How many.
+    pub count: usize,
+}
 
 impl Tally {
-    pub(crate) fn add(&mut self, kind: u8) {
-        match self.0.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, n)) => *n += 1,
-            None => self.0.push((kind, 1)),
+    /// Counts one more of `kind`, named `name` when known.
+    pub(crate) fn add(&mut self, kind: u8, name: Option<&'static str>) {
+        match self.0.iter_mut().find(|e| e.kind == kind) {
+            Some(entry) => entry.count += 1,
+            None => self.0.push(TallyEntry {
+                kind,
+                name,
+                count: 1,
+            }),
         }
     }
 
-    /// Each stanza kind byte with its count.
-    pub fn counts(&self) -> &[(u8, usize)] {
+    /// Each kind with its count, in the order first seen.
+    pub fn entries(&self) -> &[TallyEntry] {
         &self.0
     }
 
     /// The total count.
     pub fn total(&self) -> usize {
-        self.0.iter().map(|(_, n)| n).sum()
+        self.0.iter().map(|e| e.count).sum()
     }
 }
 
@@ -232,13 +306,13 @@ impl std::fmt::Display for Tally {
         if self.0.is_empty() {
             return f.write_str("none");
         }
-        for (i, (kind, n)) in self.0.iter().enumerate() {
+        for (i, entry) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            match crate::recipient::RecipientKind::from_stanza_kind(*kind) {
-                Some(k) => write!(f, "{n} {}", k.name())?,
-                None => write!(f, "{n} of unknown kind {kind}")?,
+            match entry.name {
+                Some(name) => write!(f, "{} {name}", entry.count)?,
+                None => write!(f, "{} of unknown kind {}", entry.count, entry.kind)?,
             }
         }
         Ok(())
@@ -265,8 +339,8 @@ pub enum Error {
     /// The stream's key comes from one kind of secret and the caller gave another.
     #[error("this stream was encrypted with {}, not {given}", stream_secret(.stream))]
     WrongSecretKind {
-        /// The key kind the header names.
-        stream: KeyKind,
+        /// The kind of secret the header asks for.
+        stream: SecretKind,
         /// What the caller gave.
         given: SecretKind,
     },
@@ -336,10 +410,10 @@ pub enum Error {
         "passphrase KDF cost out of range: {memory_kib} KiB, {passes} passes, {lanes} lanes \
          (accepted: 1..={max_lanes} lanes, 8 KiB per lane ..= {max_mem} KiB, 1..={max_passes} passes, \
          memory x passes <= {max_work} KiB)",
-        max_lanes = crate::format::Argon2Params::MAX_LANES,
-        max_mem = crate::format::Argon2Params::MAX_MEMORY_KIB,
-        max_passes = crate::format::Argon2Params::MAX_PASSES,
-        max_work = crate::format::Argon2Params::MAX_WORK
+        max_lanes = limits::ARGON2_MAX_LANES,
+        max_mem = limits::ARGON2_MAX_MEMORY_KIB,
+        max_passes = limits::ARGON2_MAX_PASSES,
+        max_work = limits::ARGON2_MAX_WORK
     )]
     KdfCostOutOfRange {
         /// Memory in KiB.
@@ -351,7 +425,7 @@ pub enum Error {
     },
     /// A recipient header's stanza count, or a number of recipients from the caller, outside
     /// 1..=[`crate::format::MAX_RECIPIENTS`].
-    #[error("recipient count {0} is out of range (1..={max})", max = crate::format::MAX_RECIPIENTS)]
+    #[error("recipient count {0} is out of range (1..={max})", max = limits::MAX_RECIPIENTS)]
     RecipientCountOutOfRange(usize),
     /// A recipient stanza whose body length is not its kind's (or over the bound for a kind
     /// this build does not know).
@@ -367,7 +441,7 @@ pub enum Error {
         len: usize,
     },
     /// A chunk size outside the allowed range, in a header or from the caller.
-    #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = crate::format::MIN_CHUNK_SIZE, max = crate::format::MAX_CHUNK_SIZE)]
+    #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = limits::MIN_CHUNK_SIZE, max = limits::MAX_CHUNK_SIZE)]
     ChunkSizeOutOfRange(u64),
 
     /// A frame's stored nonce is not the one its position requires.

@@ -15,7 +15,7 @@
 //! nonce  = counter(11, BE) || final_flag(1)
 //! ```
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SecretKind};
 
 /// First bytes of every seal stream. The high-bit first byte catches 7-bit channels, CR LF
 /// catches line-ending conversion and 0x1A stops `type` on DOS, as in PNG.
@@ -56,7 +56,7 @@ const RECIPIENT_COUNT_LEN: usize = 2;
 /// Length of a stanza's recipient kind and body length.
 const STANZA_HEAD_LEN: usize = 3;
 /// Most stanzas a recipient header may hold (and recipients a stream may be encrypted to).
-pub const MAX_RECIPIENTS: usize = 1024;
+pub const MAX_RECIPIENTS: usize = crate::limits::MAX_RECIPIENTS;
 /// Longest stanza body of any recipient kind, known or not. A stanza of a kind this build knows
 /// must have exactly that kind's length ([`stanza_body_len`]).
 pub(crate) const MAX_STANZA_BODY_LEN: usize = 2048;
@@ -126,7 +126,7 @@ impl Framing {
         }
     }
 
-    /// How the command line names it.
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             Framing::Fixed => "fixed",
@@ -157,10 +157,10 @@ impl Framing {
 }
 
 /// Smallest chunk size a stream may declare.
-pub const MIN_CHUNK_SIZE: u32 = 64;
+pub const MIN_CHUNK_SIZE: u32 = crate::limits::MIN_CHUNK_SIZE;
 /// Largest chunk size a stream may declare. A decoder allocates a few frames of this size per
 /// worker, so this bound is what keeps a hostile header from demanding memory.
-pub const MAX_CHUNK_SIZE: u32 = 16 * 1024 * 1024;
+pub const MAX_CHUNK_SIZE: u32 = crate::limits::MAX_CHUNK_SIZE;
 /// Chunk size `seal enc` uses unless told otherwise (chosen from the measurements in
 /// docs/PERFORMANCE.md).
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024 * 1024;
@@ -200,7 +200,7 @@ impl Cipher {
         }
     }
 
-    /// The name the command line uses.
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             Cipher::Aes256Gcm => "aes-256-gcm",
@@ -232,14 +232,14 @@ pub struct Argon2Params {
 
 impl Argon2Params {
     /// Most memory a header may ask for: 1 GiB.
-    pub const MAX_MEMORY_KIB: u32 = 1 << 20;
+    pub const MAX_MEMORY_KIB: u32 = crate::limits::ARGON2_MAX_MEMORY_KIB;
     /// Most passes a header may ask for.
-    pub const MAX_PASSES: u32 = 64;
+    pub const MAX_PASSES: u32 = crate::limits::ARGON2_MAX_PASSES;
     /// Most lanes a header may ask for (seal computes them one after another).
-    pub const MAX_LANES: u32 = 8;
+    pub const MAX_LANES: u32 = crate::limits::ARGON2_MAX_LANES;
     /// Most memory × passes (in KiB × passes) a header may ask for: 8 GiB-passes, a few
     /// seconds on a current core.
-    pub const MAX_WORK: u64 = 8 << 20;
+    pub const MAX_WORK: u64 = crate::limits::ARGON2_MAX_WORK;
     /// What `seal enc -p` uses: 256 MiB, 6 passes, 1 lane, about one second on the machine
     /// docs/PERFORMANCE.md's figures come from.
     pub const DEFAULT: Argon2Params = Argon2Params {
@@ -318,7 +318,16 @@ impl KeyKind {
         }
     }
 
-    /// How the command line names it.
+    /// The kind of secret that opens a stream of this key kind.
+    pub fn secret_kind(self) -> SecretKind {
+        match self {
+            KeyKind::KeyFile => SecretKind::Key,
+            KeyKind::Passphrase(_) => SecretKind::Passphrase,
+            KeyKind::Recipients => SecretKind::Identity,
+        }
+    }
+
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             KeyKind::KeyFile => "key-file",

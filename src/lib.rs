@@ -59,6 +59,7 @@ mod frame;
 mod framing;
 mod kdf;
 mod keys;
+mod limits;
 mod passphrase;
 mod pipeline;
 mod reader;
@@ -67,12 +68,10 @@ mod secret;
 mod stream;
 mod writer;
 
-pub use armor::{
-    ArmorError, ArmorProblem, ArmorReader, ArmorWriter, Sniffed, looks_armored, sniff, unarmor,
-};
+pub use armor::{ArmorReader, ArmorWriter, Sniffed, looks_armored, sniff, unarmor};
 pub use error::{
-    Category, Error, Internal, KeyProblem, Misuse, PassphraseProblem, Result, SecretKind, Tally,
-    TextProblem,
+    ArmorError, ArmorProblem, Category, Error, Internal, KeyProblem, Misuse, PassphraseProblem,
+    Result, SecretKind, Tally, TallyEntry, TextProblem,
 };
 pub use format::{
     Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_CHUNK_SIZE,

@@ -20,7 +20,7 @@ use crate::format::{Argon2Params, SALT_LEN};
 use crate::keys::{KEY_LEN, Key};
 
 /// The longest passphrase accepted, in bytes.
-pub const MAX_PASSPHRASE_LEN: usize = 1024;
+pub const MAX_PASSPHRASE_LEN: usize = crate::limits::MAX_PASSPHRASE_LEN;
 
 /// A non-empty passphrase of at most [`MAX_PASSPHRASE_LEN`] bytes, zeroized on drop.
 ///

@@ -26,8 +26,8 @@
 //!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
 //!   on its own.
 //! - With one worker the same source and processing run inline on the caller's thread.
-//! - With a [`Sink::At`] (a regular file that seal owns, such as the temporary file behind
-//!   `-o`), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
+//! - With a [`Sink::At`] (a regular file the caller owns, such as a temporary file it renames
+//!   into place once the stream is complete), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
 //!   of writing the output is spread over the workers too. The writer still walks outcomes
 //!   in stream order to report the first error; the caller must discard the file on error.
 

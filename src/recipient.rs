@@ -90,7 +90,7 @@ impl RecipientKind {
     /// Both kinds, the default first.
     pub const ALL: [RecipientKind; 2] = [RecipientKind::MlKem768X25519, RecipientKind::X25519];
 
-    /// The name the command line and `seal info` use.
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             RecipientKind::MlKem768X25519 => "mlkem768x25519",
@@ -465,11 +465,12 @@ pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Resu
     }
     let mut tried = Tally::default();
     for identity in identities {
-        tried.add(identity.kind.stanza_kind());
+        tried.add(identity.kind.stanza_kind(), Some(identity.kind.name()));
     }
     let mut stanzas = Tally::default();
     for stanza in header.stanzas() {
-        stanzas.add(stanza.kind());
+        let name = RecipientKind::from_stanza_kind(stanza.kind()).map(RecipientKind::name);
+        stanzas.add(stanza.kind(), name);
     }
     Err(Error::NoIdentityMatches {
         recipients: header.stanzas().len(),

@@ -85,7 +85,7 @@ pub(crate) fn open_stream_keys(header: &Header, secret: Secret<'_>) -> Result<St
             recipient::open_stream_keys(identities, header)
         }
         (stream, secret) => Err(Error::WrongSecretKind {
-            stream,
+            stream: stream.secret_kind(),
             given: secret.kind(),
         }),
     }

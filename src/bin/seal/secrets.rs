@@ -22,7 +22,10 @@ use crate::prompt::PassphraseSource;
 
 /// The error for a secret of kind `given` for a stream whose header names `stream`.
 fn mismatch(stream: KeyKind, given: SecretKind) -> Error {
-    Error::WrongSecretKind { stream, given }
+    Error::WrongSecretKind {
+        stream: stream.secret_kind(),
+        given,
+    }
 }
 
 impl KeyArgs {
