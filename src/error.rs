@@ -381,7 +381,7 @@ pub enum Error {
     #[error("passphrase key derivation failed")]
     Kdf(#[source] Box<dyn std::error::Error + Send + Sync>),
 
-    /// Armored input is malformed (see [`crate::armor`]).
+    /// Armored input is malformed (see [`crate::ArmorReader`]).
     #[error("{0}")]
     Armor(ArmorError),
     /// The input does not start with the seal magic bytes.

@@ -450,7 +450,7 @@ impl Stanza {
 /// Invariant: `chunk_size` is within the allowed range and the KDF parameters of a passphrase
 /// header within theirs; a `Header` that exists has passed [`check_chunk_size`] and
 /// [`Argon2Params::new`]. A recipient header has 1 to [`MAX_RECIPIENTS`] stanzas within the
-/// length bounds of [`header_length`]; other headers have none.
+/// length bounds of the header reader; other headers have none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     framing: Framing,

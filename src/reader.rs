@@ -69,19 +69,17 @@ type SeekFn<R> = fn(&mut R, SeekFrom) -> io::Result<u64>;
 ///
 /// ```
 /// # use std::io::{Read, Write};
-/// # use seal::{Cipher, Decryptor, Encryptor, Key};
+/// # use seal::{Decryptor, Encryptor, Key};
 /// # let dir = std::env::temp_dir().join(format!("seal-doc-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir)?;
 /// # let key = Key::generate()?;
 /// # let path = dir.join("read.seal");
-/// # let mut w = Encryptor::new(&key, Cipher::Aes256Gcm, 64 * 1024)?
-/// #     .writer(std::fs::File::create(&path)?, 1)?;
+/// # let mut w = Encryptor::with_key(&key).wrap_output(std::fs::File::create(&path)?)?;
 /// # w.write_all(b"log line 1\nlog line 2\n")?;
 /// # w.finish()?;
-/// let mut file = std::fs::File::open(&path)?;
-/// let decryptor = Decryptor::new(&key, &mut file)?;
+/// let file = std::fs::File::open(&path)?;
 /// let mut text = String::new();
-/// decryptor.reader(file).read_to_string(&mut text)?;
+/// Decryptor::new(file)?.unlock(&key)?.reader().read_to_string(&mut text)?;
 /// assert_eq!(text, "log line 1\nlog line 2\n");
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -412,13 +410,16 @@ impl<R: Read + Seek> DecryptingReader<R> {
 /// # std::fs::create_dir_all(&dir)?;
 /// # let key = Key::generate()?;
 /// # let path = dir.join("range.seal");
-/// # let mut w = Encryptor::new(&key, Cipher::ChaCha20Poly1305, 64)?
-/// #     .writer(std::fs::File::create(&path)?, 2)?;
+/// # let mut w = Encryptor::with_key(&key)
+/// #     .cipher(Cipher::ChaCha20Poly1305)
+/// #     .chunk_size(64)
+/// #     .threads(2)
+/// #     .wrap_output(std::fs::File::create(&path)?)?;
 /// # for i in 0..1000u32 { write!(w, "{i:04}")?; }
 /// # w.finish()?;
 /// // Bytes 2000..2012 of a 4000-byte plaintext: reads the final frame and the frames that hold them.
-/// let mut file = std::fs::File::open(&path)?;
-/// let mut reader = Decryptor::new(&key, &mut file)?.reader(file);
+/// let file = std::fs::File::open(&path)?;
+/// let mut reader = Decryptor::new(file)?.unlock(&key)?.reader();
 /// assert_eq!(reader.plaintext_len()?, 4000);
 /// reader.seek(SeekFrom::Start(2000))?;
 /// let mut range = [0u8; 12];

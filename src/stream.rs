@@ -361,7 +361,7 @@ pub(crate) fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
 /// # let key = Key::generate()?;
 /// # let mut sealed = Vec::new();
 /// # Encryptor::with_key(&key).encrypt(&b"hi"[..], &mut sealed)?;
-/// let decryptor = Decryptor::new(&sealed[..])?;
+/// let decryptor = Decryptor::new(std::io::Cursor::new(sealed))?;
 /// assert_eq!(decryptor.key_kind(), KeyKind::KeyFile);
 /// let mut plain = Vec::new();
 /// decryptor.unlock(&key)?.decrypt_to(&mut plain)?;
