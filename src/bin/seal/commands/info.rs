@@ -61,7 +61,7 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
         .map_err(Error::from_read)
         .with_context(|| input_name(path))?;
     let decryptor = Decryptor::new(reader).with_context(|| input_name(path))?;
-    let header = decryptor.header();
+    let header = decryptor.header().clone();
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
     let live = header.framing() == Framing::Live;
