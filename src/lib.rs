@@ -97,8 +97,8 @@
 //! | `recipient/` | [`Identity`] and [`Recipient`]: `mod.rs` the types and opening stanzas with many identities, `hpke.rs` HPKE wrapping of the file key, `seal.rs` seal's text forms |
 //! | `kdf.rs` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
 //! | `aead.rs` | the two AEADs behind one interface |
-//! | `frame.rs` | one frame at a time: [`FrameSealer`], [`check_frame`], [`FrameOpener`] |
-//! | `framing/` | input to frames for both framings, shared by the pool and the adapters: `io.rs`, `fixed.rs` (the one fixed-framing decoder), `live.rs` |
+//! | `frame.rs` | one frame at a time: [`FrameSealer`], [`FrameOpener`] |
+//! | `framing/` | input to frames for both framings, shared by the pool and the adapters: `io.rs`, `fixed.rs` (version 1: the chunker, [`check_frame`] and the one decoder), `live.rs` (version 2) |
 //! | `pipeline.rs` | the worker pool: reader, workers, in-order writer, bounded memory |
 //! | `writer.rs` | [`EncryptingWriter`]: encrypt through `std::io::Write`, on the pool |
 //! | `reader.rs` | [`DecryptingReader`]: decrypt through `std::io::Read`, and `Seek` |
@@ -157,7 +157,8 @@ pub use format::{
     Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_CHUNK_SIZE,
     MAX_RECIPIENTS, MIN_CHUNK_SIZE, Position, Stanza, check_chunk_size,
 };
-pub use frame::{Checked, FrameOpener, FrameSealer, FrameTicket, check_frame};
+pub use frame::{FrameOpener, FrameSealer, FrameTicket};
+pub use framing::{Checked, check_frame};
 pub use keys::Key;
 pub use passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
 pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};

@@ -10,8 +10,7 @@
 use std::io::Read;
 
 use crate::error::{Error, Result};
-use crate::format::{Header, NONCE_LEN, Position, stored_position};
-use crate::frame::{Checked, check_frame};
+use crate::format::{FRAME_OVERHEAD, Header, NONCE_LEN, Position, stored_position};
 use crate::framing::io::{fill, next_index, peek};
 use crate::pipeline::{Job, Source};
 
@@ -213,4 +212,59 @@ impl<R: Read + Send + 'static> Source for FixedDecoder<R> {
         self.done = frame.checked.position == Position::Final;
         Ok(Some(frame.job))
     }
+}
+
+/// The verdict of the structural checks on a frame: the position its nonce must encode, and
+/// the error that comes right after it in stream order, if the input is bad there.
+#[derive(Debug)]
+pub struct Checked {
+    /// The position the frame's nonce must encode.
+    pub position: Position,
+    /// An error at the point just past this frame ([`Error::Truncated`] for the missing next
+    /// frame, or [`Error::TrailingData`]), reported once this frame has been handled, so that
+    /// every authentic frame before the damage is released first.
+    pub then: Option<Error>,
+}
+
+/// The structural checks a decoder makes on wire frame `index` before any decryption.
+///
+/// `frame` is what was read for it: a full frame, or less when input ended (`at_eof` tells
+/// whether any byte follows). Only `frame`'s own stored nonce is compared with the nonce that
+/// index and position require; it is never used for decryption.
+pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> Result<Checked> {
+    let offset = header.frame_offset(index);
+    if frame.len() < FRAME_OVERHEAD {
+        return Err(Error::Truncated {
+            frame: index,
+            offset,
+        });
+    }
+    let Some(position) = stored_position(index, &frame[..NONCE_LEN]) else {
+        return Err(Error::FrameOutOfPlace {
+            frame: index,
+            offset,
+        });
+    };
+    let then = match (position, at_eof) {
+        // A frame cut short: only a final frame may be shorter than a full one.
+        (Position::More, true) if frame.len() < header.full_frame_len() => {
+            return Err(Error::Truncated {
+                frame: index,
+                offset,
+            });
+        }
+        // A whole frame that says more follow, but input ends after it: the next is missing.
+        (Position::More, true) => {
+            let missing = index.saturating_add(1);
+            Some(Error::Truncated {
+                frame: missing,
+                offset: header.frame_offset(missing),
+            })
+        }
+        (Position::Final, false) => Some(Error::TrailingData {
+            offset: offset.saturating_add(frame.len() as u64),
+        }),
+        (Position::More, false) | (Position::Final, true) => None,
+    };
+    Ok(Checked { position, then })
 }

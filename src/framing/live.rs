@@ -11,8 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::format::{Framing, Header, Position};
-use crate::frame::{LIVE_PREFIX_LEN, check_live_prefix};
+use crate::format::{Framing, Header, LENGTH_LEN, NONCE_LEN, Position, stored_position};
 use crate::framing::io::{fill, next_index, peek};
 use crate::pipeline::{Job, Source};
 
@@ -251,4 +250,50 @@ impl<R> LiveDecoder<R> {
             done: false,
         }
     }
+}
+
+/// Length of what a decoder reads first of a live frame: its length field and its nonce.
+pub(crate) const LIVE_PREFIX_LEN: usize = LENGTH_LEN + NONCE_LEN;
+
+/// What the first [`LIVE_PREFIX_LEN`] bytes of a live frame declare, once checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LivePrefix {
+    /// The position the frame's nonce encodes.
+    pub(crate) position: Position,
+    /// The plaintext length (0..=chunk_size), so the frame is `len + 32` bytes long.
+    pub(crate) len: usize,
+}
+
+/// The structural checks a decoder makes on the first bytes of live frame `index` (which
+/// starts at `offset`), before it reads or allocates anything for the rest: the stored nonce
+/// must be `index`'s with either flag ([`Error::FrameOutOfPlace`]), and the length must be
+/// within 1..=chunk_size, or 0..=chunk_size for the final frame ([`Error::FrameLength`]).
+pub(crate) fn check_live_prefix(
+    header: &Header,
+    index: u64,
+    offset: u64,
+    prefix: &[u8; LIVE_PREFIX_LEN],
+) -> Result<LivePrefix> {
+    let Some(position) = stored_position(index, &prefix[LENGTH_LEN..]) else {
+        return Err(Error::FrameOutOfPlace {
+            frame: index,
+            offset,
+        });
+    };
+    let declared = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]);
+    let least = match position {
+        Position::More => 1,
+        Position::Final => 0,
+    };
+    if !(least..=header.chunk_size()).contains(&declared) {
+        return Err(Error::FrameLength {
+            frame: index,
+            offset,
+            len: declared,
+        });
+    }
+    Ok(LivePrefix {
+        position,
+        len: declared as usize,
+    })
 }

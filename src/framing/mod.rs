@@ -19,6 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use fixed::{Checked, check_frame};
 pub(crate) use fixed::{FixedDecoder, Frame};
 pub(crate) use io::fill;
 
