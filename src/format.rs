@@ -161,8 +161,8 @@ pub const MIN_CHUNK_SIZE: u32 = crate::limits::MIN_CHUNK_SIZE;
 /// Largest chunk size a stream may declare. A decoder allocates a few frames of this size per
 /// worker, so this bound is what keeps a hostile header from demanding memory.
 pub const MAX_CHUNK_SIZE: u32 = crate::limits::MAX_CHUNK_SIZE;
-/// Chunk size `seal enc` uses unless told otherwise (chosen from the measurements in
-/// docs/PERFORMANCE.md).
+/// Chunk size an [`crate::Encryptor`] uses unless told otherwise (chosen from the measurements
+/// in docs/PERFORMANCE.md).
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024 * 1024;
 
 /// Value of the nonce's last byte for every frame but the last.
@@ -240,8 +240,8 @@ impl Argon2Params {
     /// Most memory × passes (in KiB × passes) a header may ask for: 8 GiB-passes, a few
     /// seconds on a current core.
     pub const MAX_WORK: u64 = crate::limits::ARGON2_MAX_WORK;
-    /// What `seal enc -p` uses: 256 MiB, 6 passes, 1 lane, about one second on the machine
-    /// docs/PERFORMANCE.md's figures come from.
+    /// What [`crate::Encryptor::with_passphrase`] uses: 256 MiB, 6 passes, 1 lane, about one
+    /// second on the machine docs/PERFORMANCE.md's figures come from.
     pub const DEFAULT: Argon2Params = Argon2Params {
         memory_kib: 256 << 10,
         passes: 6,
