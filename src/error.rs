@@ -741,3 +741,135 @@ impl From<Error> for io::Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant.
+    fn every_variant() -> Vec<Error> {
+        let tally = || {
+            let mut t = Tally::default();
+            t.add(2, Some("x25519"));
+            t
+        };
+        vec![
+            Error::Read(io::Error::new(io::ErrorKind::BrokenPipe, "pipe")),
+            Error::Write(io::Error::new(io::ErrorKind::StorageFull, "full")),
+            Error::Key(KeyProblem::BadChecksum),
+            Error::WrongKey,
+            Error::WrongSecretKind {
+                stream: SecretKind::Passphrase,
+                given: SecretKind::Key,
+            },
+            Error::Identity(TextProblem::BadCharacter),
+            Error::Recipient(TextProblem::WrongLength),
+            Error::NoIdentityMatches {
+                recipients: 1,
+                tried: tally(),
+                stanzas: tally(),
+            },
+            Error::HeaderModified,
+            Error::Passphrase(PassphraseProblem::TooLong),
+            Error::Kdf(Box::new(io::Error::other("argon2"))),
+            Error::Armor(ArmorError {
+                line: 3,
+                problem: ArmorProblem::NoEnd,
+            }),
+            Error::Armor(ArmorError {
+                line: 1,
+                problem: ArmorProblem::BadBase64,
+            }),
+            Error::BadMagic,
+            Error::HeaderTruncated { got: 3, need: 79 },
+            Error::UnsupportedVersion(9),
+            Error::UnsupportedCipher(9),
+            Error::UnsupportedKeyKind(9),
+            Error::KdfCostOutOfRange {
+                memory_kib: 1,
+                passes: 0,
+                lanes: 0,
+            },
+            Error::RecipientCountOutOfRange(0),
+            Error::StanzaLength {
+                index: 1,
+                kind: 2,
+                len: 3,
+            },
+            Error::ChunkSizeOutOfRange(1),
+            Error::FrameOutOfPlace {
+                frame: 1,
+                offset: 2,
+            },
+            Error::FrameLength {
+                frame: 1,
+                offset: 2,
+                len: 3,
+            },
+            Error::LiveUnsupported("DecryptingReader"),
+            Error::FrameAuth {
+                frame: 1,
+                offset: 2,
+            },
+            Error::Truncated {
+                frame: 1,
+                offset: 2,
+            },
+            Error::TrailingData { offset: 2 },
+            Error::EmptyFinalFrame {
+                frame: 1,
+                offset: 2,
+            },
+            Error::SealRefused {
+                frame: None,
+                problem: Misuse::FinalFrameHandedOut,
+            },
+            Error::Misuse(Misuse::WriterStopped),
+            Error::SealFailed(4),
+            Error::ThreadStart {
+                thread: "seal-worker",
+                source: io::Error::from(io::ErrorKind::OutOfMemory),
+            },
+            Error::ThreadPanicked("seal-writer"),
+            Error::Internal(Internal::FrameLost(5)),
+            Error::TooManyFrames,
+            Error::Random(Box::new(io::Error::other("no entropy"))),
+        ]
+    }
+
+    #[test]
+    fn a_replayed_error_is_the_same_error() {
+        for e in every_variant() {
+            let again = e.replay();
+            assert_eq!(again.category(), e.category(), "{e:?}");
+            assert_eq!(again.to_string(), e.to_string(), "{e:?}");
+            assert_eq!(
+                std::mem::discriminant(&again),
+                std::mem::discriminant(&e),
+                "{e:?}"
+            );
+            let (kind, kind_again) = (io::Error::from(e).kind(), io::Error::from(again).kind());
+            assert_eq!(kind, kind_again);
+        }
+    }
+
+    #[test]
+    fn no_frame_is_said_when_none_was_handed_out() {
+        let e = Error::SealRefused {
+            frame: None,
+            problem: Misuse::FinalFrameHandedOut,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot seal a frame: the stream's final frame was already handed out"
+        );
+        let e = Error::SealRefused {
+            frame: Some(7),
+            problem: Misuse::ForeignTicket,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot seal frame 7: the ticket belongs to another frame sealer"
+        );
+    }
+}
