@@ -498,10 +498,11 @@ fn every_key_kind_makes_live_streams() {
             .unwrap();
         assert_eq!(sealed[8], 2);
         let input = Cursor::new(sealed);
-        let header = seal::Decryptor::new(input).unwrap();
-        assert_eq!(header.header().framing(), Framing::Live);
+        let decryptor = Decryptor::new(input).unwrap();
+        assert_eq!(decryptor.header().framing(), Framing::Live);
         let mut out = Vec::new();
-        Decryptor::unlock(header, secret)
+        decryptor
+            .unlock(secret)
             .unwrap()
             .threads(2)
             .decrypt_to(&mut out)

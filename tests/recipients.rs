@@ -24,9 +24,10 @@ fn seal_to(recipients: &[Recipient], plain: &[u8]) -> Vec<u8> {
 
 fn open_with(identity: &Identity, stream: &[u8]) -> Result<Vec<u8>, Error> {
     let input = Cursor::new(stream.to_vec());
-    let header = seal::Decryptor::new(input)?;
+    let decryptor = Decryptor::new(input)?;
     let mut out = Vec::new();
-    Decryptor::unlock(header, Secret::from(identity))?
+    decryptor
+        .unlock(Secret::from(identity))?
         .threads(2)
         .decrypt_to(&mut out)?;
     Ok(out)
@@ -78,9 +79,10 @@ fn each_identity_decrypts_and_others_are_refused() {
     // A key file for a recipient stream, an identity for a key-file stream.
     let key = Key::generate().unwrap();
     let input = Cursor::new(stream.clone());
-    let header = seal::Decryptor::new(input).unwrap();
+    let decryptor = Decryptor::new(input).unwrap();
     assert_eq!(
-        Decryptor::unlock(header, Secret::Key(&key))
+        decryptor
+            .unlock(Secret::Key(&key))
             .err()
             .unwrap()
             .to_string(),
@@ -88,9 +90,10 @@ fn each_identity_decrypts_and_others_are_refused() {
     );
     let keyed = common::seal_fixed(&key, Cipher::Aes256Gcm, 64, b"x", 1);
     let input = Cursor::new(keyed);
-    let header = seal::Decryptor::new(input).unwrap();
+    let decryptor = Decryptor::new(input).unwrap();
     assert_eq!(
-        Decryptor::unlock(header, Secret::from(&ids[0]))
+        decryptor
+            .unlock(Secret::from(&ids[0]))
             .err()
             .unwrap()
             .to_string(),
@@ -113,8 +116,7 @@ fn every_header_byte_altered_is_refused_before_any_frame() {
             for id in [&alice, &bob] {
                 // Refused at the header: never a frame error, never plaintext.
                 let input = Cursor::new(bad.clone());
-                let refused = seal::Decryptor::new(input)
-                    .and_then(|h| Decryptor::unlock(h, Secret::from(id)));
+                let refused = seal::Decryptor::new(input).and_then(|h| h.unlock(Secret::from(id)));
                 let err = match refused {
                     Err(e) => e,
                     Ok(_) => panic!("byte {offset} ^ {mask:#x}: header accepted"),
@@ -128,8 +130,8 @@ fn every_header_byte_altered_is_refused_before_any_frame() {
     }
     // Stanzas swapped: each still opens, the commitment does not match.
     let input = Cursor::new(stream.clone());
-    let header = seal::Decryptor::new(input).unwrap();
-    let bytes = header.header().to_bytes();
+    let decryptor = Decryptor::new(input).unwrap();
+    let bytes = decryptor.header().to_bytes();
     let (a, b) = (49..49 + 83, 49 + 83..header_len - 32);
     let mut swapped = bytes[..49].to_vec();
     swapped.extend_from_slice(&bytes[b]);
@@ -176,12 +178,13 @@ fn header_reader_stops_at_the_header_and_bounds_what_it_holds() {
     let recipients: Vec<Recipient> = ids.iter().map(Identity::recipient).collect();
     let stream = seal_to(&recipients, b"after the header");
     let mut input = Dribble(Cursor::new(stream.clone()));
-    let header = seal::Decryptor::new(&mut input).unwrap().header().clone();
+    let header = Decryptor::new(&mut input).unwrap().header().clone();
     assert_eq!(header.stanzas().len(), 5);
     assert_eq!(input.0.position() as usize, header.len());
-    let header = seal::Decryptor::new(Dribble(Cursor::new(stream.clone()))).unwrap();
+    let decryptor = Decryptor::new(Dribble(Cursor::new(stream.clone()))).unwrap();
     let mut rest = Vec::new();
-    Decryptor::unlock(header, Secret::from(&ids[4]))
+    decryptor
+        .unlock(Secret::from(&ids[4]))
         .unwrap()
         .threads(1)
         .decrypt_to(&mut rest)
@@ -227,4 +230,90 @@ fn a_hundred_recipients_and_the_bound() {
         enc_to(&[], Cipher::Aes256Gcm, 64),
         Err(Error::RecipientCountOutOfRange(0))
     ));
+}
+
+#[test]
+fn several_identities_of_mixed_kinds_at_once() {
+    let plain = common::data(300, 7);
+    let pq = Identity::generate(RecipientKind::MlKem768X25519).unwrap();
+    let x = Identity::generate(RecipientKind::X25519).unwrap();
+    let stream = seal_to(&[x.recipient()], &plain);
+    // Strangers of both kinds before the one that opens the stream: every stanza is tried
+    // with every identity of its kind.
+    let mine = [
+        Identity::generate(RecipientKind::MlKem768X25519).unwrap(),
+        Identity::generate(RecipientKind::X25519).unwrap(),
+        pq,
+        x,
+    ];
+    let mut out = Vec::new();
+    Decryptor::new(Cursor::new(stream.clone()))
+        .unwrap()
+        .unlock(&mine)
+        .unwrap()
+        .reader()
+        .read_to_end(&mut out)
+        .unwrap();
+    assert_eq!(out, plain);
+
+    // None of them: the error counts the identities tried and the stanzas, by kind.
+    let strangers = [
+        Identity::generate(RecipientKind::X25519).unwrap(),
+        Identity::generate(RecipientKind::MlKem768X25519).unwrap(),
+        Identity::generate(RecipientKind::X25519).unwrap(),
+    ];
+    let both = seal_to(
+        &[
+            mine[0].recipient(),
+            mine[1].recipient(),
+            mine[3].recipient(),
+        ],
+        &plain,
+    );
+    let err = Decryptor::new(Cursor::new(both))
+        .unwrap()
+        .unlock(&strangers[..])
+        .unwrap_err();
+    let Error::NoIdentityMatches {
+        recipients,
+        tried,
+        stanzas,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*recipients, 3);
+    let counts = |t: &seal::Tally| -> Vec<(Option<&str>, usize)> {
+        t.entries().iter().map(|e| (e.name, e.count)).collect()
+    };
+    assert_eq!(
+        counts(tried),
+        [(Some("x25519"), 2), (Some("mlkem768x25519"), 1)]
+    );
+    assert_eq!(
+        counts(stanzas),
+        [(Some("mlkem768x25519"), 1), (Some("x25519"), 2)]
+    );
+    assert_eq!(
+        err.to_string(),
+        "no identity matches any of the stream's 3 recipients (stanzas: 1 mlkem768x25519, \
+         2 x25519; identities tried: 2 x25519, 1 mlkem768x25519)"
+    );
+    assert_eq!(err.category(), Category::Key);
+
+    // A secret of another kind is refused by kind, before anything is tried.
+    let err = Decryptor::new(Cursor::new(stream))
+        .unwrap()
+        .unlock(&Key::from_bytes([1; 32]))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::WrongSecretKind {
+                stream: seal::SecretKind::Identity,
+                given: seal::SecretKind::Key
+            }
+        ),
+        "{err:?}"
+    );
 }

@@ -148,11 +148,12 @@ fn recipient_vectors_decrypt_with_each_identity() {
         for (identity, recipient) in &ids {
             assert_eq!(&identity.recipient(), recipient, "{}", v.name);
             let input = Cursor::new(stream.clone());
-            let header = seal::Decryptor::new(input).unwrap();
-            assert_eq!(header.key_kind(), KeyKind::Recipients);
-            assert_eq!(header.header().stanzas().len(), ids.len());
+            let decryptor = Decryptor::new(input).unwrap();
+            assert_eq!(decryptor.key_kind(), KeyKind::Recipients);
+            assert_eq!(decryptor.header().stanzas().len(), ids.len());
             let mut out = Vec::new();
-            Decryptor::unlock(header, Secret::from(identity))
+            decryptor
+                .unlock(Secret::from(identity))
                 .unwrap()
                 .threads(2)
                 .decrypt_to(&mut out)
@@ -162,10 +163,10 @@ fn recipient_vectors_decrypt_with_each_identity() {
         }
         let stranger = Identity::from_bytes(ids[0].0.kind(), [0x99; 32]);
         let input = Cursor::new(stream.clone());
-        let header = seal::Decryptor::new(input).unwrap();
+        let decryptor = Decryptor::new(input).unwrap();
         let recipients = ids.len();
         assert!(matches!(
-            Decryptor::unlock(header, Secret::from(&stranger)),
+            decryptor.unlock(Secret::from(&stranger)),
             Err(Error::NoIdentityMatches { recipients: n, .. }) if n == recipients
         ));
     }
@@ -225,21 +226,21 @@ impl VectorSecret {
         }
     }
 
-    /// The decryptor of the stream `header` begins, checking the header's key kind (with the
-    /// first identity, for recipients).
-    fn decryptor(&self, header: Decryptor<Cursor<Vec<u8>>>) -> seal::Unlocked<Cursor<Vec<u8>>> {
+    /// Unlocks `decryptor`, checking the header's key kind first (with the first identity, for
+    /// recipients).
+    fn unlock(&self, decryptor: Decryptor<Cursor<Vec<u8>>>) -> seal::Unlocked<Cursor<Vec<u8>>> {
         match self {
             VectorSecret::Key(key) => {
-                assert_eq!(header.key_kind(), KeyKind::KeyFile);
-                Decryptor::unlock(header, Secret::Key(key))
+                assert_eq!(decryptor.key_kind(), KeyKind::KeyFile);
+                decryptor.unlock(Secret::Key(key))
             }
             VectorSecret::Passphrase(pass, params) => {
-                assert_eq!(header.key_kind(), KeyKind::Passphrase(*params));
-                Decryptor::unlock(header, Secret::Passphrase(pass))
+                assert_eq!(decryptor.key_kind(), KeyKind::Passphrase(*params));
+                decryptor.unlock(Secret::Passphrase(pass))
             }
             VectorSecret::Recipients(ids, _, _) => {
-                assert_eq!(header.key_kind(), KeyKind::Recipients);
-                Decryptor::unlock(header, Secret::from(&ids[0].0))
+                assert_eq!(decryptor.key_kind(), KeyKind::Recipients);
+                decryptor.unlock(Secret::from(&ids[0].0))
             }
         }
         .unwrap()
@@ -342,13 +343,13 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
             }
         }
         let input = Cursor::new(expected);
-        let header = seal::Decryptor::new(input).unwrap();
+        let decryptor = Decryptor::new(input).unwrap();
         let framing = match v.frames() {
             None => Framing::Fixed,
             Some(_) => Framing::Live,
         };
-        assert_eq!(header.header().framing(), framing);
-        let dec = secret.decryptor(header);
+        assert_eq!(decryptor.header().framing(), framing);
+        let dec = secret.unlock(decryptor);
         let mut out = Vec::new();
         dec.threads(2).decrypt_to(&mut out).unwrap();
         assert!(out == plaintext, "{}: plaintext differs", v.name);
@@ -481,8 +482,8 @@ fn adapters_write_and_read_every_vector() {
         }
         let open = || {
             let input = Cursor::new(expected.clone());
-            let header = seal::Decryptor::new(input).unwrap();
-            secret.decryptor(header).reader()
+            let decryptor = Decryptor::new(input).unwrap();
+            secret.unlock(decryptor).reader()
         };
         let mut plain = Vec::new();
         open().read_to_end(&mut plain).unwrap();
