@@ -202,6 +202,8 @@ pub struct ArmorReader<R> {
     /// The first blank line met in the body, if any: an error unless the input ends (then the
     /// armor was cut, which is reported as such).
     blank_at: Option<u64>,
+    /// Whether the current line ended without an LF: the input ends with it.
+    unterminated: bool,
     /// Decoded bytes of the last line, and how many of them were returned.
     out: [u8; LINE_BYTES],
     out_len: usize,
@@ -243,6 +245,14 @@ fn is_blank(line: &[u8]) -> bool {
     line.len() <= LINE_CHARS && line.iter().all(|&b| is_space(b))
 }
 
+/// Whether `line`, the input's last (it has no LF), is the line `full` cut short: a non-empty
+/// part of its start, or all of it with the CR of a CR LF.
+fn cut_short(line: &[u8], full: &str) -> bool {
+    let full = full.as_bytes();
+    (!line.is_empty() && line.len() < full.len() && full.starts_with(line))
+        || line.strip_suffix(b"\r") == Some(full)
+}
+
 /// A line that is not blank: its text must start and end it, and fit 64 characters.
 fn check_text_line(line: &[u8], line_no: u64) -> io::Result<()> {
     if line.first().is_some_and(|&b| is_space(b)) || line.last().is_some_and(|&b| is_space(b)) {
@@ -264,6 +274,7 @@ impl<R: Read> ArmorReader<R> {
             line: Vec::with_capacity(MAX_LINE + 1),
             held: Vec::with_capacity(LINE_CHARS),
             blank_at: None,
+            unterminated: false,
             out: [0; LINE_BYTES],
             out_len: 0,
             out_pos: 0,
@@ -271,10 +282,11 @@ impl<R: Read> ArmorReader<R> {
     }
 
     /// Reads the next line into `self.line`, without its line ending. `Ok(false)` at the end
-    /// of input.
+    /// of input. Reads at most [`MAX_LINE`] bytes: a line with no LF among them is too long,
+    /// and is judged by those bytes alone (docs/FORMAT.md, "ASCII armor").
     fn next_line(&mut self) -> io::Result<bool> {
         self.line.clear();
-        let limit = MAX_LINE as u64 + 1;
+        let limit = MAX_LINE as u64;
         let n = (&mut self.inner)
             .take(limit)
             .read_until(b'\n', &mut self.line)?;
@@ -282,7 +294,8 @@ impl<R: Read> ArmorReader<R> {
             return Ok(false);
         }
         self.line_no += 1;
-        if self.line.last() == Some(&b'\n') {
+        self.unterminated = self.line.last() != Some(&b'\n');
+        if !self.unterminated {
             self.line.pop();
             if self.line.last() == Some(&b'\r') {
                 self.line.pop();
@@ -359,7 +372,9 @@ impl<R: Read> ArmorReader<R> {
                     }
                     if self.line != BEGIN.as_bytes() {
                         let text = trim_space(&self.line);
-                        let problem = if text == BEGIN.as_bytes() {
+                        let problem = if self.unterminated && cut_short(&self.line, BEGIN) {
+                            ArmorProblem::NoEnd
+                        } else if text == BEGIN.as_bytes() {
                             ArmorProblem::Whitespace
                         } else if text.starts_with(b"-----") {
                             ArmorProblem::BadBegin
@@ -373,6 +388,9 @@ impl<R: Read> ArmorReader<R> {
                 State::Body => {
                     if !self.next_line()? {
                         return Err(error(self.line_no + 1, ArmorProblem::NoEnd));
+                    }
+                    if self.unterminated && cut_short(&self.line, END) {
+                        return Err(error(self.line_no, ArmorProblem::NoEnd));
                     }
                     if is_blank(&self.line) {
                         self.blank_at.get_or_insert(self.line_no);

@@ -43,7 +43,8 @@ pub enum ArmorProblem {
     BadBase64,
     /// A body line other than the last is not 64 characters long.
     ShortLine,
-    /// The input ended before the END line.
+    /// The input ended before the END line was complete: before it, or inside the BEGIN or
+    /// the END line (its last line, without an LF, is part of one of them).
     NoEnd,
     /// Something other than blank lines follows the END line.
     TrailingData,
@@ -457,7 +458,7 @@ pub enum Error {
     /// A live frame declares a plaintext length outside 1..=chunk_size (0..=chunk_size for the
     /// final frame); refused before anything is read or allocated for it.
     #[error(
-        "frame {frame} at byte offset {offset} declares {len} bytes of plaintext, outside what the stream's chunk size allows"
+        "frame {frame} at byte offset {offset}: frame length out of range ({len} bytes of plaintext declared, outside what the stream's chunk size allows)"
     )]
     FrameLength {
         /// Index of the frame, counting from 0.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::format::{
     Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, HeaderLength, KeyKind,
-    MAX_RECIPIENTS, PREFIX_LEN, SALT_LEN, header_length,
+    MAX_RECIPIENTS, PREFIX_LEN, SALT_LEN, Stanza, header_length,
 };
 use crate::frame::{FrameOpener, FrameSealer};
 use crate::framing::{self, fill};
@@ -36,7 +36,14 @@ pub fn default_threads() -> usize {
 enum Protection {
     Key(Key),
     Passphrase(Passphrase, Argon2Params),
-    Recipients(Vec<Recipient>),
+    /// A fresh file key, already wrapped in a stanza for each recipient (kept, for the
+    /// known-answer vectors' fixed file key, in case it is wrapped again).
+    Recipients {
+        #[cfg_attr(not(feature = "test-vectors"), allow(dead_code))]
+        recipients: Vec<Recipient>,
+        file_key: Key,
+        stanzas: Vec<Stanza>,
+    },
 }
 
 /// Fixed salt, file key and HPKE randomness, for known-answer vectors only.
@@ -78,7 +85,7 @@ impl std::fmt::Debug for Encryptor {
         let with = match &self.protection {
             Protection::Key(_) => "key",
             Protection::Passphrase(..) => "passphrase",
-            Protection::Recipients(_) => "recipients",
+            Protection::Recipients { .. } => "recipients",
         };
         f.debug_struct("Encryptor")
             .field("with", &with)
@@ -121,15 +128,22 @@ impl Encryptor {
     }
 
     /// A stream for public-key recipients (1 to [`crate::MAX_RECIPIENTS`] of them, of any
-    /// kinds, else [`Error::RecipientCountOutOfRange`]), with a random file key wrapped for
-    /// each: each recipient's identity alone decrypts it.
+    /// kinds, else [`Error::RecipientCountOutOfRange`]), with a fresh random file key wrapped
+    /// for each here and now (a recipient no stanza can be made for, such as a low-order
+    /// X25519 point, is [`Error::Recipient`]): each recipient's identity alone decrypts it.
     pub fn with_recipients(recipients: &[Recipient]) -> Result<Self> {
         if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
             return Err(Error::RecipientCountOutOfRange(recipients.len()));
         }
-        Ok(Encryptor::protected_by(Protection::Recipients(
-            recipients.to_vec(),
-        )))
+        let file_key = Key::generate()?;
+        let mut rng = OsRandom::new();
+        let stanzas = recipient::wrap_file_key(recipients, &file_key, &mut rng);
+        rng.check()?;
+        Ok(Encryptor::protected_by(Protection::Recipients {
+            recipients: recipients.to_vec(),
+            file_key,
+            stanzas: stanzas?,
+        }))
     }
 
     /// The AEAD that seals the frames.
@@ -211,7 +225,11 @@ impl Encryptor {
                 let header = Header::new(cipher, chunk, KeyKind::Passphrase(*cost), salt)?;
                 (header, passphrase::stretch(pass, *cost, &salt)?)
             }
-            Protection::Recipients(recipients) => self.wrap(recipients, salt)?,
+            Protection::Recipients {
+                recipients,
+                file_key,
+                stanzas,
+            } => self.recipient_header(recipients, file_key, stanzas, salt)?,
         };
         let framing = match self.max_delay {
             Some(_) => Framing::Live,
@@ -223,22 +241,27 @@ impl Encryptor {
         Ok((header, keys))
     }
 
-    /// A recipient header for `recipients` and the file key wrapped in its stanzas.
-    fn wrap(&self, recipients: &[Recipient], salt: [u8; SALT_LEN]) -> Result<(Header, Key)> {
+    /// The recipient header with `stanzas`, and the file key they wrap (with the known-answer
+    /// vectors' fixed file key and randomness, the stanzas are made again from them).
+    #[cfg_attr(not(feature = "test-vectors"), allow(unused_variables))]
+    fn recipient_header(
+        &self,
+        recipients: &[Recipient],
+        file_key: &Key,
+        stanzas: &[Stanza],
+        salt: [u8; SALT_LEN],
+    ) -> Result<(Header, Key)> {
         let (cipher, chunk) = (self.cipher, self.chunk_size);
         #[cfg(feature = "test-vectors")]
         if let Some((file_key, randomness)) = &self.fixed.file_key {
             let mut rng = recipient::FixedRandom::new(randomness);
-            let header =
-                recipient::seal_header(recipients, cipher, chunk, salt, file_key, &mut rng);
+            let stanzas = recipient::wrap_file_key(recipients, file_key, &mut rng);
             rng.check()?;
-            return Ok((header?.0, Key::from_bytes(*file_key.as_bytes())));
+            let header = Header::with_stanzas(cipher, chunk, salt, stanzas?)?;
+            return Ok((header, Key::from_bytes(*file_key.as_bytes())));
         }
-        let file_key = Key::generate()?;
-        let mut rng = OsRandom::new();
-        let header = recipient::seal_header(recipients, cipher, chunk, salt, &file_key, &mut rng);
-        rng.check()?;
-        Ok((header?.0, file_key))
+        let header = Header::with_stanzas(cipher, chunk, salt, stanzas.to_vec())?;
+        Ok((header, Key::from_bytes(*file_key.as_bytes())))
     }
 
     /// Writes the header, then every frame of `input`, to `output`. Returns the number of

@@ -44,9 +44,7 @@ use ::hpke::{Deserializable, Kem, Serializable};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result, Tally, TextProblem};
-use crate::format::{
-    Cipher, Header, RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_X25519, SALT_LEN, Stanza,
-};
+use crate::format::{Header, RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_X25519, Stanza};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 #[cfg(feature = "test-vectors")]
@@ -273,24 +271,15 @@ pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Resu
     })
 }
 
-/// A new recipient header wrapping `file_key` for each of `recipients`, in order, with the
-/// randomness of `rng`, and its stream keys (the header's commitment is filled in).
-pub(crate) fn seal_header(
+/// The stanzas wrapping `file_key` for each of `recipients`, in order, with the randomness of
+/// `rng` (a recipient no stanza can be made for, such as a low-order X25519 point, is
+/// [`Error::Recipient`]).
+pub(crate) fn wrap_file_key(
     recipients: &[Recipient],
-    cipher: Cipher,
-    chunk_size: u32,
-    salt: [u8; SALT_LEN],
     file_key: &Key,
     rng: &mut impl CryptoRng,
-) -> Result<(Header, StreamKeys)> {
-    let stanzas = recipients
-        .iter()
-        .map(|r| r.wrap(file_key, rng))
-        .collect::<Result<Vec<_>>>()?;
-    let mut header = Header::with_stanzas(cipher, chunk_size, salt, stanzas)?;
-    let keys = kdf::derive(file_key, &header);
-    header.set_commitment(keys.commitment);
-    Ok((header, keys))
+) -> Result<Vec<Stanza>> {
+    recipients.iter().map(|r| r.wrap(file_key, rng)).collect()
 }
 
 #[cfg(test)]
@@ -299,8 +288,26 @@ mod tests {
     use super::seal::*;
     use super::*;
     use crate::format::stanza_body_len;
+    use crate::format::{Cipher, SALT_LEN};
     use bech32::primitives::checksum::Checksum;
     use bech32::{Bech32m, Hrp};
+
+    /// A new recipient header wrapping `file_key` for each of `recipients`, in order, with the
+    /// randomness of `rng`, and its stream keys (the header's commitment is filled in).
+    fn seal_header(
+        recipients: &[Recipient],
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+        file_key: &Key,
+        rng: &mut impl CryptoRng,
+    ) -> Result<(Header, StreamKeys)> {
+        let stanzas = wrap_file_key(recipients, file_key, rng)?;
+        let mut header = Header::with_stanzas(cipher, chunk_size, salt, stanzas)?;
+        let keys = kdf::derive(file_key, &header);
+        header.set_commitment(keys.commitment);
+        Ok((header, keys))
+    }
 
     fn body_len(kind: RecipientKind) -> Option<usize> {
         stanza_body_len(kind.stanza_kind())

@@ -17,8 +17,10 @@ use crate::error::{Error, Result, TextProblem};
 
 /// What every identity text starts with.
 pub(crate) const IDENTITY_PREFIX: &str = "SEAL-IDENTITY-";
-/// How much of an identity file is read at most; anything longer is not an identity.
-const MAX_IDENTITY_FILE_LEN: usize = 256;
+/// How much of an identity file is read at most: the longest identity line (80 bytes, an
+/// X25519 identity's) and 1,024 bytes of whitespace after it, as for a key file. Anything
+/// longer is not an identity.
+const MAX_IDENTITY_FILE_LEN: usize = 80 + 1024;
 
 /// Bech32m (BIP 350) as `bech32` implements it, allowed beyond its 1023-character code length
 /// for the long post-quantum recipients (see the module documentation for what that costs).

@@ -18,6 +18,7 @@ mod passphrase;
 mod progress;
 mod range;
 mod recipients;
+mod spec;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");
