@@ -82,6 +82,18 @@ impl<R> Chunker<R> {
     }
 }
 
+/// `spare` made `len` bytes long, or a new zeroed buffer (left to the allocator to zero, so
+/// that its pages cost memory only once input is read into them).
+fn frame_buffer(spare: Option<Vec<u8>>, len: usize) -> Vec<u8> {
+    match spare {
+        Some(mut buf) => {
+            buf.resize(len, 0);
+            buf
+        }
+        None => vec![0u8; len],
+    }
+}
+
 /// One wire frame read and structurally checked, not yet opened.
 pub(crate) struct Frame {
     /// The frame: `buf[..len]`, in a buffer of full-frame length.
@@ -131,8 +143,7 @@ impl<R: Read> FixedDecoder<R> {
     /// other case is settled by the frame itself or by the next read.
     pub(crate) fn next_frame(&mut self, spare: Option<Vec<u8>>) -> Result<Frame> {
         let full = self.header.full_frame_len();
-        let mut buf = spare.unwrap_or_default();
-        buf.resize(full, 0);
+        let mut buf = frame_buffer(spare, full);
         let index = self.index;
         let (len, ended) = fill(&mut self.reader, &mut buf[..full]).map_err(Error::from_read)?;
         let claims_final = stored_position(index, &buf[..NONCE_LEN.min(len)]);
@@ -163,8 +174,7 @@ impl<R: Read> FixedDecoder<R> {
     /// `spare` (or a new buffer) of full-frame length: the buffer and the bytes got.
     pub(crate) fn read(&mut self, spare: Option<Vec<u8>>, want: usize) -> Result<(Vec<u8>, usize)> {
         let full = self.header.full_frame_len();
-        let mut buf = spare.unwrap_or_default();
-        buf.resize(full, 0);
+        let mut buf = frame_buffer(spare, full);
         let (len, _) =
             fill(&mut self.reader, &mut buf[..want.min(full)]).map_err(Error::from_read)?;
         Ok((buf, len))
