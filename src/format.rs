@@ -118,7 +118,7 @@ impl Framing {
     }
 
     /// The framing a version byte names.
-    pub fn from_version(version: u8) -> Result<Self> {
+    pub(crate) fn from_version(version: u8) -> Result<Self> {
         match version {
             VERSION => Ok(Framing::Fixed),
             VERSION_LIVE => Ok(Framing::Live),
@@ -143,7 +143,7 @@ impl Framing {
     }
 
     /// Where a frame's nonce starts within the frame.
-    pub fn nonce_offset(self) -> usize {
+    pub(crate) fn nonce_offset(self) -> usize {
         match self {
             Framing::Fixed => 0,
             Framing::Live => LENGTH_LEN,
@@ -151,7 +151,7 @@ impl Framing {
     }
 
     /// Where a frame's ciphertext (or plaintext, before sealing) starts within the frame.
-    pub fn body_offset(self) -> usize {
+    pub(crate) fn body_offset(self) -> usize {
         self.nonce_offset() + NONCE_LEN
     }
 }
@@ -192,7 +192,7 @@ impl Cipher {
     }
 
     /// The cipher a header byte names.
-    pub fn from_id(id: u8) -> Result<Self> {
+    pub(crate) fn from_id(id: u8) -> Result<Self> {
         match id {
             1 => Ok(Cipher::Aes256Gcm),
             2 => Ok(Cipher::ChaCha20Poly1305),
