@@ -98,7 +98,7 @@
 //! | `kdf.rs` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
 //! | `aead.rs` | the two AEADs behind one interface |
 //! | `frame.rs` | one frame at a time: [`FrameSealer`], [`FrameOpener`] |
-//! | `framing/` | input to frames for both framings, shared by the pool and the adapters: `io.rs`, `fixed.rs` (version 1: the chunker, [`check_frame`] and the one decoder), `live.rs` (version 2) |
+//! | `framing/` | input to header and frames for both framings, shared by the pool and the adapters: `mod.rs` (the header reader, the whole-stream runs), `io.rs`, `fixed.rs` (version 1: the chunker, [`check_frame`] and the one decoder), `live.rs` (version 2) |
 //! | `pipeline.rs` | the worker pool: reader, workers, in-order writer, bounded memory |
 //! | `writer.rs` | [`EncryptingWriter`]: encrypt through `std::io::Write`, on the pool |
 //! | `reader.rs` | [`DecryptingReader`]: decrypt through `std::io::Read`, and `Seek` |

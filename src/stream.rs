@@ -12,11 +12,11 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::format::{
-    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, HeaderLength, KeyKind,
-    MAX_RECIPIENTS, PREFIX_LEN, SALT_LEN, Stanza, header_length,
+    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_RECIPIENTS, SALT_LEN,
+    Stanza,
 };
 use crate::frame::{FrameOpener, FrameSealer};
-use crate::framing::{self, fill};
+use crate::framing::{self, read_header};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
@@ -346,33 +346,6 @@ impl Encryptor {
         let sealer = FrameSealer::new(&header, &keys);
         Ok((header, sealer))
     }
-}
-
-/// Reads and parses a stream's header from `input`, without a key: the header is not
-/// authenticated until a key's commitment is checked against it.
-///
-/// Checks, in order: the magic bytes (on as many bytes as there are), the version, the cipher,
-/// the key kind, the chunk size's bounds, for a recipient header the stanza count and each
-/// stanza's length (before reading it), the header's length, and the KDF cost's bounds. Reads
-/// no byte past the header, and holds no more of it than has arrived plus one bounded stanza.
-pub(crate) fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
-    let mut bytes = Vec::with_capacity(PREFIX_LEN);
-    let mut want = PREFIX_LEN;
-    loop {
-        let have = bytes.len();
-        bytes.resize(want, 0);
-        let (got, _) = fill(input, &mut bytes[have..]).map_err(Error::from_read)?;
-        bytes.truncate(have + got);
-        if bytes.len() < want {
-            break; // Input ended: parsing reports the truncation (or a bad magic).
-        }
-        // Unknown or hostile fields stop here, before reading further.
-        match header_length(&bytes)? {
-            HeaderLength::Known(len) if len == bytes.len() => break,
-            HeaderLength::Known(len) | HeaderLength::AtLeast(len) => want = len,
-        }
-    }
-    Header::parse(&bytes)
 }
 
 /// Decrypts one stream: reads its header from the input (the one way in for every secret),

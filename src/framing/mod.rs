@@ -7,8 +7,8 @@
 //! | `fixed.rs` | fixed framing (version 1): the plaintext chunker and the one decoder |
 //! | `live.rs` | live framing (version 2): the input thread, the timed chunker, the decoder |
 //!
-//! [`encrypt`] and [`decrypt`] run a whole stream's frames through the pool with the source
-//! its framing needs.
+//! [`read_header`] takes the header off the input; [`encrypt`] and [`decrypt`] run a whole
+//! stream's frames through the pool with the source its framing needs.
 
 mod fixed;
 mod io;
@@ -23,8 +23,8 @@ pub use fixed::{Checked, check_frame};
 pub(crate) use fixed::{FixedDecoder, Frame};
 pub(crate) use io::fill;
 
-use crate::error::Result;
-use crate::format::{Framing, Header};
+use crate::error::{Error, Result};
+use crate::format::{Framing, Header, HeaderLength, PREFIX_LEN, header_length};
 use crate::frame::{FrameOpener, FrameSealer};
 use crate::pipeline::{self, Job, Process, Sink};
 
@@ -97,4 +97,31 @@ where
             pipeline::run(source, opener, sink, threads)
         }
     }
+}
+
+/// Reads and parses a stream's header from `input`, without a key: the header is not
+/// authenticated until a key's commitment is checked against it.
+///
+/// Checks, in order: the magic bytes (on as many bytes as there are), the version, the cipher,
+/// the key kind, the chunk size's bounds, for a recipient header the stanza count and each
+/// stanza's length (before reading it), the header's length, and the KDF cost's bounds. Reads
+/// no byte past the header, and holds no more of it than has arrived plus one bounded stanza.
+pub(crate) fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
+    let mut bytes = Vec::with_capacity(PREFIX_LEN);
+    let mut want = PREFIX_LEN;
+    loop {
+        let have = bytes.len();
+        bytes.resize(want, 0);
+        let (got, _) = fill(input, &mut bytes[have..]).map_err(Error::from_read)?;
+        bytes.truncate(have + got);
+        if bytes.len() < want {
+            break; // Input ended: parsing reports the truncation (or a bad magic).
+        }
+        // Unknown or hostile fields stop here, before reading further.
+        match header_length(&bytes)? {
+            HeaderLength::Known(len) if len == bytes.len() => break,
+            HeaderLength::Known(len) | HeaderLength::AtLeast(len) => want = len,
+        }
+    }
+    Header::parse(&bytes)
 }
