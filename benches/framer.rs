@@ -15,6 +15,7 @@ fn framer(c: &mut Criterion) {
         for chunk in [64 * 1024usize, 1024 * 1024, 4 * 1024 * 1024] {
             group.throughput(Throughput::Bytes(chunk as u64));
             let enc = Encryptor::with_key(&key)
+                .unwrap()
                 .cipher(cipher)
                 .chunk_size(chunk as u32);
             let (stream_header, mut sealer) = enc.into_frame_sealer().unwrap();

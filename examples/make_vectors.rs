@@ -167,16 +167,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for v in vectors {
         let mut stream = Vec::new();
         let encryptor = match &v.secret {
-            Secret::Key => Encryptor::with_key(&key)
+            Secret::Key => Encryptor::with_key(&key)?
                 .cipher(v.cipher)
                 .chunk_size(v.chunk)
-                .insecure_fixed_salt(salt),
+                .insecure_fixed_salt(salt)?,
             Secret::Passphrase(text, params) => {
                 let pass = Passphrase::new(Zeroizing::new(text.as_bytes().to_vec()))?;
-                Encryptor::with_passphrase_cost(&pass, *params)
+                Encryptor::with_passphrase_cost(&pass, *params)?
                     .cipher(v.cipher)
                     .chunk_size(v.chunk)
-                    .insecure_fixed_salt(salt)
+                    .insecure_fixed_salt(salt)?
             }
         };
         match v.frames {
@@ -278,8 +278,8 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
         Encryptor::with_recipients(&recipients)?
             .cipher(cipher)
             .chunk_size(64)
-            .insecure_fixed_salt(salt)
-            .insecure_fixed_file_key(&file_key, &randomness)
+            .insecure_fixed_salt(salt)?
+            .insecure_fixed_file_key(&file_key, &randomness)?
             .threads(1)
             .encrypt(Cursor::new(plaintext.clone()), &mut stream)?;
         let mut out = String::new();

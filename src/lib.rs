@@ -20,7 +20,7 @@
 //! use seal::{Decryptor, Encryptor, Key};
 //! let key = Key::generate()?;
 //! let mut sealed = Vec::new();
-//! Encryptor::with_key(&key).encrypt(&b"hello"[..], &mut sealed)?;
+//! Encryptor::with_key(&key)?.encrypt(&b"hello"[..], &mut sealed)?;
 //! let mut plain = Vec::new();
 //! Decryptor::new(std::io::Cursor::new(sealed))?.unlock(&key)?.decrypt_to(&mut plain)?;
 //! assert_eq!(plain, b"hello");
@@ -36,7 +36,7 @@
 //! // A tiny cost to keep this example fast; `Encryptor::with_passphrase` uses the default.
 //! let cost = Argon2Params::new(64, 1, 1)?;
 //! let mut sealed = Vec::new();
-//! Encryptor::with_passphrase_cost(&passphrase, cost)
+//! Encryptor::with_passphrase_cost(&passphrase, cost)?
 //!     .encrypt(&b"hello"[..], &mut sealed)?;
 //! let decryptor = Decryptor::new(std::io::Cursor::new(sealed))?;
 //! assert_eq!(decryptor.key_kind(), KeyKind::Passphrase(cost)); // now ask for it

@@ -74,7 +74,7 @@ type SeekFn<R> = fn(&mut R, SeekFrom) -> io::Result<u64>;
 /// # std::fs::create_dir_all(&dir)?;
 /// # let key = Key::generate()?;
 /// # let path = dir.join("read.seal");
-/// # let mut w = Encryptor::with_key(&key).wrap_output(std::fs::File::create(&path)?)?;
+/// # let mut w = Encryptor::with_key(&key)?.wrap_output(std::fs::File::create(&path)?)?;
 /// # w.write_all(b"log line 1\nlog line 2\n")?;
 /// # w.finish()?;
 /// let file = std::fs::File::open(&path)?;
@@ -410,7 +410,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
 /// # std::fs::create_dir_all(&dir)?;
 /// # let key = Key::generate()?;
 /// # let path = dir.join("range.seal");
-/// # let mut w = Encryptor::with_key(&key)
+/// # let mut w = Encryptor::with_key(&key)?
 /// #     .cipher(Cipher::ChaCha20Poly1305)
 /// #     .chunk_size(64)
 /// #     .threads(2)

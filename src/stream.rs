@@ -32,26 +32,26 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
-/// What a new stream is encrypted with.
+/// What a new stream is encrypted with: the key HKDF starts from, made when the encryptor is.
 enum Protection {
+    /// A key file's key.
     Key(Key),
-    Passphrase(Passphrase, Argon2Params),
-    /// A fresh file key, already wrapped in a stanza for each recipient (kept, for the
-    /// known-answer vectors' fixed file key, in case it is wrapped again).
+    /// A passphrase stretched at `cost` with the encryptor's salt.
+    Passphrase {
+        stretched: Key,
+        cost: Argon2Params,
+        /// Kept only to stretch again with a fixed salt, for known-answer vectors.
+        #[cfg(feature = "test-vectors")]
+        passphrase: Passphrase,
+    },
+    /// A fresh file key, wrapped in a stanza for each recipient.
     Recipients {
-        #[cfg_attr(not(feature = "test-vectors"), allow(dead_code))]
-        recipients: Vec<Recipient>,
         file_key: Key,
         stanzas: Vec<Stanza>,
+        /// Kept only to wrap again with fixed randomness, for known-answer vectors.
+        #[cfg(feature = "test-vectors")]
+        recipients: Vec<Recipient>,
     },
-}
-
-/// Fixed salt, file key and HPKE randomness, for known-answer vectors only.
-#[cfg(feature = "test-vectors")]
-#[derive(Default)]
-struct Fixed {
-    salt: Option<[u8; SALT_LEN]>,
-    file_key: Option<(Key, Vec<u8>)>,
 }
 
 /// Encrypts one stream: made with a key ([`Encryptor::with_key`]), a passphrase
@@ -60,8 +60,10 @@ struct Fixed {
 /// [`Encryptor::encrypt`] (a reader into a writer, on the worker pool),
 /// [`Encryptor::encrypt_to_file`], or [`Encryptor::wrap_output`] (a `std::io::Write`).
 ///
-/// Every stream gets a fresh random salt (and, for recipients, a fresh random file key) when
-/// its output starts, so no two streams share a frame key, even with one key.
+/// The costly and fallible work happens when the encryptor is made: a fresh random salt for
+/// every stream (so no two streams share a frame key, even with one key), the passphrase's
+/// stretching, the file key's wrapping for every recipient. The options only change the
+/// header, whose keys are derived again (HKDF) when the output starts.
 ///
 /// | option | default |
 /// |---|---|
@@ -71,20 +73,21 @@ struct Fixed {
 /// | [`Encryptor::max_delay`] | none: fixed framing, not a live stream |
 pub struct Encryptor {
     protection: Protection,
+    /// Fresh from the operating system for every encryptor (fixed only for known-answer
+    /// vectors, behind `test-vectors`).
+    salt: [u8; SALT_LEN],
     cipher: Cipher,
     chunk_size: u32,
     threads: usize,
     /// Set for a live stream.
     max_delay: Option<Duration>,
-    #[cfg(feature = "test-vectors")]
-    fixed: Fixed,
 }
 
 impl std::fmt::Debug for Encryptor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let with = match &self.protection {
             Protection::Key(_) => "key",
-            Protection::Passphrase(..) => "passphrase",
+            Protection::Passphrase { .. } => "passphrase",
             Protection::Recipients { .. } => "recipients",
         };
         f.debug_struct("Encryptor")
@@ -97,40 +100,56 @@ impl std::fmt::Debug for Encryptor {
     }
 }
 
+fn random_salt() -> Result<[u8; SALT_LEN]> {
+    let mut salt = [0u8; SALT_LEN];
+    fill_random(&mut salt)?;
+    Ok(salt)
+}
+
 impl Encryptor {
-    fn protected_by(protection: Protection) -> Self {
+    fn protected_by(protection: Protection, salt: [u8; SALT_LEN]) -> Self {
         Encryptor {
             protection,
+            salt,
             cipher: Cipher::Aes256Gcm,
             chunk_size: DEFAULT_CHUNK_SIZE,
             threads: default_threads(),
             max_delay: None,
-            #[cfg(feature = "test-vectors")]
-            fixed: Fixed::default(),
         }
     }
 
     /// A stream whose key is `key` (a key file's): only that key decrypts it.
-    pub fn with_key(key: &Key) -> Self {
-        Encryptor::protected_by(Protection::Key(Key::from_bytes(*key.as_bytes())))
+    pub fn with_key(key: &Key) -> Result<Self> {
+        let key = Key::from_bytes(*key.as_bytes());
+        Ok(Encryptor::protected_by(
+            Protection::Key(key),
+            random_salt()?,
+        ))
     }
 
     /// A stream whose key is `passphrase` stretched with Argon2id at the default cost
-    /// ([`Argon2Params::DEFAULT`]), spent when the output starts.
-    pub fn with_passphrase(passphrase: &Passphrase) -> Self {
+    /// ([`Argon2Params::DEFAULT`]), which this call spends.
+    pub fn with_passphrase(passphrase: &Passphrase) -> Result<Self> {
         Encryptor::with_passphrase_cost(passphrase, Argon2Params::DEFAULT)
     }
 
     /// Like [`Encryptor::with_passphrase`], stretched at `cost` (written in the header, so the
     /// decoder spends the same).
-    pub fn with_passphrase_cost(passphrase: &Passphrase, cost: Argon2Params) -> Self {
-        Encryptor::protected_by(Protection::Passphrase(passphrase.clone(), cost))
+    pub fn with_passphrase_cost(passphrase: &Passphrase, cost: Argon2Params) -> Result<Self> {
+        let salt = random_salt()?;
+        let protection = Protection::Passphrase {
+            stretched: passphrase::stretch(passphrase, cost, &salt)?,
+            cost,
+            #[cfg(feature = "test-vectors")]
+            passphrase: passphrase.clone(),
+        };
+        Ok(Encryptor::protected_by(protection, salt))
     }
 
     /// A stream for public-key recipients (1 to [`crate::MAX_RECIPIENTS`] of them, of any
     /// kinds, else [`Error::RecipientCountOutOfRange`]), with a fresh random file key wrapped
-    /// for each here and now (a recipient no stanza can be made for, such as a low-order
-    /// X25519 point, is [`Error::Recipient`]): each recipient's identity alone decrypts it.
+    /// for each (a recipient no stanza can be made for, such as a low-order X25519 point, is
+    /// [`Error::Recipient`]): each recipient's identity alone decrypts it.
     pub fn with_recipients(recipients: &[Recipient]) -> Result<Self> {
         if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
             return Err(Error::RecipientCountOutOfRange(recipients.len()));
@@ -139,11 +158,13 @@ impl Encryptor {
         let mut rng = OsRandom::new();
         let stanzas = recipient::wrap_file_key(recipients, &file_key, &mut rng);
         rng.check()?;
-        Ok(Encryptor::protected_by(Protection::Recipients {
-            recipients: recipients.to_vec(),
+        let protection = Protection::Recipients {
             file_key,
             stanzas: stanzas?,
-        }))
+            #[cfg(feature = "test-vectors")]
+            recipients: recipients.to_vec(),
+        };
+        Ok(Encryptor::protected_by(protection, random_salt()?))
     }
 
     /// The AEAD that seals the frames.
@@ -154,7 +175,7 @@ impl Encryptor {
 
     /// The plaintext bytes per frame, within [`crate::MIN_CHUNK_SIZE`]..=
     /// [`crate::MAX_CHUNK_SIZE`] ([`Error::ChunkSizeOutOfRange`] when the output starts
-    /// otherwise).
+    /// otherwise; [`crate::check_chunk_size`] checks a size beforehand).
     pub fn chunk_size(mut self, chunk_size: u32) -> Self {
         self.chunk_size = chunk_size;
         self
@@ -177,91 +198,79 @@ impl Encryptor {
         self
     }
 
-    /// **Insecure: for known-answer vectors only.** Uses `salt` instead of a fresh random one.
+    /// **Insecure: for known-answer vectors only.** Uses `salt` instead of the fresh random
+    /// one (a passphrase is stretched again with it).
     ///
     /// Two streams with one key and one salt share their frame key and their nonces (which
     /// restart at 0 in every stream): that reuses AES-GCM's keystream and lets anyone who sees
     /// both forge frames. Only with the non-default `test-vectors` feature.
     #[cfg(feature = "test-vectors")]
-    pub fn insecure_fixed_salt(mut self, salt: [u8; SALT_LEN]) -> Self {
-        self.fixed.salt = Some(salt);
-        self
+    pub fn insecure_fixed_salt(mut self, salt: [u8; SALT_LEN]) -> Result<Self> {
+        if let Protection::Passphrase {
+            stretched,
+            cost,
+            passphrase,
+        } = &mut self.protection
+        {
+            *stretched = passphrase::stretch(passphrase, *cost, &salt)?;
+        }
+        self.salt = salt;
+        Ok(self)
     }
 
     /// **Insecure: for known-answer vectors only.** For a stream to recipients, uses
     /// `file_key` and hands `hpke_randomness` to the encapsulations in stanza order (64 bytes
     /// per X-Wing recipient, 32 per X25519 one; a mismatch is [`Error::Random`]). Fixed
     /// ephemeral randomness lets anyone who knows it unwrap the file key; a fixed file key
-    /// with a fixed salt reuses nonces. Only with the non-default `test-vectors` feature.
+    /// with a fixed salt reuses nonces. Does nothing to other streams. Only with the
+    /// non-default `test-vectors` feature.
     #[cfg(feature = "test-vectors")]
-    pub fn insecure_fixed_file_key(mut self, file_key: &Key, hpke_randomness: &[u8]) -> Self {
-        let key = Key::from_bytes(*file_key.as_bytes());
-        self.fixed.file_key = Some((key, hpke_randomness.to_vec()));
-        self
-    }
-
-    fn salt(&self) -> Result<[u8; SALT_LEN]> {
-        #[cfg(feature = "test-vectors")]
-        if let Some(salt) = self.fixed.salt {
-            return Ok(salt);
+    pub fn insecure_fixed_file_key(
+        mut self,
+        file_key: &Key,
+        hpke_randomness: &[u8],
+    ) -> Result<Self> {
+        if let Protection::Recipients {
+            file_key: key,
+            stanzas,
+            recipients,
+        } = &mut self.protection
+        {
+            let mut rng = recipient::FixedRandom::new(hpke_randomness);
+            let wrapped = recipient::wrap_file_key(recipients, file_key, &mut rng);
+            rng.check()?;
+            *stanzas = wrapped?;
+            *key = Key::from_bytes(*file_key.as_bytes());
         }
-        let mut salt = [0u8; SALT_LEN];
-        fill_random(&mut salt)?;
-        Ok(salt)
+        Ok(self)
     }
 
-    /// The header and keys of the new stream: a fresh salt, then the key HKDF starts from (the
-    /// key, the stretched passphrase, or a fresh file key wrapped for every recipient).
+    /// The header and keys of the new stream, with the options as set.
     fn start(&self) -> Result<(Header, StreamKeys)> {
-        let salt = self.salt()?;
-        let (cipher, chunk) = (self.cipher, self.chunk_size);
+        let (cipher, chunk, salt) = (self.cipher, self.chunk_size, self.salt);
         let (header, base) = match &self.protection {
-            Protection::Key(key) => (
-                Header::new(cipher, chunk, KeyKind::KeyFile, salt)?,
-                Key::from_bytes(*key.as_bytes()),
+            Protection::Key(key) => (Header::new(cipher, chunk, KeyKind::KeyFile, salt)?, key),
+            Protection::Passphrase {
+                stretched, cost, ..
+            } => (
+                Header::new(cipher, chunk, KeyKind::Passphrase(*cost), salt)?,
+                stretched,
             ),
-            Protection::Passphrase(pass, cost) => {
-                // The header's fields are checked before the passphrase is stretched.
-                let header = Header::new(cipher, chunk, KeyKind::Passphrase(*cost), salt)?;
-                (header, passphrase::stretch(pass, *cost, &salt)?)
-            }
             Protection::Recipients {
-                recipients,
+                file_key, stanzas, ..
+            } => (
+                Header::with_stanzas(cipher, chunk, salt, stanzas.clone())?,
                 file_key,
-                stanzas,
-            } => self.recipient_header(recipients, file_key, stanzas, salt)?,
+            ),
         };
         let framing = match self.max_delay {
             Some(_) => Framing::Live,
             None => Framing::Fixed,
         };
         let mut header = header.with_framing(framing);
-        let keys = kdf::derive(&base, &header);
+        let keys = kdf::derive(base, &header);
         header.set_commitment(keys.commitment);
         Ok((header, keys))
-    }
-
-    /// The recipient header with `stanzas`, and the file key they wrap (with the known-answer
-    /// vectors' fixed file key and randomness, the stanzas are made again from them).
-    #[cfg_attr(not(feature = "test-vectors"), allow(unused_variables))]
-    fn recipient_header(
-        &self,
-        recipients: &[Recipient],
-        file_key: &Key,
-        stanzas: &[Stanza],
-        salt: [u8; SALT_LEN],
-    ) -> Result<(Header, Key)> {
-        let (cipher, chunk) = (self.cipher, self.chunk_size);
-        #[cfg(feature = "test-vectors")]
-        if let Some((file_key, randomness)) = &self.fixed.file_key {
-            let mut rng = recipient::FixedRandom::new(randomness);
-            let stanzas = recipient::wrap_file_key(recipients, file_key, &mut rng);
-            rng.check()?;
-            let header = Header::with_stanzas(cipher, chunk, salt, stanzas?)?;
-            return Ok((header, Key::from_bytes(*file_key.as_bytes())));
-        }
-        let header = Header::with_stanzas(cipher, chunk, salt, stanzas.to_vec())?;
-        Ok((header, Key::from_bytes(*file_key.as_bytes())))
     }
 
     /// Writes the header, then every frame of `input`, to `output`. Returns the number of
@@ -356,7 +365,7 @@ impl Encryptor {
 /// # use seal::{Decryptor, Encryptor, Key, KeyKind};
 /// # let key = Key::generate()?;
 /// # let mut sealed = Vec::new();
-/// # Encryptor::with_key(&key).encrypt(&b"hi"[..], &mut sealed)?;
+/// # Encryptor::with_key(&key)?.encrypt(&b"hi"[..], &mut sealed)?;
 /// let decryptor = Decryptor::new(std::io::Cursor::new(sealed))?;
 /// assert_eq!(decryptor.key_kind(), KeyKind::KeyFile);
 /// let mut plain = Vec::new();

@@ -92,7 +92,7 @@ enum Engine<W> {
 /// # let path = dir.join("notes.seal");
 /// let key = Key::generate()?;
 /// let file = File::create(&path)?;
-/// let mut writer = Encryptor::with_key(&key).threads(2).wrap_output(file)?;
+/// let mut writer = Encryptor::with_key(&key)?.threads(2).wrap_output(file)?;
 /// for i in 0..1000 {
 ///     writeln!(writer, "line {i}")?;
 /// }

@@ -56,9 +56,11 @@ fuzz_target!(|data: &[u8]| {
         let mut plain = Vec::new();
         if decryptor.threads(threads).decrypt_to(&mut plain).is_ok() {
             let encryptor = Encryptor::with_key(&key)
+                .unwrap()
                 .cipher(header.cipher())
                 .chunk_size(header.chunk_size())
-                .insecure_fixed_salt(*header.salt());
+                .insecure_fixed_salt(*header.salt())
+                .unwrap();
             let again = reseal_live(encryptor, stream, &plain);
             assert!(again == stream, "accepted a live stream that is not canonical");
         }
@@ -90,9 +92,11 @@ fuzz_target!(|data: &[u8]| {
 
         let mut again = Vec::new();
         Encryptor::with_key(&key)
+            .unwrap()
             .cipher(header.cipher())
             .chunk_size(header.chunk_size())
             .insecure_fixed_salt(*header.salt())
+            .unwrap()
             .threads(1)
             .encrypt(Cursor::new(plain), &mut again)
             .unwrap();

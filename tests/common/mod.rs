@@ -282,15 +282,15 @@ pub fn enc_salted(
     salt: [u8; 32],
 ) -> Result<Encryptor, Error> {
     seal::check_chunk_size(u64::from(chunk))?;
-    Ok(Encryptor::with_key(key)
+    Encryptor::with_key(key)?
         .cipher(cipher)
         .chunk_size(chunk)
-        .insecure_fixed_salt(salt))
+        .insecure_fixed_salt(salt)
 }
 
 pub fn enc_key(key: &Key, cipher: Cipher, chunk: u32) -> Result<Encryptor, Error> {
     seal::check_chunk_size(u64::from(chunk))?;
-    Ok(Encryptor::with_key(key).cipher(cipher).chunk_size(chunk))
+    Ok(Encryptor::with_key(key)?.cipher(cipher).chunk_size(chunk))
 }
 
 pub fn enc_pass(
@@ -300,7 +300,7 @@ pub fn enc_pass(
     chunk: u32,
 ) -> Result<Encryptor, Error> {
     seal::check_chunk_size(u64::from(chunk))?;
-    Ok(Encryptor::with_passphrase_cost(pass, params)
+    Ok(Encryptor::with_passphrase_cost(pass, params)?
         .cipher(cipher)
         .chunk_size(chunk))
 }
@@ -312,7 +312,7 @@ pub fn enc_pass_salted(
     chunk: u32,
     salt: [u8; 32],
 ) -> Result<Encryptor, Error> {
-    Ok(enc_pass(pass, params, cipher, chunk)?.insecure_fixed_salt(salt))
+    enc_pass(pass, params, cipher, chunk)?.insecure_fixed_salt(salt)
 }
 
 pub fn enc_to(
@@ -333,9 +333,9 @@ pub fn enc_to_fixed(
     file_key: &Key,
     hpke_randomness: &[u8],
 ) -> Result<Encryptor, Error> {
-    Ok(enc_to(recipients, cipher, chunk)?
-        .insecure_fixed_salt(salt)
-        .insecure_fixed_file_key(file_key, hpke_randomness))
+    enc_to(recipients, cipher, chunk)?
+        .insecure_fixed_salt(salt)?
+        .insecure_fixed_file_key(file_key, hpke_randomness)
 }
 
 /// Reads the header of `sealed` and unlocks it with `secret`.

@@ -48,7 +48,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     transfer(&args.io, output, |input, name| {
         let encryptor = match (&to, &source) {
             (Some(to), _) => Encryptor::with_recipients(to)?,
-            (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?),
+            (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?)?,
             (None, Some(source)) => {
                 let default = Argon2Params::DEFAULT;
                 let params = Argon2Params::new(
@@ -58,7 +58,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
                 )
                 .map_err(|e| CliError::Usage(e.to_string()))?;
                 let pass = read_passphrase(source, true, args.io.ui.quiet)?;
-                Encryptor::with_passphrase_cost(&pass, params)
+                Encryptor::with_passphrase_cost(&pass, params)?
             }
         };
         let encryptor = encryptor.cipher(cipher).chunk_size(args.chunk_size);
