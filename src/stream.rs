@@ -476,6 +476,9 @@ impl<R: Read> Unlocked<R> {
     }
 }
 
+/// The input is read on a thread of the pool, which an error elsewhere may leave blocked in a
+/// read until the input gives: hence an input the pool can own (`Send + 'static`: a `File`, a
+/// `Cursor<Vec<u8>>`, a boxed reader). A borrowed input is read through [`Unlocked::reader`].
 impl<R: Read + Send + 'static> Unlocked<R> {
     /// Reads the frames and writes their plaintext, in order and only once authenticated, to
     /// `output`. Returns the plaintext length. A live stream's frames are written as soon as
