@@ -320,6 +320,18 @@ impl std::fmt::Display for Tally {
     }
 }
 
+/// The message of [`Error::NoIdentityMatches`].
+fn no_identity_matches(recipients: usize, tried: &Tally, stanzas: &Tally) -> String {
+    let mut text = match recipients {
+        1 => "no identity matches the stream's recipient".to_string(),
+        n => format!("no identity matches any of the stream's {n} recipients"),
+    };
+    if tried.total() > 1 {
+        text.push_str(&format!(" (stanzas: {stanzas}; identities tried: {tried})"));
+    }
+    text
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -357,10 +369,9 @@ pub enum Error {
         problem => format!("malformed recipient: {problem}"),
     })]
     Recipient(TextProblem),
-    /// No identity given opens any of the stream's recipient stanzas.
-    #[error(
-        "no identity matches any of the stream's {recipients} recipients (stanzas: {stanzas}; identities tried: {tried})"
-    )]
+    /// No identity given opens any of the stream's recipient stanzas. The message counts the
+    /// stanzas and the identities tried by kind when more than one identity was tried.
+    #[error("{}", no_identity_matches(*.recipients, .tried, .stanzas))]
     NoIdentityMatches {
         /// Stanzas in the header.
         recipients: usize,

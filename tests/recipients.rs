@@ -62,11 +62,7 @@ fn each_identity_decrypts_and_others_are_refused() {
         assert_eq!(err.category(), Category::Key);
         assert_eq!(
             err.to_string(),
-            format!(
-                "no identity matches any of the stream's 1 recipients (stanzas: 1 {kind}; \
-                 identities tried: 1 {kind})",
-                kind = id.kind().name()
-            )
+            "no identity matches the stream's recipient"
         );
     }
     for kind in RecipientKind::ALL {

@@ -212,7 +212,7 @@ fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
         None,
     );
     assert_eq!(out.status.code(), Some(0));
-    let summary = "seal: progress: done, 4.77 MiB in ";
+    let summary = "seal: progress: done, 4.77 MiB plaintext read in ";
     assert!(
         text(&out.stderr).starts_with(summary),
         "{}",
@@ -221,7 +221,7 @@ fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
     let out = seal(p, &["verify", "-k", "key", "--progress", "s"], None);
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        text(&out.stderr).starts_with(summary),
+        text(&out.stderr).starts_with("seal: progress: done, 4.77 MiB ciphertext read in "),
         "{}",
         text(&out.stderr)
     );

@@ -135,17 +135,21 @@ fn the_key_file_is_never_the_output_or_the_input() {
         assert_fails(
             &out,
             1,
-            "the key file is also the output: refusing to overwrite the key",
+            "the key or identity file is also the output: refusing to overwrite it",
         );
     }
     let out = seal(d, &["enc", "-k", "key", "-o", "out", "alias"]);
-    assert_fails(&out, 1, "the key file is also the input");
+    assert_fails(&out, 1, "the key or identity file is also the input");
     let mut cmd = Command::new(SEAL);
     cmd.args(["enc", "-o", "out", "key"])
         .current_dir(d)
         .env("SEAL_KEY_FILE", "key")
         .stdin(Stdio::null());
-    assert_fails(&cmd.output().unwrap(), 1, "the key file is also the input");
+    assert_fails(
+        &cmd.output().unwrap(),
+        1,
+        "the key or identity file is also the input",
+    );
     assert_eq!(fs::read(d.join("key")).unwrap(), key_before);
     assert!(!d.join("out").exists());
 }

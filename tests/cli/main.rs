@@ -8,16 +8,19 @@ mod armor;
 mod basics;
 mod commands;
 mod edges;
+mod help;
 mod hostile;
 mod info_json;
 mod live;
 mod man;
 mod memory;
+mod messages;
 mod newcomer;
 mod passphrase;
 mod progress;
 mod range;
 mod recipients;
+mod release;
 mod spec;
 
 /// The binary under test.

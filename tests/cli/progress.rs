@@ -18,7 +18,12 @@ use crate::common::{ok, run_cmd, stderr};
 
 /// A pseudo-terminal of 80 × 24: the slave for seal, and a thread collecting what the master
 /// side shows until every slave descriptor is closed.
-fn terminal() -> (File, JoinHandle<Vec<u8>>) {
+pub fn terminal() -> (File, JoinHandle<Vec<u8>>) {
+    terminal_of(80)
+}
+
+/// A pseudo-terminal of `columns` × 24, as [`terminal`].
+pub fn terminal_of(columns: u16) -> (File, JoinHandle<Vec<u8>>) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
@@ -31,7 +36,7 @@ fn terminal() -> (File, JoinHandle<Vec<u8>>) {
         .unwrap();
     let size = Winsize {
         ws_row: 24,
-        ws_col: 80,
+        ws_col: columns,
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
@@ -256,7 +261,7 @@ fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
         assert!(line.contains("KiB"), "{line:?}");
     }
     assert!(
-        last.starts_with("seal: progress: done, 900.00 KiB in "),
+        last.starts_with("seal: progress: done, 900.00 KiB plaintext read in "),
         "{last:?}"
     );
 
@@ -304,7 +309,7 @@ fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains(" of 6.00 MiB (") && l.contains("%), ")),
+            .any(|l| l.contains(" of 6.00 MiB ciphertext read (") && l.contains("%), ")),
         "{lines:?}"
     );
     assert!(
@@ -338,5 +343,169 @@ fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
     assert!(
         last.starts_with("seal: stdin: ") && last.contains("truncated"),
         "{last:?}"
+    );
+}
+
+/// The figures of every bar drawn on a terminal: (bytes done, rate in bytes/s, ETA in seconds),
+/// from lines such as `##### 1.50 MiB/4.00 MiB plaintext 1.20 MiB/s ETA 3s`.
+fn drawn_figures(shown: &str, total: &str, what: &str) -> Vec<(f64, f64, u64)> {
+    let bytes = |number: &str, unit: &str| -> f64 {
+        let n: f64 = number.parse().unwrap();
+        n * match unit {
+            "B" => 1.0,
+            "KiB" => 1024.0,
+            "MiB" => 1024.0 * 1024.0,
+            "GiB" => 1024.0 * 1024.0 * 1024.0,
+            _ => panic!("unit {unit:?} in {shown:?}"),
+        }
+    };
+    let mut figures = Vec::new();
+    for drawing in shown.split(['\r', '\n']) {
+        let drawing = drawing.trim_start_matches("\x1b[2K");
+        let Some((_, rest)) = drawing.split_once(' ') else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        // done unit/total unit, what, rate unit/s, ETA, eta
+        let [
+            done,
+            units,
+            unit,
+            what_drawn,
+            rate,
+            rate_unit,
+            "ETA",
+            eta @ ..,
+        ] = &words[..]
+        else {
+            continue;
+        };
+        let (done_unit, total_drawn) = units.split_once('/').unwrap();
+        assert_eq!(format!("{total_drawn} {unit}"), total, "{drawing:?}");
+        assert_eq!(*what_drawn, what, "{drawing:?}");
+        let done = bytes(done, done_unit);
+        let rate = bytes(rate, rate_unit.strip_suffix("/s").unwrap());
+        let eta: u64 = match eta {
+            [s] => s.strip_suffix('s').unwrap().parse().unwrap(),
+            [m, s] => {
+                m.strip_suffix('m').unwrap().parse::<u64>().unwrap() * 60
+                    + s.strip_suffix('s').unwrap().parse::<u64>().unwrap()
+            }
+            _ => panic!("{drawing:?}"),
+        };
+        figures.push((done, rate, eta));
+    }
+    figures
+}
+
+#[test]
+fn the_bar_draws_the_real_rate_and_eta_from_its_first_drawing() {
+    let dir = setup();
+    let p = dir.path();
+    // 4 MiB read at about 1.25 MiB/s by a slow reader of stdout: the bar's rate and ETA follow
+    // that reader, from the first drawing on (which comes a second in, with bytes done).
+    let plain: Vec<u8> = (0..4u32 << 20).map(|i| (i % 251) as u8).collect();
+    fs::write(p.join("plain"), &plain).unwrap();
+    let (slave, shown) = terminal();
+    let mut child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "--chunk-size", "64KiB", "plain"])
+        .current_dir(p)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(slave))
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut got = 0;
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(50));
+        match stdout.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(got > 4 << 20);
+    let shown = String::from_utf8_lossy(&shown.join().unwrap()).into_owned();
+    let figures = drawn_figures(&shown, "4.00 MiB", "plaintext");
+    assert!(!figures.is_empty(), "no bar: {shown:?}");
+    // The whole run's mean rate; no drawing may claim more than 8 times it (what the reader of
+    // the input may have taken ahead of the slow writer, at most a few MiB of bounded
+    // buffers, over at least the first second), and none is near 0.
+    let mean = plain.len() as f64 / elapsed;
+    let total = plain.len() as f64;
+    for &(done, rate, eta) in &figures {
+        assert!(
+            rate <= 8.0 * mean && rate >= mean / 8.0,
+            "rate {rate:.0} B/s drawn for a run of {mean:.0} B/s: {shown:?}"
+        );
+        // The ETA is what is left at the rate drawn, rounded up to a second.
+        let expect = ((total - done) / rate).ceil();
+        assert!(
+            (eta as f64 - expect).abs() <= 1.0 + expect * 0.05,
+            "ETA {eta}s drawn for {:.0} bytes left at {rate:.0} B/s: {shown:?}",
+            total - done
+        );
+    }
+}
+
+#[test]
+fn dec_progress_says_it_counts_ciphertext() {
+    let dir = setup();
+    let p = dir.path();
+    let mut child = spawn(
+        p,
+        &["enc", "--progress", "-k", "key", "-o", "sealed"],
+        Stdio::null(),
+        Stdio::piped(),
+    );
+    feed_slowly(
+        child.stdin.take().unwrap(),
+        vec![3u8; 300 * 1024],
+        3,
+        Duration::from_millis(1500),
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = plain_lines(&out.stderr);
+    assert!(
+        lines[0].starts_with("seal: progress: ") && lines[0].contains(" KiB plaintext read, "),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("seal: progress: done, 300.00 KiB plaintext read in "),
+        "{lines:?}"
+    );
+    let sealed = fs::read(p.join("sealed")).unwrap();
+    let mut child = spawn(
+        p,
+        &["dec", "--progress", "-k", "key", "-o", "back"],
+        Stdio::null(),
+        Stdio::piped(),
+    );
+    let len = sealed.len();
+    feed_slowly(
+        child.stdin.take().unwrap(),
+        sealed,
+        3,
+        Duration::from_millis(1500),
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = plain_lines(&out.stderr);
+    assert!(lines[0].contains(" KiB ciphertext read, "), "{lines:?}");
+    assert_eq!(
+        lines.last().unwrap().split(" in ").next().unwrap(),
+        format!(
+            "seal: progress: done, {:.2} KiB ciphertext read",
+            len as f64 / 1024.0
+        ),
     );
 }

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use seal::Argon2Params;
 
 use crate::progress;
@@ -14,26 +14,92 @@ use crate::progress;
 /// ([`seal::MAX_THREADS`]), beyond which more workers add memory and no speed.
 const MAX_THREADS_ARG: i64 = seal::MAX_THREADS as i64;
 
-pub const EXAMPLES: &str = "\
-Examples:
-  seal keygen --identity -o me.id                  make an identity; prints its recipient
-  seal enc -R recipients.txt -o out.seal build.tgz encrypt to public recipients (CI holds no secret)
-  seal dec -k me.id -o build.tgz out.seal          decrypt with the identity
-  seal keygen -o key.seal                          make a key (mode 0600)
-  tar c dir | seal enc -k key.seal > dir.tar.seal  encrypt a pipe
-  seal dec -k key.seal dir.tar.seal | tar x        decrypt to a pipe
-  seal enc -k key.seal -o big.seal big.iso         file to file (written atomically)
-  seal enc -p -o notes.seal notes.txt              passphrase, asked twice on the terminal
-  seal dec -o notes.txt notes.seal                 asks for the passphrase if the file needs one
-  seal enc -a -k key.seal secret.txt               ASCII armor, for pasting into mail or a log
-  seal verify -k key.seal big.seal && seal info big.seal   check a stream; show its header
-  seal dec -k key.seal --offset 4GiB --length 1MiB big.seal  1 MiB from the middle, in milliseconds
-  SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal   key from CI secret
-  seal dec --passphrase-env PASS -o out in.seal    passphrase from a CI secret variable";
+/// Examples of everyday use: (command, what it does), for `--help` and the manual page.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "seal keygen --identity -o me.id",
+        "make an identity; prints its recipient",
+    ),
+    (
+        "seal enc -R recipients.txt -o out.seal build.tgz",
+        "encrypt to public recipients (CI holds no secret)",
+    ),
+    (
+        "seal dec -k me.id -o build.tgz out.seal",
+        "decrypt with the identity",
+    ),
+    ("seal keygen -o key.seal", "make a key (mode 0600)"),
+    (
+        "tar c dir | seal enc -k key.seal > dir.tar.seal",
+        "encrypt a pipe",
+    ),
+    (
+        "seal dec -k key.seal dir.tar.seal | tar x",
+        "decrypt to a pipe",
+    ),
+    (
+        "seal enc -k key.seal -o big.seal big.iso",
+        "file to file (written atomically)",
+    ),
+    (
+        "seal enc -p -o notes.seal notes.txt",
+        "passphrase, asked twice on the terminal",
+    ),
+    (
+        "seal dec -o notes.txt notes.seal",
+        "asks for the passphrase if the file needs one",
+    ),
+    (
+        "seal enc -a -k key.seal secret.txt",
+        "ASCII armor, for pasting into mail or a log",
+    ),
+    (
+        "seal verify -k key.seal big.seal && seal info big.seal",
+        "check a stream; show its header",
+    ),
+    (
+        "seal dec -k key.seal --offset 4GiB --length 1MiB big.seal",
+        "1 MiB from the middle, in milliseconds",
+    ),
+    (
+        "SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY -o out in.seal",
+        "key from a CI secret variable",
+    ),
+    (
+        "seal dec --passphrase-env PASS -o out in.seal",
+        "passphrase from a CI secret variable",
+    ),
+];
+
+/// How many of [`EXAMPLES`] `seal -h` shows.
+const SHORT_EXAMPLES: usize = 4;
+
+/// The examples after the help: with `-h` the first few, with `--help` all; each command on
+/// a line of its own and what it does under it, so that no line is wider than 80 columns.
+fn examples(long: bool) -> String {
+    let mut text = String::from("Examples:");
+    if long {
+        for (command, what) in EXAMPLES {
+            text.push_str(&format!("\n  {command}\n      {what}"));
+        }
+    } else {
+        for (command, what) in &EXAMPLES[..SHORT_EXAMPLES] {
+            text.push_str(&format!("\n  {command}\n      {what}"));
+        }
+        text.push_str("\n  (more with --help)");
+    }
+    text
+}
 
 /// seal: fast, parallel authenticated encryption of streams and files.
 #[derive(Debug, Parser)]
-#[command(name = "seal", version, after_help = EXAMPLES, arg_required_else_help = true)]
+#[command(
+    name = "seal",
+    version,
+    after_help = examples(false),
+    after_long_help = examples(true),
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,28 +107,40 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new key, or with --identity a new identity
+    ///
     /// Make a new key (32 random bytes) as one line of text, or with --identity a new
     /// identity (a secret key for public-key recipients; its recipient goes to stderr).
     Keygen {
-        /// Write the key or identity to this new file (mode 0600) instead of stdout; never
-        /// overwrites.
+        /// Write to this new file (mode 0600), not stdout
+        ///
+        /// Write the key or identity to FILE, created with mode 0600, instead of stdout; an
+        /// existing file is never overwritten.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Make an identity (for recipients), not a key
+        ///
         /// Make an identity for public-key encryption instead of a symmetric key: streams for
         /// its recipient (printed on stderr; 'seal recipient' prints it again) decrypt only
         /// with it.
         #[arg(long)]
         identity: bool,
-        /// With --identity: the kind, the post-quantum hybrid ML-KEM-768 + X25519 (the default,
-        /// long recipients) or classical X25519 (short recipients).
+        /// The identity's kind
+        ///
+        /// With --identity, the identity's kind: mlkem768x25519, the post-quantum hybrid
+        /// ML-KEM-768 + X25519 (long recipients), or x25519, classical X25519 (short
+        /// recipients).
         #[arg(
             long,
             value_enum,
             requires = "identity",
-            default_value = "mlkem768x25519"
+            default_value = "mlkem768x25519",
+            hide_possible_values = true
         )]
         kind: KindArg,
     },
+    /// Print an identity's recipient (public key)
+    ///
     /// Print the recipient (public key) of an identity file ("-": stdin), for scripts.
     Recipient {
         /// The identity file; "-" reads stdin.
@@ -73,9 +151,13 @@ pub enum Command {
     Enc(EncArgs),
     /// Decrypt INPUT (default: stdin) to OUTPUT (default: stdout), or only a range of it.
     Dec(DecArgs),
+    /// Check a whole stream without writing plaintext
+    ///
     /// Authenticate the whole stream without writing plaintext: exit 0 only if every frame
     /// and the end of the stream check out.
     Verify(VerifyArgs),
+    /// Show a stream's header (no key needed)
+    ///
     /// Show what a stream's header says, without a key (nothing is authenticated).
     Info {
         /// Print JSON for scripts.
@@ -89,6 +171,8 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff)
+    ///
     /// Print the manual page (roff): every command and option, exit statuses, environment,
     /// files, examples. E.g. seal man > seal.1 && man ./seal.1
     Man,
@@ -114,30 +198,50 @@ pub enum CipherArg {
 
 #[derive(Debug, Args)]
 pub struct EncArgs {
-    /// The AEAD to use.
-    #[arg(long, value_enum, default_value = "aes-256-gcm")]
+    /// The AEAD
+    ///
+    /// The AEAD that seals every frame: aes-256-gcm (AES-256-GCM) or chacha20-poly1305
+    /// (ChaCha20-Poly1305).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "aes-256-gcm",
+        hide_possible_values = true
+    )]
     pub cipher: CipherArg,
+    /// Bytes per frame, 64 to 16MiB
+    ///
     /// Plaintext bytes per frame, 64 to 16MiB; SIZE is bytes, or with a suffix k/K/KiB,
     /// M/MiB, G/GiB.
     #[arg(long, value_name = "SIZE", value_parser = parse_chunk_size, default_value = "1MiB")]
     pub chunk_size: u32,
-    /// With a passphrase: Argon2id memory, 1MiB to 1GiB (a SIZE, as for --chunk-size)
-    /// [default: 256MiB].
+    /// Argon2id memory, 1MiB to 1GiB [default: 256MiB]
+    ///
+    /// With a passphrase: the memory Argon2id stretches it with, 1MiB to 1GiB (a SIZE, as
+    /// for --chunk-size).
     #[arg(long, value_name = "SIZE", value_parser = parse_kdf_memory)]
     pub kdf_memory: Option<u32>,
-    /// With a passphrase: Argon2id passes, 1..64 [default: 6].
+    /// Argon2id passes, 1 to 64 [default: 6]
+    ///
+    /// With a passphrase: how many passes Argon2id makes over its memory, 1 to 64.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub kdf_passes: Option<u32>,
+    /// Write ASCII armor, not binary
+    ///
     /// Write ASCII armor (PEM-style base64 text, 64 characters per line) instead of binary;
     /// dec, verify and info recognise it by themselves.
     #[arg(short, long, conflicts_with = "max_delay")]
     pub armor: bool,
+    /// Live stream: no byte waits longer than DURATION
+    ///
     /// Live stream: no input byte waits longer than DURATION (e.g. 200ms, 1s, 2.5s; 1ms to
     /// 1h) before the frame holding it is written and flushed, for a slow producer such as a
     /// log. Frames then carry their length (format version 2); 'seal dec' needs no option.
     /// Not with --armor.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_delay: Option<Duration>,
+    /// Encrypt to this recipient; repeatable
+    ///
     /// Encrypt to this public recipient (sealpq1... or sealx1..., from 'seal keygen
     /// --identity'); repeat for more. Only their identities decrypt. Not with a key or a
     /// passphrase.
@@ -148,6 +252,8 @@ pub struct EncArgs {
         conflicts_with_all = RECIPIENT_CONFLICTS
     )]
     pub recipients: Vec<String>,
+    /// Encrypt to the recipients in FILE
+    ///
     /// Encrypt to every recipient in FILE: one per line; blank lines and lines starting with
     /// '#' are skipped. Repeatable, and combines with -r.
     #[arg(
@@ -174,17 +280,23 @@ const RECIPIENT_CONFLICTS: [&str; 7] = [
 
 #[derive(Debug, Args)]
 pub struct DecArgs {
+    /// Write the plaintext from byte N on
+    ///
     /// Write only the plaintext from byte N on (N is bytes, or with a suffix k/K/KiB, M/MiB,
-    /// G/GiB). Reads only the
-    /// frames that hold the range, and the final frame, which is authenticated first; needs a
+    /// G/GiB). Reads only the frames that hold the range, and the final frame, which is authenticated first; needs a
     /// seekable binary INPUT (a file, not a pipe or armored text). An offset past the end of
     /// the plaintext is an error.
     #[arg(long, value_name = "N", value_parser = parse_size)]
     pub offset: Option<u64>,
+    /// Write at most M bytes of plaintext
+    ///
     /// Write at most M bytes of plaintext (from --offset, or from the start); a range that
     /// runs past the end stops at the end. Same needs as --offset.
     #[arg(long, value_name = "M", value_parser = parse_size)]
     pub length: Option<u64>,
+    /// Not an option of dec: accepted only to say that armor is recognised by itself.
+    #[arg(short = 'a', long = "armor", hide = true)]
+    pub armor: bool,
     #[command(flatten)]
     pub io: IoArgs,
 }
@@ -199,8 +311,10 @@ impl DecArgs {
 
 #[derive(Debug, Args)]
 pub struct KeyArgs {
-    /// Key file, or for a stream encrypted to recipients an identity file [default: the file
-    /// named by $SEAL_KEY_FILE].
+    /// Key or identity file [default: $SEAL_KEY_FILE]
+    ///
+    /// The key file, or for a stream encrypted to recipients the identity file. Without -k,
+    /// --key-env or a passphrase option, the file that $SEAL_KEY_FILE names.
     #[arg(
         short = 'k',
         long = "key",
@@ -208,21 +322,31 @@ pub struct KeyArgs {
         conflicts_with_all = ["key_env", "passphrase", "passphrase_env", "passphrase_fd"]
     )]
     pub key: Option<PathBuf>,
-    /// Read the key (or identity) text from environment variable NAME (for CI secrets).
+    /// Key or identity text from variable NAME
+    ///
+    /// Read the key (or identity) text from the environment variable named NAME, for CI
+    /// secrets: SEAL_KEY="$(cat key.seal)" seal dec --key-env SEAL_KEY ...
     #[arg(
         long,
         value_name = "NAME",
         conflicts_with_all = ["passphrase", "passphrase_env", "passphrase_fd"]
     )]
     pub key_env: Option<OsString>,
+    /// Use a passphrase, asked on the terminal
+    ///
     /// Use a passphrase, asked on the terminal (twice for enc), never echoed. dec and verify
-    /// ask by themselves when the stream needs one.
-    /// With --passphrase-env or --passphrase-fd, the passphrase comes from there instead.
+    /// ask by themselves when the stream needs one. With --passphrase-env or
+    /// --passphrase-fd, the passphrase comes from there instead.
     #[arg(short = 'p', long)]
     pub passphrase: bool,
-    /// Read the passphrase from environment variable NAME (its whole value, byte for byte).
+    /// Passphrase from environment variable NAME
+    ///
+    /// Read the passphrase from the environment variable named NAME (its whole value, byte
+    /// for byte).
     #[arg(long, value_name = "NAME", conflicts_with = "passphrase_fd")]
     pub passphrase_env: Option<OsString>,
+    /// Passphrase from file descriptor N
+    ///
     /// Read the passphrase from file descriptor N (its first line), e.g. 3 with '3<file'.
     #[arg(long, value_name = "N")]
     pub passphrase_fd: Option<u32>,
@@ -230,10 +354,15 @@ pub struct KeyArgs {
 
 #[derive(Debug, Args)]
 pub struct UiArgs {
-    /// Show progress on stderr even when it is not a terminal.
+    /// Show progress even if stderr is no terminal
+    ///
+    /// Show progress on stderr even when it is not a terminal: a plain line every 2 seconds.
+    /// Progress counts what is read: plaintext for enc, ciphertext for dec and verify.
     #[arg(long, conflicts_with = "quiet")]
     pub progress: bool,
-    /// Print nothing but errors (no progress, no warnings).
+    /// Print nothing but errors
+    ///
+    /// Print nothing but errors: no progress, no warnings.
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -250,11 +379,17 @@ impl UiArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// Not an option of verify: accepted only to say that armor is recognised by itself.
+    #[arg(short = 'a', long = "armor", hide = true)]
+    pub armor: bool,
     #[command(flatten)]
     pub keys: KeyArgs,
     #[command(flatten)]
     pub ui: UiArgs,
-    /// Worker threads, 1..64 [default: the number of available cores, at most 64].
+    /// Worker threads, 1 to 64 [default: one per core]
+    ///
+    /// Worker threads that seal or open frames in parallel, 1 to 64; without --threads, one
+    /// per available core, at most 64.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS_ARG))]
     pub threads: Option<u16>,
     /// Input file; "-" or nothing means stdin.
@@ -267,15 +402,105 @@ pub struct IoArgs {
     pub keys: KeyArgs,
     #[command(flatten)]
     pub ui: UiArgs,
+    /// Write to FILE (atomically), not stdout
+    ///
     /// Write to FILE, atomically and synced: nothing appears at FILE unless the whole stream
     /// succeeded (a device or FIFO is written straight through).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Worker threads, 1..64 [default: the number of available cores, at most 64].
+    /// Worker threads, 1 to 64 [default: one per core]
+    ///
+    /// Worker threads that seal or open frames in parallel, 1 to 64; without --threads, one
+    /// per available core, at most 64.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS_ARG))]
     pub threads: Option<u16>,
     /// Input file; "-" or nothing means stdin.
     pub input: Option<PathBuf>,
+}
+
+/// A clap error as the one line seal prints after `seal: `, keeping what clap spreads over
+/// several: the names of missing arguments, a "tip" (a similar argument, `--` before a value
+/// that starts with `-`), the possible values, and a pointer to the help of the command the
+/// error is about (`seal enc --help`, not `seal --help`, after a mistake in `seal enc`).
+pub fn usage_error_line(err: &clap::Error) -> String {
+    // clap renders: `error: MESSAGE` and indented lines (missing arguments, tips, possible
+    // values), a blank line, `Usage: seal enc [OPTIONS] …`, and a line that points to --help.
+    let text = err.render().to_string();
+    let (head, usage) = match text.split_once("\nUsage:") {
+        Some((head, rest)) => (head, rest.lines().next().unwrap_or("")),
+        None => (text.as_str(), ""),
+    };
+    let mut lines = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"));
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let mut listed = false;
+    for extra in lines {
+        if extra.starts_with("tip:") || extra.starts_with('[') {
+            line.push_str(if extra.starts_with('[') { " " } else { "; " });
+        } else if line.ends_with(':') {
+            line.push(' ');
+            listed = true;
+        } else if listed {
+            line.push_str(", ");
+        } else {
+            line.push_str("; ");
+        }
+        line.push_str(extra);
+    }
+    // The command the error is about: from the usage line, or (clap omits it after a bad
+    // value) the command word on the command line.
+    let mut command: Vec<&str> = usage
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    if command.first() != Some(&"seal") {
+        command = vec!["seal"];
+    }
+    let word = std::env::args_os().nth(1);
+    let word = word.as_ref().and_then(|w| w.to_str());
+    if command.len() == 1
+        && let Some(word) = word
+        && Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == word)
+    {
+        command.push(word);
+    }
+    let command = command.join(" ");
+    format!("{} (see '{command} --help')", redact_key_text(&line))
+}
+
+/// `line` with any key or identity text in it (a value clap quotes back, such as
+/// `--cipher "$(cat key.seal)"`) replaced, up to the quote or space that ends it: a secret
+/// given in the wrong place is never echoed.
+fn redact_key_text(line: &str) -> String {
+    use seal::{Identity, Key};
+    let lower = line.to_ascii_lowercase();
+    let start = [Key::TEXT_PREFIX, Identity::TEXT_PREFIX]
+        .iter()
+        .filter_map(|prefix| lower.find(&prefix.to_ascii_lowercase()))
+        .min();
+    let Some(start) = start else {
+        return line.to_owned();
+    };
+    let end = line[start..]
+        .find(|c: char| c == '\'' || c == '"' || c.is_whitespace())
+        .map_or(line.len(), |n| start + n);
+    format!(
+        "{}(key or identity text, not shown){}",
+        &line[..start],
+        redact_key_text(&line[end..])
+    )
+}
+
+/// The refusal of `-a` by the commands that read armor: `command` is `dec` or `verify`.
+pub fn armor_is_recognised(command: &str) -> crate::error::CliError {
+    crate::error::CliError::Usage(format!(
+        "{command} has no -a: it recognises armored input by itself (drop -a; -a is for enc)"
+    ))
 }
 
 /// The sizes [`parse_size`] accepts, as the help and its errors say them: the one list.

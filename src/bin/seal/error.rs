@@ -32,6 +32,10 @@ pub mod exit {
     pub const INTERRUPTED: i32 = 130;
 }
 
+/// The refusal of ciphertext to a terminal, wherever it is found.
+pub const CIPHERTEXT_TO_TERMINAL: &str = "refusing to write ciphertext to a terminal: use -o \
+     FILE, redirect stdout, or -a for ASCII armor (text that a terminal shows)";
+
 /// Errors of the command line itself, beside the library's.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -70,6 +74,16 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         }
     }
     exit::IO
+}
+
+/// An I/O error without the path `tempfile` attaches to it: a temporary file's random name
+/// means nothing to the user, whose message names the directory instead. (`tempfile` keeps
+/// the error's kind but hides its number: the kind is what remains.)
+pub fn without_path(err: io::Error) -> io::Error {
+    match err.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::from(err.kind()),
+    }
 }
 
 /// Whether the error is our stdout's reader going away (`seal dec … | head`).

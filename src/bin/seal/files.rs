@@ -46,10 +46,11 @@ impl Input {
         if is_stdio(path) {
             let stdin = io::stdin();
             if stdin.is_terminal() {
-                let example = if command == "enc" {
-                    "tar c dir | seal enc -k KEY > dir.tar.seal"
-                } else {
-                    "seal dec -k KEY dir.tar.seal | tar x"
+                let example = match command {
+                    "enc" => "tar c dir | seal enc -k KEY > dir.tar.seal",
+                    "info" => "seal info dir.tar.seal",
+                    "verify" => "seal verify -k KEY dir.tar.seal",
+                    _ => "seal dec -k KEY dir.tar.seal | tar x",
                 };
                 return Err(CliError::Usage(format!(
                     "{command}: no INPUT given and stdin is a terminal: name an input file or pipe \
@@ -123,10 +124,7 @@ pub fn refuse(
     ciphertext: bool,
 ) -> anyhow::Result<()> {
     if ciphertext && is_stdio(path) && io::stdout().is_terminal() {
-        return Err(CliError::Refused(
-            "refusing to write ciphertext to a terminal: use -o FILE or redirect stdout".into(),
-        )
-        .into());
+        return Err(CliError::Refused(crate::error::CIPHERTEXT_TO_TERMINAL.into()).into());
     }
     if let (Some(inp), Some(out)) = (input, out)
         && same_file(inp, out)
@@ -171,7 +169,7 @@ pub fn refuse_key_file(
         return Ok(());
     };
     Err(CliError::Refused(format!(
-        "the key file is also the {what}: refusing to {} the key",
+        "the key or identity file is also the {what}: refusing to {} it",
         if what == "input" {
             "encrypt or decrypt"
         } else {

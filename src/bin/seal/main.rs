@@ -45,11 +45,8 @@ fn run() -> i32 {
                 let _ = e.print();
                 return exit::USAGE;
             }
-            // clap's message is several lines; keep its first, as one line.
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            diag::error(format_args!("{first} (see 'seal --help')"));
+            // clap's message is several lines: one line, with its useful parts kept.
+            diag::error(args::usage_error_line(&e));
             return exit::USAGE;
         }
     };

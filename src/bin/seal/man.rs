@@ -51,15 +51,39 @@ fn arg_tag(arg: &Arg) -> String {
     tag
 }
 
+/// The text for the page from a long help or about: without its first paragraph, the one-line
+/// summary that `-h` shows, when paragraphs follow it (they say it again, in full).
+fn details(long: &str) -> &str {
+    long.split_once("\n\n").map_or(long, |(_, rest)| rest)
+}
+
 fn arg_help(arg: &Arg) -> String {
-    let mut help = arg
-        .get_long_help()
-        .or(arg.get_help())
-        .map(|h| h.to_string().trim_end().to_owned())
+    let long = arg.get_long_help().map(ToString::to_string);
+    let mut help = long
+        .clone()
+        .or(arg.get_help().map(ToString::to_string))
+        .map(|h| h.trim_end().to_owned())
         .unwrap_or_default();
-    if !help.is_empty() && !help.ends_with('.') {
-        help.push('.');
+    // A default the help text gives itself, as clap writes its own ("[default: X]" at the
+    // end of the summary), is written as clap's are here: "Default: X." at the end.
+    let mut default = None;
+    if let Some(start) = help.find(" [default: ")
+        && let Some(len) = help[start..].find(']')
+    {
+        default = Some(help[start + 11..start + len].to_owned());
+        help.replace_range(start..=start + len, ".");
     }
+    if long.is_some() {
+        help = details(&help).to_owned();
+    }
+    let help = {
+        let mut h = help.replace("..", ".");
+        if !h.is_empty() && !h.ends_with('.') {
+            h.push('.');
+        }
+        h
+    };
+    let mut help = help;
     if !arg.get_action().takes_values() {
         // A flag: its "possible values" and default are clap's true/false.
         return paragraphs(&help, ".IP");
@@ -70,14 +94,16 @@ fn arg_help(arg: &Arg) -> String {
         .filter(|v| !v.is_hide_set())
         .map(|v| v.get_name().to_owned())
         .collect();
-    if !values.is_empty() {
+    // Values the help hides are named in its text.
+    if !values.is_empty() && !arg.is_hide_possible_values_set() {
         write!(help, " Values: {}.", values.join(", ")).ok();
     }
-    let defaults: Vec<String> = arg
+    let mut defaults: Vec<String> = arg
         .get_default_values()
         .iter()
         .map(|v| v.to_string_lossy().into_owned())
         .collect();
+    defaults.extend(default);
     if !defaults.is_empty() {
         write!(help, " Default: {}.", defaults.join(", ")).ok();
     }
@@ -180,8 +206,9 @@ const FILES: &[(&str, &str)] = &[
         "\\fIIDENTITY_FILE\\fR",
         "An identity: one line, SEAL\\-IDENTITY\\-PQ\\-1 or SEAL\\-IDENTITY\\-X25519\\-1 and \
          Bech32m data with a checksum. \\fBseal keygen \\-\\-identity \\-o\\fR creates it with \
-         mode 0600 and never overwrites a file. Keep it with whoever decrypts; its recipient \
-         (\\fBseal recipient\\fR) is public.",
+         mode 0600 and never overwrites a file; seal warns when an identity file is readable by \
+         group or others. Keep it with whoever decrypts; its recipient (\\fBseal recipient\\fR) \
+         is public.",
     ),
     (
         "\\fIRECIPIENTS_FILE\\fR (\\fB\\-R\\fR)",
@@ -223,8 +250,9 @@ pub fn page(cmd: &Command) -> String {
     out.push_str("\n.br\n\\fBseal\\fR [\\fB\\-h\\fR | \\fB\\-V\\fR]\n");
     out.push_str(
         ".SH DESCRIPTION\n\
-         seal encrypts and decrypts streams and files with a symmetric key or a passphrase. It \
-         cuts the input into chunks, seals each chunk as an AEAD frame (AES\\-256\\-GCM or \
+         seal encrypts and decrypts streams and files with a symmetric key, a passphrase, or \
+         to public\\-key recipients (post\\-quantum ML\\-KEM\\-768 + X25519 by default, or \
+         X25519) whose identities alone decrypt. It cuts the input into chunks, seals each chunk as an AEAD frame (AES\\-256\\-GCM or \
          ChaCha20\\-Poly1305) on every core, and writes the frames in order, with memory \
          bounded whatever the input size. A decoder releases only authenticated plaintext, in \
          order, and detects truncation, reordering and any change to the header or the frames.\n\
@@ -242,7 +270,7 @@ pub fn page(cmd: &Command) -> String {
             .or(sub.get_about())
             .map(|a| a.to_string())
             .unwrap_or_default();
-        let about = about.trim_end();
+        let about = details(about.trim_end());
         let period = if about.ends_with('.') { "" } else { "." };
         writeln!(out, "{}{period}", paragraphs(about, ".PP")).ok();
         for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
@@ -273,19 +301,13 @@ pub fn page(cmd: &Command) -> String {
     }
 
     out.push_str(".SH EXAMPLES\n");
-    for line in EXAMPLES.lines().skip(1) {
-        let line = line.trim();
-        // "command  description": the description follows the last run of two spaces or more.
-        let (command, what) = match line.rfind("  ") {
-            Some(i) => (line[..i].trim_end(), line[i..].trim()),
-            None => (line, ""),
-        };
+    for (command, what) in EXAMPLES {
         writeln!(out, ".TP\n\\fB{}\\fR\n{}", esc(command), esc(what)).ok();
     }
     out.push_str(
         ".SH SEE ALSO\n\
-         \\fBage\\fR(1), \\fBgpg\\fR(1). The stream format, byte by byte: docs/FORMAT.md in \
-         seal's sources; the threat model: SECURITY.md.\n",
+         \\fBage\\fR(1), \\fBgpg\\fR(1). In seal's sources: the user's guide, docs/GUIDE.md; the \
+         stream format, byte by byte, docs/FORMAT.md; the threat model, SECURITY.md.\n",
     );
     out
 }

@@ -126,7 +126,7 @@ fn plan(path: Option<&Path>) -> anyhow::Result<Plan> {
 }
 
 fn terminal_refusal() -> anyhow::Error {
-    refused("refusing to write ciphertext to a terminal: use -o FILE or redirect stdout".into())
+    refused(crate::error::CIPHERTEXT_TO_TERMINAL.into())
 }
 
 /// Whether the character device at `path` is a terminal, asked without blocking and without

@@ -78,13 +78,19 @@ impl KeyArgs {
                 if self.passphrase_source().is_some() {
                     return Err(mismatch(kind, SecretKind::Passphrase).into());
                 }
-                let missing = if kind == KeyKind::Recipients {
-                    "no identity given: use -k IDENTITY_FILE, set SEAL_KEY_FILE, or use \
-                     --key-env NAME"
+                let (missing, noun) = if kind == KeyKind::Recipients {
+                    (
+                        "no identity given: use -k IDENTITY_FILE, set SEAL_KEY_FILE, or use \
+                         --key-env NAME",
+                        "identity file",
+                    )
                 } else {
-                    "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME"
+                    (
+                        "no key given: use -k KEYFILE, set SEAL_KEY_FILE, or use --key-env NAME",
+                        "key file",
+                    )
                 };
-                match (kind, load_credential(self, quiet, missing)?) {
+                match (kind, load_credential(self, quiet, missing, noun)?) {
                     (KeyKind::KeyFile, Credential::Key(key)) => Ok(OwnedSecret::Key(key)),
                     (KeyKind::Recipients, Credential::Identity(id)) => {
                         Ok(OwnedSecret::Identity(id))
@@ -160,8 +166,16 @@ pub enum Credential {
 /// The most of a key or identity file that is read: more than either can be.
 const MAX_CREDENTIAL_LEN: u64 = 4096;
 
-/// Parses key or identity text, told apart by its prefix; `what` names where it came from.
+/// Parses key or identity text, told apart by its prefix; `what` names where it came from. A
+/// recipients file (public keys, for `enc -R`) is named as such.
 fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
+    if holds_recipients(text) {
+        return Err(CliError::KeySource(format!(
+            "recipients {what}: public keys, not a key or an identity; to encrypt to them use \
+             'seal enc -R FILE', to decrypt give the identity a recipient was made from"
+        ))
+        .into());
+    }
     if text.starts_with(Identity::TEXT_PREFIX.as_bytes()) {
         let id = Identity::from_reader(text).with_context(|| format!("identity {what}"))?;
         return Ok(Credential::Identity(id));
@@ -170,9 +184,27 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
     Ok(Credential::Key(key))
 }
 
+/// Whether `text` is a recipients file's: its first line that is neither blank nor a comment
+/// is a recipient.
+fn holds_recipients(text: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(text) else {
+        return false;
+    };
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| seal::Recipient::from_text(l).is_ok())
+}
+
 /// The key or identity from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order; `missing`
-/// is the usage error when none is given.
-pub fn load_credential(args: &KeyArgs, quiet: bool, missing: &str) -> anyhow::Result<Credential> {
+/// is the usage error when none is given, `noun` what the file is expected to be ("key
+/// file", "identity file"), for messages before its text tells.
+pub fn load_credential(
+    args: &KeyArgs,
+    quiet: bool,
+    missing: &str,
+    noun: &str,
+) -> anyhow::Result<Credential> {
     if let Some(name) = &args.key_env {
         let value = std::env::var_os(name).ok_or_else(|| {
             CliError::KeySource(format!(
@@ -188,30 +220,34 @@ pub fn load_credential(args: &KeyArgs, quiet: bool, missing: &str) -> anyhow::Re
         return Err(CliError::Usage(missing.into()).into());
     };
     let shown = diag::quote(&path);
-    let file = open_key_file(&path)?;
-    if let Ok(meta) = file.metadata()
-        && meta.permissions().mode() & 0o077 != 0
-        && !quiet
-    {
-        diag::warn(format_args!(
-            "key file {shown} is readable by others (mode {:o}); chmod 600 it",
-            meta.permissions().mode() & 0o777
-        ));
-    }
+    let file = open_key_file(&path, noun)?;
+    let mode = file.metadata().map_or(0, |m| m.permissions().mode());
     let mut text = Zeroizing::new(Vec::new());
     file.take(MAX_CREDENTIAL_LEN)
         .read_to_end(&mut text)
         // Unreadable (a directory, an I/O error): a key problem, not an input problem.
-        .map_err(|io| CliError::KeySource(format!("key file {shown}: {io}")))?;
-    parse_credential(&text, &format!("file {shown}"))
+        .map_err(|io| CliError::KeySource(format!("{noun} {shown}: {io}")))?;
+    let credential = parse_credential(&text, &format!("file {shown}"))?;
+    if mode & 0o077 != 0 && !quiet {
+        let noun = match credential {
+            Credential::Key(_) => "key file",
+            Credential::Identity(_) => "identity file",
+        };
+        diag::warn(format_args!(
+            "{noun} {shown} is readable by others (mode {:o}); chmod 600 it",
+            mode & 0o777
+        ));
+    }
+    Ok(credential)
 }
 
 /// The key from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order (for `enc`: an identity
 /// there is refused with a pointer to `-r`).
 pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
-    let missing = "no key given: use -k KEYFILE, set SEAL_KEY_FILE, use --key-env NAME, or \
-                   encrypt to recipients with -r/-R";
-    match load_credential(args, quiet, missing)? {
+    let missing = "no key given: use -k KEYFILE, -p for a passphrase, or -r/-R to encrypt to \
+                   recipients (or name a key file in SEAL_KEY_FILE, key text with --key-env \
+                   NAME)";
+    match load_credential(args, quiet, missing, "key file")? {
         Credential::Key(key) => Ok(key),
         Credential::Identity(_) => Err(CliError::Usage(
             "that is an identity (a secret, for decrypting): to encrypt to it, give its \
@@ -237,8 +273,9 @@ pub fn looks_like_key(path: &Path) -> bool {
 /// Opens a key file: a regular file, opened without blocking (a FIFO or a device named as
 /// the key neither hangs seal nor eats its input; `-k /dev/stdin` is refused), and read by
 /// [`Key::from_reader`], which reads a bounded number of bytes. A name that is key text is
-/// refused without being shown.
-pub fn open_key_file(path: &Path) -> anyhow::Result<File> {
+/// refused without being shown. `noun` names the file in messages ("key file", "identity
+/// file").
+pub fn open_key_file(path: &Path, noun: &str) -> anyhow::Result<File> {
     use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::FileTypeExt;
     if looks_like_key(path) && std::fs::symlink_metadata(path).is_err() {
@@ -252,11 +289,11 @@ pub fn open_key_file(path: &Path) -> anyhow::Result<File> {
     let shown = diag::quote(path);
     let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
     let fd = rustix::fs::open(path, flags, Mode::empty())
-        .map_err(|e| CliError::KeySource(format!("key file {shown}: {}", io::Error::from(e))))?;
+        .map_err(|e| CliError::KeySource(format!("{noun} {shown}: {}", io::Error::from(e))))?;
     let file = File::from(fd);
     let meta = file
         .metadata()
-        .map_err(|e| CliError::KeySource(format!("key file {shown}: {e}")))?;
+        .map_err(|e| CliError::KeySource(format!("{noun} {shown}: {e}")))?;
     let kind = meta.file_type();
     let what = if kind.is_file() {
         return Ok(file);
@@ -272,8 +309,8 @@ pub fn open_key_file(path: &Path) -> anyhow::Result<File> {
         "not a regular file"
     };
     Err(CliError::KeySource(format!(
-        "key file {shown} is {what}: a key file must be a regular file (for key text from a \
-         pipe or a secret store, use --key-env NAME)"
+        "{noun} {shown} is {what}: a {noun} must be a regular file (for its text from a pipe \
+         or a secret store, use --key-env NAME)"
     ))
     .into())
 }

@@ -73,7 +73,8 @@ impl Staged {
                     let temp = tempfile::Builder::new()
                         .prefix(TEMP_PREFIX)
                         .tempfile_in(&dir_path)
-                        .with_context(|| format!("creating a temporary file in {shown_dir}"))?;
+                        .map_err(crate::error::without_path)
+                        .with_context(|| format!("cannot write in directory {shown_dir}"))?;
                     let path = temp.path().to_path_buf();
                     Ok((temp, Some(path)))
                 })?;

@@ -19,10 +19,10 @@ pub fn open_stream(
     name: &str,
 ) -> anyhow::Result<Unlocked<Box<dyn Read + Send>>> {
     let raw = std::mem::replace(input, Box::new(io::empty()));
-    let (reader, _armored) = unarmor(raw)
+    let (reader, armored) = unarmor(raw)
         .map_err(Error::from_read)
         .with_context(|| name.to_string())?;
-    let decryptor = Decryptor::new(reader).with_context(|| name.to_string())?;
+    let decryptor = decryptor_of(reader, armored).with_context(|| name.to_string())?;
     let secret = keys
         .secret_for(decryptor.header(), quiet)
         .with_context(|| name.to_string())?;
@@ -31,7 +31,29 @@ pub fn open_stream(
         .with_context(|| name.to_string())
 }
 
+/// Reads a stream's header. In armored text, which people copy by hand and through mail, a
+/// version, cipher or key kind that seal does not know is most likely a changed character:
+/// the message says so first (the exit status stays the format's, as a newer seal's stream
+/// would give).
+pub fn decryptor_of<R: Read>(input: R, armored: bool) -> anyhow::Result<Decryptor<R>> {
+    Decryptor::new(input).map_err(|e| {
+        let unknown = matches!(
+            e,
+            Error::UnsupportedVersion(_) | Error::UnsupportedCipher(_) | Error::UnsupportedKeyKind(_)
+        );
+        let e = anyhow::Error::new(e);
+        if armored && unknown {
+            e.context("the armored text is damaged (a changed character in its header), or from a newer seal")
+        } else {
+            e
+        }
+    })
+}
+
 pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
+    if args.armor {
+        return Err(crate::args::armor_is_recognised("dec").into());
+    }
     if let Some((offset, length)) = args.range() {
         return dec_range(&args.io, offset, length);
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Decryptor, Error, Framing, Header, KeyKind, RecipientKind, unarmor};
+use seal::{Error, Framing, Header, KeyKind, RecipientKind, unarmor};
 
 use serde::Serialize;
 
@@ -60,7 +60,7 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let (reader, armored) = unarmor(input.reader)
         .map_err(Error::from_read)
         .with_context(|| input_name(path))?;
-    let decryptor = Decryptor::new(reader).with_context(|| input_name(path))?;
+    let decryptor = super::dec::decryptor_of(reader, armored).with_context(|| input_name(path))?;
     let header = decryptor.header().clone();
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
@@ -137,8 +137,11 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
         }
         match (stream_len, layout) {
             (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
-                "stream:     {len} bytes, {frames} frames\n\
-                 plaintext:  {plain} bytes (from the length; run 'seal verify' to authenticate)\n"
+                "stream:     {}, {}\n\
+                 plaintext:  {} (from the length; run 'seal verify' to authenticate)\n",
+                super::count(len, "byte"),
+                super::count(frames, "frame"),
+                super::count(plain, "byte"),
             )),
             (Some(len), _) if live => text.push_str(&format!(
                 "stream:     {len} bytes, live framing: frame count unknown until read\n"

@@ -78,7 +78,7 @@ pub fn recipient(path: &Path) -> anyhow::Result<()> {
             .context("reading the identity from stdin")?;
         "stdin".to_string()
     } else {
-        open_key_file(path)?
+        open_key_file(path, "identity file")?
             .take(MAX_IDENTITY_TEXT)
             .read_to_end(&mut text)
             .with_context(|| format!("reading identity file {}", diag::quote(path)))?;

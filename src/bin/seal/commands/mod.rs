@@ -61,6 +61,15 @@ pub fn threads_or_default(threads: Option<u16>) -> usize {
     }
 }
 
+/// `n` and a noun, singular for one: "1 frame", "2 frames", "0 bytes".
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 pub fn input_name(path: Option<&Path>) -> String {
     match path {
         Some(p) if !is_stdio(Some(p)) => diag::quote(p),

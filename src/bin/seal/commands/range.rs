@@ -51,7 +51,8 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
         .with_context(|| name.clone())?;
     if offset > len {
         return Err(CliError::Usage(format!(
-            "--offset {offset} is past the end of the plaintext of {name} ({len} bytes)"
+            "--offset {offset} is past the end of the plaintext of {name} ({})",
+            super::count(len, "byte")
         ))
         .into());
     }

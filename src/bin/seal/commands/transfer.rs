@@ -48,6 +48,11 @@ where
         total,
         args.ui.show(),
         files::is_stdio(args.output.as_deref()),
+        if produces == Produces::Plaintext {
+            "ciphertext"
+        } else {
+            "plaintext"
+        },
     );
     let job = prepare(&mut reader, &input_name)?;
     let mut output = Output::open(args.output.as_deref(), meta.as_ref(), ciphertext_out)?;

@@ -10,11 +10,15 @@ use crate::files::Input;
 use crate::progress;
 
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    if args.armor {
+        return Err(crate::args::armor_is_recognised("verify").into());
+    }
     args.keys.check_fd(args.input.as_deref())?;
     let input = Input::open(args.input.as_deref(), "verify")?;
     let name = input_name(args.input.as_deref());
     let total = input.regular_file_len();
-    let (mut reader, mut bar) = progress::wrap(input.reader, total, args.ui.show(), false);
+    let (mut reader, mut bar) =
+        progress::wrap(input.reader, total, args.ui.show(), false, "ciphertext");
     let decryptor = open_stream(&args.keys, args.ui.quiet, &mut reader, &name)?;
     if let Some(bar) = &mut bar {
         bar.start();

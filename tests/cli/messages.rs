@@ -1,0 +1,353 @@
+//! Messages a person can act on: each refusal or mistake names what was wrong and what to type
+//! instead, on one line.
+
+use std::process::{Command, Output, Stdio};
+
+use crate::SEAL;
+use crate::common::{assert_fails, run_cmd};
+
+/// Runs seal in `dir` with `args`, stdin from `stdin`.
+fn seal_in(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new(SEAL);
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    run_cmd(cmd, stdin)
+}
+
+/// The one error line of a failed run with status `code`.
+fn error_line(out: &Output, code: i32) -> String {
+    assert_fails(out, code, "");
+    String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+}
+
+#[test]
+fn usage_errors_keep_their_useful_part_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| error_line(&seal_in(dir.path(), args, b""), 2);
+    assert_eq!(
+        run(&["completions"]),
+        "seal: the following required arguments were not provided: <SHELL> \
+         (see 'seal completions --help')"
+    );
+    assert_eq!(
+        run(&["enc", "--cihper", "aes-256-gcm"]),
+        "seal: unexpected argument '--cihper' found; tip: a similar argument exists: \
+         '--cipher' (see 'seal enc --help')"
+    );
+    assert_eq!(
+        run(&["enc", "--cipher", "aes"]),
+        "seal: invalid value 'aes' for '--cipher <CIPHER>' [possible values: aes-256-gcm, \
+         chacha20-poly1305]; tip: a similar value exists: 'aes-256-gcm' (see 'seal enc --help')"
+    );
+    assert_eq!(
+        run(&["dec", "--threads", "0"]),
+        "seal: invalid value '0' for '--threads <N>': 0 is not in 1..=64 \
+         (see 'seal dec --help')"
+    );
+    assert_eq!(
+        run(&["encc"]),
+        "seal: unrecognized subcommand 'encc'; tip: some similar subcommands exist: 'dec', \
+         'enc' (see 'seal --help')"
+    );
+    assert_eq!(
+        run(&["enc", "-k", "key", "-r", "sealx1q"]),
+        "seal: the argument '--key <KEYFILE>' cannot be used with '--recipient <RECIPIENT>' \
+         (see 'seal enc --help')"
+    );
+}
+
+/// A directory with a key file `key` (mode 0600), an identity `me.id` (mode 0644, as a user's
+/// umask leaves a copied file), its recipient in `recipients.txt`, a plaintext `plain` and
+/// `plain.seal` encrypted with the key.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [
+        &["keygen", "-o", "key"][..],
+        &["keygen", "--identity", "-o", "me.id"][..],
+    ] {
+        let out = seal_in(d, args, b"");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = seal_in(d, &["recipient", "me.id"], b"");
+    std::fs::write(d.join("recipients.txt"), &out.stdout).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.join("me.id"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(d.join("plain"), b"one frame").unwrap();
+    let out = seal_in(d, &["enc", "-k", "key", "-o", "plain.seal", "plain"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    dir
+}
+
+#[test]
+fn no_key_names_every_way_to_give_one_and_armor_is_recognised_by_itself() {
+    let dir = setup();
+    let d = dir.path();
+    assert_eq!(
+        error_line(&seal_in(d, &["enc", "-o", "out"], b"data"), 2),
+        "seal: no key given: use -k KEYFILE, -p for a passphrase, or -r/-R to encrypt to \
+         recipients (or name a key file in SEAL_KEY_FILE, key text with --key-env NAME)"
+    );
+    for command in ["dec", "verify"] {
+        assert_eq!(
+            error_line(
+                &seal_in(d, &[command, "-a", "-k", "key", "plain.seal"], b""),
+                2
+            ),
+            format!(
+                "seal: {command} has no -a: it recognises armored input by itself (drop -a; -a \
+                 is for enc)"
+            )
+        );
+    }
+}
+
+#[test]
+fn identities_and_recipients_files_are_called_what_they_are() {
+    let dir = setup();
+    let d = dir.path();
+    let out = seal_in(
+        d,
+        &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // An identity readable by others is warned about as an identity.
+    let out = seal_in(d, &["dec", "-k", "me.id", "to-me.seal"], b"");
+    assert_eq!(out.stdout, b"one frame");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "seal: warning: identity file 'me.id' is readable by others (mode 644); chmod 600 it\n"
+    );
+    // A missing identity, for a stream to recipients or for 'seal recipient'.
+    assert_eq!(
+        error_line(&seal_in(d, &["dec", "-k", "gone.id", "to-me.seal"], b""), 3),
+        "seal: 'to-me.seal': identity file 'gone.id': No such file or directory (os error 2)"
+    );
+    assert_eq!(
+        error_line(&seal_in(d, &["recipient", "gone.id"], b""), 3),
+        "seal: identity file 'gone.id': No such file or directory (os error 2)"
+    );
+    // A recipients file given as the key, to decrypt or to encrypt.
+    let hint = "public keys, not a key or an identity; to encrypt to them use 'seal enc -R \
+                FILE', to decrypt give the identity a recipient was made from";
+    assert_eq!(
+        error_line(
+            &seal_in(d, &["dec", "-k", "recipients.txt", "to-me.seal"], b""),
+            3
+        ),
+        format!("seal: 'to-me.seal': recipients file 'recipients.txt': {hint}")
+    );
+    assert_eq!(
+        error_line(
+            &seal_in(d, &["enc", "-k", "recipients.txt", "plain"], b""),
+            3
+        ),
+        format!("seal: recipients file 'recipients.txt': {hint}")
+    );
+    // The same text in the variable --key-env names.
+    let mut cmd = Command::new(SEAL);
+    cmd.args(["dec", "--key-env", "SEAL_KEY", "to-me.seal"])
+        .current_dir(d)
+        .env("SEAL_KEY", read_recipient(d))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    assert_eq!(
+        error_line(&run_cmd(cmd, b""), 3),
+        format!("seal: 'to-me.seal': recipients in environment variable SEAL_KEY: {hint}")
+    );
+}
+
+fn read_recipient(d: &std::path::Path) -> String {
+    std::fs::read_to_string(d.join("recipients.txt"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn counts_have_the_right_number() {
+    let dir = setup();
+    let d = dir.path();
+    let out = seal_in(d, &["info", "plain.seal"], b"");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("stream:     116 bytes, 1 frame\n"), "{text}");
+    std::fs::write(d.join("one"), b"1").unwrap();
+    let out = seal_in(d, &["enc", "-k", "key", "-o", "one.seal", "one"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let out = seal_in(d, &["info", "one.seal"], b"");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("plaintext:  1 byte (from"), "{text}");
+    assert_eq!(
+        error_line(
+            &seal_in(d, &["dec", "-k", "key", "--offset", "2", "one.seal"], b""),
+            2
+        ),
+        "seal: --offset 2 is past the end of the plaintext of 'one.seal' (1 byte)"
+    );
+    // A stream to one recipient, and an identity that is not it.
+    let out = seal_in(d, &["keygen", "--identity", "-o", "other.id"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let r = read_recipient(d);
+    let out = seal_in(d, &["enc", "-r", &r, "-o", "to-me.seal", "plain"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        error_line(
+            &seal_in(d, &["dec", "-k", "other.id", "to-me.seal"], b""),
+            3
+        ),
+        "seal: 'to-me.seal': no identity matches the stream's recipient"
+    );
+}
+
+#[test]
+fn a_changed_character_in_an_armored_header_reads_as_damage() {
+    let dir = setup();
+    let d = dir.path();
+    let out = seal_in(d, &["enc", "-a", "-k", "key", "plain"], b"");
+    let armored = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = armored.lines().collect();
+    // Byte 9 (the cipher id, 1) is in base64 characters 12..16 ("AQEA" for bytes 9..12 = 1, 1,
+    // 0 when the key kind is 1 and the chunk size starts with 0): make it 5.
+    let body = lines[1];
+    assert_eq!(&body[12..16], "AQEA", "{body}");
+    let damaged = format!(
+        "{}\n{}BQEA{}\n{}\n",
+        lines[0],
+        &body[..12],
+        &body[16..],
+        lines[2..].join("\n")
+    );
+    std::fs::write(d.join("damaged.asc"), damaged).unwrap();
+    let expect = "seal: 'damaged.asc': the armored text is damaged (a changed character in its \
+                  header), or from a newer seal: unsupported cipher id 5";
+    for args in [
+        &["dec", "-k", "key", "damaged.asc"][..],
+        &["verify", "-k", "key", "damaged.asc"][..],
+        &["info", "damaged.asc"][..],
+    ] {
+        assert_eq!(error_line(&seal_in(d, args, b""), 4), expect, "{args:?}");
+    }
+}
+
+#[test]
+fn a_directory_that_cannot_be_written_is_named_without_a_temporary_file() {
+    let dir = setup();
+    let d = dir.path();
+    std::fs::create_dir(d.join("ro")).unwrap();
+    // A read-only bind mount refuses root too.
+    let script = format!(
+        "mount --bind ro ro && mount -o remount,bind,ro ro || exit 99; \
+         exec {SEAL} enc -k key -o ro/out plain"
+    );
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .current_dir(d)
+        .output()
+        .expect("unshare (util-linux) runs this test");
+    assert_eq!(
+        error_line(&out, 1),
+        "seal: cannot write in directory 'ro': read-only filesystem or storage medium"
+    );
+}
+
+/// Runs seal with stdin and stdout on a fresh terminal (stderr piped); returns the status and
+/// stderr.
+fn with_terminal(dir: &std::path::Path, args: &[&str]) -> Output {
+    let (slave, shown) = crate::progress::terminal();
+    let out = Command::new(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    drop(shown);
+    out
+}
+
+#[test]
+fn a_terminal_gets_a_suggestion_that_works() {
+    let dir = setup();
+    let d = dir.path();
+    assert_eq!(
+        error_line(&with_terminal(d, &["enc", "-k", "key", "plain"]), 1),
+        "seal: refusing to write ciphertext to a terminal: use -o FILE, redirect stdout, or -a \
+         for ASCII armor (text that a terminal shows)"
+    );
+    assert_eq!(
+        error_line(&with_terminal(d, &["info"]), 2),
+        "seal: info: no INPUT given and stdin is a terminal: name an input file or pipe data \
+         in, e.g. 'seal info dir.tar.seal'"
+    );
+    assert_eq!(
+        error_line(&with_terminal(d, &["verify", "-k", "key"]), 2),
+        "seal: verify: no INPUT given and stdin is a terminal: name an input file or pipe \
+         data in, e.g. 'seal verify -k KEY dir.tar.seal'"
+    );
+}
+
+#[test]
+fn a_usage_error_never_echoes_key_text_given_as_a_value() {
+    let dir = setup();
+    let d = dir.path();
+    let key = std::fs::read_to_string(d.join("key")).unwrap();
+    let identity = std::fs::read_to_string(d.join("me.id")).unwrap();
+    let (key, identity) = (key.trim(), identity.trim());
+    let chunk = format!("--chunk-size={key}");
+    for args in [
+        vec!["enc", "--cipher", key],
+        vec!["enc", chunk.as_str()],
+        vec!["dec", "--threads", identity],
+        vec!["keygen", "--identity", "--kind", identity],
+    ] {
+        let line = error_line(&seal_in(d, &args, b""), 2);
+        assert!(line.contains("(key or identity text, not shown)"), "{line}");
+        // Not even a piece of the secret half of either.
+        for secret in [&key[11..], &identity[14..]] {
+            for piece in secret.as_bytes().chunks(8) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                assert!(
+                    !line
+                        .to_ascii_lowercase()
+                        .contains(&piece.to_ascii_lowercase())
+                        || piece.len() < 8,
+                    "{line}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_identity_named_as_the_output_is_not_called_a_key_file() {
+    let dir = setup();
+    let d = dir.path();
+    let out = seal_in(
+        d,
+        &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = seal_in(
+        d,
+        &["dec", "-q", "-k", "me.id", "-o", "me.id", "to-me.seal"],
+        b"",
+    );
+    assert_eq!(
+        error_line(&out, 1),
+        "seal: the key or identity file is also the output: refusing to overwrite it"
+    );
+}
