@@ -2,9 +2,11 @@
 //! pipeline's cost. `cargo bench --bench framer`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use seal::format::{FRAME_OVERHEAD, NONCE_LEN, Position};
-use seal::frame::check_frame;
-use seal::{Cipher, Decryptor, Encryptor, Key};
+use seal::{Cipher, Decryptor, Encryptor, Key, Position, check_frame};
+
+/// docs/FORMAT.md's frame layout: a 12-byte nonce, the ciphertext, a 16-byte tag.
+const NONCE_LEN: usize = 12;
+const FRAME_OVERHEAD: usize = 28;
 
 fn framer(c: &mut Criterion) {
     let key = Key::from_bytes([7; 32]);
@@ -12,9 +14,12 @@ fn framer(c: &mut Criterion) {
         let mut group = c.benchmark_group(cipher.name());
         for chunk in [64 * 1024usize, 1024 * 1024, 4 * 1024 * 1024] {
             group.throughput(Throughput::Bytes(chunk as u64));
-            let enc = Encryptor::insecure_with_salt(&key, cipher, chunk as u32, [1; 32]).unwrap();
-            let header = enc.header().to_bytes();
-            let mut sealer = enc.into_frame_sealer();
+            let enc = Encryptor::with_key(&key)
+                .unwrap()
+                .cipher(cipher)
+                .chunk_size(chunk as u32);
+            let (stream_header, mut sealer) = enc.into_frame_sealer().unwrap();
+            let header = stream_header.to_bytes();
             // Open needs an authentic frame: seal one (frame 0), then open a fresh copy each time.
             let mut sealed = vec![0u8; chunk + FRAME_OVERHEAD];
             sealed[NONCE_LEN..NONCE_LEN + chunk].fill(0x33);
@@ -29,9 +34,9 @@ fn framer(c: &mut Criterion) {
                 })
             });
 
-            let dec = Decryptor::new(&key, &mut &header[..]).unwrap();
-            let opener = dec.frame_opener();
-            let checked = check_frame(dec.header(), 0, &sealed, false).unwrap();
+            let dec = Decryptor::new(&header[..]).unwrap().unlock(&key).unwrap();
+            let (header, opener, _) = dec.into_frame_opener();
+            let checked = check_frame(&header, 0, &sealed, false).unwrap();
             let mut work = sealed.clone();
             group.bench_function(BenchmarkId::new("open", chunk), |b| {
                 b.iter(|| {

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::io::Cursor;
 use std::time::Duration;
 
-use seal::format::LIVE_FRAME_OVERHEAD;
+/// Bytes a live frame adds: length, nonce and tag (docs/FORMAT.md).
+const LIVE_FRAME_OVERHEAD: usize = 32;
 use seal::{
     Argon2Params, Cipher, Encryptor, Identity, Key, Passphrase, Position, Recipient, RecipientKind,
 };
@@ -33,9 +34,9 @@ struct Vector {
 /// frames by time, so a vector fixes them instead).
 fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
     assert_eq!(frames.iter().sum::<usize>(), plaintext.len());
-    let encryptor = encryptor.live(Duration::ZERO);
-    let mut out = encryptor.header().to_bytes();
-    let mut sealer = encryptor.into_frame_sealer();
+    let encryptor = encryptor.max_delay(Duration::ZERO);
+    let (stream_header, mut sealer) = encryptor.into_frame_sealer().unwrap();
+    let mut out = stream_header.to_bytes();
     let mut at = 0;
     for (i, &len) in frames.iter().enumerate() {
         let position = if i + 1 == frames.len() {
@@ -166,17 +167,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for v in vectors {
         let mut stream = Vec::new();
         let encryptor = match &v.secret {
-            Secret::Key => Encryptor::insecure_with_salt(&key, v.cipher, v.chunk, salt)?,
+            Secret::Key => Encryptor::with_key(&key)?
+                .cipher(v.cipher)
+                .chunk_size(v.chunk)
+                .insecure_fixed_salt(salt)?,
             Secret::Passphrase(text, params) => {
                 let pass = Passphrase::new(Zeroizing::new(text.as_bytes().to_vec()))?;
-                Encryptor::insecure_with_passphrase_and_salt(
-                    &pass, *params, v.cipher, v.chunk, salt,
-                )?
+                Encryptor::with_passphrase_cost(&pass, *params)?
+                    .cipher(v.cipher)
+                    .chunk_size(v.chunk)
+                    .insecure_fixed_salt(salt)?
             }
         };
         match v.frames {
             None => {
-                encryptor.encrypt(Cursor::new(v.plaintext.clone()), &mut stream, 1)?;
+                encryptor
+                    .threads(1)
+                    .encrypt(Cursor::new(v.plaintext.clone()), &mut stream)?;
             }
             Some(frames) => stream = seal_live(encryptor, &v.plaintext, frames),
         }
@@ -268,15 +275,13 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
             .sum();
         let randomness: Vec<u8> = (0..used).map(|i| 0xc0u8.wrapping_add(i as u8)).collect();
         let mut stream = Vec::new();
-        Encryptor::insecure_to_recipients_fixed(
-            &recipients,
-            cipher,
-            64,
-            salt,
-            &file_key,
-            &randomness,
-        )?
-        .encrypt(Cursor::new(plaintext.clone()), &mut stream, 1)?;
+        Encryptor::with_recipients(&recipients)?
+            .cipher(cipher)
+            .chunk_size(64)
+            .insecure_fixed_salt(salt)?
+            .insecure_fixed_file_key(&file_key, &randomness)?
+            .threads(1)
+            .encrypt(Cursor::new(plaintext.clone()), &mut stream)?;
         let mut out = String::new();
         writeln!(out, "# seal v1 known-answer vector: {what}")?;
         writeln!(out, "cipher: {}", cipher.name())?;

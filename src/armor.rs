@@ -13,7 +13,7 @@
 //! space or tab around a line's text), and base64 must be canonical (`base64ct`, constant
 //! time). docs/FORMAT.md, "ASCII armor", is the same rule in bytes.
 //!
-//! Invariants: [`Dearmor`] never reads a line of more than [`MAX_LINE`] bytes into memory, and
+//! Invariants: [`ArmorReader`] never reads a line of more than [`MAX_LINE`] bytes into memory, and
 //! never returns bytes of a line before checking the whole line; [`ArmorWriter`] writes only
 //! lines of this form.
 
@@ -21,79 +21,20 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 
 use base64ct::{Base64, Encoding};
 
+use crate::error::{ArmorError, ArmorProblem};
+
 /// The line before the base64 body.
-pub const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
+pub(crate) const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 /// The line after it.
-pub const END: &str = "-----END SEAL ENCRYPTED FILE-----";
+pub(crate) const END: &str = "-----END SEAL ENCRYPTED FILE-----";
 /// Base64 characters per full body line.
-pub const LINE_CHARS: usize = 64;
+pub(crate) const LINE_CHARS: usize = 64;
 /// Stream bytes per full body line.
 const LINE_BYTES: usize = LINE_CHARS / 4 * 3;
 /// The longest line read, line ending included: anything longer is refused.
-pub const MAX_LINE: usize = LINE_CHARS + 2;
+pub(crate) const MAX_LINE: usize = LINE_CHARS + 2;
 /// How many blank lines may come before BEGIN, and after END.
-pub const MAX_BLANK_LINES: usize = 64;
-
-/// What is wrong with an armored input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArmorProblem {
-    /// The first line that is not blank is not the BEGIN line (or there is none): the input
-    /// is neither binary nor armored. Reported as [`crate::Error::BadMagic`].
-    NoBegin,
-    /// A line is longer than any armor line (64 characters without its line ending).
-    LineTooLong,
-    /// A line's text has spaces or tabs before or after it (indented, or pasted with
-    /// trailing spaces), including the BEGIN and END lines.
-    Whitespace,
-    /// The first line that is not blank starts with `-----` but is not seal's BEGIN line.
-    BadBegin,
-    /// A blank line between the BEGIN and the END line.
-    BlankLine,
-    /// Nothing between the BEGIN and the END line.
-    EmptyBody,
-    /// A body line holds something other than canonical base64, or padding before the end.
-    BadBase64,
-    /// A body line other than the last is not 64 characters long.
-    ShortLine,
-    /// The input ended before the END line was complete: before it, or inside the BEGIN or
-    /// the END line (its last line, without an LF, is part of one of them).
-    NoEnd,
-    /// Something other than blank lines follows the END line.
-    TrailingData,
-}
-
-impl std::fmt::Display for ArmorProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ArmorProblem::NoBegin => "not a seal stream: neither binary nor armored text",
-            ArmorProblem::LineTooLong => "line longer than 64 characters",
-            ArmorProblem::Whitespace => {
-                "spaces or tabs before or after the line's text (armor lines are neither \
-                 indented nor followed by spaces)"
-            }
-            ArmorProblem::BadBegin => {
-                "not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----"
-            }
-            ArmorProblem::BlankLine => "blank line inside the armor",
-            ArmorProblem::EmptyBody => "no base64 between the BEGIN and END lines",
-            ArmorProblem::BadBase64 => "not canonical base64",
-            ArmorProblem::ShortLine => "body line shorter than 64 characters before the last",
-            ArmorProblem::NoEnd => "armor truncated: the input ended before the END line",
-            ArmorProblem::TrailingData => "data after the armor's END line",
-        })
-    }
-}
-
-/// An armor problem and the line (counting from 1) where it was found. Travels inside an
-/// `io::Error` through `Read` and is turned back into [`crate::Error::Armor`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("armor line {line}: {problem}")]
-pub struct ArmorError {
-    /// Line number, from 1.
-    pub line: u64,
-    /// What is wrong.
-    pub problem: ArmorProblem,
-}
+pub(crate) const MAX_BLANK_LINES: usize = 64;
 
 /// Whether `first` (the input's first byte) starts armored text rather than a binary stream,
 /// whose first byte is 0x89: `-`, or the first byte of a blank line (space, tab, CR, LF).
@@ -101,9 +42,32 @@ pub fn looks_armored(first: u8) -> bool {
     matches!(first, b'-' | b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// `reader` as a binary stream: itself if its first byte is not armor's, or the stream that
-/// its armored text holds. Reads one byte.
-pub fn auto(mut reader: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, bool)> {
+/// What the first bytes of some input say it already is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// A binary seal stream: it starts with the magic bytes.
+    Binary,
+    /// An armored seal stream: its first line that is not blank is the BEGIN line.
+    Armored,
+}
+
+/// Whether `first` (the first bytes of some input, as many as are at hand) start a seal
+/// stream, binary or armored; `None` when they do not (or are too few to tell).
+pub fn sniff(first: &[u8]) -> Option<Sniffed> {
+    if first.starts_with(&crate::format::MAGIC) {
+        Some(Sniffed::Binary)
+    } else if first.trim_ascii_start().starts_with(BEGIN.as_bytes()) {
+        Some(Sniffed::Armored)
+    } else {
+        None
+    }
+}
+
+/// `reader` as a binary stream, and whether it was armored: itself if its first byte is not
+/// armor's ([`looks_armored`]), or an [`ArmorReader`] of its text. Reads one byte.
+pub fn unarmor<R: Read + Send + 'static>(
+    mut reader: R,
+) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let mut first = [0u8; 1];
     let n = loop {
         match reader.read(&mut first) {
@@ -113,7 +77,7 @@ pub fn auto(mut reader: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send
     };
     let replay = io::Cursor::new(first[..n].to_vec()).chain(reader);
     if n == 1 && looks_armored(first[0]) {
-        Ok((Box::new(Dearmor::new(replay)), true))
+        Ok((Box::new(ArmorReader::new(replay)), true))
     } else {
         Ok((Box::new(replay), false))
     }
@@ -127,6 +91,12 @@ pub struct ArmorWriter<W: Write> {
     pending: Vec<u8>,
     /// Encoded text not yet written.
     text: Vec<u8>,
+}
+
+impl<W: Write> std::fmt::Debug for ArmorWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmorWriter").finish_non_exhaustive()
+    }
 }
 
 /// Text buffered before a write to the inner writer.
@@ -208,7 +178,7 @@ impl<W: Write> Write for ArmorWriter<W> {
     }
 }
 
-/// Where a [`Dearmor`] is in its input.
+/// Where a [`ArmorReader`] is in its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Before the BEGIN line.
@@ -220,7 +190,7 @@ enum State {
 }
 
 /// Reads armored text and yields the stream it holds.
-pub struct Dearmor<R> {
+pub struct ArmorReader<R> {
     inner: BufReader<R>,
     state: State,
     /// Lines read so far.
@@ -238,6 +208,15 @@ pub struct Dearmor<R> {
     out: [u8; LINE_BYTES],
     out_len: usize,
     out_pos: usize,
+}
+
+impl<R> std::fmt::Debug for ArmorReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmorReader")
+            .field("state", &self.state)
+            .field("line", &self.line_no)
+            .finish_non_exhaustive()
+    }
 }
 
 fn error(line: u64, problem: ArmorProblem) -> io::Error {
@@ -285,10 +264,10 @@ fn check_text_line(line: &[u8], line_no: u64) -> io::Result<()> {
     Ok(())
 }
 
-impl<R: Read> Dearmor<R> {
+impl<R: Read> ArmorReader<R> {
     /// Reads armored text from `inner`.
     pub fn new(inner: R) -> Self {
-        Dearmor {
+        ArmorReader {
             inner: BufReader::with_capacity(64 * 1024, inner),
             state: State::Start,
             line_no: 0,
@@ -454,7 +433,7 @@ impl<R: Read> Dearmor<R> {
     }
 }
 
-impl<R: Read> Read for Dearmor<R> {
+impl<R: Read> Read for ArmorReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let mut written = 0;
         while written < buf.len() {
@@ -484,7 +463,7 @@ mod tests {
 
     fn dearmor(text: &[u8]) -> Result<Vec<u8>, ArmorError> {
         let mut out = Vec::new();
-        Dearmor::new(text).read_to_end(&mut out).map_err(|e| {
+        ArmorReader::new(text).read_to_end(&mut out).map_err(|e| {
             *e.into_inner()
                 .and_then(|inner| inner.downcast::<ArmorError>().ok())
                 .expect("an armor error")

@@ -1,15 +1,15 @@
-//! The library's one error type.
+//! The library's one error type, and every English message the library builds.
 //!
-//! Every failure a caller can see is a variant here, so that the command line can map each to a
-//! documented exit status and tests can assert the exact kind. Variants that concern a position
+//! Every failure a caller can see is a variant here, so that a caller (the `seal` command
+//! among them) can map each [`Category`] to an outcome and tests can assert the exact kind. Variants that concern a position
 //! in a stream carry the frame index and the byte offset of the frame's first byte in the
 //! encrypted stream (the header is at offset 0).
 
 use std::io;
 
-use crate::armor::{ArmorError, ArmorProblem};
+use crate::limits;
 
-/// The broad class of an [`Error`], which the command line turns into an exit status.
+/// The broad class of an [`Error`]: what a caller tells its user (an exit status, say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
     /// Reading the input or writing the output failed, or the operation was refused.
@@ -20,6 +20,67 @@ pub enum Category {
     Format,
     /// The stream is damaged: authentication failed, or frames are missing, extra or out of place.
     Integrity,
+}
+
+/// What is wrong with an armored input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArmorProblem {
+    /// The first line that is not blank is not the BEGIN line (or there is none): the input
+    /// is neither binary nor armored. Reported as [`crate::Error::BadMagic`].
+    NoBegin,
+    /// A line is longer than any armor line (64 characters without its line ending).
+    LineTooLong,
+    /// A line's text has spaces or tabs before or after it (indented, or pasted with
+    /// trailing spaces), including the BEGIN and END lines.
+    Whitespace,
+    /// The first line that is not blank starts with `-----` but is not seal's BEGIN line.
+    BadBegin,
+    /// A blank line between the BEGIN and the END line.
+    BlankLine,
+    /// Nothing between the BEGIN and the END line.
+    EmptyBody,
+    /// A body line holds something other than canonical base64, or padding before the end.
+    BadBase64,
+    /// A body line other than the last is not 64 characters long.
+    ShortLine,
+    /// The input ended before the END line was complete: before it, or inside the BEGIN or
+    /// the END line (its last line, without an LF, is part of one of them).
+    NoEnd,
+    /// Something other than blank lines follows the END line.
+    TrailingData,
+}
+
+impl std::fmt::Display for ArmorProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ArmorProblem::NoBegin => "not a seal stream: neither binary nor armored text",
+            ArmorProblem::LineTooLong => "line longer than 64 characters",
+            ArmorProblem::Whitespace => {
+                "spaces or tabs before or after the line's text (armor lines are neither \
+                 indented nor followed by spaces)"
+            }
+            ArmorProblem::BadBegin => {
+                "not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----"
+            }
+            ArmorProblem::BlankLine => "blank line inside the armor",
+            ArmorProblem::EmptyBody => "no base64 between the BEGIN and END lines",
+            ArmorProblem::BadBase64 => "not canonical base64",
+            ArmorProblem::ShortLine => "body line shorter than 64 characters before the last",
+            ArmorProblem::NoEnd => "armor truncated: the input ended before the END line",
+            ArmorProblem::TrailingData => "data after the armor's END line",
+        })
+    }
+}
+
+/// An armor problem and the line (counting from 1) where it was found. Travels inside an
+/// `io::Error` through `Read` and is turned back into [`crate::Error::Armor`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("armor line {line}: {problem}")]
+pub struct ArmorError {
+    /// Line number, from 1.
+    pub line: u64,
+    /// What is wrong.
+    pub problem: ArmorProblem,
 }
 
 /// Why a key text was rejected.
@@ -81,6 +142,196 @@ impl std::fmt::Display for TextProblem {
     }
 }
 
+/// The kind of secret a caller gave, for [`Error::WrongSecretKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretKind {
+    /// A key ([`crate::Key`]).
+    Key,
+    /// A passphrase ([`crate::Passphrase`]).
+    Passphrase,
+    /// One or more identities ([`crate::Identity`]).
+    Identity,
+}
+
+impl std::fmt::Display for SecretKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SecretKind::Key => "a key file",
+            SecretKind::Passphrase => "a passphrase",
+            SecretKind::Identity => "an identity",
+        })
+    }
+}
+
+/// What a stream was encrypted with, for messages.
+fn stream_secret(kind: &SecretKind) -> &'static str {
+    match kind {
+        SecretKind::Key => "a key file",
+        SecretKind::Passphrase => "a passphrase",
+        SecretKind::Identity => "public-key recipients (decrypt it with an identity)",
+    }
+}
+
+/// Why a passphrase was refused before use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PassphraseProblem {
+    /// It has no byte.
+    Empty,
+    /// It is longer than [`crate::MAX_PASSPHRASE_LEN`] bytes.
+    TooLong,
+}
+
+impl std::fmt::Display for PassphraseProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PassphraseProblem::Empty => f.write_str("the passphrase is empty"),
+            PassphraseProblem::TooLong => write!(
+                f,
+                "the passphrase is longer than {} bytes",
+                limits::MAX_PASSPHRASE_LEN
+            ),
+        }
+    }
+}
+
+/// A call the API does not allow, named so that the caller knows what to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Misuse {
+    /// A frame sealer was asked for a frame after the final one.
+    FinalFrameHandedOut,
+    /// A frame ticket was handed to a sealer other than the one that issued it.
+    ForeignTicket,
+    /// More plaintext than the stream's chunk size was given for one frame.
+    FrameTooLong,
+    /// A non-final frame held less than a whole chunk (fixed framing) or no byte (live).
+    NonFinalFrameShort,
+    /// The frame buffer is shorter than the plaintext and the frame overhead.
+    BufferTooShort,
+    /// An [`crate::EncryptingWriter`] was used after it stopped.
+    WriterStopped,
+    /// The inner reader of a [`crate::DecryptingReader`] was moved behind its back, so that
+    /// where the frames begin cannot be told.
+    InnerReaderMoved,
+}
+
+impl std::fmt::Display for Misuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Misuse::FinalFrameHandedOut => "the stream's final frame was already handed out",
+            Misuse::ForeignTicket => "the ticket belongs to another frame sealer",
+            Misuse::FrameTooLong => "more plaintext than the chunk size",
+            Misuse::NonFinalFrameShort => {
+                "a non-final frame holds a whole chunk (fixed framing) or at least a byte (live)"
+            }
+            Misuse::BufferTooShort => {
+                "the buffer is shorter than the plaintext and the frame overhead"
+            }
+            Misuse::WriterStopped => "the encrypting writer has stopped",
+            Misuse::InnerReaderMoved => {
+                "the inner reader was moved behind the decrypting reader's back"
+            }
+        })
+    }
+}
+
+/// An invariant of this library that did not hold: a bug in seal, never the input's fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Internal {
+    /// A frame's outcome reached the in-order writer twice.
+    FrameTwice(u64),
+    /// A frame was taken by a worker and never came back.
+    FrameLost(u64),
+    /// The sealing pool stopped with no error to say why.
+    PoolStopped,
+    /// Opening a frame succeeded but left no frame to serve.
+    NoCurrentFrame,
+}
+
+impl std::fmt::Display for Internal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Internal::FrameTwice(i) => write!(f, "frame {i} arrived twice"),
+            Internal::FrameLost(i) => write!(f, "frame {i} was lost by a worker"),
+            Internal::PoolStopped => f.write_str("the sealing pool stopped early"),
+            Internal::NoCurrentFrame => f.write_str("no frame after opening one"),
+        }
+    }
+}
+
+/// How many recipient stanzas (or identities, by the stanza kind they open) of each kind, in
+/// the order the kinds were first seen, for [`Error::NoIdentityMatches`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally(Vec<TallyEntry>);
+
+/// One kind in a [`Tally`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyEntry {
+    /// The stanza kind byte.
+    pub kind: u8,
+    /// Its name, if this build knows the kind.
+    pub name: Option<&'static str>,
+    /// How many.
+    pub count: usize,
+}
+
+impl Tally {
+    /// Counts one more of `kind`, named `name` when known.
+    pub(crate) fn add(&mut self, kind: u8, name: Option<&'static str>) {
+        match self.0.iter_mut().find(|e| e.kind == kind) {
+            Some(entry) => entry.count += 1,
+            None => self.0.push(TallyEntry {
+                kind,
+                name,
+                count: 1,
+            }),
+        }
+    }
+
+    /// Each kind with its count, in the order first seen.
+    pub fn entries(&self) -> &[TallyEntry] {
+        &self.0
+    }
+
+    /// The total count.
+    pub fn total(&self) -> usize {
+        self.0.iter().map(|e| e.count).sum()
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (i, entry) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match entry.name {
+                Some(name) => write!(f, "{} {name}", entry.count)?,
+                None => write!(f, "{} of unknown kind {}", entry.count, entry.kind)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The message of [`Error::NoIdentityMatches`].
+fn no_identity_matches(recipients: usize, tried: &Tally, stanzas: &Tally) -> String {
+    let mut text = match recipients {
+        1 => "no identity matches the stream's recipient".to_string(),
+        n => format!("no identity matches any of the stream's {n} recipients"),
+    };
+    if tried.total() > 1 {
+        text.push_str(&format!(" (stanzas: {stanzas}; identities tried: {tried})"));
+    }
+    text
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -98,13 +349,13 @@ pub enum Error {
     /// The key or passphrase does not match the stream's key commitment.
     #[error("wrong key or passphrase (or the stream header was modified)")]
     WrongKey,
-    /// The stream's key comes from one kind of secret and the caller gave the other.
-    #[error("this stream was encrypted with {stream}, not {given}")]
+    /// The stream's key comes from one kind of secret and the caller gave another.
+    #[error("this stream was encrypted with {}, not {given}", stream_secret(.stream))]
     WrongSecretKind {
-        /// What the header says ("a key file" or "a passphrase").
-        stream: &'static str,
+        /// The kind of secret the header asks for.
+        stream: SecretKind,
         /// What the caller gave.
-        given: &'static str,
+        given: SecretKind,
     },
     /// An identity's text could not be parsed.
     #[error("{}", match .0 {
@@ -118,14 +369,16 @@ pub enum Error {
         problem => format!("malformed recipient: {problem}"),
     })]
     Recipient(TextProblem),
-    /// The identity opens none of the stream's recipient stanzas.
-    #[error("no identity matches {}", match .recipients {
-        1 => "the stream's recipient".to_string(),
-        n => format!("any of the stream's {n} recipients"),
-    })]
+    /// No identity given opens any of the stream's recipient stanzas. The message counts the
+    /// stanzas and the identities tried by kind when more than one identity was tried.
+    #[error("{}", no_identity_matches(*.recipients, .tried, .stanzas))]
     NoIdentityMatches {
         /// Stanzas in the header.
         recipients: usize,
+        /// The identities tried, counted by the stanza kind each opens.
+        tried: Tally,
+        /// The header's stanzas, counted by kind.
+        stanzas: Tally,
     },
     /// The identity opened a recipient stanza, but the key in it is not the one the header's
     /// key commitment names: the sender wrapped different keys for different recipients (a
@@ -137,12 +390,12 @@ pub enum Error {
     HeaderModified,
     /// A passphrase was rejected before use.
     #[error("{0}")]
-    Passphrase(&'static str),
+    Passphrase(PassphraseProblem),
     /// Argon2id refused its inputs (cannot happen for parameters within bounds).
-    #[error("passphrase key derivation failed: {0}")]
-    Kdf(String),
+    #[error("passphrase key derivation failed")]
+    Kdf(#[source] Box<dyn std::error::Error + Send + Sync>),
 
-    /// Armored input is malformed (see [`crate::armor`]).
+    /// Armored input is malformed (see [`crate::ArmorReader`]).
     #[error("{0}")]
     Armor(ArmorError),
     /// The input does not start with the seal magic bytes.
@@ -171,10 +424,10 @@ pub enum Error {
         "passphrase KDF cost out of range: {memory_kib} KiB, {passes} passes, {lanes} lanes \
          (accepted: 1..={max_lanes} lanes, 8 KiB per lane ..= {max_mem} KiB, 1..={max_passes} passes, \
          memory x passes <= {max_work} KiB)",
-        max_lanes = crate::format::Argon2Params::MAX_LANES,
-        max_mem = crate::format::Argon2Params::MAX_MEMORY_KIB,
-        max_passes = crate::format::Argon2Params::MAX_PASSES,
-        max_work = crate::format::Argon2Params::MAX_WORK
+        max_lanes = limits::ARGON2_MAX_LANES,
+        max_mem = limits::ARGON2_MAX_MEMORY_KIB,
+        max_passes = limits::ARGON2_MAX_PASSES,
+        max_work = limits::ARGON2_MAX_WORK
     )]
     KdfCostOutOfRange {
         /// Memory in KiB.
@@ -186,7 +439,7 @@ pub enum Error {
     },
     /// A recipient header's stanza count, or a number of recipients from the caller, outside
     /// 1..=[`crate::format::MAX_RECIPIENTS`].
-    #[error("recipient count {0} is out of range (1..={max})", max = crate::format::MAX_RECIPIENTS)]
+    #[error("recipient count {0} is out of range (1..={max})", max = limits::MAX_RECIPIENTS)]
     RecipientCountOutOfRange(usize),
     /// A recipient stanza whose body length is not its kind's (or over the bound for a kind
     /// this build does not know).
@@ -202,7 +455,7 @@ pub enum Error {
         len: usize,
     },
     /// A chunk size outside the allowed range, in a header or from the caller.
-    #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = crate::format::MIN_CHUNK_SIZE, max = crate::format::MAX_CHUNK_SIZE)]
+    #[error("chunk size {0} is out of range ({min}..={max} bytes)", min = limits::MIN_CHUNK_SIZE, max = limits::MAX_CHUNK_SIZE)]
     ChunkSizeOutOfRange(u64),
 
     /// A frame's stored nonce is not the one its position requires.
@@ -265,26 +518,41 @@ pub enum Error {
         /// Offset of its first byte in the stream.
         offset: u64,
     },
-    /// The per-frame API refused to seal a frame: see [`crate::frame::FrameSealer::seal`].
-    #[error("cannot seal frame {frame}: {problem}")]
+    /// The per-frame API refused to seal a frame: see [`crate::FrameSealer::seal`].
+    #[error("cannot seal {}: {problem}", match .frame { Some(i) => format!("frame {i}"), None => "a frame".to_string() })]
     SealRefused {
-        /// Index of the frame (`u64::MAX` when no index was handed out).
-        frame: u64,
+        /// Index of the frame (`None` when no index was handed out).
+        frame: Option<u64>,
         /// What was wrong.
-        problem: &'static str,
+        problem: Misuse,
     },
+    /// A call the API does not allow.
+    #[error("API misuse: {0}")]
+    Misuse(Misuse),
     /// The cipher refused to seal a frame (cannot happen for chunk sizes within bounds).
     #[error("the cipher refused to seal frame {0}")]
     SealFailed(u64),
-    /// A worker thread could not be started or died.
-    #[error("worker thread failure: {0}")]
-    Thread(String),
+    /// A thread could not be started.
+    #[error("cannot start thread {thread}")]
+    ThreadStart {
+        /// The thread's name.
+        thread: &'static str,
+        /// Why the operating system refused.
+        #[source]
+        source: io::Error,
+    },
+    /// A thread of this library panicked.
+    #[error("thread {0} panicked")]
+    ThreadPanicked(&'static str),
+    /// An invariant of this library did not hold: a bug in seal (please report it).
+    #[error("internal error (a bug in seal, please report it): {0}")]
+    Internal(Internal),
     /// The stream has more frames than the counter can number.
     #[error("stream too long: frame counter exhausted")]
     TooManyFrames,
     /// The operating system's random number generator failed.
-    #[error("operating system random number generator failed: {0}")]
-    Random(String),
+    #[error("operating system random number generator failed")]
+    Random(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
@@ -326,16 +594,71 @@ impl Error {
     }
 
     /// The same error once more, for a reader or writer that fails every call after its first
-    /// failure. An I/O error keeps its kind and message.
+    /// failure: the same variant (so the same category), an I/O error with its kind and
+    /// message, a source error with its message.
     pub(crate) fn replay(&self) -> Error {
         let copy = |e: &io::Error| io::Error::new(e.kind(), e.to_string());
+        let boxed = |e: &(dyn std::error::Error + Send + Sync)| -> Box<dyn std::error::Error + Send + Sync> {
+            Box::new(io::Error::other(e.to_string()))
+        };
         match self {
             Error::Read(e) => Error::Read(copy(e)),
             Error::Write(e) => Error::Write(copy(e)),
+            Error::Key(p) => Error::Key(*p),
+            Error::WrongKey => Error::WrongKey,
+            Error::WrongSecretKind { stream, given } => Error::WrongSecretKind {
+                stream: *stream,
+                given: *given,
+            },
+            Error::Identity(p) => Error::Identity(*p),
+            Error::Recipient(p) => Error::Recipient(*p),
+            Error::NoIdentityMatches {
+                recipients,
+                tried,
+                stanzas,
+            } => Error::NoIdentityMatches {
+                recipients: *recipients,
+                tried: tried.clone(),
+                stanzas: stanzas.clone(),
+            },
+            Error::HeaderModified => Error::HeaderModified,
+            Error::Passphrase(p) => Error::Passphrase(*p),
+            Error::Kdf(e) => Error::Kdf(boxed(e.as_ref())),
+            Error::Armor(a) => Error::Armor(*a),
+            Error::BadMagic => Error::BadMagic,
+            Error::HeaderTruncated { got, need } => Error::HeaderTruncated {
+                got: *got,
+                need: *need,
+            },
+            Error::UnsupportedVersion(v) => Error::UnsupportedVersion(*v),
+            Error::UnsupportedCipher(c) => Error::UnsupportedCipher(*c),
+            Error::UnsupportedKeyKind(k) => Error::UnsupportedKeyKind(*k),
+            Error::KdfCostOutOfRange {
+                memory_kib,
+                passes,
+                lanes,
+            } => Error::KdfCostOutOfRange {
+                memory_kib: *memory_kib,
+                passes: *passes,
+                lanes: *lanes,
+            },
+            Error::RecipientCountOutOfRange(n) => Error::RecipientCountOutOfRange(*n),
+            Error::StanzaLength { index, kind, len } => Error::StanzaLength {
+                index: *index,
+                kind: *kind,
+                len: *len,
+            },
+            Error::ChunkSizeOutOfRange(n) => Error::ChunkSizeOutOfRange(*n),
             Error::FrameOutOfPlace { frame, offset } => Error::FrameOutOfPlace {
                 frame: *frame,
                 offset: *offset,
             },
+            Error::FrameLength { frame, offset, len } => Error::FrameLength {
+                frame: *frame,
+                offset: *offset,
+                len: *len,
+            },
+            Error::LiveUnsupported(what) => Error::LiveUnsupported(what),
             Error::FrameAuth { frame, offset } => Error::FrameAuth {
                 frame: *frame,
                 offset: *offset,
@@ -345,24 +668,24 @@ impl Error {
                 offset: *offset,
             },
             Error::TrailingData { offset } => Error::TrailingData { offset: *offset },
-            Error::FrameLength { frame, offset, len } => Error::FrameLength {
-                frame: *frame,
-                offset: *offset,
-                len: *len,
-            },
-            Error::LiveUnsupported(what) => Error::LiveUnsupported(what),
             Error::EmptyFinalFrame { frame, offset } => Error::EmptyFinalFrame {
                 frame: *frame,
                 offset: *offset,
             },
             Error::SealRefused { frame, problem } => Error::SealRefused {
                 frame: *frame,
-                problem,
+                problem: *problem,
             },
+            Error::Misuse(m) => Error::Misuse(*m),
             Error::SealFailed(frame) => Error::SealFailed(*frame),
+            Error::ThreadStart { thread, source } => Error::ThreadStart {
+                thread,
+                source: copy(source),
+            },
+            Error::ThreadPanicked(thread) => Error::ThreadPanicked(thread),
+            Error::Internal(i) => Error::Internal(*i),
             Error::TooManyFrames => Error::TooManyFrames,
-            Error::Armor(a) => Error::Armor(*a),
-            other => Error::Thread(format!("failed earlier: {other}")),
+            Error::Random(e) => Error::Random(boxed(e.as_ref())),
         }
     }
 
@@ -375,7 +698,10 @@ impl Error {
             | Error::TooManyFrames
             | Error::SealFailed(_)
             | Error::SealRefused { .. }
-            | Error::Thread(_) => Category::Io,
+            | Error::Misuse(_)
+            | Error::ThreadStart { .. }
+            | Error::ThreadPanicked(_)
+            | Error::Internal(_) => Category::Io,
             Error::Key(_)
             | Error::WrongKey
             | Error::WrongSecretKind { .. }
@@ -417,7 +743,7 @@ impl From<Error> for io::Error {
         let kind = match &e {
             Error::Read(inner) | Error::Write(inner) => inner.kind(),
             Error::Truncated { .. } | Error::HeaderTruncated { .. } => io::ErrorKind::UnexpectedEof,
-            Error::SealRefused { .. } | Error::ChunkSizeOutOfRange(_) => {
+            Error::SealRefused { .. } | Error::Misuse(_) | Error::ChunkSizeOutOfRange(_) => {
                 io::ErrorKind::InvalidInput
             }
             e if e.category() == Category::Io => io::ErrorKind::Other,
@@ -429,3 +755,135 @@ impl From<Error> for io::Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant.
+    fn every_variant() -> Vec<Error> {
+        let tally = || {
+            let mut t = Tally::default();
+            t.add(2, Some("x25519"));
+            t
+        };
+        vec![
+            Error::Read(io::Error::new(io::ErrorKind::BrokenPipe, "pipe")),
+            Error::Write(io::Error::new(io::ErrorKind::StorageFull, "full")),
+            Error::Key(KeyProblem::BadChecksum),
+            Error::WrongKey,
+            Error::WrongSecretKind {
+                stream: SecretKind::Passphrase,
+                given: SecretKind::Key,
+            },
+            Error::Identity(TextProblem::BadCharacter),
+            Error::Recipient(TextProblem::WrongLength),
+            Error::NoIdentityMatches {
+                recipients: 1,
+                tried: tally(),
+                stanzas: tally(),
+            },
+            Error::HeaderModified,
+            Error::Passphrase(PassphraseProblem::TooLong),
+            Error::Kdf(Box::new(io::Error::other("argon2"))),
+            Error::Armor(ArmorError {
+                line: 3,
+                problem: ArmorProblem::NoEnd,
+            }),
+            Error::Armor(ArmorError {
+                line: 1,
+                problem: ArmorProblem::BadBase64,
+            }),
+            Error::BadMagic,
+            Error::HeaderTruncated { got: 3, need: 79 },
+            Error::UnsupportedVersion(9),
+            Error::UnsupportedCipher(9),
+            Error::UnsupportedKeyKind(9),
+            Error::KdfCostOutOfRange {
+                memory_kib: 1,
+                passes: 0,
+                lanes: 0,
+            },
+            Error::RecipientCountOutOfRange(0),
+            Error::StanzaLength {
+                index: 1,
+                kind: 2,
+                len: 3,
+            },
+            Error::ChunkSizeOutOfRange(1),
+            Error::FrameOutOfPlace {
+                frame: 1,
+                offset: 2,
+            },
+            Error::FrameLength {
+                frame: 1,
+                offset: 2,
+                len: 3,
+            },
+            Error::LiveUnsupported("DecryptingReader"),
+            Error::FrameAuth {
+                frame: 1,
+                offset: 2,
+            },
+            Error::Truncated {
+                frame: 1,
+                offset: 2,
+            },
+            Error::TrailingData { offset: 2 },
+            Error::EmptyFinalFrame {
+                frame: 1,
+                offset: 2,
+            },
+            Error::SealRefused {
+                frame: None,
+                problem: Misuse::FinalFrameHandedOut,
+            },
+            Error::Misuse(Misuse::WriterStopped),
+            Error::SealFailed(4),
+            Error::ThreadStart {
+                thread: "seal-worker",
+                source: io::Error::from(io::ErrorKind::OutOfMemory),
+            },
+            Error::ThreadPanicked("seal-writer"),
+            Error::Internal(Internal::FrameLost(5)),
+            Error::TooManyFrames,
+            Error::Random(Box::new(io::Error::other("no entropy"))),
+        ]
+    }
+
+    #[test]
+    fn a_replayed_error_is_the_same_error() {
+        for e in every_variant() {
+            let again = e.replay();
+            assert_eq!(again.category(), e.category(), "{e:?}");
+            assert_eq!(again.to_string(), e.to_string(), "{e:?}");
+            assert_eq!(
+                std::mem::discriminant(&again),
+                std::mem::discriminant(&e),
+                "{e:?}"
+            );
+            let (kind, kind_again) = (io::Error::from(e).kind(), io::Error::from(again).kind());
+            assert_eq!(kind, kind_again);
+        }
+    }
+
+    #[test]
+    fn no_frame_is_said_when_none_was_handed_out() {
+        let e = Error::SealRefused {
+            frame: None,
+            problem: Misuse::FinalFrameHandedOut,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot seal a frame: the stream's final frame was already handed out"
+        );
+        let e = Error::SealRefused {
+            frame: Some(7),
+            problem: Misuse::ForeignTicket,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot seal frame 7: the ticket belongs to another frame sealer"
+        );
+    }
+}

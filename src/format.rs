@@ -15,58 +15,59 @@
 //! nonce  = counter(11, BE) || final_flag(1)
 //! ```
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SecretKind};
 
 /// First bytes of every seal stream. The high-bit first byte catches 7-bit channels, CR LF
 /// catches line-ending conversion and 0x1A stops `type` on DOS, as in PNG.
-pub const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1A];
+pub(crate) const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1A];
 /// The version byte of a stream with fixed framing: every frame but the last holds exactly
 /// `chunk_size` bytes of plaintext.
-pub const VERSION: u8 = 1;
+pub(crate) const VERSION: u8 = 1;
 /// The version byte of a stream with live framing: every frame carries its plaintext length.
-pub const VERSION_LIVE: u8 = 2;
+pub(crate) const VERSION_LIVE: u8 = 2;
 /// Key kind byte for a stream whose key came from a key file.
-pub const KEY_KIND_KEY_FILE: u8 = 1;
+pub(crate) const KEY_KIND_KEY_FILE: u8 = 1;
 /// Key kind byte for a stream whose key was derived from a passphrase with Argon2id.
-pub const KEY_KIND_PASSPHRASE: u8 = 2;
+pub(crate) const KEY_KIND_PASSPHRASE: u8 = 2;
 /// Key kind byte for a stream whose key is wrapped for public-key recipients.
-pub const KEY_KIND_RECIPIENTS: u8 = 3;
+pub(crate) const KEY_KIND_RECIPIENTS: u8 = 3;
 /// Length of the per-stream random salt.
-pub const SALT_LEN: usize = 32;
+pub(crate) const SALT_LEN: usize = 32;
 /// Length of the key commitment.
-pub const COMMITMENT_LEN: usize = 32;
+pub(crate) const COMMITMENT_LEN: usize = 32;
 /// Length of the header's fixed prefix (magic to chunk size), which says how long the header
 /// is: the key kind decides whether KDF parameters follow the salt.
-pub const PREFIX_LEN: usize = 15;
+pub(crate) const PREFIX_LEN: usize = 15;
 /// Offset of the key kind byte within the header.
 const KEY_KIND_OFFSET: usize = 10;
 /// Offset of the salt within the header.
 const SALT_OFFSET: usize = PREFIX_LEN;
 /// Length of the Argon2id parameter block of a passphrase header.
-pub const ARGON2_PARAMS_LEN: usize = 12;
+pub(crate) const ARGON2_PARAMS_LEN: usize = 12;
 /// Length of the header bytes that the key derivation binds (everything but the commitment)
 /// for a key-file stream.
-pub const BOUND_LEN: usize = SALT_OFFSET + SALT_LEN;
+pub(crate) const BOUND_LEN: usize = SALT_OFFSET + SALT_LEN;
 /// Total header length of a key-file stream.
-pub const HEADER_LEN: usize = BOUND_LEN + COMMITMENT_LEN;
+pub(crate) const HEADER_LEN: usize = BOUND_LEN + COMMITMENT_LEN;
 /// Total header length of a passphrase stream.
-pub const PASSPHRASE_HEADER_LEN: usize = HEADER_LEN + ARGON2_PARAMS_LEN;
+pub(crate) const PASSPHRASE_HEADER_LEN: usize = HEADER_LEN + ARGON2_PARAMS_LEN;
 /// Length of a recipient header's stanza count.
 const RECIPIENT_COUNT_LEN: usize = 2;
 /// Length of a stanza's recipient kind and body length.
 const STANZA_HEAD_LEN: usize = 3;
 /// Most stanzas a recipient header may hold (and recipients a stream may be encrypted to).
-pub const MAX_RECIPIENTS: usize = 1024;
+pub const MAX_RECIPIENTS: usize = crate::limits::MAX_RECIPIENTS;
 /// Longest stanza body of any recipient kind, known or not. A stanza of a kind this build knows
 /// must have exactly that kind's length ([`stanza_body_len`]).
-pub const MAX_STANZA_BODY_LEN: usize = 2048;
+pub(crate) const MAX_STANZA_BODY_LEN: usize = 2048;
 /// Recipient kind byte of an ML-KEM-768 + X25519 (X-Wing) stanza.
-pub const RECIPIENT_KIND_MLKEM768_X25519: u8 = 1;
+pub(crate) const RECIPIENT_KIND_MLKEM768_X25519: u8 = 1;
 /// Recipient kind byte of an X25519 stanza.
-pub const RECIPIENT_KIND_X25519: u8 = 2;
+pub(crate) const RECIPIENT_KIND_X25519: u8 = 2;
 /// The longest header of any key kind: a recipient header with the most stanzas of the
 /// longest body (about 2 MiB). A decoder never holds more header than this.
-pub const MAX_HEADER_LEN: usize = BOUND_LEN
+#[cfg(test)]
+pub(crate) const MAX_HEADER_LEN: usize = BOUND_LEN
     + RECIPIENT_COUNT_LEN
     + MAX_RECIPIENTS * (STANZA_HEAD_LEN + MAX_STANZA_BODY_LEN)
     + COMMITMENT_LEN;
@@ -75,7 +76,7 @@ pub const MAX_HEADER_LEN: usize = BOUND_LEN
 /// encapsulated key and the wrapped 32-byte file key with its 16-byte tag. `None` for a kind
 /// this build does not know (its stanzas are skipped, whatever their length within
 /// [`MAX_STANZA_BODY_LEN`]).
-pub fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
+pub(crate) fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
     const WRAPPED: usize = 32 + TAG_LEN;
     match recipient_kind {
         RECIPIENT_KIND_MLKEM768_X25519 => Some(1120 + WRAPPED),
@@ -85,15 +86,15 @@ pub fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
 }
 
 /// Nonce length of both ciphers.
-pub const NONCE_LEN: usize = 12;
+pub(crate) const NONCE_LEN: usize = 12;
 /// Tag length of both ciphers.
-pub const TAG_LEN: usize = 16;
+pub(crate) const TAG_LEN: usize = 16;
 /// Bytes a frame adds to its plaintext (fixed framing).
-pub const FRAME_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
+pub(crate) const FRAME_OVERHEAD: usize = NONCE_LEN + TAG_LEN;
 /// Length of the plaintext length field that starts every frame of a live stream.
-pub const LENGTH_LEN: usize = 4;
+pub(crate) const LENGTH_LEN: usize = 4;
 /// Bytes a frame of a live stream adds to its plaintext.
-pub const LIVE_FRAME_OVERHEAD: usize = LENGTH_LEN + FRAME_OVERHEAD;
+pub(crate) const LIVE_FRAME_OVERHEAD: usize = LENGTH_LEN + FRAME_OVERHEAD;
 
 /// How a stream cuts its plaintext into frames; the header's version byte says which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,7 +118,7 @@ impl Framing {
     }
 
     /// The framing a version byte names.
-    pub fn from_version(version: u8) -> Result<Self> {
+    pub(crate) fn from_version(version: u8) -> Result<Self> {
         match version {
             VERSION => Ok(Framing::Fixed),
             VERSION_LIVE => Ok(Framing::Live),
@@ -125,7 +126,7 @@ impl Framing {
         }
     }
 
-    /// How the command line names it.
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             Framing::Fixed => "fixed",
@@ -142,7 +143,7 @@ impl Framing {
     }
 
     /// Where a frame's nonce starts within the frame.
-    pub fn nonce_offset(self) -> usize {
+    pub(crate) fn nonce_offset(self) -> usize {
         match self {
             Framing::Fixed => 0,
             Framing::Live => LENGTH_LEN,
@@ -150,18 +151,18 @@ impl Framing {
     }
 
     /// Where a frame's ciphertext (or plaintext, before sealing) starts within the frame.
-    pub fn body_offset(self) -> usize {
+    pub(crate) fn body_offset(self) -> usize {
         self.nonce_offset() + NONCE_LEN
     }
 }
 
 /// Smallest chunk size a stream may declare.
-pub const MIN_CHUNK_SIZE: u32 = 64;
+pub const MIN_CHUNK_SIZE: u32 = crate::limits::MIN_CHUNK_SIZE;
 /// Largest chunk size a stream may declare. A decoder allocates a few frames of this size per
 /// worker, so this bound is what keeps a hostile header from demanding memory.
-pub const MAX_CHUNK_SIZE: u32 = 16 * 1024 * 1024;
-/// Chunk size `seal enc` uses unless told otherwise (chosen from the measurements in
-/// docs/PERFORMANCE.md).
+pub const MAX_CHUNK_SIZE: u32 = crate::limits::MAX_CHUNK_SIZE;
+/// Chunk size an [`crate::Encryptor`] uses unless told otherwise (chosen from the measurements
+/// in docs/PERFORMANCE.md).
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024 * 1024;
 
 /// Value of the nonce's last byte for every frame but the last.
@@ -191,7 +192,7 @@ impl Cipher {
     }
 
     /// The cipher a header byte names.
-    pub fn from_id(id: u8) -> Result<Self> {
+    pub(crate) fn from_id(id: u8) -> Result<Self> {
         match id {
             1 => Ok(Cipher::Aes256Gcm),
             2 => Ok(Cipher::ChaCha20Poly1305),
@@ -199,7 +200,7 @@ impl Cipher {
         }
     }
 
-    /// The name the command line uses.
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             Cipher::Aes256Gcm => "aes-256-gcm",
@@ -231,16 +232,16 @@ pub struct Argon2Params {
 
 impl Argon2Params {
     /// Most memory a header may ask for: 1 GiB.
-    pub const MAX_MEMORY_KIB: u32 = 1 << 20;
+    pub const MAX_MEMORY_KIB: u32 = crate::limits::ARGON2_MAX_MEMORY_KIB;
     /// Most passes a header may ask for.
-    pub const MAX_PASSES: u32 = 64;
+    pub const MAX_PASSES: u32 = crate::limits::ARGON2_MAX_PASSES;
     /// Most lanes a header may ask for (seal computes them one after another).
-    pub const MAX_LANES: u32 = 8;
+    pub const MAX_LANES: u32 = crate::limits::ARGON2_MAX_LANES;
     /// Most memory × passes (in KiB × passes) a header may ask for: 8 GiB-passes, a few
     /// seconds on a current core.
-    pub const MAX_WORK: u64 = 8 << 20;
-    /// What `seal enc -p` uses: 256 MiB, 6 passes, 1 lane, about one second on the machine
-    /// docs/PERFORMANCE.md's figures come from.
+    pub const MAX_WORK: u64 = crate::limits::ARGON2_MAX_WORK;
+    /// What [`crate::Encryptor::with_passphrase`] uses: 256 MiB, 6 passes, 1 lane, about one
+    /// second on the machine docs/PERFORMANCE.md's figures come from.
     pub const DEFAULT: Argon2Params = Argon2Params {
         memory_kib: 256 << 10,
         passes: 6,
@@ -317,7 +318,16 @@ impl KeyKind {
         }
     }
 
-    /// How the command line names it.
+    /// The kind of secret that opens a stream of this key kind.
+    pub fn secret_kind(self) -> SecretKind {
+        match self {
+            KeyKind::KeyFile => SecretKind::Key,
+            KeyKind::Passphrase(_) => SecretKind::Passphrase,
+            KeyKind::Recipients => SecretKind::Identity,
+        }
+    }
+
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             KeyKind::KeyFile => "key-file",
@@ -325,39 +335,11 @@ impl KeyKind {
             KeyKind::Recipients => "recipients",
         }
     }
-
-    /// What the stream was encrypted with, for messages: "a key file", "a passphrase", or
-    /// public-key recipients (which an identity opens).
-    pub fn secret(self) -> &'static str {
-        match self {
-            KeyKind::KeyFile => "a key file",
-            KeyKind::Passphrase(_) => "a passphrase",
-            KeyKind::Recipients => "public-key recipients (decrypt it with an identity)",
-        }
-    }
-
-    /// The error for a secret of another kind than this one, described as `given` (as
-    /// [`KeyKind::secret`] describes them).
-    pub fn mismatch(self, given: &'static str) -> Error {
-        Error::WrongSecretKind {
-            stream: self.secret(),
-            given,
-        }
-    }
-
-    /// The error for a key file given for a passphrase stream or a passphrase given for
-    /// another stream.
-    pub fn wrong_secret(self) -> Error {
-        self.mismatch(match self {
-            KeyKind::Passphrase(_) => "a key file",
-            KeyKind::KeyFile | KeyKind::Recipients => "a passphrase",
-        })
-    }
 }
 
 /// How long the header that some first bytes of a stream begin is, as far as they tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeaderLength {
+pub(crate) enum HeaderLength {
     /// The header is this long (the bytes may hold less or more of the stream).
     Known(usize),
     /// The header is at least this long, more than the bytes given hold: read up to here and
@@ -370,7 +352,7 @@ pub enum HeaderLength {
 /// magic bytes (on as many as there are), version, cipher, key kind and chunk size; for a
 /// recipient header also the stanza count and each stanza's body length, which are bounded
 /// here, before anyone allocates for them. Never reads past the header.
-pub fn header_length(bytes: &[u8]) -> Result<HeaderLength> {
+pub(crate) fn header_length(bytes: &[u8]) -> Result<HeaderLength> {
     let magic_len = bytes.len().min(MAGIC.len());
     if bytes[..magic_len] != MAGIC[..magic_len] {
         return Err(Error::BadMagic);
@@ -468,7 +450,7 @@ impl Stanza {
 /// Invariant: `chunk_size` is within the allowed range and the KDF parameters of a passphrase
 /// header within theirs; a `Header` that exists has passed [`check_chunk_size`] and
 /// [`Argon2Params::new`]. A recipient header has 1 to [`MAX_RECIPIENTS`] stanzas within the
-/// length bounds of [`header_length`]; other headers have none.
+/// length bounds of the header reader; other headers have none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     framing: Framing,
@@ -596,12 +578,12 @@ impl Header {
 
     /// Bytes on the wire of a full frame (`chunk_size` bytes of plaintext): the size of the
     /// buffer a frame needs.
-    pub fn full_frame_len(&self) -> usize {
+    pub(crate) fn full_frame_len(&self) -> usize {
         self.chunk_size as usize + self.framing.overhead()
     }
 
     /// The header bytes that the key derivation binds: all fields but the commitment.
-    pub fn bound_bytes(&self) -> Vec<u8> {
+    pub(crate) fn bound_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len() - COMMITMENT_LEN);
         out.extend_from_slice(&MAGIC);
         out.push(self.framing.version());
@@ -637,7 +619,7 @@ impl Header {
     /// [`Header::len`]), checking fields in the order they appear: those of
     /// [`header_length`], then that the whole header is there, then the KDF parameters'
     /// bounds.
-    pub fn parse(bytes: &[u8]) -> Result<Self> {
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Self> {
         let len = match header_length(bytes)? {
             HeaderLength::Known(len) if len <= bytes.len() => len,
             HeaderLength::Known(need) | HeaderLength::AtLeast(need) => {
@@ -707,7 +689,7 @@ impl Header {
 
     /// Offset in the stream of frame `index`'s first byte, in a stream with fixed framing.
     /// (A live stream's frame offsets depend on the lengths before them.)
-    pub fn frame_offset(&self, index: u64) -> u64 {
+    pub(crate) fn frame_offset(&self, index: u64) -> u64 {
         (self.len() as u64).saturating_add(index.saturating_mul(self.full_frame_len() as u64))
     }
 }
@@ -725,7 +707,7 @@ pub enum Position {
 ///
 /// The index is a `u64`, so the counter's three high bytes are always zero and distinct frames
 /// of a stream always get distinct nonces.
-pub fn frame_nonce(index: u64, position: Position) -> [u8; NONCE_LEN] {
+pub(crate) fn frame_nonce(index: u64, position: Position) -> [u8; NONCE_LEN] {
     let mut nonce = [0u8; NONCE_LEN];
     nonce[3..11].copy_from_slice(&index.to_be_bytes());
     nonce[11] = match position {
@@ -737,7 +719,7 @@ pub fn frame_nonce(index: u64, position: Position) -> [u8; NONCE_LEN] {
 
 /// Which position the stored nonce of frame `index` claims, or `None` when it is not a nonce
 /// frame `index` may carry (other counter, or a flag byte that is neither 0 nor 1).
-pub fn stored_position(index: u64, stored: &[u8]) -> Option<Position> {
+pub(crate) fn stored_position(index: u64, stored: &[u8]) -> Option<Position> {
     [Position::More, Position::Final]
         .into_iter()
         .find(|&p| stored == frame_nonce(index, p))

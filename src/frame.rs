@@ -1,5 +1,5 @@
-//! One frame at a time: sealing, the structural checks a decoder makes before it decrypts, and
-//! opening.
+//! One frame at a time: sealing and opening. (The structural checks a decoder makes before it
+//! decrypts belong to each framing: `framing/fixed.rs`, `framing/live.rs`.)
 //!
 //! Each call concerns one frame and depends only on its index and position, so frames can be
 //! sealed or opened in any order by any thread. A frame lives in one buffer laid out exactly as
@@ -11,11 +11,8 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::aead::FrameAead;
-use crate::error::{Error, Result};
-use crate::format::{
-    FRAME_OVERHEAD, Framing, Header, LENGTH_LEN, NONCE_LEN, Position, TAG_LEN, frame_nonce,
-    stored_position,
-};
+use crate::error::{Error, Misuse, Result};
+use crate::format::{Framing, Header, NONCE_LEN, Position, TAG_LEN, frame_nonce};
 use crate::kdf::StreamKeys;
 
 /// Numbers the sealers of this process, so that a ticket is only honoured by its own sealer.
@@ -36,6 +33,16 @@ pub struct FrameSealer {
     id: u64,
     /// The index the next ticket gets; `None` once the final frame's ticket was handed out.
     next: Option<u64>,
+}
+
+impl std::fmt::Debug for FrameSealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameSealer")
+            .field("framing", &self.framing)
+            .field("chunk_size", &self.chunk_size)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The right to seal one frame of one stream: its index and position, handed out once.
@@ -75,8 +82,8 @@ impl FrameSealer {
     pub fn next_frame(&mut self, position: Position) -> Result<FrameTicket> {
         let Some(index) = self.next else {
             return Err(Error::SealRefused {
-                frame: u64::MAX,
-                problem: "the stream's final frame was already handed out",
+                frame: None,
+                problem: Misuse::FinalFrameHandedOut,
             });
         };
         self.next = match position {
@@ -103,8 +110,8 @@ impl FrameSealer {
     pub fn seal(&self, ticket: FrameTicket, frame: &mut [u8], len: usize) -> Result<usize> {
         if ticket.sealer != self.id {
             return Err(Error::SealRefused {
-                frame: ticket.index,
-                problem: "the ticket belongs to another frame sealer",
+                frame: Some(ticket.index),
+                problem: Misuse::ForeignTicket,
             });
         }
         self.seal_at(ticket.index, ticket.position, frame, len)
@@ -120,11 +127,11 @@ impl FrameSealer {
         len: usize,
     ) -> Result<usize> {
         let refused = |problem| Error::SealRefused {
-            frame: index,
+            frame: Some(index),
             problem,
         };
         if len > self.chunk_size {
-            return Err(refused("more plaintext than the chunk size"));
+            return Err(refused(Misuse::FrameTooLong));
         }
         let allowed = match (self.framing, position) {
             (Framing::Fixed, Position::More) => len == self.chunk_size,
@@ -132,14 +139,12 @@ impl FrameSealer {
             (_, Position::Final) => true,
         };
         if !allowed {
-            return Err(refused(
-                "a non-final frame holds a whole chunk (fixed framing) or at least a byte (live)",
-            ));
+            return Err(refused(Misuse::NonFinalFrameShort));
         }
         let wire = len + self.framing.overhead();
-        let frame = frame.get_mut(..wire).ok_or_else(|| {
-            refused("the buffer is shorter than the plaintext and the frame overhead")
-        })?;
+        let frame = frame
+            .get_mut(..wire)
+            .ok_or_else(|| refused(Misuse::BufferTooShort))?;
         let nonce = frame_nonce(index, position);
         let (ad, rest) = frame.split_at_mut(self.framing.nonce_offset());
         if self.framing == Framing::Live {
@@ -158,111 +163,16 @@ impl FrameSealer {
     }
 }
 
-/// Length of what a decoder reads first of a live frame: its length field and its nonce.
-pub const LIVE_PREFIX_LEN: usize = LENGTH_LEN + NONCE_LEN;
-
-/// What the first [`LIVE_PREFIX_LEN`] bytes of a live frame declare, once checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LivePrefix {
-    /// The position the frame's nonce encodes.
-    pub position: Position,
-    /// The plaintext length (0..=chunk_size), so the frame is `len + 32` bytes long.
-    pub len: usize,
-}
-
-/// The structural checks a decoder makes on the first bytes of live frame `index` (which
-/// starts at `offset`), before it reads or allocates anything for the rest: the stored nonce
-/// must be `index`'s with either flag ([`Error::FrameOutOfPlace`]), and the length must be
-/// within 1..=chunk_size, or 0..=chunk_size for the final frame ([`Error::FrameLength`]).
-pub fn check_live_prefix(
-    header: &Header,
-    index: u64,
-    offset: u64,
-    prefix: &[u8; LIVE_PREFIX_LEN],
-) -> Result<LivePrefix> {
-    let Some(position) = stored_position(index, &prefix[LENGTH_LEN..]) else {
-        return Err(Error::FrameOutOfPlace {
-            frame: index,
-            offset,
-        });
-    };
-    let declared = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]);
-    let least = match position {
-        Position::More => 1,
-        Position::Final => 0,
-    };
-    if !(least..=header.chunk_size()).contains(&declared) {
-        return Err(Error::FrameLength {
-            frame: index,
-            offset,
-            len: declared,
-        });
-    }
-    Ok(LivePrefix {
-        position,
-        len: declared as usize,
-    })
-}
-
-/// The verdict of the structural checks on a frame: the position its nonce must encode, and
-/// the error that comes right after it in stream order, if the input is bad there.
-#[derive(Debug)]
-pub struct Checked {
-    /// The position the frame's nonce must encode.
-    pub position: Position,
-    /// An error at the point just past this frame ([`Error::Truncated`] for the missing next
-    /// frame, or [`Error::TrailingData`]), reported once this frame has been handled, so that
-    /// every authentic frame before the damage is released first.
-    pub then: Option<Error>,
-}
-
-/// The structural checks a decoder makes on wire frame `index` before any decryption.
-///
-/// `frame` is what was read for it: a full frame, or less when input ended (`at_eof` tells
-/// whether any byte follows). Only `frame`'s own stored nonce is compared with the nonce that
-/// index and position require; it is never used for decryption.
-pub fn check_frame(header: &Header, index: u64, frame: &[u8], at_eof: bool) -> Result<Checked> {
-    let offset = header.frame_offset(index);
-    if frame.len() < FRAME_OVERHEAD {
-        return Err(Error::Truncated {
-            frame: index,
-            offset,
-        });
-    }
-    let Some(position) = stored_position(index, &frame[..NONCE_LEN]) else {
-        return Err(Error::FrameOutOfPlace {
-            frame: index,
-            offset,
-        });
-    };
-    let then = match (position, at_eof) {
-        // A frame cut short: only a final frame may be shorter than a full one.
-        (Position::More, true) if frame.len() < header.full_frame_len() => {
-            return Err(Error::Truncated {
-                frame: index,
-                offset,
-            });
-        }
-        // A whole frame that says more follow, but input ends after it: the next is missing.
-        (Position::More, true) => {
-            let missing = index.saturating_add(1);
-            Some(Error::Truncated {
-                frame: missing,
-                offset: header.frame_offset(missing),
-            })
-        }
-        (Position::Final, false) => Some(Error::TrailingData {
-            offset: offset.saturating_add(frame.len() as u64),
-        }),
-        (Position::More, false) | (Position::Final, true) => None,
-    };
-    Ok(Checked { position, then })
-}
-
 /// Opens frames of one stream.
 pub struct FrameOpener {
     aead: FrameAead,
     header: Header,
+}
+
+impl std::fmt::Debug for FrameOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameOpener").finish_non_exhaustive()
+    }
 }
 
 /// Where a frame was read from, for errors.
@@ -350,6 +260,7 @@ impl FrameOpener {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::FRAME_OVERHEAD;
     use crate::format::{Cipher, KeyKind};
     use crate::keys::Key;
 
@@ -360,7 +271,7 @@ mod tests {
         (header, sealer)
     }
 
-    fn refused(result: Result<usize>) -> (u64, &'static str) {
+    fn refused(result: Result<usize>) -> (Option<u64>, Misuse) {
         match result {
             Err(Error::SealRefused { frame, problem }) => (frame, problem),
             other => panic!("expected a refusal, got {other:?}"),
@@ -390,7 +301,7 @@ mod tests {
         let (_, b) = sealer();
         let mut frame = [0u8; 64 + FRAME_OVERHEAD];
         let ticket = a.next_frame(Position::Final).unwrap();
-        assert_eq!(refused(b.seal(ticket, &mut frame, 5)).0, 0);
+        assert_eq!(refused(b.seal(ticket, &mut frame, 5)).0, Some(0));
         assert_eq!(frame, [0u8; 64 + FRAME_OVERHEAD], "refused, so untouched");
     }
 
@@ -401,7 +312,7 @@ mod tests {
             let mut frame = vec![0u8; buf_len];
             let ticket = sealer.next_frame(Position::More).unwrap();
             let index = ticket.index();
-            assert_eq!(refused(sealer.seal(ticket, &mut frame, len)).0, index);
+            assert_eq!(refused(sealer.seal(ticket, &mut frame, len)).0, Some(index));
             assert!(frame.iter().all(|&b| b == 0));
         }
         // usize::MAX would overflow `len + FRAME_OVERHEAD` if it were not refused first.

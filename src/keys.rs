@@ -22,13 +22,13 @@ use zeroize::Zeroizing;
 use crate::error::{Error, KeyProblem, Result};
 
 /// Length of a key in bytes.
-pub const KEY_LEN: usize = 32;
+pub(crate) const KEY_LEN: usize = 32;
 /// What every key text starts with.
-pub const KEY_PREFIX: &str = "SEAL-KEY-1-";
+pub(crate) const KEY_PREFIX: &str = "SEAL-KEY-1-";
 const CHECKSUM_LEN: usize = 4;
 const CHECKSUM_LABEL: &[u8] = b"seal key checksum v1";
 /// Length of a key text without its line ending.
-pub const KEY_TEXT_LEN: usize = KEY_PREFIX.len() + 2 * (KEY_LEN + CHECKSUM_LEN);
+pub(crate) const KEY_TEXT_LEN: usize = KEY_PREFIX.len() + 2 * (KEY_LEN + CHECKSUM_LEN);
 /// How much of a key file is read at most; anything longer is not a key file. Room for the
 /// key text and a generous tail of whitespace (an editor's trailing spaces and blank lines).
 const MAX_KEY_FILE_LEN: usize = KEY_TEXT_LEN + 1024;
@@ -59,6 +59,9 @@ fn checksum(key: &[u8; KEY_LEN]) -> [u8; CHECKSUM_LEN] {
 }
 
 impl Key {
+    /// What a key's text starts with.
+    pub const TEXT_PREFIX: &'static str = KEY_PREFIX;
+
     /// A fresh key from the operating system's CSPRNG.
     pub fn generate() -> Result<Self> {
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
@@ -151,7 +154,7 @@ impl Key {
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<()> {
     rand::rngs::SysRng
         .try_fill_bytes(buf)
-        .map_err(|e| Error::Random(e.to_string()))
+        .map_err(|e| Error::Random(Box::new(e)))
 }
 
 #[cfg(test)]

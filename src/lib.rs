@@ -1,75 +1,185 @@
 //! seal: chunked, parallel authenticated encryption of streams and files.
 //!
-//! This crate is seal's format and streaming engine; the `seal` command line (under
-//! `src/bin/seal/`, behind the default `cli` feature) is a thin layer on this public API.
-//! `cargo build --lib --no-default-features` builds the library without any command-line crate.
-//! docs/FORMAT.md is the format's normative description.
+//! This crate is seal's format and streaming engine: it reads and writes seal streams
+//! (docs/FORMAT.md is the format's normative description) through `std::io`, on a pool of
+//! worker threads with bounded memory, and releases no plaintext byte before it is
+//! authenticated. It never touches a terminal, an environment variable or a file name: where
+//! bytes come from and go to is the caller's (the `seal` command, under `src/bin/seal/` behind
+//! the default `cli` feature, is one such caller, built only on this public API).
+//! `cargo build --lib --no-default-features` builds the library alone.
 //!
-//! # Map
+//! # Three ways in
 //!
-//! | module | what it holds |
-//! |---|---|
-//! | [`format`](mod@format) | the bytes: header layout and parsing, frame layout, nonces, bounds |
-//! | [`keys`] | key files: generating, writing and parsing key text |
-//! | [`passphrase`] | passphrases and their Argon2id stretching into a key |
-//! | [`recipient`] | identities and recipients: their text, HPKE wrapping of a stream's file key |
-//! | `kdf` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
-//! | `aead` | the two AEADs behind one interface |
-//! | [`frame`] | one frame at a time: seal, structural checks, open |
-//! | `pipeline` | the worker pool: reader, workers, in-order writer, bounded memory |
-//! | [`stream`] | whole streams: [`Encryptor`], [`Decryptor`], [`read_header`] |
-//! | [`writer`] | [`EncryptingWriter`]: encrypt through `std::io::Write`, on the pool |
-//! | [`reader`] | [`DecryptingReader`]: decrypt through `std::io::Read`, and `Seek` for random access |
-//! | [`armor`] | PEM-style ASCII armor around a stream |
-//! | [`error`] | the one error type, [`Error`], and its [`Category`] |
+//! Every stream is encrypted with a key, a passphrase, or to public-key recipients, through
+//! [`Encryptor`]; every stream is decrypted through [`Decryptor::new`], which reads the header
+//! once and tells which secret the stream needs, then [`Decryptor::unlock`] with it.
+//!
+//! With a key:
+//!
+//! ```
+//! use seal::{Decryptor, Encryptor, Key};
+//! let key = Key::generate()?;
+//! let mut sealed = Vec::new();
+//! Encryptor::with_key(&key)?.encrypt(&b"hello"[..], &mut sealed)?;
+//! let mut plain = Vec::new();
+//! Decryptor::new(std::io::Cursor::new(sealed))?.unlock(&key)?.decrypt_to(&mut plain)?;
+//! assert_eq!(plain, b"hello");
+//! # Ok::<(), seal::Error>(())
+//! ```
+//!
+//! With a passphrase (stretched with Argon2id; the cost is written in the header, so the
+//! decoder learns it, and that a passphrase is needed at all, before asking for one):
+//!
+//! ```
+//! use seal::{Argon2Params, Decryptor, Encryptor, KeyKind, Passphrase, Zeroizing};
+//! let passphrase = Passphrase::new(Zeroizing::new(b"correct horse".to_vec()))?;
+//! // A tiny cost to keep this example fast; `Encryptor::with_passphrase` uses the default.
+//! let cost = Argon2Params::new(64, 1, 1)?;
+//! let mut sealed = Vec::new();
+//! Encryptor::with_passphrase_cost(&passphrase, cost)?
+//!     .encrypt(&b"hello"[..], &mut sealed)?;
+//! let decryptor = Decryptor::new(std::io::Cursor::new(sealed))?;
+//! assert_eq!(decryptor.key_kind(), KeyKind::Passphrase(cost)); // now ask for it
+//! let mut plain = Vec::new();
+//! decryptor.unlock(&passphrase)?.decrypt_to(&mut plain)?;
+//! assert_eq!(plain, b"hello");
+//! # Ok::<(), seal::Error>(())
+//! ```
+//!
+//! To recipients, decrypted with any number of identities of any kinds (each stanza is tried
+//! with every identity of its kind):
+//!
+//! ```
+//! use std::io::Read;
+//! use seal::{Decryptor, Encryptor, Identity, RecipientKind};
+//! let alice = Identity::generate(RecipientKind::MlKem768X25519)?;
+//! let bob = Identity::generate(RecipientKind::X25519)?;
+//! let mut sealed = Vec::new();
+//! Encryptor::with_recipients(&[alice.recipient()])?
+//!     .encrypt(&b"hello"[..], &mut sealed)?;
+//! let mine = [bob, alice];
+//! let mut plain = Vec::new();
+//! Decryptor::new(&sealed[..])?.unlock(&mine)?.reader().read_to_end(&mut plain)?;
+//! assert_eq!(plain, b"hello");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Beside the whole-stream calls: [`Encryptor::wrap_output`] gives an [`EncryptingWriter`]
+//! (`std::io::Write`), [`Unlocked::reader`] a [`DecryptingReader`] (`std::io::Read`, and
+//! `std::io::Seek` to read a range without the frames before it), and [`ArmorWriter`],
+//! [`ArmorReader`] and [`unarmor`] the ASCII armor around a stream.
 //!
 //! # Data path
 //!
 //! ```text
 //! encrypt: input ─▶ chunks ─▶ pipeline (FrameSealer on every worker) ─▶ header ‖ frames ─▶ output
-//! decrypt: input ─▶ read_header ─▶ commitment check ─▶ check_frame ─▶ pipeline (FrameOpener)
-//!          ─▶ plaintext, in order, only once authenticated ─▶ output
+//! decrypt: input ─▶ header ─▶ secret ─▶ commitment check ─▶ frames (one decoder per framing)
+//!          ─▶ pipeline (FrameOpener) ─▶ plaintext, in order, only once authenticated ─▶ output
 //! write(): EncryptingWriter ─▶ chunks ─▶ the same pipeline (or inline) ─▶ inner Write
-//! read():  DecryptingReader ─▶ check_frame ─▶ FrameOpener, one frame at a time ─▶ caller
-//!          (Seek: the final frame first, then only the frames asked for)
+//! read():  DecryptingReader ─▶ the same fixed-framing decoder ─▶ FrameOpener, one frame at a
+//!          time ─▶ caller (Seek: the final frame first, then only the frames asked for)
 //! ```
 //!
-//! ```
-//! use seal::{Cipher, Decryptor, Encryptor, Key};
-//! let key = Key::generate()?;
-//! let mut sealed = Vec::new();
-//! Encryptor::new(&key, Cipher::Aes256Gcm, 64 * 1024)?.encrypt(&b"hello"[..], &mut sealed, 2)?;
-//! let mut input = std::io::Cursor::new(sealed);
-//! let decryptor = Decryptor::new(&key, &mut input)?;
-//! let mut plain = Vec::new();
-//! decryptor.decrypt(input, &mut plain, 2)?;
-//! assert_eq!(plain, b"hello");
-//! # Ok::<(), seal::Error>(())
-//! ```
+//! # Map of the sources
+//!
+//! The one map of the repository's sources (the README and the binary's `main.rs` point here).
+//! Modules are private: what a user needs is re-exported at the crate root, one path per type.
+//!
+//! | library (`src/`) | what it holds |
+//! |---|---|
+//! | `lib.rs` | this overview, and the public surface |
+//! | `stream.rs` | the entry points: [`Encryptor`], [`Decryptor`], [`Unlocked`] |
+//! | `secret.rs` | [`Secret`]: which secret opens which key kind |
+//! | `format.rs` | the bytes: header layout and parsing, frame layout, nonces |
+//! | `limits.rs` | the format's bounds, each stated once |
+//! | `keys.rs` | [`Key`]: generating, writing and parsing key text |
+//! | `passphrase.rs` | [`Passphrase`] and its Argon2id stretching into a key |
+//! | `recipient/` | [`Identity`] and [`Recipient`]: `mod.rs` the types and opening stanzas with many identities, `hpke.rs` HPKE wrapping of the file key, `seal.rs` seal's text forms |
+//! | `kdf.rs` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
+//! | `aead.rs` | the two AEADs behind one interface |
+//! | `frame.rs` | one frame at a time: [`FrameSealer`], [`FrameOpener`] |
+//! | `framing/` | input to header and frames for both framings, shared by the pool and the adapters: `mod.rs` (the header reader, the whole-stream runs), `io.rs`, `fixed.rs` (version 1: the chunker, [`check_frame`] and the one decoder), `live.rs` (version 2) |
+//! | `pipeline.rs` | the worker pool: reader, workers, in-order writer, bounded memory |
+//! | `writer.rs` | [`EncryptingWriter`]: encrypt through `std::io::Write`, on the pool |
+//! | `reader.rs` | [`DecryptingReader`]: decrypt through `std::io::Read`, and `Seek` |
+//! | `armor.rs` | PEM-style ASCII armor, and telling armor from binary ([`sniff`], [`unarmor`]) |
+//! | `error.rs` | the one error type, [`Error`], its [`Category`], the problem enums, every English message |
+//!
+//! | command line (`src/bin/seal/`) | what it holds |
+//! |---|---|
+//! | `main.rs` | entry, exit |
+//! | `args.rs` | the clap definitions of every command and option, and the size parser |
+//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
+//! | `secrets.rs`, `prompt.rs`, `recipients.rs` | where a key, passphrase or recipient comes from; asking on the terminal |
+//! | `files.rs`, `output.rs`, `staged.rs` | input and the refusals around it; where output lands; the atomic, synced file behind `-o` |
+//! | `sys.rs` | the few system calls that need `unsafe` |
+//! | `man.rs` | the manual page, from the same definitions as `--help` |
+//! | `progress.rs`, `signals.rs` | the progress display; what a terminating signal undoes |
+//! | `error.rs`, `diag.rs` | the exit statuses; writing errors and warnings without panicking |
+//!
+//! | elsewhere | what it holds |
+//! |---|---|
+//! | `tests/*.rs` | library tests (round trips, tampering, the pool, adapters, live streams, recipients, known-answer vectors, properties) |
+//! | `tests/cli/` | the command line through the real binary |
+//! | `tests/common/` | helpers shared by the tests, and the armor oracle |
+//! | `tests/vectors/`, `tests/independent_decoder.py` | known-answer vectors, and a decoder written apart from this crate that reads them |
+//! | `fuzz/` | fuzz targets (they reach the header parser through `cfg(fuzzing)`) |
+//! | `benches/` | the framer benchmark and the speed and memory scripts |
+//! | `examples/` | `make_vectors` (writes `tests/vectors/`), `fuzz_key` |
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(missing_debug_implementations)]
 
 mod aead;
-pub mod armor;
-pub mod error;
-pub mod format;
-pub mod frame;
+mod armor;
+mod error;
+mod format;
+mod frame;
+mod framing;
 mod kdf;
-pub mod keys;
-pub mod passphrase;
+mod keys;
+mod limits;
+mod passphrase;
 mod pipeline;
-pub mod reader;
-pub mod recipient;
-pub mod stream;
-pub mod writer;
+mod reader;
+mod recipient;
+mod secret;
+mod stream;
+mod writer;
 
-pub use error::{Category, Error, KeyProblem, Result, TextProblem};
-pub use format::{Argon2Params, Cipher, Framing, Header, KeyKind, Position};
+pub use armor::{ArmorReader, ArmorWriter, Sniffed, looks_armored, sniff, unarmor};
+pub use error::{
+    ArmorError, ArmorProblem, Category, Error, Internal, KeyProblem, Misuse, PassphraseProblem,
+    Result, SecretKind, Tally, TallyEntry, TextProblem,
+};
+pub use format::{
+    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_CHUNK_SIZE,
+    MAX_RECIPIENTS, MIN_CHUNK_SIZE, Position, Stanza, check_chunk_size,
+};
+pub use frame::{FrameOpener, FrameSealer, FrameTicket};
+pub use framing::{Checked, check_frame};
 pub use keys::Key;
-pub use passphrase::Passphrase;
+pub use passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
 pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
 pub use recipient::{Identity, Recipient, RecipientKind};
-pub use stream::{Decryptor, Encryptor, Secret, read_header};
+pub use secret::Secret;
+pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
 pub use writer::EncryptingWriter;
+/// The zeroizing wrapper that holds secrets in this API ([`Passphrase::new`], [`Key::to_text`]):
+/// re-exported so that no other crate is needed to call them.
+pub use zeroize::Zeroizing;
+
+/// The internal parsers the fuzz targets (`fuzz/`) drive, compiled only under `cfg(fuzzing)`
+/// (which `cargo fuzz` sets): not part of the API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{Header, Result};
+
+    /// Parses a header from bytes that hold it whole ([`crate::Decryptor::new`] reads one).
+    pub fn parse_header(bytes: &[u8]) -> Result<Header> {
+        Header::parse(bytes)
+    }
+}

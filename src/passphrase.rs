@@ -15,17 +15,18 @@
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, PassphraseProblem, Result};
 use crate::format::{Argon2Params, SALT_LEN};
 use crate::keys::{KEY_LEN, Key};
 
 /// The longest passphrase accepted, in bytes.
-pub const MAX_PASSPHRASE_LEN: usize = 1024;
+pub const MAX_PASSPHRASE_LEN: usize = crate::limits::MAX_PASSPHRASE_LEN;
 
 /// A non-empty passphrase of at most [`MAX_PASSPHRASE_LEN`] bytes, zeroized on drop.
 ///
 /// The bytes are used as given: no Unicode normalization and no trimming (a source that reads
 /// a line removes its line ending before making a `Passphrase`).
+#[derive(Clone)]
 pub struct Passphrase(Zeroizing<Vec<u8>>);
 
 impl std::fmt::Debug for Passphrase {
@@ -38,12 +39,10 @@ impl Passphrase {
     /// Takes `bytes` as a passphrase; refuses an empty or overlong one.
     pub fn new(bytes: Zeroizing<Vec<u8>>) -> Result<Self> {
         if bytes.is_empty() {
-            return Err(Error::Passphrase("the passphrase is empty"));
+            return Err(Error::Passphrase(PassphraseProblem::Empty));
         }
         if bytes.len() > MAX_PASSPHRASE_LEN {
-            return Err(Error::Passphrase(
-                "the passphrase is longer than 1024 bytes",
-            ));
+            return Err(Error::Passphrase(PassphraseProblem::TooLong));
         }
         Ok(Passphrase(bytes))
     }
@@ -75,12 +74,12 @@ pub(crate) fn stretch(
         params.lanes(),
         Some(KEY_LEN),
     )
-    .map_err(|e| Error::Kdf(e.to_string()))?;
+    .map_err(|e| Error::Kdf(Box::new(e)))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     argon
         .hash_password_into(passphrase.as_bytes(), salt, key.as_mut())
-        .map_err(|e| Error::Kdf(e.to_string()))?;
+        .map_err(|e| Error::Kdf(Box::new(e)))?;
     Ok(Key::from_zeroizing(key))
 }
 
@@ -96,12 +95,12 @@ mod tests {
     fn refuses_empty_and_overlong() {
         assert!(matches!(
             Passphrase::new(Zeroizing::new(Vec::new())),
-            Err(Error::Passphrase(_))
+            Err(Error::Passphrase(PassphraseProblem::Empty))
         ));
         assert!(Passphrase::new(Zeroizing::new(vec![b'x'; MAX_PASSPHRASE_LEN])).is_ok());
         assert!(matches!(
             Passphrase::new(Zeroizing::new(vec![b'x'; MAX_PASSPHRASE_LEN + 1])),
-            Err(Error::Passphrase(_))
+            Err(Error::Passphrase(PassphraseProblem::TooLong))
         ));
     }
 

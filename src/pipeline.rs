@@ -26,8 +26,8 @@
 //!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
 //!   on its own.
 //! - With one worker the same source and processing run inline on the caller's thread.
-//! - With a [`Sink::At`] (a regular file that seal owns, such as the temporary file behind
-//!   `-o`), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
+//! - With a [`Sink::At`] (a regular file the caller owns, such as a temporary file it renames
+//!   into place once the stream is complete), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
 //!   of writing the output is spread over the workers too. The writer still walks outcomes
 //!   in stream order to report the first error; the caller must discard the file on error.
 
@@ -41,7 +41,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Internal, Result};
 use crate::format::Position;
 
 /// Most bytes of frame buffers one pipeline holds at once (256 MiB), whatever the stream's
@@ -187,11 +187,18 @@ fn run_inline<S: Source, P: Process, W: Write + ?Sized>(
     Ok(written)
 }
 
-fn spawn<F: FnOnce() + Send + 'static>(name: &str, f: F) -> Result<JoinHandle<()>> {
+fn spawn<F: FnOnce() + Send + 'static>(
+    kind: &'static str,
+    name: String,
+    f: F,
+) -> Result<JoinHandle<()>> {
     thread::Builder::new()
-        .name(name.to_owned())
+        .name(name)
         .spawn(f)
-        .map_err(|e| Error::Thread(format!("cannot start {name}: {e}")))
+        .map_err(|source| Error::ThreadStart {
+            thread: kind,
+            source,
+        })
 }
 
 fn read_loop<S: Source>(
@@ -299,7 +306,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
             Arc::clone(&stop),
         );
         let work = move || work_loop(process, positional, jobs, done, worker_stop);
-        match spawn(&format!("seal-worker-{i}"), work) {
+        match spawn("seal-worker", format!("seal-worker-{i}"), work) {
             Ok(h) => handles.push(h),
             Err(e) => {
                 stop.store(true, Ordering::Relaxed);
@@ -309,7 +316,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     }
     drop(job_rx);
     let reader_stop = Arc::clone(&stop);
-    let reader = spawn("seal-reader", move || {
+    let reader = spawn("seal-reader", "seal-reader".into(), move || {
         read_loop(first, source, pool, job_tx, free_rx, done_tx, reader_stop)
     });
     let reader = match reader {
@@ -330,7 +337,7 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     for handle in handles {
         handle
             .join()
-            .map_err(|_| Error::Thread("a pipeline thread panicked".into()))?;
+            .map_err(|_| Error::ThreadPanicked("seal-worker or seal-reader"))?;
     }
     result
 }
@@ -369,7 +376,7 @@ fn write_in_order<W: Write + ?Sized>(
         let slot = index
             .checked_sub(expected)
             .and_then(|k| usize::try_from(k).ok())
-            .ok_or_else(|| Error::Thread(format!("frame {index} arrived twice")))?;
+            .ok_or(Error::Internal(Internal::FrameTwice(index)))?;
         if window.len() <= slot {
             window.resize_with(slot + 1, || None);
         }
@@ -378,9 +385,7 @@ fn write_in_order<W: Write + ?Sized>(
     if window.is_empty() {
         Ok(written)
     } else {
-        Err(Error::Thread(format!(
-            "frame {expected} was lost by a worker"
-        )))
+        Err(Error::Internal(Internal::FrameLost(expected)))
     }
 }
 

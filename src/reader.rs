@@ -12,10 +12,10 @@
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Internal, Misuse, Result};
 use crate::format::{FRAME_OVERHEAD, Framing, Header, Position};
-use crate::frame::{FrameOpener, check_frame};
-use crate::stream::{Decryptor, Lookahead, fill};
+use crate::frame::FrameOpener;
+use crate::framing::{FixedDecoder, Frame};
 
 /// Counts the bytes read through it, so that the reader can tell, once it is sought, where in
 /// the inner reader the frames begin.
@@ -69,19 +69,17 @@ type SeekFn<R> = fn(&mut R, SeekFrom) -> io::Result<u64>;
 ///
 /// ```
 /// # use std::io::{Read, Write};
-/// # use seal::{Cipher, Decryptor, Encryptor, Key};
+/// # use seal::{Decryptor, Encryptor, Key};
 /// # let dir = std::env::temp_dir().join(format!("seal-doc-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir)?;
 /// # let key = Key::generate()?;
 /// # let path = dir.join("read.seal");
-/// # let mut w = Encryptor::new(&key, Cipher::Aes256Gcm, 64 * 1024)?
-/// #     .writer(std::fs::File::create(&path)?, 1)?;
+/// # let mut w = Encryptor::with_key(&key)?.wrap_output(std::fs::File::create(&path)?)?;
 /// # w.write_all(b"log line 1\nlog line 2\n")?;
 /// # w.finish()?;
-/// let mut file = std::fs::File::open(&path)?;
-/// let decryptor = Decryptor::new(&key, &mut file)?;
+/// let file = std::fs::File::open(&path)?;
 /// let mut text = String::new();
-/// decryptor.reader(file).read_to_string(&mut text)?;
+/// Decryptor::new(file)?.unlock(&key)?.reader().read_to_string(&mut text)?;
 /// assert_eq!(text, "log line 1\nlog line 2\n");
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -89,14 +87,13 @@ type SeekFn<R> = fn(&mut R, SeekFrom) -> io::Result<u64>;
 pub struct DecryptingReader<R> {
     header: Header,
     opener: FrameOpener,
-    input: Lookahead<Counted<R>>,
+    /// The one decoder of fixed framing, reading the inner reader.
+    input: FixedDecoder<Counted<R>>,
     /// Holds the current frame: a whole wire frame, opened in place.
     buf: Vec<u8>,
     current: Option<Current>,
     /// Plaintext offset of the next byte to return.
     pos: u64,
-    /// The index the next frame read in order has, until the reader is sought.
-    next: u64,
     layout: Option<Layout>,
     /// Offset of frame 0 in the inner reader, once the first seek has asked it.
     start: Option<u64>,
@@ -106,27 +103,32 @@ pub struct DecryptingReader<R> {
     failed: Option<Error>,
 }
 
+impl<R> std::fmt::Debug for DecryptingReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecryptingReader")
+            .field("header", &self.header)
+            .field("pos", &self.pos)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<R: Read> DecryptingReader<R> {
-    /// A reader of the frames that follow the header in `input`, which must be positioned
-    /// just past the header (as [`Decryptor::new`] and [`crate::read_header`] leave it).
-    pub fn new(decryptor: Decryptor, input: R) -> Self {
-        let header = decryptor.header().clone();
-        let opener = decryptor.frame_opener();
-        let full = header.full_frame_len();
+    /// A reader of the frames that follow `header` in `input`, which is positioned just past
+    /// the header.
+    pub(crate) fn new(header: Header, opener: FrameOpener, input: R) -> Self {
         DecryptingReader {
-            input: Lookahead::new(
+            input: FixedDecoder::new(
                 Counted {
                     inner: input,
                     count: 0,
                 },
-                0..full,
-                full,
+                header.clone(),
             ),
             opener,
             buf: Vec::new(),
             current: None,
             pos: 0,
-            next: 0,
             layout: None,
             seek: None,
             start: None,
@@ -158,28 +160,19 @@ impl<R: Read> DecryptingReader<R> {
         std::mem::take(&mut self.buf)
     }
 
-    /// Checks and opens the wire frame `index` held in `buf[..len]` (`at_eof`: no byte follows
-    /// it), and makes it the current frame.
-    fn open(&mut self, mut buf: Vec<u8>, index: u64, len: usize, at_eof: bool) -> Result<()> {
+    /// Opens a wire frame that passed the structural checks and makes it the current frame.
+    /// Whatever happens, its buffer is kept for the next frame.
+    fn open(&mut self, frame: Frame) -> Result<()> {
         self.current = None;
-        let frame = buf.get_mut(..len).unwrap_or_default();
-        let checked = check_frame(&self.header, index, frame, at_eof);
-        let opened = checked.and_then(|checked| {
-            let plain = self.opener.open(index, checked.position, frame)?;
-            Ok((checked, plain))
-        });
-        // Whatever happened, the buffer is kept for the next frame.
-        let (checked, plain) = match opened {
-            Ok(ok) => ok,
-            Err(e) => {
-                self.buf = buf;
-                return Err(e);
-            }
-        };
+        let Frame { job, checked } = frame;
+        let mut buf = job.buf;
+        let opened = self
+            .opener
+            .open(job.index, checked.position, &mut buf[..job.len]);
         self.buf = buf;
         self.current = Some(Current {
-            index,
-            plain,
+            index: job.index,
+            plain: opened?,
             last: checked.position == Position::Final,
             then: checked.then,
         });
@@ -188,18 +181,9 @@ impl<R: Read> DecryptingReader<R> {
 
     /// Reads and opens the next frame in stream order.
     fn next_in_order(&mut self) -> Result<()> {
-        let index = self.next;
         let spare = Some(self.take_buf()).filter(|buf| !buf.is_empty());
-        let Some(piece) = self.input.next(spare)? else {
-            // Not reached: reading stops at the final frame or at the first error.
-            return Err(Error::Truncated {
-                frame: index,
-                offset: self.header.frame_offset(index),
-            });
-        };
-        self.open(piece.buf, index, piece.len, piece.at_eof)?;
-        self.next = index.checked_add(1).ok_or(Error::TooManyFrames)?;
-        Ok(())
+        let frame = self.input.next_frame(spare)?;
+        self.open(frame)
     }
 
     /// Serves from the current frame, moving to the next frame when it is used up. `Ok(0)`
@@ -257,12 +241,12 @@ impl<R: Read> DecryptingReader<R> {
         } else {
             full as usize
         };
-        let mut buf = self.take_buf();
-        buf.resize(self.header.full_frame_len(), 0);
-        let got = fill(&mut self.input.reader_mut().inner, &mut buf[..want]);
-        let (got, _) = got.map_err(Error::from_read)?;
-        let at_eof = index == layout.last || got < want;
-        self.open(buf, index, got, at_eof)?;
+        let spare = Some(self.take_buf());
+        let last = index == layout.last;
+        let frame = self
+            .input
+            .frame_at(index, spare, want, |got| last || got < want)?;
+        self.open(frame)?;
         self.layout = Some(Layout {
             at: Some(index + 1),
             ..layout
@@ -319,18 +303,15 @@ impl<R: Read + Seek> DecryptingReader<R> {
         self.seek = Some(|inner: &mut R, to| inner.seek(to));
         let full = self.header.full_frame_len() as u64;
         let chunk = self.chunk();
-        let mut buf = self.take_buf();
-        buf.resize(full as usize, 0);
+        let buf = self.take_buf();
         let start = match self.start {
             Some(start) => start,
             None => {
                 let consumed = self.input.reader_mut().count;
                 let here = self.inner().stream_position().map_err(Error::from_read)?;
-                let start = here.checked_sub(consumed).ok_or_else(|| {
-                    Error::Read(io::Error::other(
-                        "the inner reader was moved behind the decrypting reader's back",
-                    ))
-                })?;
+                let start = here
+                    .checked_sub(consumed)
+                    .ok_or(Error::Misuse(Misuse::InnerReaderMoved))?;
                 self.start = Some(start);
                 start
             }
@@ -343,12 +324,16 @@ impl<R: Read + Seek> DecryptingReader<R> {
         inner
             .seek(SeekFrom::Start(start + last * full))
             .map_err(Error::from_read)?;
-        let (got, _) = fill(inner, &mut buf[..last_len]).map_err(Error::from_read)?;
-        if let Err(e) = self.open(buf, last, got, true) {
+        let (buf, got) = self.input.read(Some(buf), last_len)?;
+        let opened = self
+            .input
+            .checked(buf, last, got, true)
+            .and_then(|frame| self.open(frame));
+        if let Err(e) = opened {
             return Err(self.tail_error(start, last, e));
         }
         let Some(cur) = &mut self.current else {
-            return Err(Error::Thread("no frame after opening one".into()));
+            return Err(Error::Internal(Internal::NoCurrentFrame));
         };
         if let Some(e) = cur.then.take() {
             // Input ends after a frame that says more follow: the final frame is missing.
@@ -378,17 +363,23 @@ impl<R: Read + Seek> DecryptingReader<R> {
         let full = self.header.full_frame_len();
         let mut buf = self.take_buf();
         buf.resize(full, 0);
-        let inner = self.inner();
-        let read = inner
-            .seek(SeekFrom::Start(start + before * full as u64))
-            .and_then(|_| fill(inner, &mut buf));
-        let Ok((got, _)) = read else {
+        let sought = self
+            .inner()
+            .seek(SeekFrom::Start(start + before * full as u64));
+        let read = match sought {
+            Ok(_) => self.input.read(Some(buf), full),
+            Err(_) => Err(e.replay()),
+        };
+        let Ok((buf, got)) = read else {
             // The piece's own error stands.
-            self.buf = buf;
             return e;
         };
         // Bytes follow it: the piece that failed.
-        match self.open(buf, before, got, false) {
+        let opened = self
+            .input
+            .checked(buf, before, got, false)
+            .and_then(|frame| self.open(frame));
+        match opened {
             Err(before_error) => before_error,
             Ok(()) => {
                 let then = self.current.take().and_then(|cur| cur.then);
@@ -419,13 +410,16 @@ impl<R: Read + Seek> DecryptingReader<R> {
 /// # std::fs::create_dir_all(&dir)?;
 /// # let key = Key::generate()?;
 /// # let path = dir.join("range.seal");
-/// # let mut w = Encryptor::new(&key, Cipher::ChaCha20Poly1305, 64)?
-/// #     .writer(std::fs::File::create(&path)?, 2)?;
+/// # let mut w = Encryptor::with_key(&key)?
+/// #     .cipher(Cipher::ChaCha20Poly1305)
+/// #     .chunk_size(64)
+/// #     .threads(2)
+/// #     .wrap_output(std::fs::File::create(&path)?)?;
 /// # for i in 0..1000u32 { write!(w, "{i:04}")?; }
 /// # w.finish()?;
 /// // Bytes 2000..2012 of a 4000-byte plaintext: reads the final frame and the frames that hold them.
-/// let mut file = std::fs::File::open(&path)?;
-/// let mut reader = Decryptor::new(&key, &mut file)?.reader(file);
+/// let file = std::fs::File::open(&path)?;
+/// let mut reader = Decryptor::new(file)?.unlock(&key)?.reader();
 /// assert_eq!(reader.plaintext_len()?, 4000);
 /// reader.seek(SeekFrom::Start(2000))?;
 /// let mut range = [0u8; 12];

@@ -1,463 +1,102 @@
-//! Whole streams: [`Encryptor`] writes a header and seals frames, [`Decryptor`] reads and checks
-//! a header and opens frames, both through the worker pool in `pipeline`.
+//! The public entry points: [`Encryptor`] for every way to encrypt, [`Decryptor`] (and the
+//! [`Unlocked`] stream it gives once a secret opens it) for every way to decrypt.
 //!
-//! A stream with fixed framing needs to know, when it seals a full chunk, whether input ends
-//! after it: the encoder then reads one byte ahead. Its decoder learns a frame's position from
-//! the frame's nonce (and reads one byte ahead only after a full final frame, to catch trailing
-//! data). A live stream ([`Encryptor::live`]) cuts frames by time as well as by size: a thread
-//! reads the input as it comes and the framer sends a short frame once its first byte has
-//! waited the stream's maximum delay; every frame says its length, so its decoder reads each
-//! frame exactly and releases it as soon as it is authenticated.
+//! Both are thin: the header comes from `format`, the secret's keys from `secret`, the frames
+//! from `framing` and the worker pool, the `std::io` adapters from `reader` and `writer`.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::ops::Range;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::format::{
-    Argon2Params, Cipher, Framing, Header, HeaderLength, KeyKind, NONCE_LEN, PREFIX_LEN, Position,
-    SALT_LEN, header_length, stored_position,
+    Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_RECIPIENTS, SALT_LEN,
+    Stanza,
 };
-use crate::frame::{FrameOpener, FrameSealer, LIVE_PREFIX_LEN, check_frame, check_live_prefix};
+use crate::frame::{FrameOpener, FrameSealer};
+use crate::framing::{self, read_header};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
-use crate::pipeline::{self, Job, Positional, Process, Sink, Source};
+use crate::pipeline::{MAX_THREADS, Positional, Sink};
 use crate::reader::DecryptingReader;
-use crate::recipient::{self, Identity, OsRandom, Recipient};
+use crate::recipient::{self, OsRandom, Recipient};
+use crate::secret::{self, Secret};
 use crate::writer::EncryptingWriter;
 
-/// Reads until `buf` is full or input ends. Returns the bytes read and whether input ended.
-pub(crate) fn fill<R: Read + ?Sized>(reader: &mut R, buf: &mut [u8]) -> io::Result<(usize, bool)> {
-    let mut n = 0;
-    while n < buf.len() {
-        match reader.read(&mut buf[n..]) {
-            Ok(0) => return Ok((n, true)),
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok((n, false))
+/// The number of worker threads used when the caller names none: the available cores, at most
+/// [`MAX_THREADS`] (the pool then caps it further by memory, see [`crate::workers_for`]).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
-/// A filled buffer and whether input ended right after it.
-pub(crate) struct Filled {
-    pub(crate) buf: Vec<u8>,
-    pub(crate) len: usize,
-    pub(crate) at_eof: bool,
-}
-
-/// Reads fixed-size pieces of input into `region` of full-frame buffers, one piece ahead.
-pub(crate) struct Lookahead<R> {
-    reader: R,
-    region: Range<usize>,
-    buf_len: usize,
-    /// The piece after the one last returned, with whether input ended after it.
-    pending: Option<Filled>,
-    /// Input has ended and its last piece was returned.
-    done: bool,
-}
-
-impl<R: Read> Lookahead<R> {
-    pub(crate) fn new(reader: R, region: Range<usize>, buf_len: usize) -> Self {
-        Lookahead {
-            reader,
-            region,
-            buf_len,
-            pending: None,
-            done: false,
-        }
-    }
-
-    fn read_piece(&mut self, spare: Option<Vec<u8>>) -> Result<Filled> {
-        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.buf_len]);
-        let (len, ended) =
-            fill(&mut self.reader, &mut buf[self.region.clone()]).map_err(Error::from_read)?;
-        Ok(Filled {
-            buf,
-            len,
-            at_eof: ended,
-        })
-    }
-
-    /// The reader back.
-    pub(crate) fn into_reader(self) -> R {
-        self.reader
-    }
-
-    /// The reader, for a caller that stops using the look-ahead (its pending piece is lost).
-    pub(crate) fn reader_mut(&mut self) -> &mut R {
-        &mut self.reader
-    }
-
-    /// The next piece; `at_eof` is true when no input byte follows it.
-    pub(crate) fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Filled>> {
-        if self.done {
-            return Ok(None);
-        }
-        let (mut current, spare) = match self.pending.take() {
-            Some(p) => (p, spare),
-            None => (self.read_piece(spare)?, None),
-        };
-        if !current.at_eof {
-            let next = self.read_piece(spare)?;
-            if next.len == 0 {
-                current.at_eof = true;
-            } else {
-                self.pending = Some(next);
-            }
-        }
-        self.done = current.at_eof;
-        Ok(Some(current))
-    }
-}
-
-/// Reads one byte: whether input goes on, and the byte if it does.
-fn peek<R: Read + ?Sized>(reader: &mut R) -> Result<Option<u8>> {
-    let mut one = [0u8; 1];
-    let (got, _) = fill(reader, &mut one).map_err(Error::from_read)?;
-    Ok((got == 1).then_some(one[0]))
-}
-
-fn next_index(index: u64) -> Result<u64> {
-    index.checked_add(1).ok_or(Error::TooManyFrames)
-}
-
-/// Cuts plaintext into chunks (fixed framing). After a full chunk it reads one byte ahead to
-/// tell whether that chunk is the last; the byte starts the next chunk.
-struct PlainSource<R> {
-    reader: R,
-    chunk: usize,
-    buf_len: usize,
-    index: u64,
-    peeked: Option<u8>,
-    done: bool,
-}
-
-impl<R: Read + Send + 'static> Source for PlainSource<R> {
-    fn buffer_len(&self) -> usize {
-        self.buf_len
-    }
-    fn next_index(&self) -> u64 {
-        self.index
-    }
-    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.buf_len]);
-        let body = &mut buf[NONCE_LEN..NONCE_LEN + self.chunk];
-        let mut len = 0;
-        if let Some(byte) = self.peeked.take() {
-            body[0] = byte;
-            len = 1;
-        }
-        let (got, ended) = fill(&mut self.reader, &mut body[len..]).map_err(Error::from_read)?;
-        len += got;
-        let at_eof = ended || {
-            self.peeked = peek(&mut self.reader)?;
-            self.peeked.is_none()
-        };
-        self.done = at_eof;
-        let index = self.index;
-        self.index = next_index(index)?;
-        let position = if at_eof {
-            Position::Final
-        } else {
-            Position::More
-        };
-        Ok(Some(Job {
-            index,
-            offset: 0,
-            buf,
-            len,
-            position,
-        }))
-    }
-}
-
-/// What the input thread of a live encoder hands the framer.
-enum Piece {
-    /// Bytes read, and when.
-    Data(Instant, Vec<u8>),
-    /// Input ended.
-    End,
-    /// Reading failed.
-    Failed(io::Error),
-}
-
-/// Most bytes the input thread of a live encoder reads at once.
-const LIVE_READ_LEN: usize = 64 * 1024;
-/// Most pieces waiting between the input thread and the framer.
-const LIVE_QUEUE: usize = 4;
-
-/// Reads `reader` on its own thread, as data comes, into a bounded queue. The thread ends at
-/// end of input, on an error, or at its next read once the framer is gone (a read that never
-/// returns keeps it, blocked, until the process ends).
-fn spawn_input<R: Read + Send + 'static>(mut reader: R) -> Result<Receiver<Piece>> {
-    let (tx, rx): (SyncSender<Piece>, _) = mpsc::sync_channel(LIVE_QUEUE);
-    std::thread::Builder::new()
-        .name("seal-input".into())
-        .spawn(move || {
-            loop {
-                let mut buf = vec![0u8; LIVE_READ_LEN];
-                let piece = match reader.read(&mut buf) {
-                    Ok(0) => Piece::End,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        Piece::Data(Instant::now(), buf)
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => Piece::Failed(e),
-                };
-                let last = !matches!(piece, Piece::Data(..));
-                if tx.send(piece).is_err() || last {
-                    return;
-                }
-            }
-        })
-        .map_err(|e| Error::Thread(format!("cannot start seal-input: {e}")))?;
-    Ok(rx)
-}
-
-/// Cuts plaintext into frames of a live stream: a frame goes out when it holds a whole chunk,
-/// when input ends (the final frame, possibly empty), or when its first byte has waited
-/// `max_delay`, whichever comes first.
-struct LivePlainSource {
-    input: Receiver<Piece>,
-    /// Part of a piece not yet framed: when it was read, its bytes, how many are taken.
-    carry: Option<(Instant, Vec<u8>, usize)>,
-    max_delay: Duration,
-    chunk: usize,
-    buf_len: usize,
-    index: u64,
-    done: bool,
-}
-
-impl LivePlainSource {
-    fn job(&mut self, buf: Vec<u8>, len: usize, position: Position) -> Result<Option<Job>> {
-        let index = self.index;
-        self.index = next_index(index)?;
-        self.done = position == Position::Final;
-        Ok(Some(Job {
-            index,
-            offset: 0,
-            buf,
-            len,
-            position,
-        }))
-    }
-}
-
-impl Source for LivePlainSource {
-    fn buffer_len(&self) -> usize {
-        self.buf_len
-    }
-    fn next_index(&self) -> u64 {
-        self.index
-    }
-    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.buf_len]);
-        let start = Framing::Live.body_offset();
-        let mut len = 0;
-        // When the frame must go out: set by its first byte.
-        let mut deadline: Option<Instant> = None;
-        loop {
-            if let Some((read_at, data, taken)) = &mut self.carry {
-                if deadline.is_none() {
-                    // A delay past what the clock can count (`Instant + Duration` would panic)
-                    // is no deadline: the frame goes out when full or at end of input.
-                    deadline = read_at.checked_add(self.max_delay);
-                }
-                let n = (self.chunk - len).min(data.len() - *taken);
-                buf[start + len..start + len + n].copy_from_slice(&data[*taken..*taken + n]);
-                len += n;
-                *taken += n;
-                if *taken == data.len() {
-                    self.carry = None;
-                }
-                if len == self.chunk || deadline.is_some_and(|d| Instant::now() >= d) {
-                    return self.job(buf, len, Position::More);
-                }
-                continue;
-            }
-            let piece = match deadline {
-                None => self.input.recv().map_err(|_| input_lost())?,
-                Some(deadline) => {
-                    let wait = deadline.saturating_duration_since(Instant::now());
-                    match self.input.recv_timeout(wait) {
-                        Ok(piece) => piece,
-                        Err(RecvTimeoutError::Timeout) => {
-                            return self.job(buf, len, Position::More);
-                        }
-                        Err(RecvTimeoutError::Disconnected) => return Err(input_lost()),
-                    }
-                }
-            };
-            match piece {
-                Piece::Data(read_at, data) => self.carry = Some((read_at, data, 0)),
-                Piece::End => return self.job(buf, len, Position::Final),
-                Piece::Failed(e) => return Err(Error::from_read(e)),
-            }
-        }
-    }
-}
-
-fn input_lost() -> Error {
-    Error::Thread("the input thread of a live stream died".into())
-}
-
-/// Cuts ciphertext with fixed framing into wire frames and makes the structural checks.
-struct WireSource<R> {
-    reader: R,
-    header: Header,
-    index: u64,
-    /// An error found just past the last frame returned, due once that frame is out.
-    then: Option<Error>,
-    done: bool,
-}
-
-impl<R: Read + Send + 'static> Source for WireSource<R> {
-    fn buffer_len(&self) -> usize {
-        self.header.full_frame_len()
-    }
-    fn next_index(&self) -> u64 {
-        self.index
-    }
-    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
-        if let Some(error) = self.then.take() {
-            return Err(error);
-        }
-        if self.done {
-            return Ok(None);
-        }
-        let full = self.header.full_frame_len();
-        let mut buf = spare.unwrap_or_else(|| vec![0u8; full]);
-        let index = self.index;
-        let (len, ended) = fill(&mut self.reader, &mut buf[..full]).map_err(Error::from_read)?;
-        // Whether input ends after this frame matters only for a full final frame (trailing
-        // data); every other case is settled by the frame itself or by the next read.
-        let claims_final = stored_position(index, &buf[..NONCE_LEN.min(len)]);
-        let at_eof =
-            ended || (claims_final == Some(Position::Final) && peek(&mut self.reader)?.is_none());
-        let checked = check_frame(&self.header, index, &buf[..len], at_eof)?;
-        self.then = checked.then;
-        self.done = checked.position == Position::Final;
-        self.index = next_index(index)?;
-        Ok(Some(Job {
-            index,
-            offset: self.header.frame_offset(index),
-            buf,
-            len,
-            position: checked.position,
-        }))
-    }
-}
-
-/// Cuts ciphertext with live framing into wire frames: reads each frame's length and nonce,
-/// checks them (bounding the length before reading further), then reads exactly the frame.
-struct LiveWireSource<R> {
-    reader: R,
-    header: Header,
-    index: u64,
-    /// Offset of the next frame in the stream.
-    offset: u64,
-    then: Option<Error>,
-    done: bool,
-}
-
-impl<R: Read + Send + 'static> Source for LiveWireSource<R> {
-    fn buffer_len(&self) -> usize {
-        self.header.full_frame_len()
-    }
-    fn next_index(&self) -> u64 {
-        self.index
-    }
-    fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
-        if let Some(error) = self.then.take() {
-            return Err(error);
-        }
-        if self.done {
-            return Ok(None);
-        }
-        let (index, offset) = (self.index, self.offset);
-        let truncated = Error::Truncated {
-            frame: index,
-            offset,
-        };
-        let mut prefix = [0u8; LIVE_PREFIX_LEN];
-        let (got, _) = fill(&mut self.reader, &mut prefix).map_err(Error::from_read)?;
-        if got < LIVE_PREFIX_LEN {
-            return Err(truncated);
-        }
-        let declared = check_live_prefix(&self.header, index, offset, &prefix)?;
-        let wire = declared.len + Framing::Live.overhead();
-        let mut buf = spare.unwrap_or_else(|| vec![0u8; self.header.full_frame_len()]);
-        buf[..LIVE_PREFIX_LEN].copy_from_slice(&prefix);
-        let (got, _) =
-            fill(&mut self.reader, &mut buf[LIVE_PREFIX_LEN..wire]).map_err(Error::from_read)?;
-        if LIVE_PREFIX_LEN + got < wire {
-            return Err(truncated);
-        }
-        let end = offset.saturating_add(wire as u64);
-        if declared.position == Position::Final {
-            self.done = true;
-            if peek(&mut self.reader)?.is_some() {
-                self.then = Some(Error::TrailingData { offset: end });
-            }
-        }
-        self.index = next_index(index)?;
-        self.offset = end;
-        Ok(Some(Job {
-            index,
-            offset,
-            buf,
-            len: wire,
-            position: declared.position,
-        }))
-    }
-}
-
-impl Process for FrameSealer {
-    fn process(&self, job: &mut Job) -> Result<Range<usize>> {
-        let wire = self.seal_at(job.index, job.position, &mut job.buf, job.len)?;
-        Ok(0..wire)
-    }
-}
-
-impl Process for FrameOpener {
-    fn process(&self, job: &mut Job) -> Result<Range<usize>> {
-        self.open_at(job.index, job.position, &mut job.buf[..job.len], job.offset)
-    }
-}
-
-/// The secret a stream's key comes from.
-#[derive(Debug, Clone, Copy)]
-pub enum Secret<'a> {
+/// What a new stream is encrypted with: the key HKDF starts from, made when the encryptor is.
+enum Protection {
     /// A key file's key.
-    Key(&'a Key),
-    /// A passphrase, stretched with Argon2id.
-    Passphrase(&'a Passphrase),
-    /// An identity, which opens its recipient's stanza of a recipient stream's header.
-    Identity(&'a Identity),
+    Key(Key),
+    /// A passphrase stretched at `cost` with the encryptor's salt.
+    Passphrase {
+        stretched: Key,
+        cost: Argon2Params,
+        /// Kept only to stretch again with a fixed salt, for known-answer vectors.
+        #[cfg(feature = "test-vectors")]
+        passphrase: Passphrase,
+    },
+    /// A fresh file key, wrapped in a stanza for each recipient.
+    Recipients {
+        file_key: Key,
+        stanzas: Vec<Stanza>,
+        /// Kept only to wrap again with fixed randomness, for known-answer vectors.
+        #[cfg(feature = "test-vectors")]
+        recipients: Vec<Recipient>,
+    },
 }
 
-impl Secret<'_> {
-    /// What it is, for messages: "a key file", "a passphrase" or "an identity".
-    pub fn describe(&self) -> &'static str {
-        match self {
-            Secret::Key(_) => "a key file",
-            Secret::Passphrase(_) => "a passphrase",
-            Secret::Identity(_) => "an identity",
-        }
+/// Encrypts one stream: made with a key ([`Encryptor::with_key`]), a passphrase
+/// ([`Encryptor::with_passphrase`]) or public-key recipients ([`Encryptor::with_recipients`]),
+/// set up with the options below (each has a default), and consumed by one of its outputs:
+/// [`Encryptor::encrypt`] (a reader into a writer, on the worker pool),
+/// [`Encryptor::encrypt_to_file`], or [`Encryptor::wrap_output`] (a `std::io::Write`).
+///
+/// The costly and fallible work happens when the encryptor is made: a fresh random salt for
+/// every stream (so no two streams share a frame key, even with one key), the passphrase's
+/// stretching, the file key's wrapping for every recipient. The options only change the
+/// header, whose keys are derived again (HKDF) when the output starts.
+///
+/// | option | default |
+/// |---|---|
+/// | [`Encryptor::cipher`] | [`Cipher::Aes256Gcm`] |
+/// | [`Encryptor::chunk_size`] | 1 MiB |
+/// | [`Encryptor::threads`] | [`default_threads`] |
+/// | [`Encryptor::max_delay`] | none: fixed framing, not a live stream |
+pub struct Encryptor {
+    protection: Protection,
+    /// Fresh from the operating system for every encryptor (fixed only for known-answer
+    /// vectors, behind `test-vectors`).
+    salt: [u8; SALT_LEN],
+    cipher: Cipher,
+    chunk_size: u32,
+    threads: usize,
+    /// Set for a live stream.
+    max_delay: Option<Duration>,
+}
+
+impl std::fmt::Debug for Encryptor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let with = match &self.protection {
+            Protection::Key(_) => "key",
+            Protection::Passphrase { .. } => "passphrase",
+            Protection::Recipients { .. } => "recipients",
+        };
+        f.debug_struct("Encryptor")
+            .field("with", &with)
+            .field("cipher", &self.cipher)
+            .field("chunk_size", &self.chunk_size)
+            .field("threads", &self.threads)
+            .field("max_delay", &self.max_delay)
+            .finish_non_exhaustive()
     }
 }
 
@@ -467,231 +106,191 @@ fn random_salt() -> Result<[u8; SALT_LEN]> {
     Ok(salt)
 }
 
-/// Derives the stream keys with `derive` from the key HKDF starts from: the key file's key,
-/// the stretched passphrase, or the file key an identity unwraps (whose commitment is always
-/// checked). Checks that `secret` is of the kind the header names first.
-fn stream_keys(
-    header: &Header,
-    secret: Secret<'_>,
-    derive: impl FnOnce(&Key, &Header) -> Result<StreamKeys>,
-) -> Result<StreamKeys> {
-    match (header.key_kind(), secret) {
-        (KeyKind::KeyFile, Secret::Key(key)) => derive(key, header),
-        (KeyKind::Passphrase(params), Secret::Passphrase(pass)) => {
-            derive(&passphrase::stretch(pass, params, header.salt())?, header)
-        }
-        (KeyKind::Recipients, Secret::Identity(identity)) => {
-            recipient::open_stream_keys(identity, header)
-        }
-        (kind, secret) => Err(kind.mismatch(secret.describe())),
-    }
-}
-
-/// Encrypts one stream.
-pub struct Encryptor {
-    header: Header,
-    keys: StreamKeys,
-    /// The key HKDF starts from (the key file's key or the stretched passphrase), kept so that
-    /// [`Encryptor::live`] can derive the keys of the live header without stretching again.
-    base: Key,
-    /// Set for a live stream.
-    max_delay: Option<Duration>,
-}
-
 impl Encryptor {
-    /// A new stream with a fresh random salt. `chunk_size` must be within the format's bounds.
-    pub fn new(key: &Key, cipher: Cipher, chunk_size: u32) -> Result<Self> {
-        Encryptor::keyed(key, cipher, chunk_size, random_salt()?)
+    fn protected_by(protection: Protection, salt: [u8; SALT_LEN]) -> Self {
+        Encryptor {
+            protection,
+            salt,
+            cipher: Cipher::Aes256Gcm,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            threads: default_threads(),
+            max_delay: None,
+        }
     }
 
-    /// A new passphrase stream with a fresh random salt. Its key is stretched with Argon2id
-    /// at `params`' cost, which this call spends.
-    pub fn with_passphrase(
-        passphrase: &Passphrase,
-        params: Argon2Params,
-        cipher: Cipher,
-        chunk_size: u32,
-    ) -> Result<Self> {
-        Encryptor::stretched(passphrase, params, cipher, chunk_size, random_salt()?)
+    /// A stream whose key is `key` (a key file's): only that key decrypts it.
+    pub fn with_key(key: &Key) -> Result<Self> {
+        let key = Key::from_bytes(*key.as_bytes());
+        Ok(Encryptor::protected_by(
+            Protection::Key(key),
+            random_salt()?,
+        ))
     }
 
-    /// **Insecure: for known-answer vectors only.** A key-file stream with the caller's salt.
-    ///
-    /// Two streams with one key and one salt share their frame key and their nonces (which
-    /// restart at 0 in every stream): that reuses AES-GCM's keystream and lets anyone who sees
-    /// both forge frames. Only with the non-default `test-vectors` feature.
-    #[cfg(feature = "test-vectors")]
-    pub fn insecure_with_salt(
-        key: &Key,
-        cipher: Cipher,
-        chunk_size: u32,
-        salt: [u8; SALT_LEN],
-    ) -> Result<Self> {
-        Encryptor::keyed(key, cipher, chunk_size, salt)
+    /// A stream whose key is `passphrase` stretched with Argon2id at the default cost
+    /// ([`Argon2Params::DEFAULT`]), which this call spends.
+    pub fn with_passphrase(passphrase: &Passphrase) -> Result<Self> {
+        Encryptor::with_passphrase_cost(passphrase, Argon2Params::DEFAULT)
     }
 
-    /// **Insecure: for known-answer vectors only.** [`Encryptor::with_passphrase`] with the
-    /// caller's salt, with the same danger as [`Encryptor::insecure_with_salt`]. Only with
-    /// the non-default `test-vectors` feature.
-    #[cfg(feature = "test-vectors")]
-    pub fn insecure_with_passphrase_and_salt(
-        passphrase: &Passphrase,
-        params: Argon2Params,
-        cipher: Cipher,
-        chunk_size: u32,
-        salt: [u8; SALT_LEN],
-    ) -> Result<Self> {
-        Encryptor::stretched(passphrase, params, cipher, chunk_size, salt)
+    /// Like [`Encryptor::with_passphrase`], stretched at `cost` (written in the header, so the
+    /// decoder spends the same).
+    pub fn with_passphrase_cost(passphrase: &Passphrase, cost: Argon2Params) -> Result<Self> {
+        let salt = random_salt()?;
+        let protection = Protection::Passphrase {
+            stretched: passphrase::stretch(passphrase, cost, &salt)?,
+            cost,
+            #[cfg(feature = "test-vectors")]
+            passphrase: passphrase.clone(),
+        };
+        Ok(Encryptor::protected_by(protection, salt))
     }
 
-    fn keyed(key: &Key, cipher: Cipher, chunk_size: u32, salt: [u8; SALT_LEN]) -> Result<Self> {
-        let header = Header::new(cipher, chunk_size, KeyKind::KeyFile, salt)?;
-        Encryptor::with_header(header, Secret::Key(key))
-    }
-
-    fn stretched(
-        passphrase: &Passphrase,
-        params: Argon2Params,
-        cipher: Cipher,
-        chunk_size: u32,
-        salt: [u8; SALT_LEN],
-    ) -> Result<Self> {
-        let header = Header::new(cipher, chunk_size, KeyKind::Passphrase(params), salt)?;
-        Encryptor::with_header(header, Secret::Passphrase(passphrase))
-    }
-
-    /// A new stream for public-key recipients (1 to [`crate::format::MAX_RECIPIENTS`] of
-    /// them), with a fresh random salt and file key: each recipient's identity alone can
-    /// decrypt it.
-    pub fn to_recipients(
-        recipients: &[Recipient],
-        cipher: Cipher,
-        chunk_size: u32,
-    ) -> Result<Self> {
+    /// A stream for public-key recipients (1 to [`crate::MAX_RECIPIENTS`] of them, of any
+    /// kinds, else [`Error::RecipientCountOutOfRange`]), with a fresh random file key wrapped
+    /// for each (a recipient no stanza can be made for, such as a low-order X25519 point, is
+    /// [`Error::Recipient`]): each recipient's identity alone decrypts it.
+    pub fn with_recipients(recipients: &[Recipient]) -> Result<Self> {
+        if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
+            return Err(Error::RecipientCountOutOfRange(recipients.len()));
+        }
         let file_key = Key::generate()?;
         let mut rng = OsRandom::new();
-        let sealed = recipient::seal_header(
-            recipients,
-            cipher,
-            chunk_size,
-            random_salt()?,
-            &file_key,
-            &mut rng,
-        );
+        let stanzas = recipient::wrap_file_key(recipients, &file_key, &mut rng);
         rng.check()?;
-        let (header, keys) = sealed?;
-        Ok(Encryptor {
-            header,
-            keys,
-            base: file_key,
-            max_delay: None,
-        })
+        let protection = Protection::Recipients {
+            file_key,
+            stanzas: stanzas?,
+            #[cfg(feature = "test-vectors")]
+            recipients: recipients.to_vec(),
+        };
+        Ok(Encryptor::protected_by(protection, random_salt()?))
     }
 
-    /// **Insecure: for known-answer vectors only.** [`Encryptor::to_recipients`] with the
-    /// caller's salt, file key and HPKE randomness (`hpke_randomness` is handed to the
-    /// encapsulations in stanza order: 64 bytes per X-Wing recipient, 32 per X25519 one).
-    /// Fixed ephemeral randomness lets anyone who knows it unwrap the file key; a fixed file
-    /// key with a fixed salt reuses nonces. Only with the non-default `test-vectors` feature.
-    #[cfg(feature = "test-vectors")]
-    pub fn insecure_to_recipients_fixed(
-        recipients: &[Recipient],
-        cipher: Cipher,
-        chunk_size: u32,
-        salt: [u8; SALT_LEN],
-        file_key: &Key,
-        hpke_randomness: &[u8],
-    ) -> Result<Self> {
-        let mut rng = recipient::FixedRandom::new(hpke_randomness);
-        let sealed =
-            recipient::seal_header(recipients, cipher, chunk_size, salt, file_key, &mut rng);
-        rng.check()?;
-        let (header, keys) = sealed?;
-        Ok(Encryptor {
-            header,
-            keys,
-            base: Key::from_bytes(*file_key.as_bytes()),
-            max_delay: None,
-        })
+    /// The AEAD that seals the frames.
+    pub fn cipher(mut self, cipher: Cipher) -> Self {
+        self.cipher = cipher;
+        self
     }
 
-    fn with_header(mut header: Header, secret: Secret<'_>) -> Result<Self> {
-        let mut base = None;
-        let keys = stream_keys(&header, secret, |key, header| {
-            base = Some(Key::from_bytes(*key.as_bytes()));
-            Ok(kdf::derive(key, header))
-        })?;
-        let base = base.ok_or_else(|| Error::Thread("no key was derived".into()))?;
-        header.set_commitment(keys.commitment);
-        Ok(Encryptor {
-            header,
-            keys,
-            base,
-            max_delay: None,
-        })
+    /// The plaintext bytes per frame, within [`crate::MIN_CHUNK_SIZE`]..=
+    /// [`crate::MAX_CHUNK_SIZE`] ([`Error::ChunkSizeOutOfRange`] when the output starts
+    /// otherwise; [`crate::check_chunk_size`] checks a size beforehand).
+    pub fn chunk_size(mut self, chunk_size: u32) -> Self {
+        self.chunk_size = chunk_size;
+        self
+    }
+
+    /// How many worker threads seal frames (1: all on the caller's thread). The pool caps it
+    /// by memory ([`crate::workers_for`]); the bytes written do not depend on it.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
     }
 
     /// Makes this a live stream (format version 2, see docs/FORMAT.md): every frame carries
     /// its length, and no plaintext byte waits in the encoder longer than `max_delay` before
     /// the frame holding it is sealed, written and flushed. Input is read on a thread of its
-    /// own as it comes. The header, and so the frame key and commitment, change with the
-    /// framing.
-    pub fn live(mut self, max_delay: Duration) -> Self {
-        self.header = self.header.with_framing(Framing::Live);
-        self.keys = kdf::derive(&self.base, &self.header);
-        self.header.set_commitment(self.keys.commitment);
+    /// own as it comes. Only [`Encryptor::encrypt`] and [`Encryptor::encrypt_to_file`] write
+    /// live streams.
+    pub fn max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = Some(max_delay);
         self
     }
 
-    /// The header this stream will start with.
-    pub fn header(&self) -> &Header {
-        &self.header
+    /// **Insecure: for known-answer vectors only.** Uses `salt` instead of the fresh random
+    /// one (a passphrase is stretched again with it).
+    ///
+    /// Two streams with one key and one salt share their frame key and their nonces (which
+    /// restart at 0 in every stream): that reuses AES-GCM's keystream and lets anyone who sees
+    /// both forge frames. Only with the non-default `test-vectors` feature.
+    #[cfg(feature = "test-vectors")]
+    pub fn insecure_fixed_salt(mut self, salt: [u8; SALT_LEN]) -> Result<Self> {
+        if let Protection::Passphrase {
+            stretched,
+            cost,
+            passphrase,
+        } = &mut self.protection
+        {
+            *stretched = passphrase::stretch(passphrase, *cost, &salt)?;
+        }
+        self.salt = salt;
+        Ok(self)
     }
 
-    /// The per-frame API, for a caller that schedules frames itself: it writes
-    /// [`Header::to_bytes`] (take it from [`Encryptor::header`] first) and then frames 0, 1, …
-    /// in order, each sealed with the ticket [`FrameSealer::next_frame`] hands out for it.
-    /// Consumes the encryptor, so that no two sealers share the stream's key.
-    pub fn into_frame_sealer(self) -> FrameSealer {
-        FrameSealer::new(&self.header, &self.keys)
+    /// **Insecure: for known-answer vectors only.** For a stream to recipients, uses
+    /// `file_key` and hands `hpke_randomness` to the encapsulations in stanza order (64 bytes
+    /// per X-Wing recipient, 32 per X25519 one; a mismatch is [`Error::Random`]). Fixed
+    /// ephemeral randomness lets anyone who knows it unwrap the file key; a fixed file key
+    /// with a fixed salt reuses nonces. Does nothing to other streams. Only with the
+    /// non-default `test-vectors` feature.
+    #[cfg(feature = "test-vectors")]
+    pub fn insecure_fixed_file_key(
+        mut self,
+        file_key: &Key,
+        hpke_randomness: &[u8],
+    ) -> Result<Self> {
+        if let Protection::Recipients {
+            file_key: key,
+            stanzas,
+            recipients,
+        } = &mut self.protection
+        {
+            let mut rng = recipient::FixedRandom::new(hpke_randomness);
+            let wrapped = recipient::wrap_file_key(recipients, file_key, &mut rng);
+            rng.check()?;
+            *stanzas = wrapped?;
+            *key = Key::from_bytes(*file_key.as_bytes());
+        }
+        Ok(self)
     }
 
-    /// Writes the header to `output` and returns an [`EncryptingWriter`] that encrypts what is
-    /// written to it, with `threads` workers (1: on the caller's thread; a pool owns `output`
-    /// until the end, hence `Send + 'static`: see [`Encryptor::writer_inline`]); its
-    /// [`EncryptingWriter::finish`] ends the stream. The bytes are those [`Encryptor::encrypt`]
-    /// writes for the same plaintext.
-    pub fn writer<W>(self, output: W, threads: usize) -> Result<EncryptingWriter<W>>
-    where
-        W: Write + Send + 'static,
-    {
-        EncryptingWriter::new(self, output, threads)
+    /// The header and keys of the new stream, with the options as set.
+    fn start(&self) -> Result<(Header, StreamKeys)> {
+        let (cipher, chunk, salt) = (self.cipher, self.chunk_size, self.salt);
+        let (header, base) = match &self.protection {
+            Protection::Key(key) => (Header::new(cipher, chunk, KeyKind::KeyFile, salt)?, key),
+            Protection::Passphrase {
+                stretched, cost, ..
+            } => (
+                Header::new(cipher, chunk, KeyKind::Passphrase(*cost), salt)?,
+                stretched,
+            ),
+            Protection::Recipients {
+                file_key, stanzas, ..
+            } => (
+                Header::with_stanzas(cipher, chunk, salt, stanzas.clone())?,
+                file_key,
+            ),
+        };
+        let framing = match self.max_delay {
+            Some(_) => Framing::Live,
+            None => Framing::Fixed,
+        };
+        let mut header = header.with_framing(framing);
+        let keys = kdf::derive(base, &header);
+        header.set_commitment(keys.commitment);
+        Ok((header, keys))
     }
 
-    /// Like [`Encryptor::writer`] at one thread, for any `Write`, borrowed or not `Send`
-    /// (`&mut Vec<u8>`, `io::stdout().lock()`): every frame is sealed and written on the
-    /// caller's thread.
-    pub fn writer_inline<W: Write>(self, output: W) -> Result<EncryptingWriter<W>> {
-        EncryptingWriter::inline(self, output)
-    }
-
-    /// Writes the header, then every frame of `input`, to `output` using `threads` workers
-    /// (1: no extra thread). Returns the number of bytes written.
-    pub fn encrypt<R, W>(self, input: R, output: &mut W, threads: usize) -> Result<u64>
+    /// Writes the header, then every frame of `input`, to `output`. Returns the number of
+    /// bytes written. A live stream's frames are written, and `output` flushed, as each is
+    /// sealed.
+    pub fn encrypt<R, W>(self, input: R, output: &mut W) -> Result<u64>
     where
         R: Read + Send + 'static,
         W: Write + ?Sized,
     {
-        let header_len = self.header.len() as u64;
-        output
-            .write_all(&self.header.to_bytes())
-            .map_err(Error::Write)?;
+        let (header, keys) = self.start()?;
+        let header_len = header.len() as u64;
+        output.write_all(&header.to_bytes()).map_err(Error::Write)?;
         let live = self.max_delay.is_some();
         if live {
             output.flush().map_err(Error::Write)?;
         }
-        let frames = self.run(input, Sink::Stream(output, live), threads)?;
+        let sealer = FrameSealer::new(&header, &keys);
+        let sink = Sink::Stream(output, live);
+        let frames = framing::encrypt(&header, sealer, input, sink, self.threads, self.max_delay)?;
         Ok(header_len + frames)
     }
 
@@ -699,7 +298,7 @@ impl Encryptor {
     /// frames at their offsets (so writing, too, runs on every thread). `file` must be a
     /// regular file that nothing else writes; its content is the stream only if this returns
     /// `Ok`, and the caller must discard it otherwise.
-    pub fn encrypt_to_file<R>(self, input: R, file: &File, threads: usize) -> Result<u64>
+    pub fn encrypt_to_file<R>(self, input: R, file: &File) -> Result<u64>
     where
         R: Read + Send + 'static,
     {
@@ -707,186 +306,208 @@ impl Encryptor {
             // Frame offsets of a live stream are not known in advance: write in order.
             let mut out = file;
             out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
-            return self.encrypt(input, &mut out, threads);
+            return self.encrypt(input, &mut out);
         }
-        let header_len = self.header.len() as u64;
-        file.write_all_at(&self.header.to_bytes(), 0)
+        let (header, keys) = self.start()?;
+        let header_len = header.len() as u64;
+        file.write_all_at(&header.to_bytes(), 0)
             .map_err(Error::Write)?;
         let positional = Positional {
             file: file.try_clone().map_err(Error::Write)?,
             base: header_len,
-            stride: self.header.full_frame_len() as u64,
+            stride: header.full_frame_len() as u64,
         };
-        let frames = self.run(input, Sink::<File>::At(Arc::new(positional)), threads)?;
+        let sealer = FrameSealer::new(&header, &keys);
+        let sink = Sink::<File>::At(Arc::new(positional));
+        let frames = framing::encrypt(&header, sealer, input, sink, self.threads, None)?;
         Ok(header_len + frames)
     }
 
-    fn run<R, W>(self, input: R, sink: Sink<'_, W>, threads: usize) -> Result<u64>
+    /// Writes the header to `output` and returns an [`EncryptingWriter`] that encrypts what is
+    /// written to it on the worker pool (which owns `output` until the end, hence
+    /// `Send + 'static`: see [`Encryptor::wrap_output_inline`]); its
+    /// [`EncryptingWriter::finish`] ends the stream. The bytes are those
+    /// [`Encryptor::encrypt`] writes for the same plaintext. Fixed framing only
+    /// ([`Error::LiveUnsupported`]).
+    pub fn wrap_output<W>(self, output: W) -> Result<EncryptingWriter<W>>
     where
-        R: Read + Send + 'static,
-        W: Write + ?Sized,
+        W: Write + Send + 'static,
     {
-        let chunk = self.header.chunk_size() as usize;
-        let buf_len = self.header.full_frame_len();
-        let sealer = Arc::new(FrameSealer::new(&self.header, &self.keys));
-        match self.max_delay {
-            None => {
-                let source = PlainSource {
-                    reader: input,
-                    chunk,
-                    buf_len,
-                    index: 0,
-                    peeked: None,
-                    done: false,
-                };
-                pipeline::run(source, sealer, sink, threads)
-            }
-            Some(max_delay) => {
-                let source = LivePlainSource {
-                    input: spawn_input(input)?,
-                    carry: None,
-                    max_delay,
-                    chunk,
-                    buf_len,
-                    index: 0,
-                    done: false,
-                };
-                pipeline::run(source, sealer, sink, threads)
-            }
-        }
+        let threads = self.threads;
+        let (header, sealer) = self.into_frame_sealer()?;
+        EncryptingWriter::new(header, sealer, output, threads)
+    }
+
+    /// Like [`Encryptor::wrap_output`] at one thread, for any `Write`, borrowed or not `Send`
+    /// (`&mut Vec<u8>`, `io::stdout().lock()`): every frame is sealed and written on the
+    /// caller's thread.
+    pub fn wrap_output_inline<W: Write>(self, output: W) -> Result<EncryptingWriter<W>> {
+        let (header, sealer) = self.into_frame_sealer()?;
+        EncryptingWriter::inline(header, sealer, output)
+    }
+
+    /// The per-frame API, for a caller that schedules frames itself: it writes the header
+    /// ([`Header::to_bytes`]) and then frames 0, 1, … in order, each sealed with the ticket
+    /// [`FrameSealer::next_frame`] hands out for it. Consumes the encryptor, so that no two
+    /// sealers share the stream's key.
+    pub fn into_frame_sealer(self) -> Result<(Header, FrameSealer)> {
+        let (header, keys) = self.start()?;
+        let sealer = FrameSealer::new(&header, &keys);
+        Ok((header, sealer))
     }
 }
 
-/// Reads and parses a stream's header from `input`, without a key: the header is not
-/// authenticated until a key's commitment is checked against it (see [`Decryptor::new`]).
+/// Decrypts one stream: reads its header from the input (the one way in for every secret),
+/// lets the caller look at it (which secret the stream needs, before asking for a
+/// passphrase), and is unlocked with that secret.
 ///
-/// Checks, in order: the magic bytes (on as many bytes as there are), the version, the cipher,
-/// the key kind, the chunk size's bounds, for a recipient header the stanza count and each
-/// stanza's length (before reading it), the header's length, and the KDF cost's bounds. Reads
-/// no byte past the header, and holds no more of it than has arrived plus one bounded stanza.
-pub fn read_header<R: Read + ?Sized>(input: &mut R) -> Result<Header> {
-    let mut bytes = Vec::with_capacity(PREFIX_LEN);
-    let mut want = PREFIX_LEN;
-    loop {
-        let have = bytes.len();
-        bytes.resize(want, 0);
-        let (got, _) = fill(input, &mut bytes[have..]).map_err(Error::from_read)?;
-        bytes.truncate(have + got);
-        if bytes.len() < want {
-            break; // Input ended: parsing reports the truncation (or a bad magic).
-        }
-        // Unknown or hostile fields stop here, before reading further.
-        match header_length(&bytes)? {
-            HeaderLength::Known(len) if len == bytes.len() => break,
-            HeaderLength::Known(len) | HeaderLength::AtLeast(len) => want = len,
-        }
-    }
-    Header::parse(&bytes)
-}
-
-/// Decrypts one stream.
-pub struct Decryptor {
+/// ```
+/// # use seal::{Decryptor, Encryptor, Key, KeyKind};
+/// # let key = Key::generate()?;
+/// # let mut sealed = Vec::new();
+/// # Encryptor::with_key(&key)?.encrypt(&b"hi"[..], &mut sealed)?;
+/// let decryptor = Decryptor::new(std::io::Cursor::new(sealed))?;
+/// assert_eq!(decryptor.key_kind(), KeyKind::KeyFile);
+/// let mut plain = Vec::new();
+/// decryptor.unlock(&key)?.decrypt_to(&mut plain)?;
+/// assert_eq!(plain, b"hi");
+/// # Ok::<(), seal::Error>(())
+/// ```
+pub struct Decryptor<R> {
     header: Header,
-    keys: StreamKeys,
+    /// Positioned just past the header.
+    input: R,
 }
 
-impl Decryptor {
-    /// Reads the header of a key-file stream from `input` and checks that `key` is its key.
-    ///
-    /// Checks, in order: the header's fields (see [`read_header`]), that the stream is a
-    /// key-file stream, and (in constant time) the key commitment.
-    pub fn new<R: Read + ?Sized>(key: &Key, input: &mut R) -> Result<Self> {
-        Decryptor::with_header(read_header(input)?, Secret::Key(key))
+impl<R> std::fmt::Debug for Decryptor<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decryptor")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
     }
+}
 
-    /// Checks that `secret` opens the stream that `header` (from [`read_header`]) begins:
-    /// that it is of the kind the header names ([`Error::WrongSecretKind`]), then, after
-    /// stretching a passphrase at the header's cost, the key commitment ([`Error::WrongKey`]).
-    pub fn with_header(header: Header, secret: Secret<'_>) -> Result<Self> {
-        let keys = stream_keys(&header, secret, kdf::derive_checked)?;
-        Ok(Decryptor { header, keys })
+impl<R: Read> Decryptor<R> {
+    /// Reads the stream's header from `input` and checks its fields (nothing is authenticated
+    /// yet: see [`Decryptor::unlock`]). Checks, in order: the magic bytes (on as many bytes
+    /// as there are), the version, the cipher, the key kind, the chunk size's bounds, for a
+    /// recipient header the stanza count and each stanza's length (before reading it), the
+    /// header's length, and the KDF cost's bounds. Reads no byte past the header.
+    pub fn new(mut input: R) -> Result<Self> {
+        let header = read_header(&mut input)?;
+        Ok(Decryptor { header, input })
     }
+}
 
-    /// The stream's header.
+impl<R> Decryptor<R> {
+    /// The stream's header, as read (not yet authenticated).
     pub fn header(&self) -> &Header {
         &self.header
     }
 
-    /// The per-frame API, for a caller that schedules frames itself. The caller makes the
-    /// structural checks with [`crate::frame::check_frame`] first.
-    pub fn frame_opener(&self) -> FrameOpener {
-        FrameOpener::new(&self.header, &self.keys)
+    /// Which secret the stream needs.
+    pub fn key_kind(&self) -> KeyKind {
+        self.header.key_kind()
     }
 
-    /// A [`DecryptingReader`] of the frames that follow the header in `input`: the plaintext
-    /// through `Read`, and `Seek` when `input` seeks.
-    pub fn reader<R: Read>(self, input: R) -> DecryptingReader<R> {
-        DecryptingReader::new(self, input)
+    /// Checks that `secret` opens the stream: that it is of the kind the header names
+    /// ([`Error::WrongSecretKind`]), then, after stretching a passphrase at the header's cost
+    /// or trying every identity on the stanzas of its kind ([`Error::NoIdentityMatches`]),
+    /// the key commitment, in constant time ([`Error::WrongKey`], [`Error::HeaderModified`]).
+    /// `secret` is `&Key`, `&Passphrase`, `&Identity` or a slice of identities.
+    pub fn unlock<'s>(self, secret: impl Into<Secret<'s>>) -> Result<Unlocked<R>> {
+        let keys = secret::open_stream_keys(&self.header, secret.into())?;
+        Ok(Unlocked {
+            header: self.header,
+            keys,
+            input: self.input,
+            threads: default_threads(),
+        })
+    }
+}
+
+/// A stream whose secret was checked: its frames, read from the input, are decrypted by
+/// [`Unlocked::decrypt_to`] (on the worker pool), [`Unlocked::decrypt_to_file`], or read
+/// through [`Unlocked::reader`]. Every one of them releases plaintext in order and only once
+/// authenticated.
+pub struct Unlocked<R> {
+    header: Header,
+    keys: StreamKeys,
+    input: R,
+    threads: usize,
+}
+
+impl<R> std::fmt::Debug for Unlocked<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unlocked")
+            .field("header", &self.header)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> Unlocked<R> {
+    /// The stream's header, now authenticated.
+    pub fn header(&self) -> &Header {
+        &self.header
     }
 
-    /// Reads the frames that follow the header from `input` and writes their plaintext, in
-    /// order and only once authenticated, to `output`. Returns the plaintext length. A live
-    /// stream's frames are written as soon as each is authenticated, and `output` is flushed
-    /// after each.
-    pub fn decrypt<R, W>(self, input: R, output: &mut W, threads: usize) -> Result<u64>
-    where
-        R: Read + Send + 'static,
-        W: Write + ?Sized,
-    {
+    /// How many worker threads open frames ([`default_threads`] unless set; 1: all on the
+    /// caller's thread).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// The per-frame API, for a caller that schedules frames itself (it makes the structural
+    /// checks with [`crate::check_frame`] first), and the input positioned at frame 0.
+    pub fn into_frame_opener(self) -> (Header, FrameOpener, R) {
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        (self.header, opener, self.input)
+    }
+}
+
+impl<R: Read> Unlocked<R> {
+    /// The plaintext through `std::io::Read`, and `std::io::Seek` when the input seeks (fixed
+    /// framing only): see [`DecryptingReader`].
+    pub fn reader(self) -> DecryptingReader<R> {
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        DecryptingReader::new(self.header, opener, self.input)
+    }
+}
+
+/// The input is read on a thread of the pool, which an error elsewhere may leave blocked in a
+/// read until the input gives: hence an input the pool can own (`Send + 'static`: a `File`, a
+/// `Cursor<Vec<u8>>`, a boxed reader). A borrowed input is read through [`Unlocked::reader`].
+impl<R: Read + Send + 'static> Unlocked<R> {
+    /// Reads the frames and writes their plaintext, in order and only once authenticated, to
+    /// `output`. Returns the plaintext length. A live stream's frames are written as soon as
+    /// each is authenticated, and `output` is flushed after each.
+    pub fn decrypt_to<W: Write + ?Sized>(self, output: &mut W) -> Result<u64> {
         let live = self.header.framing() == Framing::Live;
-        self.run(input, Sink::Stream(output, live), threads)
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        let sink = Sink::Stream(output, live);
+        framing::decrypt(&self.header, opener, self.input, sink, self.threads)
     }
 
-    /// Like [`Decryptor::decrypt`], into `file` from its start, with each worker writing its
-    /// plaintext at its offset. `file` must be a regular file that nothing else writes and
+    /// Like [`Unlocked::decrypt_to`], into `file` from its start, with each worker writing
+    /// its plaintext at its offset. `file` must be a regular file that nothing else writes and
     /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
     /// after the failing one (all authenticated), and the caller must discard it.
-    pub fn decrypt_to_file<R>(self, input: R, file: &File, threads: usize) -> Result<u64>
-    where
-        R: Read + Send + 'static,
-    {
+    pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
         if self.header.framing() == Framing::Live {
             // Plaintext offsets of a live stream are not known in advance: write in order.
             let mut out = file;
             out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
-            return self.decrypt(input, &mut out, threads);
+            return self.decrypt_to(&mut out);
         }
         let positional = Positional {
             file: file.try_clone().map_err(Error::Write)?,
             base: 0,
             stride: u64::from(self.header.chunk_size()),
         };
-        self.run(input, Sink::<File>::At(Arc::new(positional)), threads)
-    }
-
-    fn run<R, W>(self, input: R, sink: Sink<'_, W>, threads: usize) -> Result<u64>
-    where
-        R: Read + Send + 'static,
-        W: Write + ?Sized,
-    {
-        let opener = Arc::new(FrameOpener::new(&self.header, &self.keys));
-        match self.header.framing() {
-            Framing::Fixed => {
-                let source = WireSource {
-                    reader: input,
-                    header: self.header.clone(),
-                    index: 0,
-                    then: None,
-                    done: false,
-                };
-                pipeline::run(source, opener, sink, threads)
-            }
-            Framing::Live => {
-                let source = LiveWireSource {
-                    reader: input,
-                    header: self.header.clone(),
-                    index: 0,
-                    offset: self.header.len() as u64,
-                    then: None,
-                    done: false,
-                };
-                pipeline::run(source, opener, sink, threads)
-            }
-        }
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        let sink = Sink::<File>::At(Arc::new(positional));
+        framing::decrypt(&self.header, opener, self.input, sink, self.threads)
     }
 }

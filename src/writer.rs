@@ -19,11 +19,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::{self, JoinHandle};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Internal, Misuse, Result};
 use crate::format::{FRAME_OVERHEAD, Framing, Header, NONCE_LEN, Position};
 use crate::frame::FrameSealer;
 use crate::pipeline::{self, Job, Sink, Source};
-use crate::stream::Encryptor;
 
 /// Frame buffers a pooled writer holds besides the pool's: the chunk being filled, the job
 /// being handed over, and one waiting in the job channel.
@@ -73,7 +72,7 @@ enum Engine<W> {
 
 /// Encrypts what is written to it into a seal stream written to an inner writer.
 ///
-/// Made by [`Encryptor::writer`], which writes the header at once. Writes are buffered a
+/// Made by [`crate::Encryptor::wrap_output`], which writes the header at once. Writes are buffered a
 /// chunk at a time; [`EncryptingWriter::finish`] seals the final frame and returns the inner
 /// writer, and must be called: a writer dropped unfinished leaves a truncated stream (frames
 /// already sealed may still be written, in the background with threads; never the final one).
@@ -87,13 +86,13 @@ enum Engine<W> {
 /// ```
 /// use std::fs::File;
 /// use std::io::Write;
-/// use seal::{Cipher, Encryptor, Key};
+/// use seal::{Encryptor, Key};
 /// # let dir = std::env::temp_dir().join(format!("seal-doc-writer-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir)?;
 /// # let path = dir.join("notes.seal");
 /// let key = Key::generate()?;
 /// let file = File::create(&path)?;
-/// let mut writer = Encryptor::new(&key, Cipher::Aes256Gcm, 1024 * 1024)?.writer(file, 2)?;
+/// let mut writer = Encryptor::with_key(&key)?.threads(2).wrap_output(file)?;
 /// for i in 0..1000 {
 ///     writeln!(writer, "line {i}")?;
 /// }
@@ -114,20 +113,34 @@ pub struct EncryptingWriter<W: Write> {
     failed: Option<Error>,
 }
 
+impl<W: Write> std::fmt::Debug for EncryptingWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncryptingWriter")
+            .field("index", &self.index)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<W: Write + Send + 'static> EncryptingWriter<W> {
-    /// Writes `encryptor`'s header to `output` and returns a writer of its frames, sealed by
+    /// Writes `header` to `output` and returns a writer of the frames `sealer` seals, by
     /// `threads` workers (1: on the caller's thread, no extra thread).
-    pub(crate) fn new(encryptor: Encryptor, output: W, threads: usize) -> Result<Self> {
+    pub(crate) fn new(
+        header: Header,
+        sealer: FrameSealer,
+        output: W,
+        threads: usize,
+    ) -> Result<Self> {
         // Besides the pool's 2 × w + 1 frame buffers, the writer holds up to WRITER_BUFFERS:
         // the chunk it fills, the job it hands over and the one waiting in the channel. The
         // workers are counted so that all of them fit in the budget (and `threads` sizes
         // nothing: it is clamped like encrypt's).
-        let buffer_len = encryptor.header().full_frame_len();
+        let buffer_len = header.full_frame_len();
         let workers = pipeline::workers_beside(threads, buffer_len, WRITER_BUFFERS);
         if workers <= 1 {
-            return EncryptingWriter::inline(encryptor, output);
+            return EncryptingWriter::inline(header, sealer, output);
         }
-        let (header, sealer, mut output) = EncryptingWriter::start(encryptor, output)?;
+        let mut output = EncryptingWriter::start(&header, output)?;
         // One job waits in the channel, no more (counted in WRITER_BUFFERS).
         let (jobs, job_rx) = mpsc::sync_channel(1);
         let (spare_tx, spares) = mpsc::channel();
@@ -148,7 +161,10 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
                 );
                 (output, result)
             })
-            .map_err(|e| Error::Thread(format!("cannot start seal-writer: {e}")))?;
+            .map_err(|source| Error::ThreadStart {
+                thread: "seal-writer",
+                source,
+            })?;
         let engine = Engine::Pool {
             jobs,
             spares,
@@ -159,14 +175,13 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
 }
 
 impl<W: Write> EncryptingWriter<W> {
-    /// Writes the header and returns it with the stream's sealer and the output.
-    fn start(encryptor: Encryptor, mut output: W) -> Result<(Header, FrameSealer, W)> {
-        let header = encryptor.header().clone();
+    /// Writes the header (of fixed framing only) and returns the output.
+    fn start(header: &Header, mut output: W) -> Result<W> {
         if header.framing() == Framing::Live {
             return Err(Error::LiveUnsupported("EncryptingWriter"));
         }
         output.write_all(&header.to_bytes()).map_err(Error::Write)?;
-        Ok((header, encryptor.into_frame_sealer(), output))
+        Ok(output)
     }
 
     fn with_engine(header: &Header, engine: Engine<W>) -> Self {
@@ -181,10 +196,10 @@ impl<W: Write> EncryptingWriter<W> {
         }
     }
 
-    /// Writes `encryptor`'s header to `output` and returns a writer that seals on the caller's
-    /// thread: for any `Write`, borrowed or not `Send`.
-    pub(crate) fn inline(encryptor: Encryptor, output: W) -> Result<Self> {
-        let (header, sealer, output) = EncryptingWriter::start(encryptor, output)?;
+    /// Writes `header` to `output` and returns a writer that seals on the caller's thread:
+    /// for any `Write`, borrowed or not `Send`.
+    pub(crate) fn inline(header: Header, sealer: FrameSealer, output: W) -> Result<Self> {
+        let output = EncryptingWriter::start(&header, output)?;
         Ok(EncryptingWriter::with_engine(
             &header,
             Engine::Inline { sealer, output },
@@ -216,12 +231,10 @@ impl<W: Write> EncryptingWriter<W> {
                 if jobs.send(job).is_err() {
                     // The pool stopped: its error says why.
                     let stopped = self.stop().err();
-                    return Err(stopped.unwrap_or_else(|| {
-                        Error::Thread("the sealing pool stopped early".into())
-                    }));
+                    return Err(stopped.unwrap_or(Error::Internal(Internal::PoolStopped)));
                 }
             }
-            None => return Err(Error::Thread("the writer is finished".into())),
+            None => return Err(Error::Misuse(Misuse::WriterStopped)),
         }
         self.filled = 0;
         self.index = index.checked_add(1).ok_or(Error::TooManyFrames)?;
@@ -240,12 +253,12 @@ impl<W: Write> EncryptingWriter<W> {
                 drop(jobs);
                 let (mut output, result) = worker
                     .join()
-                    .map_err(|_| Error::Thread("the seal-writer thread panicked".into()))?;
+                    .map_err(|_| Error::ThreadPanicked("seal-writer"))?;
                 result?;
                 output.flush().map_err(Error::Write)?;
                 Ok(output)
             }
-            None => Err(Error::Thread("the writer is finished".into())),
+            None => Err(Error::Misuse(Misuse::WriterStopped)),
         }
     }
 

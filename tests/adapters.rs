@@ -3,17 +3,20 @@
 //! damaged and truncated streams with the decoder's error kinds, and seeks.
 
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 
+use common::HEADER_LEN;
 use common::*;
-use seal::format::HEADER_LEN;
-use seal::{Cipher, DecryptingReader, Decryptor, EncryptingWriter, Encryptor, Error};
+use seal::{Cipher, DecryptingReader, Decryptor, EncryptingWriter, Error};
 
 fn writer<W: Write + Send + 'static>(chunk: u32, out: W, threads: usize) -> EncryptingWriter<W> {
-    Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, chunk, SALT)
+    enc_salted(&key(), Cipher::Aes256Gcm, chunk, SALT)
         .unwrap()
-        .writer(out, threads)
+        .threads(threads)
+        .wrap_output(out)
         .unwrap()
 }
 
@@ -32,8 +35,11 @@ fn write_in_pieces(chunk: u32, plain: &[u8], piece: usize, threads: usize) -> Ve
 }
 
 fn reader(sealed: &[u8]) -> DecryptingReader<Cursor<Vec<u8>>> {
-    let mut input = Cursor::new(sealed.to_vec());
-    Decryptor::new(&key(), &mut input).unwrap().reader(input)
+    let input = Cursor::new(sealed.to_vec());
+    Decryptor::new(input)
+        .and_then(|d| d.unlock(&key()))
+        .unwrap()
+        .reader()
 }
 
 /// The seal error inside an adapter's io::Error, as the tests' kind.
@@ -73,10 +79,10 @@ fn writer_bytes_are_encrypts_at_every_size_thread_count_and_write_size() {
 fn inline_writer_takes_borrowed_and_non_send_writers() {
     let plain = data(1000, 9);
     let expected = seal_fixed(&key(), Cipher::Aes256Gcm, 64, &plain, 1);
-    let encryptor = || Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, 64, SALT).unwrap();
+    let encryptor = || enc_salted(&key(), Cipher::Aes256Gcm, 64, SALT).unwrap();
     // A borrowed Vec.
     let mut out = Vec::new();
-    let mut w = encryptor().writer_inline(&mut out).unwrap();
+    let mut w = encryptor().wrap_output_inline(&mut out).unwrap();
     w.write_all(&plain).unwrap();
     w.finish().unwrap();
     assert!(out == expected);
@@ -92,7 +98,9 @@ fn inline_writer_takes_borrowed_and_non_send_writers() {
             Ok(())
         }
     }
-    let mut w = encryptor().writer_inline(Local(shared.clone())).unwrap();
+    let mut w = encryptor()
+        .wrap_output_inline(Local(shared.clone()))
+        .unwrap();
     for part in plain.chunks(10) {
         w.write_all(part).unwrap();
     }
@@ -104,9 +112,10 @@ fn inline_writer_takes_borrowed_and_non_send_writers() {
 fn writer_round_trips_a_large_stream_through_the_reader() {
     let plain = data(3 * 1024 * 1024 + 17, 5);
     for threads in [1, 4] {
-        let mut w = Encryptor::new(&key(), Cipher::ChaCha20Poly1305, 65536)
+        let mut w = enc_key(&key(), Cipher::ChaCha20Poly1305, 65536)
             .unwrap()
-            .writer(Vec::new(), threads)
+            .threads(threads)
+            .wrap_output(Vec::new())
             .unwrap();
         w.write_all(&plain).unwrap();
         let sealed = w.finish().unwrap();
@@ -181,9 +190,10 @@ fn writer_reports_a_failing_inner_writer_and_keeps_failing() {
     let plain = data(64 * 20, 3);
     for threads in [1, 2] {
         // The header fails at once.
-        let err = Encryptor::new(&key(), Cipher::Aes256Gcm, 64)
+        let err = enc_key(&key(), Cipher::Aes256Gcm, 64)
             .unwrap()
-            .writer(Failing { limit: 10 }, threads)
+            .threads(threads)
+            .wrap_output(Failing { limit: 10 })
             .err()
             .unwrap();
         assert_eq!(kind(&err), Kind::Write);
@@ -311,9 +321,10 @@ fn io_errors_carry_the_typed_error_and_a_fitting_kind() {
     // A reader's error read by the library again (here: re-encrypting a damaged stream) is
     // the typed error again, not an opaque read error.
     let r = reader(&damaged);
-    let err = Encryptor::new(&key(), Cipher::Aes256Gcm, 64)
+    let err = enc_key(&key(), Cipher::Aes256Gcm, 64)
         .unwrap()
-        .encrypt(r, &mut Vec::new(), 2)
+        .threads(2)
+        .encrypt(r, &mut Vec::new())
         .unwrap_err();
     assert_eq!(kind(&err), Kind::Auth(0));
 }
@@ -393,12 +404,14 @@ fn seeking_reads_only_the_final_frame_and_the_frames_asked_for() {
     let plain = data(100 * 64, 12);
     let sealed = seal_fixed(&key(), Cipher::Aes256Gcm, 64, &plain, 1);
     let read = std::rc::Rc::new(std::cell::Cell::new(0));
-    let mut input = Metered {
+    let input = Metered {
         inner: Cursor::new(sealed),
         read: read.clone(),
     };
-    let dec = Decryptor::new(&key(), &mut input).unwrap();
-    let mut r = dec.reader(input);
+    let dec = Decryptor::new(input)
+        .and_then(|d| d.unlock(&key()))
+        .unwrap();
+    let mut r = dec.reader();
     read.set(0);
     assert_eq!(r.plaintext_len().unwrap(), 6400);
     assert_eq!(read.get(), FULL, "the final frame only");
@@ -417,7 +430,10 @@ fn seeking_after_reading_in_order_and_streams_not_at_offset_zero() {
     file.extend_from_slice(&sealed);
     let mut input = Cursor::new(file);
     input.seek(SeekFrom::Start(7)).unwrap();
-    let mut r = Decryptor::new(&key(), &mut input).unwrap().reader(input);
+    let mut r = Decryptor::new(input)
+        .and_then(|d| d.unlock(&key()))
+        .unwrap()
+        .reader();
     let mut first = vec![0u8; 100];
     r.read_exact(&mut first).unwrap();
     assert!(first == plain[..100]);
@@ -490,7 +506,10 @@ fn reading_a_range_of_a_file() {
     w.write_all(&plain).unwrap();
     w.finish().unwrap();
     file.seek(SeekFrom::Start(0)).unwrap();
-    let mut r = Decryptor::new(&key(), &mut file).unwrap().reader(file);
+    let mut r = Decryptor::new(file.try_clone().unwrap())
+        .and_then(|d| d.unlock(&key()))
+        .unwrap()
+        .reader();
     r.seek(SeekFrom::Start(4000)).unwrap();
     let mut range = vec![0u8; 3000];
     r.read_exact(&mut range).unwrap();
@@ -575,11 +594,14 @@ impl Seek for Flaky {
 fn a_read_error_inside_a_frame_then_a_seek_back_reads_authentic_bytes_again() {
     let (plain, sealed) = seek_stream();
     let fail = std::rc::Rc::new(std::cell::Cell::new(false));
-    let mut input = Flaky {
+    let input = Flaky {
         inner: Cursor::new(sealed),
         fail: fail.clone(),
     };
-    let mut r = Decryptor::new(&key(), &mut input).unwrap().reader(input);
+    let mut r = Decryptor::new(input)
+        .and_then(|d| d.unlock(&key()))
+        .unwrap()
+        .reader();
     r.seek(SeekFrom::Start(0)).unwrap();
     let mut first = vec![0u8; CHUNK];
     r.read_exact(&mut first).unwrap();
@@ -602,11 +624,14 @@ fn a_read_error_inside_a_frame_then_a_seek_back_reads_authentic_bytes_again() {
     // Reading in order from the start, then failing inside frame 1 the same way.
     let fail = std::rc::Rc::new(std::cell::Cell::new(false));
     let (plain, sealed) = seek_stream();
-    let mut input = Flaky {
+    let input = Flaky {
         inner: Cursor::new(sealed),
         fail: fail.clone(),
     };
-    let mut r = Decryptor::new(&key(), &mut input).unwrap().reader(input);
+    let mut r = Decryptor::new(input)
+        .and_then(|d| d.unlock(&key()))
+        .unwrap()
+        .reader();
     r.read_exact(&mut first).unwrap();
     fail.set(true);
     let mut rest = Vec::new();
@@ -678,9 +703,10 @@ fn a_writer_whose_output_stalls_holds_at_most_the_frame_buffer_budget() {
         open: open.clone(),
         written: written.clone(),
     };
-    let mut w = Encryptor::new(&key(), Cipher::Aes256Gcm, chunk)
+    let mut w = enc_key(&key(), Cipher::Aes256Gcm, chunk)
         .unwrap()
-        .writer(gate, 64)
+        .threads(64)
+        .wrap_output(gate)
         .unwrap();
     let accepted = Arc::new(AtomicUsize::new(0));
     // More than the budget, so that a writer without a bound would take it all.
@@ -719,7 +745,7 @@ fn a_writer_whose_output_stalls_holds_at_most_the_frame_buffer_budget() {
     let frames = total / chunk as usize;
     assert_eq!(
         written.load(Ordering::SeqCst),
-        HEADER_LEN + total + frames * seal::format::FRAME_OVERHEAD
+        HEADER_LEN + total + frames * common::FRAME_OVERHEAD
     );
 }
 

@@ -5,14 +5,16 @@
 //! with its exact kind and releasing only the frames before the damage.
 
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use std::io::{self, Cursor, Read, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use seal::format::{HEADER_LEN, LIVE_FRAME_OVERHEAD};
-use seal::{Cipher, Decryptor, Encryptor, Error, Framing, Key, Position};
+use common::{HEADER_LEN, LIVE_FRAME_OVERHEAD};
+use seal::{Cipher, Decryptor, Error, Framing, Key, Position};
 
 const OVERHEAD: usize = LIVE_FRAME_OVERHEAD;
 
@@ -26,12 +28,12 @@ fn live_stream(
     more: &[&[u8]],
     last: &[u8],
 ) -> Vec<u8> {
-    let enc = Encryptor::insecure_with_salt(key, cipher, chunk, salt)
+    let enc = enc_salted(key, cipher, chunk, salt)
         .unwrap()
-        .live(Duration::ZERO);
-    assert_eq!(enc.header().framing(), Framing::Live);
-    let mut out = enc.header().to_bytes();
-    let mut sealer = enc.into_frame_sealer();
+        .max_delay(Duration::ZERO);
+    let (stream_header, mut sealer) = enc.into_frame_sealer().unwrap();
+    assert_eq!(stream_header.framing(), Framing::Live);
+    let mut out = stream_header.to_bytes();
     let frames = more
         .iter()
         .map(|p| (*p, Position::More))
@@ -69,10 +71,11 @@ impl Read for Pieces {
 
 fn seal_live_reads(pieces: &[Vec<u8>], chunk: u32, threads: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, chunk, SALT)
+    enc_salted(&key(), Cipher::Aes256Gcm, chunk, SALT)
         .unwrap()
-        .live(Duration::ZERO)
-        .encrypt(Pieces(pieces.to_vec()), &mut out, threads)
+        .max_delay(Duration::ZERO)
+        .threads(threads)
+        .encrypt(Pieces(pieces.to_vec()), &mut out)
         .unwrap();
     out
 }
@@ -96,10 +99,11 @@ fn live_round_trips_at_every_size_and_thread_count() {
         let plain = data(len, len as u64);
         for threads in [1, 2, 3] {
             let mut sealed = Vec::new();
-            Encryptor::new(&key(), Cipher::ChaCha20Poly1305, 1024)
+            enc_key(&key(), Cipher::ChaCha20Poly1305, 1024)
                 .unwrap()
-                .live(Duration::from_millis(50))
-                .encrypt(Cursor::new(plain.clone()), &mut sealed, threads)
+                .max_delay(Duration::from_millis(50))
+                .threads(threads)
+                .encrypt(Cursor::new(plain.clone()), &mut sealed)
                 .unwrap();
             assert_eq!(sealed[8], 2, "version byte of a live stream");
             assert_eq!(
@@ -146,10 +150,11 @@ fn a_delay_longer_than_the_clock_can_count_is_no_panic() {
     let plain = data(150, 9);
     for threads in [1, 2] {
         let mut sealed = Vec::new();
-        Encryptor::new(&key(), Cipher::Aes256Gcm, 64)
+        enc_key(&key(), Cipher::Aes256Gcm, 64)
             .unwrap()
-            .live(Duration::MAX)
-            .encrypt(Cursor::new(plain.clone()), &mut sealed, threads)
+            .max_delay(Duration::MAX)
+            .threads(threads)
+            .encrypt(Cursor::new(plain.clone()), &mut sealed)
             .unwrap();
         assert_eq!(
             sealed.len(),
@@ -194,16 +199,17 @@ fn each_line_of_a_slow_producer_reaches_the_consumer_before_the_next_is_written(
     let (plain_rx, mut plain_tx) = io::pipe().unwrap();
     let (sealed_rx, mut sealed_tx) = io::pipe().unwrap();
     let encoder = std::thread::spawn(move || {
-        Encryptor::new(&key(), Cipher::Aes256Gcm, 1 << 20)
+        enc_key(&key(), Cipher::Aes256Gcm, 1 << 20)
             .unwrap()
-            .live(Duration::from_millis(200))
-            .encrypt(plain_rx, &mut sealed_tx, 2)
+            .max_delay(Duration::from_millis(200))
+            .threads(2)
+            .encrypt(plain_rx, &mut sealed_tx)
     });
     let (got_tx, got_rx) = mpsc::channel();
     let decoder = std::thread::spawn(move || {
-        let mut input = sealed_rx;
-        let d = Decryptor::new(&key(), &mut input)?;
-        d.decrypt(input, &mut Timed(got_tx), 2)
+        let input = sealed_rx;
+        let d = Decryptor::new(input).and_then(|d| d.unlock(&key()))?;
+        d.threads(2).decrypt_to(&mut Timed(got_tx))
     });
     let mut received = Vec::new();
     for k in 0..3 {
@@ -434,30 +440,33 @@ fn hostile_lengths_are_refused_before_anything_is_read_for_them() {
         assert!(released.is_empty());
     }
     // A non-final frame of length 0, correctly sealed, cannot even be made.
-    let enc = Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, 64, SALT)
+    let enc = enc_salted(&key(), Cipher::Aes256Gcm, 64, SALT)
         .unwrap()
-        .live(Duration::ZERO);
-    let mut sealer = enc.into_frame_sealer();
+        .max_delay(Duration::ZERO);
+    let (_, mut sealer) = enc.into_frame_sealer().unwrap();
     let mut buf = vec![0u8; OVERHEAD];
     let ticket = sealer.next_frame(Position::More).unwrap();
     assert!(matches!(
         sealer.seal(ticket, &mut buf, 0),
-        Err(Error::SealRefused { frame: 0, .. })
+        Err(Error::SealRefused { frame: Some(0), .. })
     ));
 }
 
 #[test]
 fn the_std_io_adapters_refuse_live_streams() {
-    let live = Encryptor::new(&key(), Cipher::Aes256Gcm, 64)
+    let live = enc_key(&key(), Cipher::Aes256Gcm, 64)
         .unwrap()
-        .live(Duration::ZERO);
+        .max_delay(Duration::ZERO);
     assert!(matches!(
-        live.writer(Vec::new(), 1).err(),
+        live.threads(1).wrap_output(Vec::new()).err(),
         Some(Error::LiveUnsupported(_))
     ));
     let sealed = live_stream(&key(), SALT, Cipher::Aes256Gcm, 64, &[b"abc"], b"");
-    let mut input = Cursor::new(sealed);
-    let mut reader = Decryptor::new(&key(), &mut input).unwrap().reader(input);
+    let input = Cursor::new(sealed);
+    let mut reader = Decryptor::new(input)
+        .and_then(|d| d.unlock(&key()))
+        .unwrap()
+        .reader();
     let err = reader.read(&mut [0u8; 8]).unwrap_err();
     let inner = err.get_ref().and_then(|e| e.downcast_ref::<Error>());
     assert!(matches!(inner, Some(Error::LiveUnsupported(_))), "{err}");
@@ -471,29 +480,32 @@ fn every_key_kind_makes_live_streams() {
     let pass = Passphrase::new(zeroize::Zeroizing::new(b"live and let live".to_vec())).unwrap();
     let params = Argon2Params::new(64, 1, 1).unwrap();
     let encryptors = [
-        Encryptor::new(&key(), Cipher::Aes256Gcm, 64).unwrap(),
-        Encryptor::with_passphrase(&pass, params, Cipher::Aes256Gcm, 64).unwrap(),
-        Encryptor::to_recipients(&[identity.recipient()], Cipher::ChaCha20Poly1305, 64).unwrap(),
+        enc_key(&key(), Cipher::Aes256Gcm, 64).unwrap(),
+        enc_pass(&pass, params, Cipher::Aes256Gcm, 64).unwrap(),
+        enc_to(&[identity.recipient()], Cipher::ChaCha20Poly1305, 64).unwrap(),
     ];
     let secrets = [
         Secret::Key(&key()),
         Secret::Passphrase(&pass),
-        Secret::Identity(&identity),
+        Secret::from(&identity),
     ];
     for (encryptor, secret) in encryptors.into_iter().zip(secrets) {
         let mut sealed = Vec::new();
         encryptor
-            .live(Duration::from_millis(10))
-            .encrypt(Cursor::new(plain.clone()), &mut sealed, 2)
+            .max_delay(Duration::from_millis(10))
+            .threads(2)
+            .encrypt(Cursor::new(plain.clone()), &mut sealed)
             .unwrap();
         assert_eq!(sealed[8], 2);
-        let mut input = Cursor::new(sealed);
-        let header = seal::read_header(&mut input).unwrap();
-        assert_eq!(header.framing(), Framing::Live);
+        let input = Cursor::new(sealed);
+        let decryptor = Decryptor::new(input).unwrap();
+        assert_eq!(decryptor.header().framing(), Framing::Live);
         let mut out = Vec::new();
-        Decryptor::with_header(header, secret)
+        decryptor
+            .unlock(secret)
             .unwrap()
-            .decrypt(input, &mut out, 2)
+            .threads(2)
+            .decrypt_to(&mut out)
             .unwrap();
         assert_eq!(out, plain);
     }

@@ -3,14 +3,16 @@
 //! report the first error in stream order, and must not hang.
 
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use std::io::{self, Cursor, Read, Write};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use common::*;
-use seal::format::{FRAME_OVERHEAD, HEADER_LEN};
-use seal::{Cipher, Encryptor};
+use common::{FRAME_OVERHEAD, HEADER_LEN};
+use seal::Cipher;
 
 const CHUNK: usize = 64 * 1024;
 const THREADS: [usize; 4] = [1, 2, 3, 8];
@@ -100,22 +102,24 @@ fn input_that_fails_midway_while_encrypting_and_decrypting() {
             limit: 1_000_000,
         };
         let mut out = Vec::new();
-        let err =
-            Encryptor::insecure_with_salt(&key(), Cipher::ChaCha20Poly1305, CHUNK as u32, SALT)
-                .unwrap()
-                .encrypt(reader, &mut out, threads)
-                .unwrap_err();
+        let err = enc_salted(&key(), Cipher::ChaCha20Poly1305, CHUNK as u32, SALT)
+            .unwrap()
+            .threads(threads)
+            .encrypt(reader, &mut out)
+            .unwrap_err();
         assert_eq!(kind(&err), Kind::Read, "enc threads {threads}");
         // What was written is a prefix of the real stream: whole frames, in order.
         assert!(out == sealed[..out.len()]);
 
-        let mut input = FailingReader {
+        let input = FailingReader {
             inner: Cursor::new(sealed.clone()),
             limit: 1_500_000,
         };
-        let decryptor = seal::Decryptor::new(&key(), &mut input).unwrap();
+        let decryptor = seal::Decryptor::new(input)
+            .and_then(|d| d.unlock(&key()))
+            .unwrap();
         let mut out = Vec::new();
-        let err = decryptor.decrypt(input, &mut out, threads).unwrap_err();
+        let err = decryptor.threads(threads).decrypt_to(&mut out).unwrap_err();
         assert_eq!(kind(&err), Kind::Read, "dec threads {threads}");
         assert_eq!(out.len() % CHUNK, 0);
         assert!(out == plain[..out.len()]);
@@ -132,21 +136,24 @@ fn output_that_fails_midway() {
                 taken: Vec::new(),
                 limit,
             };
-            let err = Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, CHUNK as u32, SALT)
+            let err = enc_salted(&key(), Cipher::Aes256Gcm, CHUNK as u32, SALT)
                 .unwrap()
-                .encrypt(Cursor::new(plain.clone()), &mut out, threads)
+                .threads(threads)
+                .encrypt(Cursor::new(plain.clone()), &mut out)
                 .unwrap_err();
             assert_eq!(kind(&err), Kind::Write);
             assert!(out.taken == sealed[..limit]);
 
-            let mut input = Cursor::new(sealed.clone());
-            let d = seal::Decryptor::new(&key(), &mut input).unwrap();
+            let input = Cursor::new(sealed.clone());
+            let d = seal::Decryptor::new(input)
+                .and_then(|d| d.unlock(&key()))
+                .unwrap();
             let mut out = FailingWriter {
                 taken: Vec::new(),
                 limit,
             };
             assert_eq!(
-                kind(&d.decrypt(input, &mut out, threads).unwrap_err()),
+                kind(&d.threads(threads).decrypt_to(&mut out).unwrap_err()),
                 Kind::Write
             );
             assert!(out.taken == plain[..limit]);
@@ -167,9 +174,10 @@ fn failing_output_with_input_blocked_forever_does_not_hang() {
                 taken: Vec::new(),
                 limit: HEADER_LEN + 100,
             };
-            Encryptor::new(&key(), Cipher::Aes256Gcm, SMALL as u32)
+            enc_key(&key(), Cipher::Aes256Gcm, SMALL as u32)
                 .unwrap()
-                .encrypt(reader, &mut out, threads)
+                .threads(threads)
+                .encrypt(reader, &mut out)
                 .unwrap_err()
         });
         assert_eq!(kind(&err), Kind::Write, "threads {threads}");

@@ -4,12 +4,14 @@
 #[path = "common/armor_oracle.rs"]
 mod armor_oracle;
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use std::io::Cursor;
 
 use common::*;
 use proptest::prelude::*;
-use seal::{Cipher, Encryptor, Key};
+use seal::{Cipher, Key};
 
 fn cipher_of(aes: bool) -> Cipher {
     if aes {
@@ -22,9 +24,10 @@ fn cipher_of(aes: bool) -> Cipher {
 /// A stream with a fresh random salt, as the command line writes it.
 fn seal_random(key: &Key, cipher: Cipher, chunk: u32, plain: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    Encryptor::new(key, cipher, chunk)
+    enc_key(key, cipher, chunk)
         .unwrap()
-        .encrypt(Cursor::new(plain.to_vec()), &mut out, 1)
+        .threads(1)
+        .encrypt(Cursor::new(plain.to_vec()), &mut out)
         .unwrap();
     out
 }
@@ -141,10 +144,11 @@ impl std::io::Read for Pieces {
 /// final frame.
 fn seal_live(cipher: Cipher, chunk: u32, pieces: &[Vec<u8>], threads: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    Encryptor::new(&key(), cipher, chunk)
+    enc_key(&key(), cipher, chunk)
         .unwrap()
-        .live(std::time::Duration::ZERO)
-        .encrypt(Pieces(pieces.to_vec()), &mut out, threads)
+        .max_delay(std::time::Duration::ZERO)
+        .threads(threads)
+        .encrypt(Pieces(pieces.to_vec()), &mut out)
         .unwrap();
     out
 }
@@ -193,7 +197,7 @@ proptest! {
 /// Armors `data` as `seal enc -a` does.
 fn armored(data: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut writer = seal::armor::ArmorWriter::new(Vec::new());
+    let mut writer = seal::ArmorWriter::new(Vec::new());
     writer.write_all(data).unwrap();
     writer.finish().unwrap()
 }
@@ -201,7 +205,7 @@ fn armored(data: &[u8]) -> Vec<u8> {
 fn dearmored(text: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
-    seal::armor::Dearmor::new(text).read_to_end(&mut out)?;
+    seal::ArmorReader::new(text).read_to_end(&mut out)?;
     Ok(out)
 }
 
@@ -226,7 +230,7 @@ proptest! {
         damaged[i] = byte;
         match dearmored(&damaged) {
             Ok(out) => prop_assert!(out.len().abs_diff(data.len()) <= 2),
-            Err(e) => prop_assert!(e.get_ref().is_some_and(|e| e.is::<seal::armor::ArmorError>()), "{e}"),
+            Err(e) => prop_assert!(e.get_ref().is_some_and(|e| e.is::<seal::ArmorError>()), "{e}"),
         }
         // Cut anywhere before the END line's last character: refused. (Without only its
         // final line ending, the text is complete: copy-paste often drops it.)

@@ -1,10 +1,12 @@
 //! Round trips through the library for both ciphers, many sizes and thread counts.
 
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use common::*;
-use seal::format::{FRAME_OVERHEAD, HEADER_LEN};
-use seal::{Cipher, Encryptor};
+use common::{FRAME_OVERHEAD, HEADER_LEN};
+use seal::Cipher;
 
 const CHUNK: usize = 4096;
 
@@ -71,9 +73,10 @@ fn fresh_salt_per_stream() {
     let key = key();
     let seal_random = || {
         let mut out = Vec::new();
-        Encryptor::new(&key, Cipher::Aes256Gcm, 1024)
+        enc_key(&key, Cipher::Aes256Gcm, 1024)
             .unwrap()
-            .encrypt(&b"same plaintext"[..], &mut out, 1)
+            .threads(1)
+            .encrypt(&b"same plaintext"[..], &mut out)
             .unwrap();
         out
     };
@@ -88,7 +91,7 @@ fn fresh_salt_per_stream() {
 fn default_and_extreme_chunk_sizes_round_trip() {
     let key = key();
     let plain = data(200_000, 3);
-    for chunk in [64, 1000, 65536, seal::format::DEFAULT_CHUNK_SIZE] {
+    for chunk in [64, 1000, 65536, seal::DEFAULT_CHUNK_SIZE] {
         let sealed = seal_fixed(&key, Cipher::ChaCha20Poly1305, chunk, &plain, 2);
         assert_eq!(open_ok(&key, &sealed, 2), plain, "chunk {chunk}");
     }
@@ -104,9 +107,10 @@ fn writing_into_a_file_at_offsets_gives_the_same_bytes_as_streaming() {
             let expected = seal_fixed(&key, cipher, CHUNK as u32, &plain, 1);
             for threads in [1, 2, 8] {
                 let mut file = tempfile::tempfile().unwrap();
-                let n = Encryptor::insecure_with_salt(&key, cipher, CHUNK as u32, SALT)
+                let n = enc_salted(&key, cipher, CHUNK as u32, SALT)
                     .unwrap()
-                    .encrypt_to_file(Cursor::new(plain.clone()), &file, threads)
+                    .threads(threads)
+                    .encrypt_to_file(Cursor::new(plain.clone()), &file)
                     .unwrap();
                 let mut got = Vec::new();
                 file.rewind().unwrap();
@@ -114,11 +118,13 @@ fn writing_into_a_file_at_offsets_gives_the_same_bytes_as_streaming() {
                 assert_eq!(n as usize, expected.len());
                 assert!(got == expected, "{cipher:?} {len} threads {threads}");
 
-                let mut input = Cursor::new(expected.clone());
-                let dec = seal::Decryptor::new(&key, &mut input).unwrap();
+                let input = Cursor::new(expected.clone());
+                let dec = seal::Decryptor::new(input)
+                    .and_then(|d| d.unlock(&key))
+                    .unwrap();
                 let mut out = tempfile::tempfile().unwrap();
                 assert_eq!(
-                    dec.decrypt_to_file(input, &out, threads).unwrap() as usize,
+                    dec.threads(threads).decrypt_to_file(&out).unwrap() as usize,
                     len
                 );
                 let mut back = Vec::new();

@@ -18,11 +18,9 @@ use hkdf::{Hkdf, HkdfExtract};
 use hpke::kem::MlKem768;
 use hpke::rand_core::{TryCryptoRng, TryRng};
 use hpke::{Deserializable, Kem, Serializable};
-use seal::armor::{ArmorError, ArmorProblem, Dearmor};
-use seal::format::{FRAME_OVERHEAD, LIVE_FRAME_OVERHEAD};
 use seal::{
-    Cipher, Decryptor, Encryptor, Error, Identity, Key, KeyProblem, Recipient, RecipientKind,
-    Secret, TextProblem, read_header,
+    ArmorError, ArmorProblem, ArmorReader, Decryptor, Encryptor, Error, Framing, Identity, Key,
+    KeyProblem, Recipient, RecipientKind, TextProblem,
 };
 use sha2::Sha256;
 use sha3::{Digest, Sha3_256};
@@ -130,8 +128,7 @@ fn x25519_header_with_stanza(enc: &[u8; 32], dh: &[u8; 32], file_key: &[u8; 32])
 fn open_x25519(header: &[u8]) -> Error {
     let v = vector("chacha20-poly1305-recipient-x25519.txt");
     let identity = Identity::from_text(v["identity_1"].as_bytes()).unwrap();
-    let header = read_header(&mut &header[..]).unwrap();
-    match Decryptor::with_header(header, Secret::Identity(&identity)) {
+    match Decryptor::new(header).unwrap().unlock(&identity) {
         Ok(_) => panic!("a header with a stale commitment opened"),
         Err(e) => e,
     }
@@ -179,7 +176,7 @@ fn an_x25519_stanza_whose_enc_is_of_low_order_never_opens() {
         assert!(
             matches!(
                 open_x25519(&header),
-                Error::NoIdentityMatches { recipients: 1 }
+                Error::NoIdentityMatches { recipients: 1, .. }
             ),
             "{point}"
         );
@@ -193,7 +190,7 @@ fn encrypting_to_a_low_order_x25519_recipient_is_refused() {
         let text = bech32_long("sealx", &unhex(point));
         let recipient = Recipient::from_text(&text).unwrap();
         assert!(matches!(
-            Encryptor::to_recipients(&[recipient], Cipher::Aes256Gcm, 64),
+            Encryptor::with_recipients(&[recipient]),
             Err(Error::Recipient(TextProblem::InvalidKey))
         ));
     }
@@ -237,11 +234,15 @@ fn an_x_wing_recipient_with_a_low_order_x25519_half_is_used_as_given() {
     for point in LOW_ORDER {
         key[1184..].copy_from_slice(&unhex(point));
         let recipient = Recipient::from_text(&bech32_long("sealpq", &key)).unwrap();
-        let encryptor = Encryptor::to_recipients(&[recipient], Cipher::Aes256Gcm, 64).unwrap();
+        let encryptor = Encryptor::with_recipients(&[recipient]).unwrap();
         let mut stream = Vec::new();
-        encryptor.encrypt(&b"hello"[..], &mut stream, 1).unwrap();
-        let header = read_header(&mut &stream[..]).unwrap();
-        assert_eq!(header.stanzas().len(), 1);
+        encryptor
+            .chunk_size(64)
+            .threads(1)
+            .encrypt(&b"hello"[..], &mut stream)
+            .unwrap();
+        let decryptor = Decryptor::new(&stream[..]).unwrap();
+        assert_eq!(decryptor.header().stanzas().len(), 1);
     }
 }
 
@@ -307,8 +308,7 @@ fn xwing_header_with_stanza(ct_x: &[u8; 32], ss_x: &[u8; 32]) -> (Vec<u8>, Ident
 
 fn open_xwing(ct_x: &[u8; 32], ss_x: &[u8; 32]) -> Error {
     let (header, identity) = xwing_header_with_stanza(ct_x, ss_x);
-    let header = read_header(&mut &header[..]).unwrap();
-    match Decryptor::with_header(header, Secret::Identity(&identity)) {
+    match Decryptor::new(&header[..]).unwrap().unlock(&identity) {
         Ok(_) => panic!("a header with a stale commitment opened"),
         Err(e) => e,
     }
@@ -329,7 +329,7 @@ fn an_x_wing_stanza_whose_ct_x_is_of_low_order_opens() {
     assert!(matches!(open_xwing(&base, &pk_x), Error::HeaderModified));
     assert!(matches!(
         open_xwing(&base, &[1; 32]),
-        Error::NoIdentityMatches { recipients: 1 }
+        Error::NoIdentityMatches { recipients: 1, .. }
     ));
     for point in LOW_ORDER {
         let point = array(point);
@@ -381,7 +381,7 @@ fn key_files_hold_1107_bytes_and_identity_files_1104() {
 
 fn dearmor(text: &[u8]) -> Result<Vec<u8>, ArmorError> {
     let mut out = Vec::new();
-    Dearmor::new(text).read_to_end(&mut out).map_err(|e| {
+    ArmorReader::new(text).read_to_end(&mut out).map_err(|e| {
         *e.into_inner()
             .and_then(|inner| inner.downcast::<ArmorError>().ok())
             .expect("an armor error")
@@ -392,8 +392,9 @@ fn dearmor(text: &[u8]) -> Result<Vec<u8>, ArmorError> {
 // Items 1 and 3, in the library's own terms.
 #[test]
 fn armor_cut_inside_begin_or_end_and_the_66_byte_rule() {
-    let begin = seal::armor::BEGIN;
-    let end = seal::armor::END;
+    // docs/FORMAT.md's BEGIN and END lines, stated again.
+    let begin = "-----BEGIN SEAL ENCRYPTED FILE-----";
+    let end = "-----END SEAL ENCRYPTED FILE-----";
     let e = |line, problem| ArmorError { line, problem };
     let body = format!("{begin}\nc2VhbA==\n");
     assert_eq!(dearmor(format!("{body}{end}").as_bytes()).unwrap(), b"seal");
@@ -473,7 +474,10 @@ fn hex_of(bytes: &[u8]) -> String {
 // error.
 #[test]
 fn frame_overheads_and_the_frame_length_error_as_format_md_names_them() {
-    assert_eq!((FRAME_OVERHEAD, LIVE_FRAME_OVERHEAD), (28, 32));
+    assert_eq!(
+        (Framing::Fixed.overhead(), Framing::Live.overhead()),
+        (28, 32)
+    );
     let e = Error::FrameLength {
         frame: 3,
         offset: 200,

@@ -3,10 +3,13 @@
 //! only plaintext of frames before the damaged one may have been released.
 
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use common::*;
-use seal::format::{FRAME_OVERHEAD, HEADER_LEN, Position};
-use seal::{Cipher, Encryptor};
+use common::{FRAME_OVERHEAD, HEADER_LEN};
+use seal::Cipher;
+use seal::Position;
 
 /// Plaintext a decoder may release before failing with `kind`: frames before the damage.
 fn released_before(kind: Kind, plain: &[u8]) -> &[u8] {
@@ -114,9 +117,10 @@ fn frames_swapped_dropped_and_duplicated() {
 fn header_of_another_stream_under_the_same_key_fails_frame_0() {
     let (plain, sealed) = stream(Cipher::Aes256Gcm);
     let mut other = Vec::new();
-    Encryptor::new(&key(), Cipher::Aes256Gcm, CHUNK as u32)
+    enc_key(&key(), Cipher::Aes256Gcm, CHUNK as u32)
         .unwrap()
-        .encrypt(std::io::Cursor::new(plain.clone()), &mut other, 1)
+        .threads(1)
+        .encrypt(std::io::Cursor::new(plain.clone()), &mut other)
         .unwrap();
     let mut spliced = other[..HEADER_LEN].to_vec();
     spliced.extend_from_slice(&sealed[HEADER_LEN..]);
@@ -176,9 +180,9 @@ fn data_after_a_short_final_frame_fails_its_tag() {
 fn authentic_empty_final_frame_after_data_is_refused() {
     // Build, with the per-frame API, a stream no seal encoder writes: a full frame 0 and an
     // empty (but authentic) final frame 1.
-    let enc = Encryptor::insecure_with_salt(&key(), Cipher::Aes256Gcm, CHUNK as u32, SALT).unwrap();
-    let header = enc.header().to_bytes();
-    let mut sealer = enc.into_frame_sealer();
+    let enc = enc_salted(&key(), Cipher::Aes256Gcm, CHUNK as u32, SALT).unwrap();
+    let (stream_header, mut sealer) = enc.into_frame_sealer().unwrap();
+    let header = stream_header.to_bytes();
     let plain = data(CHUNK, 1);
     let mut f0 = vec![0u8; FULL];
     f0[12..12 + CHUNK].copy_from_slice(&plain);

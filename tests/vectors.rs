@@ -2,12 +2,14 @@
 //! and those bytes must decrypt to the plaintext. Any change to the format breaks this test.
 
 mod common;
+#[allow(unused_imports)]
+use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
 use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
 use std::time::Duration;
 
-use seal::format::LIVE_FRAME_OVERHEAD;
+use common::LIVE_FRAME_OVERHEAD;
 use seal::{
     Argon2Params, Cipher, Decryptor, Encryptor, Error, Framing, Identity, Key, KeyKind, Passphrase,
     Position, Recipient, Secret,
@@ -116,14 +118,15 @@ fn recipient_randomness_must_fit() {
             &[randomness.as_slice(), &[0]].concat()[..],
         ] {
             assert!(matches!(
-                Encryptor::insecure_to_recipients_fixed(
+                enc_to_fixed(
                     &recipients,
                     Cipher::Aes256Gcm,
                     64,
                     [0; 32],
                     &file_key,
                     wrong,
-                ),
+                )
+                .and_then(|encryptor| encryptor.into_frame_sealer()),
                 Err(Error::Random(_))
             ));
         }
@@ -144,25 +147,27 @@ fn recipient_vectors_decrypt_with_each_identity() {
         let ids = v.identities();
         for (identity, recipient) in &ids {
             assert_eq!(&identity.recipient(), recipient, "{}", v.name);
-            let mut input = Cursor::new(stream.clone());
-            let header = seal::read_header(&mut input).unwrap();
-            assert_eq!(header.key_kind(), KeyKind::Recipients);
-            assert_eq!(header.stanzas().len(), ids.len());
+            let input = Cursor::new(stream.clone());
+            let decryptor = Decryptor::new(input).unwrap();
+            assert_eq!(decryptor.key_kind(), KeyKind::Recipients);
+            assert_eq!(decryptor.header().stanzas().len(), ids.len());
             let mut out = Vec::new();
-            Decryptor::with_header(header, Secret::Identity(identity))
+            decryptor
+                .unlock(Secret::from(identity))
                 .unwrap()
-                .decrypt(input, &mut out, 2)
+                .threads(2)
+                .decrypt_to(&mut out)
                 .unwrap();
             assert!(out == plaintext, "{}: plaintext differs", v.name);
             seen += 1;
         }
         let stranger = Identity::from_bytes(ids[0].0.kind(), [0x99; 32]);
-        let mut input = Cursor::new(stream.clone());
-        let header = seal::read_header(&mut input).unwrap();
+        let input = Cursor::new(stream.clone());
+        let decryptor = Decryptor::new(input).unwrap();
         let recipients = ids.len();
         assert!(matches!(
-            Decryptor::with_header(header, Secret::Identity(&stranger)),
-            Err(Error::NoIdentityMatches { recipients: n }) if n == recipients
+            decryptor.unlock(Secret::from(&stranger)),
+            Err(Error::NoIdentityMatches { recipients: n, .. }) if n == recipients
         ));
     }
     assert_eq!(seen, 5);
@@ -210,39 +215,32 @@ impl VectorSecret {
     /// The encryptor of the vector, with its fixed salt (and file key and HPKE randomness).
     fn encryptor(&self, cipher: Cipher, chunk: u32, salt: [u8; 32]) -> Result<Encryptor, Error> {
         match self {
-            VectorSecret::Key(key) => Encryptor::insecure_with_salt(key, cipher, chunk, salt),
+            VectorSecret::Key(key) => enc_salted(key, cipher, chunk, salt),
             VectorSecret::Passphrase(pass, params) => {
-                Encryptor::insecure_with_passphrase_and_salt(pass, *params, cipher, chunk, salt)
+                enc_pass_salted(pass, *params, cipher, chunk, salt)
             }
             VectorSecret::Recipients(ids, file_key, randomness) => {
                 let recipients: Vec<Recipient> = ids.iter().map(|(_, r)| r.clone()).collect();
-                Encryptor::insecure_to_recipients_fixed(
-                    &recipients,
-                    cipher,
-                    chunk,
-                    salt,
-                    file_key,
-                    randomness,
-                )
+                enc_to_fixed(&recipients, cipher, chunk, salt, file_key, randomness)
             }
         }
     }
 
-    /// The decryptor of the stream `header` begins, checking the header's key kind (with the
-    /// first identity, for recipients).
-    fn decryptor(&self, header: seal::Header) -> Decryptor {
+    /// Unlocks `decryptor`, checking the header's key kind first (with the first identity, for
+    /// recipients).
+    fn unlock(&self, decryptor: Decryptor<Cursor<Vec<u8>>>) -> seal::Unlocked<Cursor<Vec<u8>>> {
         match self {
             VectorSecret::Key(key) => {
-                assert_eq!(header.key_kind(), KeyKind::KeyFile);
-                Decryptor::with_header(header, Secret::Key(key))
+                assert_eq!(decryptor.key_kind(), KeyKind::KeyFile);
+                decryptor.unlock(Secret::Key(key))
             }
             VectorSecret::Passphrase(pass, params) => {
-                assert_eq!(header.key_kind(), KeyKind::Passphrase(*params));
-                Decryptor::with_header(header, Secret::Passphrase(pass))
+                assert_eq!(decryptor.key_kind(), KeyKind::Passphrase(*params));
+                decryptor.unlock(Secret::Passphrase(pass))
             }
             VectorSecret::Recipients(ids, _, _) => {
-                assert_eq!(header.key_kind(), KeyKind::Recipients);
-                Decryptor::with_header(header, Secret::Identity(&ids[0].0))
+                assert_eq!(decryptor.key_kind(), KeyKind::Recipients);
+                decryptor.unlock(Secret::from(&ids[0].0))
             }
         }
         .unwrap()
@@ -251,9 +249,9 @@ impl VectorSecret {
 
 /// Seals a live stream frame by frame with the given frame lengths.
 fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
-    let encryptor = encryptor.live(Duration::ZERO);
-    let mut out = encryptor.header().to_bytes();
-    let mut sealer = encryptor.into_frame_sealer();
+    let encryptor = encryptor.max_delay(Duration::ZERO);
+    let (stream_header, mut sealer) = encryptor.into_frame_sealer().unwrap();
+    let mut out = stream_header.to_bytes();
     let mut at = 0;
     for (i, &len) in frames.iter().enumerate() {
         let position = if i + 1 == frames.len() {
@@ -302,7 +300,8 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
                 for threads in [1, 3] {
                     let mut stream = Vec::new();
                     encryptor()
-                        .encrypt(Cursor::new(plaintext.clone()), &mut stream, threads)
+                        .threads(threads)
+                        .encrypt(Cursor::new(plaintext.clone()), &mut stream)
                         .unwrap();
                     assert!(
                         stream == expected,
@@ -330,8 +329,9 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
                     for threads in [1, 3] {
                         let mut stream = Vec::new();
                         encryptor()
-                            .live(Duration::ZERO)
-                            .encrypt(Pieces(pieces.clone()), &mut stream, threads)
+                            .max_delay(Duration::ZERO)
+                            .threads(threads)
+                            .encrypt(Pieces(pieces.clone()), &mut stream)
                             .unwrap();
                         assert!(
                             stream == expected,
@@ -342,16 +342,16 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
                 }
             }
         }
-        let mut input = Cursor::new(expected);
-        let header = seal::read_header(&mut input).unwrap();
+        let input = Cursor::new(expected);
+        let decryptor = Decryptor::new(input).unwrap();
         let framing = match v.frames() {
             None => Framing::Fixed,
             Some(_) => Framing::Live,
         };
-        assert_eq!(header.framing(), framing);
-        let dec = secret.decryptor(header);
+        assert_eq!(decryptor.header().framing(), framing);
+        let dec = secret.unlock(decryptor);
         let mut out = Vec::new();
-        dec.decrypt(input, &mut out, 2).unwrap();
+        dec.threads(2).decrypt_to(&mut out).unwrap();
         assert!(out == plaintext, "{}: plaintext differs", v.name);
     }
 }
@@ -444,7 +444,7 @@ fn format_doc_armor_example_is_what_seal_writes() {
         .into_iter()
         .find(|v| v.name.ends_with("aes-256-gcm-worked-example.txt"))
         .unwrap();
-    let mut writer = seal::armor::ArmorWriter::new(Vec::new());
+    let mut writer = seal::ArmorWriter::new(Vec::new());
     writer.write_all(&example.hex("stream")).unwrap();
     assert_eq!(
         String::from_utf8(writer.finish().unwrap()).unwrap(),
@@ -465,7 +465,11 @@ fn adapters_write_and_read_every_vector() {
         let expected = v.hex("stream");
         for threads in [1, 2, 5] {
             let encryptor = secret.encryptor(cipher, chunk, salt);
-            let mut writer = encryptor.unwrap().writer(Vec::new(), threads).unwrap();
+            let mut writer = encryptor
+                .unwrap()
+                .threads(threads)
+                .wrap_output(Vec::new())
+                .unwrap();
             for piece in plaintext.chunks(33) {
                 writer.write_all(piece).unwrap();
             }
@@ -477,9 +481,9 @@ fn adapters_write_and_read_every_vector() {
             );
         }
         let open = || {
-            let mut input = Cursor::new(expected.clone());
-            let header = seal::read_header(&mut input).unwrap();
-            secret.decryptor(header).reader(input)
+            let input = Cursor::new(expected.clone());
+            let decryptor = Decryptor::new(input).unwrap();
+            secret.unlock(decryptor).reader()
         };
         let mut plain = Vec::new();
         open().read_to_end(&mut plain).unwrap();

@@ -6,13 +6,13 @@
 use std::io::Read;
 
 use libfuzzer_sys::fuzz_target;
-use seal::armor::Dearmor;
+use seal::ArmorReader;
 
 #[path = "../../tests/common/armor_oracle.rs"]
 mod armor_oracle;
 
 fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
-    let parsed = Dearmor::new(data).read_to_end(&mut out).ok().map(|_| out);
+    let parsed = ArmorReader::new(data).read_to_end(&mut out).ok().map(|_| out);
     assert_eq!(parsed, armor_oracle::expected(data));
 });

@@ -11,14 +11,16 @@
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use libfuzzer_sys::fuzz_target;
-use seal::format::LIVE_FRAME_OVERHEAD;
 use seal::{Decryptor, Encryptor, Error, Framing, Key, Position};
+
+/// Bytes a live frame adds: length, nonce and tag (docs/FORMAT.md).
+const LIVE_FRAME_OVERHEAD: usize = 32;
 
 /// Seals `plain` as a live stream with the frame lengths that the accepted `stream` declares.
 fn reseal_live(encryptor: Encryptor, stream: &[u8], plain: &[u8]) -> Vec<u8> {
-    let encryptor = encryptor.live(std::time::Duration::ZERO);
-    let mut out = encryptor.header().to_bytes();
-    let mut sealer = encryptor.into_frame_sealer();
+    let encryptor = encryptor.max_delay(std::time::Duration::ZERO);
+    let (stream_header, mut sealer) = encryptor.into_frame_sealer().unwrap();
+    let mut out = stream_header.to_bytes();
     let (mut at, mut taken) = (out.len(), 0);
     while at < stream.len() {
         let len = u32::from_be_bytes(stream[at..at + 4].try_into().unwrap()) as usize;
@@ -45,32 +47,32 @@ fuzz_target!(|data: &[u8]| {
     };
     let threads = 1 + usize::from(knob % 3);
     let key = Key::from_bytes([0x42; 32]);
-    let mut input = Cursor::new(stream.to_vec());
-    let Ok(decryptor) = Decryptor::new(&key, &mut input) else {
+    let input = Cursor::new(stream.to_vec());
+    let Ok(decryptor) = Decryptor::new(input).and_then(|d| d.unlock(&key)) else {
         return;
     };
     let header = decryptor.header().clone();
     if header.framing() == Framing::Live {
         let mut plain = Vec::new();
-        if decryptor.decrypt(input, &mut plain, threads).is_ok() {
-            let encryptor = Encryptor::insecure_with_salt(
-                &key,
-                header.cipher(),
-                header.chunk_size(),
-                *header.salt(),
-            )
-            .unwrap();
+        if decryptor.threads(threads).decrypt_to(&mut plain).is_ok() {
+            let encryptor = Encryptor::with_key(&key)
+                .unwrap()
+                .cipher(header.cipher())
+                .chunk_size(header.chunk_size())
+                .insecure_fixed_salt(*header.salt())
+                .unwrap();
             let again = reseal_live(encryptor, stream, &plain);
             assert!(again == stream, "accepted a live stream that is not canonical");
         }
         return;
     }
-    let mut reader_input = Cursor::new(stream.to_vec());
-    let mut reader = Decryptor::new(&key, &mut reader_input)
+    let reader_input = Cursor::new(stream.to_vec());
+    let mut reader = Decryptor::new(reader_input)
+        .and_then(|d| d.unlock(&key))
         .unwrap()
-        .reader(reader_input);
+        .reader();
     let mut plain = Vec::new();
-    let result = decryptor.decrypt(input, &mut plain, threads);
+    let result = decryptor.threads(threads).decrypt_to(&mut plain);
 
     let mut read = Vec::new();
     let read_result = reader.read_to_end(&mut read).map_err(Error::from_io);
@@ -89,9 +91,14 @@ fuzz_target!(|data: &[u8]| {
         assert!(rest == plain[offset as usize..], "a seek read other bytes");
 
         let mut again = Vec::new();
-        Encryptor::insecure_with_salt(&key, header.cipher(), header.chunk_size(), *header.salt())
+        Encryptor::with_key(&key)
             .unwrap()
-            .encrypt(Cursor::new(plain), &mut again, 1)
+            .cipher(header.cipher())
+            .chunk_size(header.chunk_size())
+            .insecure_fixed_salt(*header.salt())
+            .unwrap()
+            .threads(1)
+            .encrypt(Cursor::new(plain), &mut again)
             .unwrap();
         assert!(again == stream, "accepted a stream that is not canonical");
     }

@@ -2,22 +2,21 @@
 //! must serialise back to the bytes it was parsed from, and the streaming reader must agree with
 //! the parser. (A passphrase header stops at the key-kind check here: stretching is Argon2id's
 //! own business, and its cost is bounded by the parse this target exercises.) A recipient
-//! header is tried with a fixed identity of each kind, which opens no stanza a fuzzer can
-//! make without it: that exercises the count and length bounds, the stanza walk and HPKE's
-//! decapsulation of hostile bytes.
+//! header is tried with a fixed identity of each kind, and with both at once, which open no
+//! stanza a fuzzer can make without them: that exercises the count and length bounds, the
+//! stanza walk and HPKE's decapsulation of hostile bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seal::format::Header;
-use seal::{Decryptor, Identity, Key, KeyKind, RecipientKind, Secret};
+use seal::{Decryptor, Identity, Key, KeyKind, RecipientKind};
 
 fuzz_target!(|data: &[u8]| {
-    let parsed = Header::parse(data);
+    let parsed = seal::fuzzing::parse_header(data);
     if let Ok(header) = &parsed {
         assert_eq!(header.to_bytes(), data[..header.len()]);
     }
     let mut reader = data;
-    let read = seal::read_header(&mut reader);
+    let read = Decryptor::new(&mut reader).map(|d| d.header().clone());
     match (&parsed, &read) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a, b);
@@ -27,14 +26,17 @@ fuzz_target!(|data: &[u8]| {
         _ => panic!("parse and read_header disagree: {parsed:?} / {read:?}"),
     }
     let key = Key::from_bytes([0x42; 32]);
-    let mut input = data;
-    let _ = Decryptor::new(&key, &mut input);
+    let _ = Decryptor::new(data).and_then(|d| d.unlock(&key));
     if let Ok(header) = read {
         if header.key_kind() == KeyKind::Recipients {
-            for kind in RecipientKind::ALL {
-                let identity = Identity::from_bytes(kind, [0x42; 32]);
-                let _ = Decryptor::with_header(header.clone(), Secret::Identity(&identity));
+            let identities: Vec<Identity> = RecipientKind::ALL
+                .into_iter()
+                .map(|kind| Identity::from_bytes(kind, [0x42; 32]))
+                .collect();
+            for identity in &identities {
+                let _ = Decryptor::new(data).and_then(|d| d.unlock(identity));
             }
+            let _ = Decryptor::new(data).and_then(|d| d.unlock(&identities));
         }
     }
 });

@@ -53,8 +53,10 @@ fn a_stanza_whose_key_is_not_the_streams_is_told_as_such() {
     // commitment binds their order: the same check a stream made with different keys for
     // its two recipients fails for one of them (SECURITY.md).
     let stream = fs::read(d.join("sealed")).unwrap();
-    let header = seal::read_header(&mut Cursor::new(&stream)).unwrap();
-    let len = header.len();
+    let len = seal::Decryptor::new(Cursor::new(&stream))
+        .unwrap()
+        .header()
+        .len();
     assert_eq!(len, 47 + 2 + 2 * 83 + 32);
     let mut swapped = stream[..49].to_vec();
     swapped.extend_from_slice(&stream[49 + 83..49 + 166]);

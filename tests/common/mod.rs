@@ -4,8 +4,8 @@
 use std::io::{Cursor, Write};
 use std::process::{Command, Output};
 
-use seal::format::{FRAME_OVERHEAD, HEADER_LEN, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
 use seal::{Cipher, Decryptor, Encryptor, Error, Key};
+use seal::{MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
 
 /// Deterministic test data (splitmix64), so failures reproduce.
 pub fn data(len: usize, seed: u64) -> Vec<u8> {
@@ -35,18 +35,21 @@ pub const SALT: [u8; 32] = [0x5a; 32];
 /// Encrypts with the fixed test salt.
 pub fn seal_fixed(key: &Key, cipher: Cipher, chunk: u32, plain: &[u8], threads: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    Encryptor::insecure_with_salt(key, cipher, chunk, SALT)
+    enc_salted(key, cipher, chunk, SALT)
         .unwrap()
-        .encrypt(Cursor::new(plain.to_vec()), &mut out, threads)
+        .threads(threads)
+        .encrypt(Cursor::new(plain.to_vec()), &mut out)
         .unwrap();
     out
 }
 
 /// Decrypts, returning the result and every byte that was released before it.
 pub fn open_all(key: &Key, sealed: &[u8], threads: usize) -> (Result<u64, Error>, Vec<u8>) {
-    let mut input = Cursor::new(sealed.to_vec());
+    let input = Cursor::new(sealed.to_vec());
     let mut out = Vec::new();
-    let result = Decryptor::new(key, &mut input).and_then(|d| d.decrypt(input, &mut out, threads));
+    let result = Decryptor::new(input)
+        .and_then(|d| d.unlock(key))
+        .and_then(|d| d.threads(threads).decrypt_to(&mut out));
     (result, out)
 }
 
@@ -256,4 +259,94 @@ pub fn ok(out: &Output) -> &[u8] {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
     assert!(out.stderr.is_empty(), "unexpected stderr: {}", stderr(out));
     &out.stdout
+}
+
+// The stream layout of docs/FORMAT.md, stated again here (the library keeps its own private).
+/// Bytes of a key-file header.
+pub const HEADER_LEN: usize = 79;
+/// Bytes of a header's fixed prefix (magic, version, cipher, chunk size, key kind).
+pub const PREFIX_LEN: usize = 15;
+/// Bytes of a stored nonce.
+pub const NONCE_LEN: usize = 12;
+/// Bytes a fixed frame adds to its plaintext: nonce and tag.
+pub const FRAME_OVERHEAD: usize = 28;
+/// Bytes a live frame adds: length, nonce and tag.
+pub const LIVE_FRAME_OVERHEAD: usize = 32;
+
+/// The encryptors the tests build, with the options as arguments and the chunk size checked
+/// at once.
+pub fn enc_salted(
+    key: &Key,
+    cipher: Cipher,
+    chunk: u32,
+    salt: [u8; 32],
+) -> Result<Encryptor, Error> {
+    seal::check_chunk_size(u64::from(chunk))?;
+    Encryptor::with_key(key)?
+        .cipher(cipher)
+        .chunk_size(chunk)
+        .insecure_fixed_salt(salt)
+}
+
+pub fn enc_key(key: &Key, cipher: Cipher, chunk: u32) -> Result<Encryptor, Error> {
+    seal::check_chunk_size(u64::from(chunk))?;
+    Ok(Encryptor::with_key(key)?.cipher(cipher).chunk_size(chunk))
+}
+
+pub fn enc_pass(
+    pass: &seal::Passphrase,
+    params: seal::Argon2Params,
+    cipher: Cipher,
+    chunk: u32,
+) -> Result<Encryptor, Error> {
+    seal::check_chunk_size(u64::from(chunk))?;
+    Ok(Encryptor::with_passphrase_cost(pass, params)?
+        .cipher(cipher)
+        .chunk_size(chunk))
+}
+
+pub fn enc_pass_salted(
+    pass: &seal::Passphrase,
+    params: seal::Argon2Params,
+    cipher: Cipher,
+    chunk: u32,
+    salt: [u8; 32],
+) -> Result<Encryptor, Error> {
+    enc_pass(pass, params, cipher, chunk)?.insecure_fixed_salt(salt)
+}
+
+pub fn enc_to(
+    recipients: &[seal::Recipient],
+    cipher: Cipher,
+    chunk: u32,
+) -> Result<Encryptor, Error> {
+    let encryptor = Encryptor::with_recipients(recipients)?;
+    seal::check_chunk_size(u64::from(chunk))?;
+    Ok(encryptor.cipher(cipher).chunk_size(chunk))
+}
+
+pub fn enc_to_fixed(
+    recipients: &[seal::Recipient],
+    cipher: Cipher,
+    chunk: u32,
+    salt: [u8; 32],
+    file_key: &Key,
+    hpke_randomness: &[u8],
+) -> Result<Encryptor, Error> {
+    enc_to(recipients, cipher, chunk)?
+        .insecure_fixed_salt(salt)?
+        .insecure_fixed_file_key(file_key, hpke_randomness)
+}
+
+/// Reads the header of `sealed` and unlocks it with `secret`.
+pub fn unlock<'s>(
+    sealed: &[u8],
+    secret: impl Into<seal::Secret<'s>>,
+) -> Result<seal::Unlocked<Cursor<Vec<u8>>>, Error> {
+    Decryptor::new(Cursor::new(sealed.to_vec()))?.unlock(secret)
+}
+
+/// The header of `sealed`.
+pub fn header_of(sealed: &[u8]) -> Result<seal::Header, Error> {
+    Ok(Decryptor::new(sealed)?.header().clone())
 }

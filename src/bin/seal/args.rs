@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use seal::format::{self, Argon2Params};
+use seal::Argon2Params;
 
 use crate::progress;
 
@@ -559,7 +559,7 @@ pub fn parse_kdf_memory(text: &str) -> Result<u32, String> {
 
 pub fn parse_chunk_size(text: &str) -> Result<u32, String> {
     let size = parse_size(text)?;
-    format::check_chunk_size(size).map_err(|e| e.to_string())
+    seal::check_chunk_size(size).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

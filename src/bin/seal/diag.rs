@@ -13,8 +13,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 use std::sync::Mutex;
 
-use seal::keys::KEY_PREFIX;
-use seal::recipient::IDENTITY_PREFIX;
+use seal::{Identity, Key};
 use zeroize::Zeroizing;
 
 /// Prints `seal: {message}`.
@@ -115,7 +114,7 @@ pub fn is_secret(text: &[u8]) -> bool {
         text.windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
-    if has(KEY_PREFIX.as_bytes()) || has(IDENTITY_PREFIX.as_bytes()) {
+    if has(Key::TEXT_PREFIX.as_bytes()) || has(Identity::TEXT_PREFIX.as_bytes()) {
         return true;
     }
     lock_hidden().iter().any(|secret| {

@@ -1,18 +1,7 @@
 //! The `seal` command line: a thin layer over the `seal` library.
 //!
-//! Map of this binary:
-//! - `args`: the clap definitions of every command and option, and the size parser;
-//! - `commands/`: one file per command (`enc`, `dec`, `verify`, `info`, `keygen`), `transfer`
-//!   (input → job → output for `enc` and `dec`) and the dispatcher in `commands/mod.rs`;
-//! - `secrets`: where a key or passphrase comes from (key files, environment, descriptors),
-//!   and `prompt`: asking for a passphrase on the terminal;
-//! - `files`: input and the refusals around input and output; `output`: where `-o` output
-//!   lands for each kind of target; `staged`: the atomic, synced file behind it and `keygen -o`;
-//!   `sys`: the few system calls that need `unsafe`;
-//! - `man`: the manual page, from the same definitions as `--help`;
-//! - `progress`: the progress display on stderr; `signals`: what a terminating signal undoes;
-//! - `error`: the command line's own errors and the documented exit statuses; `diag`: writing
-//!   them (and warnings) to stderr without ever panicking.
+//! The map of this binary's files is with the library's, in the crate documentation at the
+//! top of `src/lib.rs`.
 // `unsafe` only in `sys`, the few system calls no safe API offers.
 #![deny(unsafe_code)]
 

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::error::CliError;
 use crate::signals::SavedTerminal;
-use seal::passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
+use seal::{MAX_PASSPHRASE_LEN, Passphrase};
 
 /// Where to read a passphrase.
 #[derive(Debug, Clone)]

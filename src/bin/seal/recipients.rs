@@ -5,9 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
-use seal::format::MAX_RECIPIENTS;
-use seal::recipient::IDENTITY_PREFIX;
-use seal::{Error, Recipient};
+use seal::{Error, Identity, MAX_RECIPIENTS, Recipient};
 
 use crate::diag;
 use crate::error::CliError;
@@ -34,7 +32,7 @@ fn shorten(text: &str) -> String {
 
 /// Parses one recipient; `place` says where it came from, for the error.
 fn parse(text: &str, place: impl FnOnce() -> String) -> anyhow::Result<Recipient> {
-    if text.starts_with(IDENTITY_PREFIX) {
+    if text.starts_with(Identity::TEXT_PREFIX) {
         // Never echoed: it is a secret.
         return Err(CliError::Usage(format!(
             "{}: that is an identity (a secret), not a recipient: give its recipient instead \

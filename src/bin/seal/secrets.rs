@@ -12,8 +12,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use seal::recipient::IDENTITY_PREFIX;
-use seal::{Header, Identity, Key, KeyKind, Passphrase, Secret};
+use seal::{Error, Header, Identity, Key, KeyKind, Passphrase, Secret, SecretKind};
 use zeroize::Zeroizing;
 
 use crate::args::KeyArgs;
@@ -21,6 +20,14 @@ use crate::diag;
 use crate::error::CliError;
 use crate::files::is_stdio;
 use crate::prompt::PassphraseSource;
+
+/// The error for a secret of kind `given` for a stream whose header names `stream`.
+fn mismatch(stream: KeyKind, given: SecretKind) -> Error {
+    Error::WrongSecretKind {
+        stream: stream.secret_kind(),
+        given,
+    }
+}
 
 impl KeyArgs {
     /// The passphrase source the options name, if any.
@@ -70,7 +77,7 @@ impl KeyArgs {
         match kind {
             KeyKind::KeyFile | KeyKind::Recipients => {
                 if self.passphrase_source().is_some() {
-                    return Err(kind.mismatch("a passphrase").into());
+                    return Err(mismatch(kind, SecretKind::Passphrase).into());
                 }
                 let (missing, noun) = if kind == KeyKind::Recipients {
                     (
@@ -89,11 +96,15 @@ impl KeyArgs {
                     (KeyKind::Recipients, Credential::Identity(id)) => {
                         Ok(OwnedSecret::Identity(id))
                     }
-                    (_, Credential::Key(_)) => Err(kind.mismatch("a key file").into()),
-                    (_, Credential::Identity(_)) => Err(kind.mismatch("an identity").into()),
+                    (_, Credential::Key(_)) => Err(mismatch(kind, SecretKind::Key).into()),
+                    (_, Credential::Identity(_)) => {
+                        Err(mismatch(kind, SecretKind::Identity).into())
+                    }
                 }
             }
-            KeyKind::Passphrase(_) if self.names_key() => Err(kind.wrong_secret().into()),
+            KeyKind::Passphrase(_) if self.names_key() => {
+                Err(mismatch(kind, SecretKind::Key).into())
+            }
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()
@@ -144,7 +155,7 @@ impl OwnedSecret {
         match self {
             OwnedSecret::Key(key) => Secret::Key(key),
             OwnedSecret::Passphrase(pass) => Secret::Passphrase(pass),
-            OwnedSecret::Identity(id) => Secret::Identity(id),
+            OwnedSecret::Identity(id) => Secret::from(id),
         }
     }
 }
@@ -168,7 +179,7 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
         ))
         .into());
     }
-    if text.starts_with(IDENTITY_PREFIX.as_bytes()) {
+    if text.starts_with(Identity::TEXT_PREFIX.as_bytes()) {
         let id = Identity::from_reader(text).with_context(|| format!("identity {what}"))?;
         return Ok(Credential::Identity(id));
     }

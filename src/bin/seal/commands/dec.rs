@@ -3,39 +3,40 @@
 use std::io::{self, Read};
 
 use anyhow::Context;
-use seal::{Decryptor, Error, Header, armor, read_header};
+use seal::{Decryptor, Error, Unlocked, unarmor};
 
 use super::range::dec_range;
 use super::transfer::{Produces, transfer};
 use crate::args::{DecArgs, KeyArgs};
 use crate::output::Target;
 
-/// Recognises armored input (replacing `input` with the stream it holds), reads the header and
-/// opens the stream with the secret it needs.
+/// Recognises armored input, reads the header and unlocks the stream with the secret it needs.
+/// Takes the input over (leaving `input` empty).
 pub fn open_stream(
     keys: &KeyArgs,
     quiet: bool,
     input: &mut Box<dyn Read + Send>,
     name: &str,
-) -> anyhow::Result<Decryptor> {
+) -> anyhow::Result<Unlocked<Box<dyn Read + Send>>> {
     let raw = std::mem::replace(input, Box::new(io::empty()));
-    let (reader, armored) = armor::auto(raw)
+    let (reader, armored) = unarmor(raw)
         .map_err(Error::from_read)
         .with_context(|| name.to_string())?;
-    *input = reader;
-    let header = read_header_of(input, armored).with_context(|| name.to_string())?;
+    let decryptor = decryptor_of(reader, armored).with_context(|| name.to_string())?;
     let secret = keys
-        .secret_for(&header, quiet)
+        .secret_for(decryptor.header(), quiet)
         .with_context(|| name.to_string())?;
-    Decryptor::with_header(header, secret.as_secret()).with_context(|| name.to_string())
+    decryptor
+        .unlock(secret.as_secret())
+        .with_context(|| name.to_string())
 }
 
 /// Reads a stream's header. In armored text, which people copy by hand and through mail, a
 /// version, cipher or key kind that seal does not know is most likely a changed character:
 /// the message says so first (the exit status stays the format's, as a newer seal's stream
 /// would give).
-pub fn read_header_of(input: &mut impl Read, armored: bool) -> anyhow::Result<Header> {
-    read_header(input).map_err(|e| {
+pub fn decryptor_of<R: Read>(input: R, armored: bool) -> anyhow::Result<Decryptor<R>> {
+    Decryptor::new(input).map_err(|e| {
         let unknown = matches!(
             e,
             Error::UnsupportedVersion(_) | Error::UnsupportedCipher(_) | Error::UnsupportedKeyKind(_)
@@ -59,10 +60,14 @@ pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
     let args = &args.io;
     args.keys.check_fd(args.input.as_deref())?;
     transfer(args, Produces::Plaintext, |input, name| {
-        let decryptor = open_stream(&args.keys, args.ui.quiet, input, name)?;
-        Ok(move |input, output: Target<'_>, threads| match output {
-            Target::Stream(out) => decryptor.decrypt(input, out, threads).map(drop),
-            Target::File(file) => decryptor.decrypt_to_file(input, file, threads).map(drop),
+        let stream = open_stream(&args.keys, args.ui.quiet, input, name)?;
+        // The stream holds the input now: the one handed back to the job is empty.
+        Ok(move |_input, output: Target<'_>, threads| {
+            let stream = stream.threads(threads);
+            match output {
+                Target::Stream(out) => stream.decrypt_to(out).map(drop),
+                Target::File(file) => stream.decrypt_to_file(file).map(drop),
+            }
         })
     })
 }

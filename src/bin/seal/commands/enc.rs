@@ -4,8 +4,7 @@
 use std::io::{self, Read, Write};
 
 use anyhow::Context;
-use seal::armor::{self, ArmorWriter};
-use seal::{Argon2Params, Cipher, Encryptor, Error, format};
+use seal::{Argon2Params, ArmorWriter, Cipher, Encryptor, Error, Sniffed, sniff};
 
 use super::transfer::{Produces, transfer};
 use crate::args::{CipherArg, EncArgs};
@@ -48,10 +47,8 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     };
     transfer(&args.io, output, |input, name| {
         let encryptor = match (&to, &source) {
-            (Some(to), _) => Encryptor::to_recipients(to, cipher, args.chunk_size)?,
-            (None, None) => {
-                Encryptor::new(&load_key(keys, args.io.ui.quiet)?, cipher, args.chunk_size)?
-            }
+            (Some(to), _) => Encryptor::with_recipients(to)?,
+            (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?)?,
             (None, Some(source)) => {
                 let default = Argon2Params::DEFAULT;
                 let params = Argon2Params::new(
@@ -61,25 +58,27 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
                 )
                 .map_err(|e| CliError::Usage(e.to_string()))?;
                 let pass = read_passphrase(source, true, args.io.ui.quiet)?;
-                Encryptor::with_passphrase(&pass, params, cipher, args.chunk_size)?
+                Encryptor::with_passphrase_cost(&pass, params)?
             }
         };
+        let encryptor = encryptor.cipher(cipher).chunk_size(args.chunk_size);
         let encryptor = match args.max_delay {
-            Some(delay) => encryptor.live(delay),
+            Some(delay) => encryptor.max_delay(delay),
             None => encryptor,
         };
         if !args.io.ui.quiet {
             // A live stream must not wait for more input than the producer has sent.
             warn_if_sealed(input, name, args.max_delay.is_none())?;
         }
-        Ok(move |input, output: Target<'_>, threads| match output {
-            // Armor is a stream of lines: it cannot be written at frame offsets.
-            Target::Stream(out) if armor => encrypt_armored(encryptor, input, out, threads),
-            Target::File(mut file) if armor => {
-                encrypt_armored(encryptor, input, &mut file, threads)
+        Ok(move |input, output: Target<'_>, threads| {
+            let encryptor = encryptor.threads(threads);
+            match output {
+                // Armor is a stream of lines: it cannot be written at frame offsets.
+                Target::Stream(out) if armor => encrypt_armored(encryptor, input, out),
+                Target::File(mut file) if armor => encrypt_armored(encryptor, input, &mut file),
+                Target::Stream(out) => encryptor.encrypt(input, out).map(drop),
+                Target::File(file) => encryptor.encrypt_to_file(input, file).map(drop),
             }
-            Target::Stream(out) => encryptor.encrypt(input, out, threads).map(drop),
-            Target::File(file) => encryptor.encrypt_to_file(input, file, threads).map(drop),
         })
     })
 }
@@ -110,15 +109,10 @@ fn warn_if_sealed(
         first.truncate(*got.as_ref().unwrap_or(&0));
         got
     };
-    let looks_like = if first.starts_with(&format::MAGIC) {
-        Some("binary")
-    } else if first
-        .trim_ascii_start()
-        .starts_with(armor::BEGIN.as_bytes())
-    {
-        Some("ASCII armor")
-    } else {
-        None
+    let looks_like = match sniff(&first) {
+        Some(Sniffed::Binary) => Some("binary"),
+        Some(Sniffed::Armored) => Some("ASCII armor"),
+        None => None,
     };
     *input = Box::new(io::Cursor::new(first).chain(rest));
     read.map_err(Error::Read).with_context(|| name.to_owned())?;
@@ -135,9 +129,8 @@ pub fn encrypt_armored<W: Write + ?Sized>(
     encryptor: Encryptor,
     input: Box<dyn Read + Send>,
     out: &mut W,
-    threads: usize,
 ) -> seal::Result<()> {
     let mut writer = ArmorWriter::new(out);
-    encryptor.encrypt(input, &mut writer, threads)?;
+    encryptor.encrypt(input, &mut writer)?;
     writer.finish().map(drop).map_err(Error::Write)
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Framing, Header, KeyKind, RecipientKind, armor};
+use seal::{Error, Framing, Header, KeyKind, RecipientKind, unarmor};
 
 use serde::Serialize;
 
@@ -57,11 +57,11 @@ struct Kdf {
 pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let input = Input::open(path, "info")?;
     let file_len = input.regular_file_len();
-    let (mut reader, armored) = armor::auto(input.reader)
+    let (reader, armored) = unarmor(input.reader)
         .map_err(Error::from_read)
         .with_context(|| input_name(path))?;
-    let header =
-        super::dec::read_header_of(&mut reader, armored).with_context(|| input_name(path))?;
+    let decryptor = super::dec::decryptor_of(reader, armored).with_context(|| input_name(path))?;
+    let header = decryptor.header().clone();
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
     let live = header.framing() == Framing::Live;

@@ -57,7 +57,7 @@ pub fn threads_or_default(threads: Option<u16>) -> usize {
     match threads {
         Some(n) => usize::from(n),
         // Capped as --threads is: a 128-core machine gets 64 workers, not 128.
-        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(seal::MAX_THREADS)),
+        None => seal::default_threads(),
     }
 }
 

@@ -10,7 +10,7 @@ use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Decryptor, Error, Framing, armor, read_header};
+use seal::{Decryptor, Error, Framing, looks_armored};
 
 use super::input_name;
 use crate::args::IoArgs;
@@ -28,8 +28,8 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
         crate::files::refuse_key_file(&key, args.output.as_deref(), Some(&meta))?;
     }
     refuse_armor(&mut file, &name)?;
-    let header = read_header(&mut file).with_context(|| name.clone())?;
-    if header.framing() == Framing::Live {
+    let decryptor = Decryptor::new(file).with_context(|| name.clone())?;
+    if decryptor.header().framing() == Framing::Live {
         // Refused before any passphrase is asked for and stretched.
         return Err(CliError::Usage(format!(
             "--offset and --length need a stream with fixed framing, and {name} is a live \
@@ -39,11 +39,12 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
     }
     let secret = args
         .keys
-        .secret_for(&header, args.ui.quiet)
+        .secret_for(decryptor.header(), args.ui.quiet)
         .with_context(|| name.clone())?;
-    let decryptor =
-        Decryptor::with_header(header, secret.as_secret()).with_context(|| name.clone())?;
-    let mut reader = decryptor.reader(file);
+    let mut reader = decryptor
+        .unlock(secret.as_secret())
+        .with_context(|| name.clone())?
+        .reader();
     let len = reader
         .plaintext_len()
         .map_err(Error::from_io)
@@ -121,7 +122,7 @@ fn refuse_armor(file: &mut File, name: &str) -> anyhow::Result<()> {
         .read_at(&mut first, here)
         .map_err(Error::Read)
         .with_context(|| name.to_string())?;
-    if n == 1 && armor::looks_armored(first[0]) {
+    if n == 1 && looks_armored(first[0]) {
         return Err(CliError::Usage(format!(
             "--offset and --length need a binary stream, and {name} is ASCII armor: decrypt \
              the whole stream and cut the range from it"

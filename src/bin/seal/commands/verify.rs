@@ -23,7 +23,9 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     if let Some(bar) = &mut bar {
         bar.start();
     }
-    let result = decryptor.decrypt(reader, &mut io::sink(), threads_or_default(args.threads));
+    let result = decryptor
+        .threads(threads_or_default(args.threads))
+        .decrypt_to(&mut io::sink());
     progress::end(bar, result.is_ok());
     result.map(drop).with_context(|| name)
 }

@@ -25,59 +25,35 @@
 //! Invariant: identity bytes, and every buffer this module fills with them or with a file key,
 //! are zeroized when dropped.
 
-use std::convert::Infallible;
-use std::io::Read;
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `mod.rs` | the public [`Identity`], [`Recipient`] and [`RecipientKind`]; opening a header's stanzas with many identities |
+//! | `hpke.rs` | HPKE wrapping of the file key into a stanza body and opening it; HPKE's randomness |
+//! | `seal.rs` | seal's own text forms (Bech32m) |
+//!
+//! Another key family (SSH, age) adds a file beside these and a variant to the private
+//! `PublicKey` and `IdentityKey` enums.
 
-use bech32::primitives::checksum::Checksum;
-use bech32::primitives::decode::{CheckedHrpstring, CheckedHrpstringError, ChecksumError};
-use bech32::primitives::iter::{ByteIterExt, Fe32IterExt};
-use bech32::{Bech32m, Hrp};
-use hpke::aead::{AeadTag, ChaCha20Poly1305};
-use hpke::inout::InOutBuf;
-use hpke::kdf::HkdfSha256;
-use hpke::kem::{X25519HkdfSha256, XWing};
-use hpke::rand_core::{CryptoRng, TryCryptoRng, TryRng};
-use hpke::{Deserializable, Kem, OpModeR, OpModeS, Serializable};
+mod hpke;
+mod seal;
+
+use ::hpke::kem::{X25519HkdfSha256, XWing};
+use ::hpke::rand_core::CryptoRng;
+use ::hpke::{Deserializable, Kem, Serializable};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, TextProblem};
-use crate::format::{
-    Cipher, Header, RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_X25519, SALT_LEN, Stanza,
-};
+use crate::error::{Error, Result, Tally, TextProblem};
+use crate::format::{Header, RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_X25519, Stanza};
 use crate::kdf::{self, StreamKeys};
-use crate::keys::{KEY_LEN, Key, fill_random};
+use crate::keys::{Key, fill_random};
+#[cfg(feature = "test-vectors")]
+pub(crate) use hpke::FixedRandom;
+pub(crate) use hpke::OsRandom;
+pub(crate) use seal::IDENTITY_PREFIX;
 
-/// HPKE `info` of every stanza.
-const HPKE_INFO: &[u8] = b"seal v1 file key";
-/// HPKE associated data of every stanza.
-const HPKE_AAD: &[u8] = b"";
 /// Length of an identity's secret bytes, for both kinds.
-pub const IDENTITY_LEN: usize = 32;
-/// What every identity text starts with.
-pub const IDENTITY_PREFIX: &str = "SEAL-IDENTITY-";
-/// How much of an identity file is read at most: the longest identity line (80 bytes, an
-/// X25519 identity's) and 1,024 bytes of whitespace after it, as for a key file. Anything
-/// longer is not an identity.
-const MAX_IDENTITY_FILE_LEN: usize = 80 + 1024;
-
-type Aead = ChaCha20Poly1305;
-type Kdf = HkdfSha256;
-
-/// Bech32m (BIP 350) as `bech32` implements it, allowed beyond its 1023-character code length
-/// for the long post-quantum recipients (see the module documentation for what that costs).
-/// Every constant is Bech32m's own.
-enum Bech32mLong {}
-
-impl Checksum for Bech32mLong {
-    type MidstateRepr = <Bech32m as Checksum>::MidstateRepr;
-    type CorrectionField = <Bech32m as Checksum>::CorrectionField;
-    const ROOT_GENERATOR: Self::CorrectionField = Bech32m::ROOT_GENERATOR;
-    const ROOT_EXPONENTS: core::ops::RangeInclusive<usize> = Bech32m::ROOT_EXPONENTS;
-    const CODE_LENGTH: usize = 4096;
-    const CHECKSUM_LENGTH: usize = Bech32m::CHECKSUM_LENGTH;
-    const GENERATOR_SH: [u32; 5] = Bech32m::GENERATOR_SH;
-    const TARGET_RESIDUE: u32 = Bech32m::TARGET_RESIDUE;
-}
+pub(crate) const IDENTITY_LEN: usize = 32;
 
 /// The kind of a recipient or identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,7 +68,7 @@ impl RecipientKind {
     /// Both kinds, the default first.
     pub const ALL: [RecipientKind; 2] = [RecipientKind::MlKem768X25519, RecipientKind::X25519];
 
-    /// The name the command line and `seal info` use.
+    /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             RecipientKind::MlKem768X25519 => "mlkem768x25519",
@@ -114,59 +90,6 @@ impl RecipientKind {
             .into_iter()
             .find(|k| k.stanza_kind() == byte)
     }
-
-    fn identity_hrp(self) -> &'static str {
-        match self {
-            RecipientKind::MlKem768X25519 => "SEAL-IDENTITY-PQ-",
-            RecipientKind::X25519 => "SEAL-IDENTITY-X25519-",
-        }
-    }
-
-    fn recipient_hrp(self) -> &'static str {
-        match self {
-            RecipientKind::MlKem768X25519 => "sealpq",
-            RecipientKind::X25519 => "sealx",
-        }
-    }
-}
-
-/// `hrp`, the separator `1`, the data and the checksum, in lower case.
-fn bech32_text(hrp: &str, data: &[u8]) -> Zeroizing<String> {
-    let hrp = Hrp::parse_unchecked(hrp);
-    let mut text = Zeroizing::new(String::new());
-    text.extend(
-        data.iter()
-            .copied()
-            .bytes_to_fes()
-            .with_checksum::<Bech32mLong>(&hrp)
-            .chars(),
-    );
-    text
-}
-
-/// The human-readable part and data of a Bech32m text; the text must be canonical (the
-/// encoding of the bytes it decodes to, in one case).
-fn bech32_parse(text: &str) -> std::result::Result<(Hrp, Zeroizing<Vec<u8>>), TextProblem> {
-    let checked = CheckedHrpstring::new::<Bech32mLong>(text).map_err(|e| match e {
-        CheckedHrpstringError::Checksum(ChecksumError::CodeLength(_)) => TextProblem::WrongLength,
-        // A wrong residue, or a length no checksummed text has: both mean damage.
-        CheckedHrpstringError::Checksum(_) => TextProblem::BadChecksum,
-        _ => TextProblem::BadCharacter,
-    })?;
-    let hrp = checked.hrp();
-    let data = Zeroizing::new(checked.byte_iter().collect::<Vec<u8>>());
-    if !bech32_text(hrp.as_str(), &data).eq_ignore_ascii_case(text) {
-        // Non-zero padding bits: not the text any encoder writes.
-        return Err(TextProblem::BadCharacter);
-    }
-    Ok((hrp, data))
-}
-
-/// The kind whose human-readable part (upper or lower case) `hrp` is.
-fn kind_of(hrp: &Hrp, name: fn(RecipientKind) -> &'static str) -> Option<RecipientKind> {
-    RecipientKind::ALL
-        .into_iter()
-        .find(|&k| hrp.as_str().eq_ignore_ascii_case(name(k)))
 }
 
 /// A public key to encrypt to.
@@ -182,19 +105,6 @@ enum PublicKey {
 impl std::fmt::Debug for Recipient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Recipient({})", self.to_text().as_str())
-    }
-}
-
-impl std::fmt::Display for Recipient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.to_text())
-    }
-}
-
-impl std::str::FromStr for Recipient {
-    type Err = Error;
-    fn from_str(text: &str) -> Result<Self> {
-        Recipient::from_text(text)
     }
 }
 
@@ -215,39 +125,11 @@ impl Recipient {
         }
     }
 
-    /// The text form (`sealpq1…` or `sealx1…`), without a line ending.
-    pub fn to_text(&self) -> String {
-        bech32_text(self.kind().recipient_hrp(), &self.to_bytes()).to_string()
-    }
-
-    /// Parses a recipient text, exactly (no surrounding whitespace). Upper case is accepted
-    /// as Bech32 allows, mixed case is not.
-    pub fn from_text(text: &str) -> Result<Self> {
-        let problem = Error::Recipient;
-        let lower = text.to_ascii_lowercase();
-        let known = RecipientKind::ALL
-            .into_iter()
-            .any(|k| lower.starts_with(&format!("{}1", k.recipient_hrp())));
-        if !known {
-            return Err(problem(TextProblem::NotRecognised));
-        }
-        let (hrp, data) = bech32_parse(text).map_err(problem)?;
-        let kind = kind_of(&hrp, RecipientKind::recipient_hrp)
-            .ok_or(problem(TextProblem::NotRecognised))?;
-        let key = match kind {
-            RecipientKind::MlKem768X25519 => {
-                public_key::<XWing>(&data).map(|pk| PublicKey::MlKem768X25519(Box::new(pk)))
-            }
-            RecipientKind::X25519 => public_key::<X25519HkdfSha256>(&data).map(PublicKey::X25519),
-        };
-        key.map(Recipient).map_err(problem)
-    }
-
     /// The stanza that wraps `file_key` for this recipient.
     fn wrap(&self, file_key: &Key, rng: &mut impl CryptoRng) -> Result<Stanza> {
         let body = match &self.0 {
-            PublicKey::MlKem768X25519(pk) => wrap::<XWing>(pk, file_key, rng),
-            PublicKey::X25519(pk) => wrap::<X25519HkdfSha256>(pk, file_key, rng),
+            PublicKey::MlKem768X25519(pk) => hpke::wrap::<XWing>(pk, file_key, rng),
+            PublicKey::X25519(pk) => hpke::wrap::<X25519HkdfSha256>(pk, file_key, rng),
         }
         // X25519 encapsulation fails for a low-order public key, which parses.
         .ok_or(Error::Recipient(TextProblem::InvalidKey))?;
@@ -255,96 +137,67 @@ impl Recipient {
     }
 }
 
-fn public_key<K: Kem>(bytes: &[u8]) -> std::result::Result<K::PublicKey, TextProblem> {
-    if bytes.len() != <K::PublicKey as Serializable>::size() {
-        return Err(TextProblem::WrongLength);
-    }
-    K::PublicKey::from_bytes(bytes).map_err(|_| TextProblem::InvalidKey)
-}
-
-/// HPKE-seals `file_key` to `pk`: the stanza body `enc || ciphertext || tag`.
-fn wrap<K: Kem>(pk: &K::PublicKey, file_key: &Key, rng: &mut impl CryptoRng) -> Option<Vec<u8>> {
-    let mut wrapped = Zeroizing::new(*file_key.as_bytes());
-    let (enc, tag) = hpke::single_shot_seal_inout_detached_with_rng::<Aead, Kdf, K>(
-        &OpModeS::Base,
-        pk,
-        HPKE_INFO,
-        InOutBuf::from(&mut wrapped[..]),
-        HPKE_AAD,
-        rng,
-    )
-    .ok()?;
-    let mut body = enc.to_bytes().to_vec();
-    body.extend_from_slice(wrapped.as_ref());
-    body.extend_from_slice(&tag.to_bytes());
-    Some(body)
-}
-
-/// Opens a stanza body with `sk`: the file key, or `None` if the stanza is not for `sk` (or
-/// was altered).
-fn unwrap<K: Kem>(sk: &K::PrivateKey, body: &[u8]) -> Option<Key> {
-    let enc_len = <K::EncappedKey as Serializable>::size();
-    let (enc, rest) = body.split_at_checked(enc_len)?;
-    let (wrapped, tag) = rest.split_at_checked(KEY_LEN)?;
-    let enc = K::EncappedKey::from_bytes(enc).ok()?;
-    let tag = AeadTag::<Aead>::from_bytes(tag).ok()?;
-    let mut key = Zeroizing::new([0u8; KEY_LEN]);
-    key.copy_from_slice(wrapped);
-    hpke::single_shot_open_inout_detached::<Aead, Kdf, K>(
-        &OpModeR::Base,
-        sk,
-        &enc,
-        HPKE_INFO,
-        InOutBuf::from(&mut key[..]),
-        HPKE_AAD,
-        &tag,
-    )
-    .ok()?;
-    Some(Key::from_zeroizing(key))
-}
-
 /// A secret key that opens the stanzas of its recipient. Zeroized on drop.
-pub struct Identity {
+pub struct Identity(IdentityKey);
+
+/// The key families an identity holds: seal's own today; another family (an SSH or age key)
+/// is another variant, with its own file beside `seal.rs`.
+enum IdentityKey {
+    Seal(SealIdentity),
+}
+
+/// seal's own identity: the X-Wing seed or the X25519 scalar.
+struct SealIdentity {
     kind: RecipientKind,
+    /// Zeroized on drop.
     secret: Zeroizing<[u8; IDENTITY_LEN]>,
 }
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Identity({}, <secret>)", self.kind.name())
+        write!(f, "Identity({}, <secret>)", self.kind().name())
     }
 }
 
 impl Identity {
+    /// What an identity's text starts with.
+    pub const TEXT_PREFIX: &'static str = IDENTITY_PREFIX;
+
     /// A fresh identity of `kind` from the operating system's CSPRNG. (For X-Wing this is
     /// its key generation: the secret key is 32 random bytes.)
     pub fn generate(kind: RecipientKind) -> Result<Self> {
         let mut secret = Zeroizing::new([0u8; IDENTITY_LEN]);
         fill_random(secret.as_mut())?;
-        Ok(Identity { kind, secret })
+        Ok(Identity(IdentityKey::Seal(SealIdentity { kind, secret })))
     }
 
     /// The identity of `kind` with these secret bytes (for tests and known-answer vectors).
     pub fn from_bytes(kind: RecipientKind, bytes: [u8; IDENTITY_LEN]) -> Self {
-        Identity {
+        Identity(IdentityKey::Seal(SealIdentity {
             kind,
             secret: Zeroizing::new(bytes),
-        }
+        }))
+    }
+
+    /// seal's own identity inside.
+    fn seal(&self) -> &SealIdentity {
+        let IdentityKey::Seal(key) = &self.0;
+        key
     }
 
     /// Its kind.
     pub fn kind(&self) -> RecipientKind {
-        self.kind
+        self.seal().kind
     }
 
     /// The secret bytes.
     pub fn as_bytes(&self) -> &[u8; IDENTITY_LEN] {
-        &self.secret
+        &self.seal().secret
     }
 
     /// The recipient whose stanzas this identity opens.
     pub fn recipient(&self) -> Recipient {
-        Recipient(match self.kind {
+        Recipient(match self.kind() {
             RecipientKind::MlKem768X25519 => {
                 PublicKey::MlKem768X25519(Box::new(XWing::sk_to_pk(&self.private_key::<XWing>())))
             }
@@ -357,257 +210,104 @@ impl Identity {
     /// The HPKE private key. Both kinds' private keys are 32 bytes, which is all
     /// `from_bytes` checks, so this cannot fail.
     fn private_key<K: Kem>(&self) -> K::PrivateKey {
-        match K::PrivateKey::from_bytes(self.secret.as_ref()) {
+        match K::PrivateKey::from_bytes(self.seal().secret.as_ref()) {
             Ok(sk) => sk,
             Err(_) => unreachable!("HPKE private keys of both kinds are 32 bytes"),
         }
     }
 
-    /// The text form, with a trailing newline.
-    pub fn to_text(&self) -> Zeroizing<String> {
-        let mut text = bech32_text(self.kind.identity_hrp(), self.secret.as_ref());
-        text.make_ascii_uppercase();
-        text.push('\n');
-        text
-    }
-
-    /// Parses an identity text: one line, optionally followed by spaces, tabs and line endings
-    /// (as a key file may be).
-    pub fn from_text(text: &[u8]) -> Result<Self> {
-        let problem = Error::Identity;
-        let Some(rest) = text.strip_prefix(IDENTITY_PREFIX.as_bytes()) else {
-            return Err(problem(TextProblem::NotRecognised));
-        };
-        // The same trailing space a key file may have: spaces, tabs and line endings.
-        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-        let end = rest.iter().position(space).unwrap_or(rest.len());
-        if !rest[end..].iter().all(space) {
-            return Err(problem(TextProblem::ExtraText));
+    /// The file key in `stanza` if this identity opens it (a stanza of another kind never
+    /// opens).
+    fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Key> {
+        if stanza.kind() != self.kind().stanza_kind() {
+            return None;
         }
-        let line = &text[..IDENTITY_PREFIX.len() + end];
-        let line = std::str::from_utf8(line).map_err(|_| problem(TextProblem::BadCharacter))?;
-        let known = RecipientKind::ALL
-            .into_iter()
-            .any(|k| line.starts_with(&format!("{}1", k.identity_hrp())));
-        if !known {
-            return Err(problem(TextProblem::NotRecognised));
-        }
-        let (hrp, data) = bech32_parse(line).map_err(problem)?;
-        let kind = kind_of(&hrp, RecipientKind::identity_hrp)
-            .ok_or(problem(TextProblem::NotRecognised))?;
-        let secret: [u8; IDENTITY_LEN] = data
-            .as_slice()
-            .try_into()
-            .map_err(|_| problem(TextProblem::WrongLength))?;
-        let identity = Identity::from_bytes(kind, secret);
-        let mut secret = secret;
-        zeroize::Zeroize::zeroize(&mut secret);
-        Ok(identity)
-    }
-
-    /// Reads an identity text from a reader, reading no more than an identity file can hold.
-    pub fn from_reader(mut reader: impl Read) -> Result<Self> {
-        let mut buf = Zeroizing::new(Vec::with_capacity(MAX_IDENTITY_FILE_LEN + 1));
-        reader
-            .by_ref()
-            .take(MAX_IDENTITY_FILE_LEN as u64 + 1)
-            .read_to_end(&mut buf)
-            .map_err(Error::Read)?;
-        if buf.len() > MAX_IDENTITY_FILE_LEN {
-            return Err(Error::Identity(
-                if buf.starts_with(IDENTITY_PREFIX.as_bytes()) {
-                    TextProblem::ExtraText
-                } else {
-                    TextProblem::NotRecognised
-                },
-            ));
-        }
-        Identity::from_text(&buf)
-    }
-
-    /// The file key from the first stanza of its kind that this identity opens and whose key
-    /// commitment then matches; the stream keys it gives.
-    fn open(&self, header: &Header) -> Result<StreamKeys> {
-        match self.kind {
+        match self.kind() {
             RecipientKind::MlKem768X25519 => {
-                open_with::<XWing>(&self.private_key::<XWing>(), self.kind, header)
+                hpke::unwrap::<XWing>(&self.private_key::<XWing>(), stanza.body())
             }
-            RecipientKind::X25519 => open_with::<X25519HkdfSha256>(
+            RecipientKind::X25519 => hpke::unwrap::<X25519HkdfSha256>(
                 &self.private_key::<X25519HkdfSha256>(),
-                self.kind,
-                header,
+                stanza.body(),
             ),
         }
     }
 }
 
-fn open_with<K: Kem>(
-    sk: &K::PrivateKey,
-    kind: RecipientKind,
-    header: &Header,
-) -> Result<StreamKeys> {
+/// The stream keys of the recipient stream that `header` begins, for `identities`: each
+/// stanza is tried with every identity of its kind, and the first file key whose key
+/// commitment then matches (checked in constant time) gives the keys. None opening is
+/// [`Error::NoIdentityMatches`], with how many identities and stanzas of which kinds were
+/// tried; one opening whose commitment does not match is [`Error::HeaderModified`].
+pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Result<StreamKeys> {
     let mut opened = false;
     for stanza in header.stanzas() {
-        if stanza.kind() != kind.stanza_kind() {
-            continue;
-        }
-        if let Some(file_key) = unwrap::<K>(sk, stanza.body()) {
-            opened = true;
-            if let Ok(keys) = kdf::derive_checked(&file_key, header) {
-                return Ok(keys);
+        for identity in identities {
+            if let Some(file_key) = identity.unwrap_stanza(stanza) {
+                opened = true;
+                if let Ok(keys) = kdf::derive_checked(&file_key, header) {
+                    return Ok(keys);
+                }
             }
         }
     }
-    Err(if opened {
-        Error::HeaderModified
-    } else {
-        Error::NoIdentityMatches {
-            recipients: header.stanzas().len(),
-        }
+    if opened {
+        return Err(Error::HeaderModified);
+    }
+    let mut tried = Tally::default();
+    for identity in identities {
+        let kind = identity.kind();
+        tried.add(kind.stanza_kind(), Some(kind.name()));
+    }
+    let mut stanzas = Tally::default();
+    for stanza in header.stanzas() {
+        let name = RecipientKind::from_stanza_kind(stanza.kind()).map(RecipientKind::name);
+        stanzas.add(stanza.kind(), name);
+    }
+    Err(Error::NoIdentityMatches {
+        recipients: header.stanzas().len(),
+        tried,
+        stanzas,
     })
 }
 
-/// The stream keys of the recipient stream that `header` begins, for `identity`: checks that
-/// a stanza opens ([`Error::NoIdentityMatches`] otherwise) and, in constant time, the key
-/// commitment ([`Error::HeaderModified`]).
-pub(crate) fn open_stream_keys(identity: &Identity, header: &Header) -> Result<StreamKeys> {
-    identity.open(header)
-}
-
-/// A new recipient header wrapping `file_key` for each of `recipients`, in order, with the
-/// randomness of `rng`, and its stream keys (the header's commitment is filled in).
-pub(crate) fn seal_header(
+/// The stanzas wrapping `file_key` for each of `recipients`, in order, with the randomness of
+/// `rng` (a recipient no stanza can be made for, such as a low-order X25519 point, is
+/// [`Error::Recipient`]).
+pub(crate) fn wrap_file_key(
     recipients: &[Recipient],
-    cipher: Cipher,
-    chunk_size: u32,
-    salt: [u8; SALT_LEN],
     file_key: &Key,
     rng: &mut impl CryptoRng,
-) -> Result<(Header, StreamKeys)> {
-    let stanzas = recipients
-        .iter()
-        .map(|r| r.wrap(file_key, rng))
-        .collect::<Result<Vec<_>>>()?;
-    let mut header = Header::with_stanzas(cipher, chunk_size, salt, stanzas)?;
-    let keys = kdf::derive(file_key, &header);
-    header.set_commitment(keys.commitment);
-    Ok((header, keys))
+) -> Result<Vec<Stanza>> {
+    recipients.iter().map(|r| r.wrap(file_key, rng)).collect()
 }
-
-/// The operating system's CSPRNG in the infallible form HPKE asks for. A failure is not
-/// hidden: it is remembered (the bytes handed out are then zeros) and [`OsRandom::check`]
-/// reports it, after which the caller throws away everything made with those bytes.
-pub(crate) struct OsRandom {
-    failed: Option<String>,
-}
-
-impl OsRandom {
-    pub(crate) fn new() -> Self {
-        OsRandom { failed: None }
-    }
-
-    /// `Err` if the operating system failed to give any of the bytes handed out.
-    pub(crate) fn check(self) -> Result<()> {
-        match self.failed {
-            None => Ok(()),
-            Some(e) => Err(Error::Random(e)),
-        }
-    }
-}
-
-impl TryRng for OsRandom {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> std::result::Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> std::result::Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> std::result::Result<(), Infallible> {
-        if let Err(e) = fill_random(dst) {
-            dst.fill(0);
-            self.failed.get_or_insert(e.to_string());
-        }
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for OsRandom {}
-
-/// Fixed bytes handed out as HPKE's randomness, for known-answer vectors only (behind the
-/// `test-vectors` feature). Running out is reported by [`FixedRandom::check`] like a failing
-/// operating system generator.
-#[cfg(feature = "test-vectors")]
-pub(crate) struct FixedRandom<'a> {
-    bytes: &'a [u8],
-    short: bool,
-}
-
-#[cfg(feature = "test-vectors")]
-impl<'a> FixedRandom<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        FixedRandom {
-            bytes,
-            short: false,
-        }
-    }
-
-    /// `Err` if more bytes were asked for than given, or fewer used.
-    pub(crate) fn check(self) -> Result<()> {
-        if self.short || !self.bytes.is_empty() {
-            return Err(Error::Random(
-                "the fixed HPKE randomness does not match the recipients".into(),
-            ));
-        }
-        Ok(())
-    }
-}
-
-#[cfg(feature = "test-vectors")]
-impl TryRng for FixedRandom<'_> {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> std::result::Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> std::result::Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> std::result::Result<(), Infallible> {
-        match self.bytes.split_at_checked(dst.len()) {
-            Some((now, rest)) => {
-                dst.copy_from_slice(now);
-                self.bytes = rest;
-            }
-            None => {
-                dst.fill(0);
-                self.short = true;
-            }
-        }
-        Ok(())
-    }
-}
-
-#[cfg(feature = "test-vectors")]
-impl TryCryptoRng for FixedRandom<'_> {}
 
 #[cfg(test)]
 mod tests {
+    use super::hpke::*;
+    use super::seal::*;
     use super::*;
     use crate::format::stanza_body_len;
+    use crate::format::{Cipher, SALT_LEN};
+    use bech32::primitives::checksum::Checksum;
+    use bech32::{Bech32m, Hrp};
+
+    /// A new recipient header wrapping `file_key` for each of `recipients`, in order, with the
+    /// randomness of `rng`, and its stream keys (the header's commitment is filled in).
+    fn seal_header(
+        recipients: &[Recipient],
+        cipher: Cipher,
+        chunk_size: u32,
+        salt: [u8; SALT_LEN],
+        file_key: &Key,
+        rng: &mut impl CryptoRng,
+    ) -> Result<(Header, StreamKeys)> {
+        let stanzas = wrap_file_key(recipients, file_key, rng)?;
+        let mut header = Header::with_stanzas(cipher, chunk_size, salt, stanzas)?;
+        let keys = kdf::derive(file_key, &header);
+        header.set_commitment(keys.commitment);
+        Ok((header, keys))
+    }
 
     fn body_len(kind: RecipientKind) -> Option<usize> {
         stanza_body_len(kind.stanza_kind())
@@ -797,12 +497,12 @@ mod tests {
         rng.check().unwrap();
         assert_eq!(header.stanzas().len(), 2);
         for id in [&alice, &bob] {
-            let opened = open_stream_keys(id, &header).unwrap();
+            let opened = open_stream_keys(std::slice::from_ref(id), &header).unwrap();
             assert_eq!(*opened.frame_key, *keys.frame_key);
         }
         assert!(matches!(
-            open_stream_keys(&carol, &header),
-            Err(Error::NoIdentityMatches { recipients: 2 })
+            open_stream_keys(std::slice::from_ref(&carol), &header),
+            Err(Error::NoIdentityMatches { recipients: 2, .. })
         ));
         // Another stream's header with bob's stanza: it opens, the commitment does not.
         let parsed = Header::parse(&header.to_bytes()).unwrap();
@@ -811,7 +511,7 @@ mod tests {
         bytes[20] ^= 1; // in the salt
         let altered = Header::parse(&bytes).unwrap();
         assert!(matches!(
-            open_stream_keys(&bob, &altered),
+            open_stream_keys(std::slice::from_ref(&bob), &altered),
             Err(Error::HeaderModified)
         ));
     }
@@ -832,10 +532,10 @@ mod tests {
         let mut header = Header::with_stanzas(Cipher::Aes256Gcm, 64, [1; 32], stanzas).unwrap();
         let keys = kdf::derive(&key, &header);
         header.set_commitment(keys.commitment);
-        let opened = open_stream_keys(&alice, &header).unwrap();
+        let opened = open_stream_keys(std::slice::from_ref(&alice), &header).unwrap();
         assert_eq!(*opened.frame_key, *keys.frame_key);
         assert!(matches!(
-            open_stream_keys(&bob, &header),
+            open_stream_keys(std::slice::from_ref(&bob), &header),
             Err(Error::HeaderModified)
         ));
     }
@@ -857,13 +557,15 @@ mod tests {
         let parsed = Header::parse(&header.to_bytes()).unwrap();
         assert_eq!(parsed.stanzas().len(), 3);
         assert_eq!(
-            *open_stream_keys(&bob, &parsed).unwrap().frame_key,
+            *open_stream_keys(std::slice::from_ref(&bob), &parsed)
+                .unwrap()
+                .frame_key,
             *keys.frame_key
         );
         let other = Identity::generate(RecipientKind::MlKem768X25519).unwrap();
         assert!(matches!(
-            open_stream_keys(&other, &parsed),
-            Err(Error::NoIdentityMatches { recipients: 3 })
+            open_stream_keys(std::slice::from_ref(&other), &parsed),
+            Err(Error::NoIdentityMatches { recipients: 3, .. })
         ));
     }
 }
