@@ -145,6 +145,7 @@ mod pipeline;
 mod reader;
 mod recipient;
 mod secret;
+mod signing;
 mod stream;
 mod writer;
 
@@ -165,7 +166,11 @@ pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
 pub use recipient::{Identity, Recipient, RecipientKind};
 pub use secret::Secret;
-pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
+pub use signing::{
+    AllowedSigner, AllowedSigners, MAX_SIGNED_COMMENT_LEN, SignatureKind, SignedBy, SignerPublic,
+    SignerSecret, check_comment,
+};
+pub use stream::{Decryptor, Encryptor, Unlocked, VerifiedUnlocked, Verifying, default_threads};
 pub use writer::EncryptingWriter;
 /// The zeroizing wrapper that holds secrets in this API ([`Passphrase::new`], [`Key::to_text`]):
 /// re-exported so that no other crate is needed to call them.

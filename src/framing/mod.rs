@@ -13,6 +13,7 @@
 mod fixed;
 mod io;
 mod live;
+pub(crate) mod signed;
 
 use std::io::{Read, Write};
 use std::ops::Range;
@@ -44,9 +45,9 @@ impl Process for FrameOpener {
 /// Seals every frame of `input` for the stream `header` begins (live when `max_delay` is set,
 /// as the header's framing then says) into `sink`, with up to `threads` workers. Returns the
 /// number of bytes written (the header not included).
-pub(crate) fn encrypt<R, W>(
+pub(crate) fn encrypt<R, W, P>(
     header: &Header,
-    sealer: FrameSealer,
+    sealer: P,
     input: R,
     sink: Sink<'_, W>,
     threads: usize,
@@ -55,6 +56,7 @@ pub(crate) fn encrypt<R, W>(
 where
     R: Read + Send + 'static,
     W: Write + ?Sized,
+    P: Process,
 {
     let chunk = header.chunk_size() as usize;
     let buf_len = header.full_frame_len();
@@ -75,9 +77,9 @@ where
 
 /// Opens every frame that follows the header in `input` into `sink`, with up to `threads`
 /// workers, in order and only once authenticated. Returns the plaintext length.
-pub(crate) fn decrypt<R, W>(
+pub(crate) fn decrypt<R, W, P>(
     header: &Header,
-    opener: FrameOpener,
+    opener: P,
     input: R,
     sink: Sink<'_, W>,
     threads: usize,
@@ -85,6 +87,7 @@ pub(crate) fn decrypt<R, W>(
 where
     R: Read + Send + 'static,
     W: Write + ?Sized,
+    P: Process,
 {
     let opener = Arc::new(opener);
     match header.framing() {

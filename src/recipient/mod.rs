@@ -51,6 +51,7 @@ use crate::keys::{Key, fill_random};
 pub(crate) use hpke::FixedRandom;
 pub(crate) use hpke::OsRandom;
 pub(crate) use seal::IDENTITY_PREFIX;
+pub(crate) use seal::{bech32_parse, bech32_text};
 
 /// Length of an identity's secret bytes, for both kinds.
 pub(crate) const IDENTITY_LEN: usize = 32;
