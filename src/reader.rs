@@ -316,8 +316,14 @@ impl<R: Read + Seek> DecryptingReader<R> {
                 start
             }
         };
+        // A signed stream's signature follows the frames: a range read never reads it (and
+        // so never checks it; see `Unlocked::reader`).
+        let trailer = self.header.trailer_len() as u64;
         let inner = self.inner();
-        let end = inner.seek(SeekFrom::End(0)).map_err(Error::from_read)?;
+        let end = inner
+            .seek(SeekFrom::End(0))
+            .map_err(Error::from_read)?
+            .saturating_sub(trailer);
         let body = end.saturating_sub(start);
         let last = body.div_ceil(full).max(1) - 1;
         let last_len = (body - last * full) as usize;

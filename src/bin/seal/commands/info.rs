@@ -30,6 +30,15 @@ struct Report {
     length_consistent: Option<bool>,
     authenticated: bool,
     recipients: Option<Vec<String>>,
+    /// Whether the stream is signed (format version 3).
+    signed: bool,
+    signature_kind: Option<&'static str>,
+    /// The signer's public key text (as the header names it: not verified by info).
+    signer: Option<String>,
+    signer_fingerprint: Option<String>,
+    signed_comment: Option<String>,
+    /// Bytes of the signature after the final frame.
+    trailer_bytes: Option<usize>,
 }
 
 /// The kind of each recipient stanza, in header order: the header names kinds, never which
@@ -65,7 +74,8 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
     let live = header.framing() == Framing::Live;
-    let version = header.framing().version();
+    let version = header.version();
+    let signed = header.signed();
     let layout = stream_len.map(|len| header.layout_for_length(len));
     let cipher = header.cipher().name();
     let chunk = header.chunk_size();
@@ -99,6 +109,12 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
             authenticated: false,
             recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(&header)),
+            signed: signed.is_some(),
+            signature_kind: signed.map(|s| s.signer().kind().name()),
+            signer: signed.map(|s| s.signer().to_text()),
+            signer_fingerprint: signed.map(|s| s.signer().fingerprint_text()),
+            signed_comment: signed.map(|s| s.comment().to_owned()),
+            trailer_bytes: signed.map(|_| header.trailer_len()),
         };
         let mut text = serde_json::to_string(&report).context("writing JSON")?;
         text.push('\n');
@@ -134,6 +150,22 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
                 p.passes(),
                 p.lanes()
             )),
+        }
+        if let Some(s) = signed {
+            text.push_str(&format!(
+                "signed:     {} (not verified by info: use 'seal verify --signed-by')
+signer:     {}
+",
+                s.signer().kind().description(),
+                s.signer().fingerprint_text()
+            ));
+            if !s.comment().is_empty() {
+                text.push_str(&format!(
+                    "comment:    {}
+",
+                    crate::diag::quote_str(s.comment())
+                ));
+            }
         }
         match (stream_len, layout) {
             (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(

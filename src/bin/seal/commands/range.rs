@@ -37,6 +37,14 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
         ))
         .into());
     }
+    if let Some(signed) = decryptor.signed()
+        && !args.ui.quiet
+    {
+        crate::diag::warn(format_args!(
+            "{name} is signed by {}; its signature was not checked (range read: use 'seal verify --signed-by' to check it)",
+            signed.signer().fingerprint_text()
+        ));
+    }
     let secret = args
         .keys
         .secret_for(decryptor.header(), args.ui.quiet)
