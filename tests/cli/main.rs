@@ -24,6 +24,7 @@ mod recipients;
 mod release;
 mod secrets;
 mod signals;
+mod signing;
 mod spec;
 mod stanzas;
 
