@@ -288,3 +288,94 @@ fn the_ml_dsa_half_stripped_is_refused() {
     let code = refused(d, &stripped, &half.to_text());
     assert!(code == 3 || code == 5 || code == 6, "{code}");
 }
+
+#[test]
+fn streamed_outputs_named_by_o_get_nothing_unverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    let public = signer.public().to_text();
+    let mut bad = signed(&key(), &signer, &data(3000, 6), 7);
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    std::fs::write(d.join("bad.seal"), &bad).unwrap();
+    // -o /dev/stdout into a pipe: the output is a stream, verified first.
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "-o",
+            "/dev/stdout",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(out.stdout.is_empty());
+    // -o FIFO: the reader at the other end sees no byte.
+    let fifo = d.join("fifo");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "-o",
+            "fifo",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(reader.join().unwrap().is_empty());
+    // The same from a pipe (spooled), and the good stream both ways.
+    let good = signed(&key(), &signer, &data(3000, 6), 7);
+    std::fs::write(d.join("good.seal"), &good).unwrap();
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "-o",
+            "/dev/stdout",
+            "good.seal",
+        ],
+    );
+    assert_eq!(out.stdout, data(3000, 6));
+    // The escape hatch releases, then fails.
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "--insecure-release-unverified",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(out.stdout, data(3000, 6));
+}

@@ -152,6 +152,9 @@ fn decryptor_policy(
 fn dec_verified(args: &IoArgs, signers: &SignedByArgs) -> anyhow::Result<()> {
     let allowed = signing::allowed(signers)?;
     let quiet = args.ui.quiet;
+    if let Some((file, meta)) = signing::regular_binary_input(args.input.as_deref())? {
+        return dec_verified_seekable(args, signers, &allowed, file, meta);
+    }
     transfer(args, Produces::Plaintext, |input, name| {
         let raw = std::mem::replace(input, Box::new(io::empty()));
         let (reader, armored) = unarmor(raw)
@@ -186,4 +189,58 @@ fn dec_verified(args: &IoArgs, signers: &SignedByArgs) -> anyhow::Result<()> {
             Ok(())
         })
     })
+}
+
+/// `dec --signed-by` of a regular file: to a streamed output, two passes over the file (hash
+/// and verify, then decrypt with every frame compared to its digest), no spool; to `-o FILE`,
+/// one pass into the staged file.
+fn dec_verified_seekable(
+    args: &IoArgs,
+    signers: &SignedByArgs,
+    allowed: &seal::AllowedSigners,
+    file: std::fs::File,
+    meta: std::fs::Metadata,
+) -> anyhow::Result<()> {
+    let quiet = args.ui.quiet;
+    let name = super::input_name(args.input.as_deref());
+    crate::output::preflight(args.output.as_deref(), Some(&meta), false)?;
+    if let Some(key) = args.keys.key_file() {
+        crate::files::refuse_key_file(&key, args.output.as_deref(), Some(&meta))?;
+    }
+    let decryptor = Decryptor::new(file).with_context(|| name.clone())?;
+    let mut verifying = decryptor
+        .require_signers(allowed)
+        .with_context(|| name.clone())?;
+    if let Some(comment) = &signers.expect_comment {
+        verifying = verifying
+            .expect_comment(comment)
+            .with_context(|| name.clone())?;
+    }
+    let signed = verifying.signed().clone();
+    let signer_name = verifying.signer_name().map(str::to_owned);
+    let secret = args
+        .keys
+        .secret_for(verifying.header(), quiet)
+        .with_context(|| name.clone())?;
+    let stream = verifying
+        .unlock(secret.as_secret())
+        .with_context(|| name.clone())?
+        .threads(super::threads_or_default(args.threads));
+    let mut output = crate::output::Output::open(args.output.as_deref(), Some(&meta), false)?;
+    output.restrict_until_commit()?;
+    let out_name = output.name();
+    let result = match output.target() {
+        Target::Stream(out) => stream.decrypt_verified(out),
+        Target::File(file) => stream.decrypt_to_file(file),
+    };
+    result.map_err(|e| {
+        let context = match &e {
+            Error::Write(_) => out_name.clone(),
+            _ => name.clone(),
+        };
+        anyhow::Error::new(e).context(context)
+    })?;
+    output.finish()?;
+    signing::report(&signed, signer_name.as_deref(), true, quiet);
+    Ok(())
 }

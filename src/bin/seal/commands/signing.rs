@@ -158,3 +158,36 @@ fn unnamed_file(dir: &Path) -> std::io::Result<File> {
     }
     Err(last)
 }
+
+/// INPUT (or stdin) when it is a regular file holding a binary (not armored) stream, opened,
+/// with its metadata; `None` for anything else (a pipe, armor), which is spooled.
+pub fn regular_binary_input(
+    path: Option<&Path>,
+) -> anyhow::Result<Option<(File, std::fs::Metadata)>> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileExt;
+    let file = if crate::files::is_stdio(path) {
+        let fd = std::io::stdin().as_fd().try_clone_to_owned();
+        File::from(fd.context("using stdin")?)
+    } else {
+        let path = path.unwrap_or(Path::new("-"));
+        match File::open(path) {
+            Ok(file) => file,
+            // Input::open, on the general path, says why.
+            Err(_) => return Ok(None),
+        }
+    };
+    let Ok(meta) = file.metadata() else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mut file = file;
+    let here = std::io::Seek::stream_position(&mut file).unwrap_or(0);
+    let mut first = [0u8; 1];
+    if file.read_at(&mut first, here).ok() == Some(1) && seal::looks_armored(first[0]) {
+        return Ok(None);
+    }
+    Ok(Some((file, meta)))
+}
