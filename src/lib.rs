@@ -166,6 +166,11 @@ pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
 pub use recipient::{Identity, Recipient, RecipientKind};
 pub use secret::Secret;
+/// The signature primitives alone, to check them against published vectors: only with the
+/// `test-vectors` feature, not part of the API.
+#[cfg(feature = "test-vectors")]
+#[doc(hidden)]
+pub use signing::primitives as signing_primitives;
 pub use signing::{
     AllowedSigner, AllowedSigners, MAX_SIGNED_COMMENT_LEN, SignatureKind, SignedBy, SignerPublic,
     SignerSecret, check_comment,

@@ -222,3 +222,41 @@ pub(crate) fn keys_from_seeds(xi: Option<&[u8; 32]>, e: &[u8; 32]) -> (SigningKe
     public.extend_from_slice(&ed.verifying_key().to_bytes());
     (SigningKeys { ml, ed }, public)
 }
+
+/// The signature primitives alone, to check them against published vectors (the IETF
+/// composite draft's, Wycheproof's): only with the `test-vectors` feature, not an API.
+#[cfg(feature = "test-vectors")]
+pub mod primitives {
+    use ed25519_dalek::Signer;
+
+    /// The composite public key (`mldsaPK ‖ edPK`) of the draft's private key
+    /// `mldsaSeed (32) ‖ Ed25519 secret (32)`.
+    pub fn composite_public(sk: &[u8; 64]) -> Vec<u8> {
+        let (xi, e) = sk.split_at(32);
+        let (xi, e): (&[u8; 32], &[u8; 32]) = (
+            xi.try_into().unwrap_or(&[0; 32]),
+            e.try_into().unwrap_or(&[0; 32]),
+        );
+        super::keys_from_seeds(Some(xi), e).1
+    }
+
+    /// Whether `sig` is a composite ML-DSA-65 + Ed25519 signature of `m` with context `ctx`.
+    pub fn composite_verify(public: &[u8], m: &[u8], ctx: &[u8], sig: &[u8]) -> bool {
+        public.len() == 1984
+            && sig.len() == 3373
+            && ctx.len() <= 255
+            && super::composite_verify(public, &super::composite_message(ctx, m), sig)
+    }
+
+    /// The Ed25519 half of the composite signature of `m` with context `ctx` (deterministic).
+    pub fn composite_ed25519_half(sk: &[u8; 64], m: &[u8], ctx: &[u8]) -> [u8; 64] {
+        let e: [u8; 32] = sk[32..].try_into().unwrap_or([0; 32]);
+        let key = ed25519_dalek::SigningKey::from_bytes(&e);
+        key.sign(&super::composite_message(ctx, m)).to_bytes()
+    }
+
+    /// Ed25519 `verify_strict`, as seal verifies (refuses non-canonical S, small-order keys).
+    pub fn ed25519_verify(public: &[u8], m: &[u8], sig: &[u8]) -> bool {
+        super::ed25519_verify(public, m, sig)
+    }
+}

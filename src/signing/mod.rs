@@ -15,6 +15,8 @@ mod transcript;
 
 pub use keys::{AllowedSigner, AllowedSigners, SignerPublic, SignerSecret};
 pub use kind::SignatureKind;
+#[cfg(feature = "test-vectors")]
+pub use kind::primitives;
 pub(crate) use transcript::{Digest, FrameHasher, Transcript, message};
 
 use crate::error::{Error, Result};
