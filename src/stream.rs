@@ -575,7 +575,7 @@ impl<R: Read + Send + 'static> Unlocked<R> {
     /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
     /// after the failing one (all authenticated), and the caller must discard it.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
-        if self.header.framing() == Framing::Live || self.header.signed().is_some() {
+        if self.header.framing() == Framing::Live {
             // Plaintext offsets of a live stream are not known in advance: write in order.
             let mut out = file;
             out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
@@ -588,6 +588,9 @@ impl<R: Read + Send + 'static> Unlocked<R> {
         };
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
+        if self.header.signed().is_some() {
+            return one_pass(&self.header, opener, self.input, sink, self.threads);
+        }
         framing::decrypt(&self.header, opener, self.input, sink, self.threads)
     }
 }
@@ -865,16 +868,14 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
     /// returns `Ok`**: the caller must not let anyone read it before, and must discard it on
     /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then).
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
-        let mut out = file;
-        out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
+        let positional = Positional {
+            file: file.try_clone().map_err(Error::Write)?,
+            base: 0,
+            stride: u64::from(self.header.chunk_size()),
+        };
         let opener = FrameOpener::new(&self.header, &self.keys);
-        one_pass(
-            &self.header,
-            opener,
-            self.input,
-            Sink::Stream(&mut out, false),
-            self.threads,
-        )
+        let sink = Sink::<File>::At(Arc::new(positional));
+        one_pass(&self.header, opener, self.input, sink, self.threads)
     }
 
     /// Checks everything and releases nothing: one pass that hashes and opens every frame,

@@ -149,15 +149,16 @@ impl Process for HashOnly {
 }
 
 /// A reader that withholds the last `n` bytes of its input: the frame decoder sees the input
-/// end where the signature starts, and the signature is in [`HoldBack::tail`] once the input
-/// ended (or fewer bytes, when the input was shorter).
+/// end where the signature starts, and the signature is in the [`Tail`] once the input ended
+/// (or fewer bytes, when the input was shorter). Large reads go straight into the caller's
+/// buffer: only the `n` held bytes are copied per read.
 pub(crate) struct HoldBack<R> {
     inner: R,
     n: usize,
-    buf: Vec<u8>,
-    start: usize,
+    /// The last bytes read and not yet released: at most `n`.
+    held: Vec<u8>,
     ended: bool,
-    tail: Arc<Mutex<Option<Vec<u8>>>>,
+    tail: Tail,
 }
 
 /// Where a [`HoldBack`] leaves the withheld bytes.
@@ -169,53 +170,91 @@ impl<R: Read> HoldBack<R> {
         let reader = HoldBack {
             inner,
             n,
-            buf: Vec::new(),
-            start: 0,
+            held: Vec::with_capacity(n),
             ended: false,
             tail: Arc::clone(&tail),
         };
         (reader, tail)
     }
-}
 
-/// How much a [`HoldBack`] reads at once beyond the bytes it withholds.
-const HOLD_BACK_READ: usize = 256 << 10;
+    fn end(&mut self) {
+        self.ended = true;
+        if let Ok(mut tail) = self.tail.lock() {
+            *tail = Some(std::mem::take(&mut self.held));
+        }
+    }
+}
 
 impl<R: Read> Read for HoldBack<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        loop {
-            let have = self.buf.len() - self.start;
-            if have > self.n && !out.is_empty() {
-                let k = out.len().min(have - self.n);
-                out[..k].copy_from_slice(&self.buf[self.start..self.start + k]);
-                self.start += k;
-                return Ok(k);
-            }
-            if self.ended || out.is_empty() {
-                if self.ended {
-                    if let Ok(mut tail) = self.tail.lock() {
-                        tail.get_or_insert_with(|| self.buf[self.start..].to_vec());
-                    }
-                }
-                return Ok(0);
-            }
-            // Move the held bytes to the front, then read more after them.
-            self.buf.drain(..self.start);
-            self.start = 0;
-            let have = self.buf.len();
-            self.buf.resize(have + HOLD_BACK_READ, 0);
-            let got = loop {
-                match self.inner.read(&mut self.buf[have..]) {
-                    Ok(got) => break got,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.buf.truncate(have);
-                        return Err(e);
-                    }
+        let n = self.n;
+        if out.is_empty() || self.ended {
+            return Ok(0);
+        }
+        // Prime: hold `n` bytes before releasing any.
+        while self.held.len() < n {
+            let have = self.held.len();
+            self.held.resize(n, 0);
+            let got = read_retry(&mut self.inner, &mut self.held[have..]);
+            let got = match got {
+                Ok(got) => got,
+                Err(e) => {
+                    self.held.truncate(have);
+                    return Err(e);
                 }
             };
-            self.buf.truncate(have + got);
-            self.ended = got == 0;
+            self.held.truncate(have + got);
+            if got == 0 {
+                self.end();
+                return Ok(0);
+            }
+        }
+        if out.len() > n {
+            // New bytes straight into out[n..]; out = held ‖ new, minus the last n kept.
+            let got = read_retry(&mut self.inner, &mut out[n..])?;
+            if got == 0 {
+                self.end();
+                return Ok(0);
+            }
+            if got >= n {
+                let keep = out[got..got + n].to_vec();
+                out[..n].copy_from_slice(&self.held);
+                self.held = keep;
+                return Ok(got);
+            }
+            // Fewer new bytes than held: release the oldest `got` held bytes.
+            let new = out[n..n + got].to_vec();
+            out[..got].copy_from_slice(&self.held[..got]);
+            self.held.drain(..got);
+            self.held.extend_from_slice(&new);
+            return Ok(got);
+        }
+        // A small read: through a small buffer.
+        let mut new = vec![0u8; out.len()];
+        let got = read_retry(&mut self.inner, &mut new)?;
+        if got == 0 {
+            self.end();
+            return Ok(0);
+        }
+        out[..got].copy_from_slice(&self.held[..got.min(n)]);
+        if got > n {
+            out[n..got].copy_from_slice(&new[..got - n]);
+            self.held.clear();
+            self.held.extend_from_slice(&new[got - n..got]);
+        } else {
+            self.held.drain(..got);
+            self.held.extend_from_slice(&new[..got]);
+        }
+        Ok(got)
+    }
+}
+
+/// One read, retried after a signal.
+fn read_retry<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other,
         }
     }
 }
@@ -234,5 +273,54 @@ impl<R: Read, W: io::Write> Read for Tee<R, W> {
             .write_all(&out[..got])
             .map_err(|e| io::Error::from(Error::Write(e)))?;
         Ok(got)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `step` bytes per read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let k = buf.len().min(self.1).min(self.0.len());
+            buf[..k].copy_from_slice(&self.0[..k]);
+            self.0 = &self.0[k..];
+            Ok(k)
+        }
+    }
+
+    #[test]
+    fn hold_back_releases_all_but_the_last_n_bytes_whatever_the_read_sizes() {
+        let data: Vec<u8> = (0..5000u32).map(|i| (i * 31 % 251) as u8).collect();
+        for len in [0, 1, 63, 64, 65, 200, 5000] {
+            for n in [0, 1, 64, 3373] {
+                for step in [1, 7, 64, 100, 4096] {
+                    for out_len in [1, 10, 64, 65, 1000, 70000] {
+                        let input = &data[..len];
+                        let (mut r, tail) = HoldBack::new(Trickle(input, step), n);
+                        let mut got = Vec::new();
+                        let mut buf = vec![0u8; out_len];
+                        loop {
+                            let k = r.read(&mut buf).unwrap();
+                            if k == 0 {
+                                break;
+                            }
+                            got.extend_from_slice(&buf[..k]);
+                        }
+                        let cut = len.saturating_sub(n);
+                        assert_eq!(
+                            got,
+                            &input[..cut],
+                            "len {len} n {n} step {step} out {out_len}"
+                        );
+                        let tail = tail.lock().unwrap().clone().unwrap();
+                        assert_eq!(tail, &input[cut..], "tail: len {len} n {n} step {step}");
+                    }
+                }
+            }
+        }
     }
 }
