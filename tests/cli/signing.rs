@@ -1,6 +1,7 @@
 //! Signed streams through the real binary: the recipe, and the tamper matrix under
 //! `--signed-by` (each case refused, nothing on stdout, nothing at `-o`).
 
+use std::io::Cursor;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -378,4 +379,45 @@ fn streamed_outputs_named_by_o_get_nothing_unverified() {
     );
     assert_eq!(out.status.code(), Some(6));
     assert_eq!(out.stdout, data(3000, 6));
+}
+
+#[test]
+fn a_full_spool_directory_releases_nothing() {
+    // $TMPDIR on a 1 MiB tmpfs in a private user and mount namespace; a 4 MiB signed stream
+    // from a pipe cannot be spooled: an I/O error (1), not a byte on stdout.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    let public = signer.public().to_text();
+    let mut stream = Vec::new();
+    Encryptor::with_key(&key())
+        .unwrap()
+        .sign(&signer, "")
+        .unwrap()
+        .encrypt(Cursor::new(data(4 << 20, 8)), &mut stream)
+        .unwrap();
+    std::fs::write(d.join("big.seal"), &stream).unwrap();
+    std::fs::create_dir(d.join("spool")).unwrap();
+    let script = format!(
+        "set -u; mount -t tmpfs -o size=1m tmpfs spool || exit 99; \
+         cat big.seal | TMPDIR=spool {SEAL} dec -q -k {KEY_TEXT_NAME} --signed-by {public} > out; \
+         echo \"status=$?\"; wc -c < out; ls -A spool | wc -l"
+    );
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .current_dir(d)
+        .output()
+        .expect("unshare (util-linux) runs this test");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        "status=1\n0\n0\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("No space left"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
