@@ -6,6 +6,7 @@
 //! | `io.rs` | filling a buffer, looking one byte ahead |
 //! | `fixed.rs` | fixed framing (version 1): the plaintext chunker and the one decoder |
 //! | `live.rs` | live framing (version 2): the input thread, the timed chunker, the decoder |
+//! | `signed.rs` | signed streams (version 3): frame digests computed by the workers, the transcript, the signature held back from the frames |
 //!
 //! [`read_header`] takes the header off the input; [`encrypt`] and [`decrypt`] run a whole
 //! stream's frames through the pool with the source its framing needs.
