@@ -304,3 +304,33 @@ fn signer_texts_round_trip_and_are_checked() {
     assert_ne!(&h.public().as_bytes()[1952..], e.public().as_bytes());
     assert_eq!(h.public().as_bytes().len(), 1984);
 }
+
+#[test]
+fn allowed_signers_files_take_keys_fingerprints_and_names_and_name_bad_lines() {
+    let hybrid = signer(SignatureKind::MlDsa65Ed25519, 8);
+    let ed = signer(SignatureKind::Ed25519, 9);
+    let stranger = signer(SignatureKind::Ed25519, 10);
+    let file = format!(
+        "# deploy keys\n\n{} ci-hybrid\r\n  {}\t release bot \n",
+        hybrid.public(),
+        ed.public().fingerprint_text()
+    );
+    let mut allowed = AllowedSigners::new();
+    allowed.add_file(file.as_bytes()).unwrap();
+    assert_eq!(allowed.find(hybrid.public()), Some(Some("ci-hybrid")));
+    assert_eq!(allowed.find(ed.public()), Some(Some("release bot")));
+    assert_eq!(allowed.find(stranger.public()), None);
+    // A secret pasted by mistake: refused by line number, never echoed.
+    let secret = ed.to_text();
+    let bad = format!("{}\n{}\n", hybrid.public(), secret.as_str());
+    let e = AllowedSigners::new().add_file(bad.as_bytes()).unwrap_err();
+    assert!(matches!(e, Error::AllowedSignersLine(2)), "{e:?}");
+    assert!(!e.to_string().contains(&secret[..30]));
+    // Real hybrid keys fit: 1024 of them (3191 characters each) are within the file bound.
+    let line = format!("{} name\n", hybrid.public());
+    let many = line.repeat(1024);
+    let mut big = AllowedSigners::new();
+    big.add_file(many.as_bytes()).unwrap();
+    let e = big.add_file(line.as_bytes()).unwrap_err();
+    assert!(matches!(e, Error::TooManySigners), "{e:?}");
+}
