@@ -280,7 +280,7 @@ fn the_ml_dsa_half_stripped_is_refused() {
     let mut stripped = stream[..at].to_vec();
     stripped.push(2);
     stripped.extend_from_slice(&stream[at + 1 + 1952..at + 1 + 1984]);
-    stripped.extend_from_slice(&stream[at + 1 + 1984..stream.len() - 3373 - 0]);
+    stripped.extend_from_slice(&stream[at + 1 + 1984..stream.len() - 3373]);
     stripped.extend_from_slice(&stream[stream.len() - 64..]);
     assert_eq!(refused(d, &stripped, &hybrid.public().to_text()), 6);
     let half =
