@@ -626,6 +626,9 @@ pub enum Error {
     /// The signed comment is not the one expected.
     #[error("the signed comment is not the expected one")]
     CommentMismatch,
+    /// A verify-first decryption would keep more frame digests than its memory bound allows.
+    #[error("the stream has more than {} frames, more than a verify-first decryption keeps digests for (32 bytes each): decrypt it to a file with -o, which needs no second pass", limits::MAX_KEPT_DIGESTS)]
+    TooManyFramesToVerifyFirst,
 }
 
 impl Error {
@@ -779,6 +782,7 @@ impl Error {
                 offset: *offset,
             },
             Error::CommentMismatch => Error::CommentMismatch,
+            Error::TooManyFramesToVerifyFirst => Error::TooManyFramesToVerifyFirst,
         }
     }
 
@@ -795,7 +799,8 @@ impl Error {
             | Error::ThreadStart { .. }
             | Error::ThreadPanicked(_)
             | Error::Internal(_)
-            | Error::SigningFailed => Category::Io,
+            | Error::SigningFailed
+            | Error::TooManyFramesToVerifyFirst => Category::Io,
             Error::Key(_)
             | Error::WrongKey
             | Error::WrongSecretKind { .. }
@@ -976,6 +981,7 @@ mod tests {
                 offset: 2,
             },
             Error::CommentMismatch,
+            Error::TooManyFramesToVerifyFirst,
         ]
     }
 

@@ -28,3 +28,6 @@ pub(crate) const MAX_ALLOWED_SIGNERS: usize = 1024;
 pub(crate) const MAX_SIGNER_NAME_LEN: usize = 128;
 /// Most bytes of a signer file read.
 pub(crate) const MAX_SIGNER_FILE_LEN: usize = 8192;
+/// Most frame digests a verify-first decryption keeps between its passes (2^22: 128 MiB;
+/// 4 TiB of plaintext at the default 1 MiB chunk size).
+pub(crate) const MAX_KEPT_DIGESTS: usize = 1 << 22;

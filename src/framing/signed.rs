@@ -68,6 +68,9 @@ impl Collector {
         while let Some(digest) = pending.remove(&transcript.frames()) {
             transcript.push(&digest);
             if let Some(kept) = kept {
+                if kept.len() >= crate::limits::MAX_KEPT_DIGESTS {
+                    return Err(Error::TooManyFramesToVerifyFirst);
+                }
                 kept.push(digest);
             }
         }
