@@ -627,7 +627,10 @@ pub enum Error {
     #[error("the signed comment is not the expected one")]
     CommentMismatch,
     /// A verify-first decryption would keep more frame digests than its memory bound allows.
-    #[error("the stream has more than {} frames, more than a verify-first decryption keeps digests for (32 bytes each): decrypt it to a file with -o, which needs no second pass", limits::MAX_KEPT_DIGESTS)]
+    #[error(
+        "the stream has more than {} frames, more than a verify-first decryption keeps digests for (32 bytes each): decrypt it to a file with -o, which needs no second pass",
+        limits::MAX_KEPT_DIGESTS
+    )]
     TooManyFramesToVerifyFirst,
 }
 

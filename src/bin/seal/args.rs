@@ -260,7 +260,7 @@ pub struct SignedByArgs {
     /// it is decrypted and check the signature only at the end (exit 6 then, after the
     /// output was written). Without it such outputs get nothing before the signature
     /// verifies. No effect with -o FILE (a regular file), which appears only once verified.
-    #[arg(long = "insecure-release-unverified")]
+    #[arg(long = "insecure-release-unverified", hide_short_help = true)]
     pub insecure_release_unverified: bool,
 }
 
