@@ -905,6 +905,15 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
         };
         let seen = hash_pass(&self.header, tee, self.threads)?;
         let mut spool = spool;
+        // The copy's last buffer was written when the pool dropped it, where an error cannot
+        // be reported: check that the spool holds everything that was hashed.
+        let spooled = spool.seek(SeekFrom::End(0)).map_err(Error::Write)?;
+        if spooled < seen.bytes + self.header.trailer_len() as u64 {
+            return Err(Error::Write(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "the spool holds less than was read (is its file system full?)",
+            )));
+        }
         spool.seek(SeekFrom::Start(0)).map_err(Error::Read)?;
         second_pass(
             &self.header,

@@ -150,6 +150,7 @@ pub enum Command {
         /// long public keys), or ed25519 (short keys, not post-quantum).
         #[arg(
             long = "signer-kind",
+            value_name = "KIND",
             value_enum,
             requires = "signer",
             default_value = "mldsa65-ed25519",
