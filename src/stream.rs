@@ -927,6 +927,24 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
 }
 
 impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
+    /// For an input that seeks: hashes every frame and checks the signature (the whole stream,
+    /// whatever will be read), then returns a [`DecryptingReader`] (`Read` and `Seek`, for a
+    /// range) that compares every frame it reads with its digest from that pass before opening
+    /// it ([`Error::FrameChanged`]). Nothing is read through it before the signature verified.
+    pub fn verified_reader(self) -> Result<DecryptingReader<R>> {
+        let mut input = self.input;
+        let start = input.stream_position().map_err(Error::Read)?;
+        let shared = Arc::new(std::sync::Mutex::new(input));
+        let seen = hash_pass(&self.header, Shared(Arc::clone(&shared)), self.threads)?;
+        let mut input = Arc::try_unwrap(shared)
+            .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
+            .into_inner()
+            .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+        input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        Ok(DecryptingReader::new(self.header, opener, input).with_digests(Arc::new(seen.digests)))
+    }
+
     /// For an input that seeks: hashes every frame and checks the signature (pass 1), then
     /// decrypts (pass 2), reading the frames again at the offsets of pass 1 and comparing each
     /// with its digest before opening it (the input may change between the passes:

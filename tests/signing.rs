@@ -334,3 +334,61 @@ fn allowed_signers_files_take_keys_fingerprints_and_names_and_name_bad_lines() {
     let e = big.add_file(line.as_bytes()).unwrap_err();
     assert!(matches!(e, Error::TooManySigners), "{e:?}");
 }
+
+#[test]
+fn the_verified_reader_checks_everything_first_and_every_frame_it_reads() {
+    use std::io::{Read, Seek, SeekFrom};
+    let key = Key::generate().unwrap();
+    let s = signer(SignatureKind::Ed25519, 11);
+    let data = plain(64 * 10 + 5);
+    let stream = sealed(&key, &s, &data, 64);
+    // A range, after the whole stream was verified.
+    let mut r = Decryptor::new(Cursor::new(stream.clone()))
+        .unwrap()
+        .require_signers(&allowed(&s))
+        .unwrap()
+        .unlock(&key)
+        .unwrap()
+        .threads(2)
+        .verified_reader()
+        .unwrap();
+    r.seek(SeekFrom::Start(130)).unwrap();
+    let mut got = vec![0u8; 200];
+    r.read_exact(&mut got).unwrap();
+    assert_eq!(got, &data[130..330]);
+    // A bad signature: no reader at all.
+    let mut bad = stream.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    let r = Decryptor::new(Cursor::new(bad))
+        .unwrap()
+        .require_signers(&allowed(&s))
+        .unwrap()
+        .unlock(&key)
+        .unwrap()
+        .verified_reader();
+    assert!(matches!(r, Err(Error::BadSignature)), "{r:?}");
+    // A frame changed after the verification pass: refused when read.
+    let header = Decryptor::new(Cursor::new(stream.clone()))
+        .unwrap()
+        .header()
+        .len() as u64;
+    let input = ChangesBetweenPasses {
+        inner: Cursor::new(stream),
+        at: header + 3 * 92 + 50,
+        reads_at: 0,
+    };
+    let mut r = Decryptor::new(input)
+        .unwrap()
+        .require_signers(&allowed(&s))
+        .unwrap()
+        .unlock(&key)
+        .unwrap()
+        .threads(1)
+        .verified_reader()
+        .unwrap();
+    r.seek(SeekFrom::Start(3 * 64 + 1)).unwrap();
+    let mut one = [0u8; 1];
+    let e = Error::from_io(r.read_exact(&mut one).unwrap_err());
+    assert!(matches!(e, Error::FrameChanged { frame: 3, .. }), "{e:?}");
+}

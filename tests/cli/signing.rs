@@ -421,3 +421,92 @@ fn a_full_spool_directory_releases_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_range_read_with_signed_by_verifies_the_whole_stream_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, other) = setup(d);
+    let plain = data(2000, 9);
+    let stream = signed(&key(), &signer, &plain, 7);
+    std::fs::write(d.join("s.seal"), &stream).unwrap();
+    let public = signer.public().to_text();
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "--offset",
+            "100",
+            "--length",
+            "700",
+            "s.seal",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, &plain[100..800]);
+    let mut bad = stream.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    std::fs::write(d.join("bad.seal"), &bad).unwrap();
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "--offset",
+            "100",
+            "--length",
+            "700",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(out.stdout.is_empty());
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &other.public().to_text(),
+            "--offset",
+            "1",
+            "s.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(out.stdout.is_empty());
+    // Without --signed-by: the range, and a warning that the signature was not checked.
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-k",
+            KEY_TEXT_NAME,
+            "--offset",
+            "100",
+            "--length",
+            "7",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, &plain[100..107]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its signature was not checked"));
+}

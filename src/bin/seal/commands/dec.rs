@@ -56,15 +56,7 @@ pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
         return Err(crate::args::armor_is_recognised("dec").into());
     }
     if let Some((offset, length)) = args.range() {
-        if args.signers.required() {
-            return Err(crate::error::CliError::Usage(
-                "--offset/--length with --signed-by is not supported yet: check the stream first \
-                 with 'seal verify --signed-by', or decrypt it whole with --signed-by"
-                    .into(),
-            )
-            .into());
-        }
-        return dec_range(&args.io, offset, length);
+        return dec_range(&args.io, offset, length, &args.signers);
     }
     let signers = &args.signers;
     let args = &args.io;
