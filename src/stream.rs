@@ -537,9 +537,10 @@ impl<R: Read> Unlocked<R> {
     /// The plaintext through `std::io::Read`, and `std::io::Seek` when the input seeks (fixed
     /// framing only): see [`DecryptingReader`].
     ///
-    /// **A signed stream's signature is not checked by the reader**: seeking reads only the
-    /// frames asked for and never the signature after them, and reading in order stops at the
-    /// signature as data after the final frame. Check it first with
+    /// **A signed stream's signature is not checked by the reader**: after a seek it reads only
+    /// the frames asked for (the signature is left out of the stream's geometry), and reading a
+    /// signed stream in order without any seek fails at its end (the signature is read as frame
+    /// data). Check it first with
     /// [`Decryptor::require_signers`] and [`Verifying::verify_signature`], or use
     /// [`Unlocked::decrypt_to`].
     pub fn reader(self) -> DecryptingReader<R> {
