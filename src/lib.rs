@@ -151,7 +151,7 @@ mod writer;
 pub use armor::{ArmorReader, ArmorWriter, Sniffed, looks_armored, sniff, unarmor};
 pub use error::{
     ArmorError, ArmorProblem, Category, Error, Internal, KeyProblem, Misuse, PassphraseProblem,
-    Result, SecretKind, Tally, TallyEntry, TextProblem,
+    Result, SecretKind, SshKeyProblem, Tally, TallyEntry, TextProblem, Unsupported,
 };
 pub use format::{
     Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_CHUNK_SIZE,
@@ -163,7 +163,10 @@ pub use keys::Key;
 pub use passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
 pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
-pub use recipient::{Identity, Recipient, RecipientKind};
+pub use recipient::{
+    EncryptedSshKey, Identity, IdentityText, MAX_IDENTITIES, MAX_SSH_BCRYPT_ROUNDS, MAX_TRIAL_WORK,
+    Recipient, RecipientKind,
+};
 pub use secret::Secret;
 pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
 pub use writer::EncryptingWriter;
