@@ -578,7 +578,8 @@ pub enum Error {
     },
     /// A recipient's text could not be parsed.
     #[error("{}", match .0 {
-        TextProblem::NotRecognised => "not a seal recipient (expected \"sealpq1...\" or \"sealx1...\")".to_string(),
+        TextProblem::NotRecognised => "not a recipient (expected sealpq1..., sealx1..., age1pq1..., age1... or an ssh-ed25519 public key line)".to_string(),
+        TextProblem::Unsupported(u) => u.to_string(),
         problem => format!("malformed recipient: {problem}"),
     })]
     Recipient(TextProblem),

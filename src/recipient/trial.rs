@@ -115,3 +115,13 @@ pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Resu
         stanzas,
     })
 }
+
+impl Header {
+    /// Whether `identities` open this recipient header's stanzas (the key commitment
+    /// included): what a caller asks before unlocking more identities, such as
+    /// passphrase-protected SSH keys. Costs one trial run (bounded as
+    /// [`crate::Decryptor::unlock`]'s is).
+    pub fn is_opened_by(&self, identities: &[Identity]) -> bool {
+        !identities.is_empty() && open_stream_keys(identities, self).is_ok()
+    }
+}
