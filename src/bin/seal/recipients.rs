@@ -119,7 +119,12 @@ pub fn gather(
             // Not one byte of it is shown.
             return Err(CliError::KeySource(format!(
                 "recipients file {shown} is a private key or identity, not a recipients file: \
-                 use {shown}.pub, or 'seal recipient FILE' for its recipient"
+                 use {}, or 'seal recipient FILE' for its recipient",
+                diag::quote(Path::new(&{
+                    let mut public = path.as_os_str().to_owned();
+                    public.push(".pub");
+                    public
+                }))
             ))
             .into());
         }
