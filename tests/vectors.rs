@@ -81,7 +81,7 @@ fn vectors_cover_both_ciphers_and_both_key_kinds() {
         v.iter()
             .filter(|v| v.fields.contains_key("identity_1"))
             .count(),
-        3
+        5
     );
 }
 
@@ -92,10 +92,15 @@ impl Vector {
             .map_while(|i| {
                 let id = self.fields.get(&format!("identity_{i}"))?;
                 let r = self.get(&format!("recipient_{i}"));
-                Some((
-                    Identity::from_text(id.as_bytes()).unwrap(),
-                    r.parse::<Recipient>().unwrap(),
-                ))
+                // An SSH identity is written as its Ed25519 seed (FORMAT.md's vectors).
+                let identity = match id.strip_prefix("ssh-ed25519-seed ") {
+                    Some(seed) => Identity::from_bytes(
+                        RecipientKind::SshEd25519,
+                        base16ct::lower::decode_vec(seed).unwrap().try_into().unwrap(),
+                    ),
+                    None => Identity::from_text(id.as_bytes()).unwrap(),
+                };
+                Some((identity, r.parse::<Recipient>().unwrap()))
             })
             .collect()
     }
