@@ -28,7 +28,8 @@ fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
 }
 
 /// Makes identity `name` of `kind` in `dir` and returns its recipient, checking what keygen
-/// prints: nothing on stdout, the recipient on stderr, a 0600 file holding one identity line.
+/// prints: nothing on stdout, the recipient on stderr, a 0600 file holding the identity line
+/// under its `# created:` and `# recipient:` comments.
 fn identity(dir: &Path, name: &str, kind: &str) -> String {
     let out = seal(
         dir,
@@ -50,7 +51,12 @@ fn identity(dir: &Path, name: &str, kind: &str) -> String {
         "x25519" => "SEAL-IDENTITY-X25519-1",
         _ => "SEAL-IDENTITY-PQ-1",
     };
-    assert!(text.starts_with(prefix) && text.ends_with('\n') && text.lines().count() == 1);
+    // Three lines (issue 17): when it was made, its recipient, the identity.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text:?}");
+    assert!(lines[0].starts_with("# created: 20") && lines[0].ends_with('Z'));
+    assert_eq!(lines[1], format!("# recipient: {recipient}"));
+    assert!(lines[2].starts_with(prefix) && text.ends_with('\n'));
     // `seal recipient` prints the same, from the file and from stdin.
     let again = ok(&seal(dir, &["recipient", name], b"")).to_vec();
     assert_eq!(String::from_utf8(again).unwrap(), format!("{recipient}\n"));
