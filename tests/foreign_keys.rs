@@ -82,7 +82,10 @@ fn the_age_spec_stanza_opens_with_seal_s_x_wing() {
     assert_eq!((enc.len(), body.len()), (1120, 32));
     let sk = <hpke::kem::XWing as Kem>::PrivateKey::from_bytes(&spec_seed()).unwrap();
     let enc = <hpke::kem::XWing as Kem>::EncappedKey::from_bytes(&enc).unwrap();
-    let file_key = hpke::single_shot_open::<
+    let (ciphertext, tag) = body.split_at(16);
+    let tag = hpke::aead::AeadTag::<hpke::aead::ChaCha20Poly1305>::from_bytes(tag).unwrap();
+    let mut file_key = ciphertext.to_vec();
+    hpke::single_shot_open_inout_detached::<
         hpke::aead::ChaCha20Poly1305,
         hpke::kdf::HkdfSha256,
         hpke::kem::XWing,
@@ -91,8 +94,9 @@ fn the_age_spec_stanza_opens_with_seal_s_x_wing() {
         &sk,
         &enc,
         b"age-encryption.org/mlkem768x25519",
-        &body,
+        hpke::inout::InOutBuf::from(&mut file_key[..]),
         b"",
+        &tag,
     )
     .unwrap();
     assert_eq!(
