@@ -520,7 +520,7 @@ pub enum Error {
     },
     /// An identity's text could not be parsed.
     #[error("{}", match .0 {
-        TextProblem::NotRecognised => "not a seal identity (expected one line starting \"SEAL-IDENTITY-\")".to_string(),
+        TextProblem::NotRecognised => "not an identity (a key file? expected SEAL-IDENTITY-... or AGE-SECRET-KEY-... lines, or an OpenSSH private key)".to_string(),
         problem => format!("malformed identity: {problem}"),
     })]
     Identity(TextProblem),

@@ -75,6 +75,9 @@ impl Identity {
                 }
             });
         }
+        if body.starts_with(crate::Key::TEXT_PREFIX.as_bytes()) {
+            return Err(Error::Identity(TextProblem::NotRecognised));
+        }
         if body.starts_with(b"-----BEGIN ") {
             return Err(Error::SshKey(SshKeyProblem::Malformed));
         }

@@ -176,8 +176,11 @@ fn split_options(line: &str) -> std::result::Result<(Vec<&str>, &str), TextProbl
 /// Whether `line` starts like an OpenSSH public-key line (a key type first, or an
 /// authorized_keys options field before one), so that its problems are told as an SSH key's.
 pub(crate) fn looks_like_ssh_line(line: &str) -> bool {
-    let first = line.split([' ', '\t']).next().unwrap_or("");
-    if is_key_type(first) {
+    let mut tokens = line.split([' ', '\t']).filter(|t| !t.is_empty());
+    let first = tokens.next().unwrap_or("");
+    // A key type first, or second (after an options field, or a known_hosts line's host
+    // names: refused by the options check, as an SSH line).
+    if is_key_type(first) || tokens.next().is_some_and(is_key_type) {
         return true;
     }
     match split_options(line) {

@@ -296,9 +296,9 @@ fn a_private_key_as_recipients_file_and_recipients_from_stdin() {
     ssh_keygen(p, "id_ed25519", "ed25519", "", &[]);
     assert_fails(
         &seal(p, &["enc", "-R", "id_ed25519", "plain"], b""),
-        3,
-        "recipients file 'id_ed25519' is a private key or identity, not a recipients file: use \
-         'id_ed25519.pub'",
+        2,
+        "recipients file 'id_ed25519' is a private key, not a recipients file: use \
+         'id_ed25519.pub' (its public key)",
     );
     let pubkey = fs::read(p.join("id_ed25519.pub")).unwrap();
     ok(&seal(p, &["enc", "-R", "-", "-o", "a.seal", "plain"], &pubkey));

@@ -115,11 +115,11 @@ pub fn gather(
             .iter()
             .position(|b| !b.is_ascii_whitespace())
             .map_or(&bytes[..0], |i| &bytes[i..]);
-        if first.starts_with(b"-----BEGIN") || diag::is_secret(first) {
+        if first.starts_with(b"-----BEGIN") {
             // Not one byte of it is shown.
-            return Err(CliError::KeySource(format!(
-                "recipients file {shown} is a private key or identity, not a recipients file: \
-                 use {}, or 'seal recipient FILE' for its recipient",
+            return Err(CliError::Usage(format!(
+                "recipients file {shown} is a private key, not a recipients file: use {} (its \
+                 public key)",
                 diag::quote(Path::new(&{
                     let mut public = path.as_os_str().to_owned();
                     public.push(".pub");
@@ -143,11 +143,8 @@ pub fn gather(
                 continue;
             }
             if diag::is_secret(line.as_bytes()) {
-                return Err(CliError::KeySource(format!(
-                    "{}: that is secret key or identity text (not shown), not a recipient",
-                    place()
-                ))
-                .into());
+                // Refused as a usage error, never echoed.
+                parse(line, place)?;
             }
             let r = match Recipient::from_text(line) {
                 Ok(r) => r,
