@@ -106,7 +106,7 @@ fn keygen_identity_and_recipient() {
     assert_fails(
         &seal(p, &["recipient", "cut.id"], b""),
         3,
-        "identity file 'cut.id': malformed identity: checksum mismatch",
+        "identity file 'cut.id': line 1: malformed identity: checksum mismatch",
     );
     let mut typo = line.as_bytes().to_vec();
     let at = line.len() - 10;
@@ -336,7 +336,8 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
         "recipients file 'bad.txt', line 4: malformed recipient: checksum mismatch",
     );
     let id_text = fs::read_to_string(p.join("me.id")).unwrap();
-    fs::write(p.join("secret.txt"), format!("{x}\n{id_text}")).unwrap();
+    let id_line = id_text.lines().last().unwrap();
+    fs::write(p.join("secret.txt"), format!("{x}\n{id_line}\n")).unwrap();
     let out = run(&["enc", "-R", "secret.txt"]);
     assert_fails(
         &out,
@@ -389,7 +390,7 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
     assert_fails(
         &seal(p, &["dec", "-k", "cut.id", "s.seal"], b""),
         3,
-        "identity file 'cut.id': malformed identity: checksum mismatch",
+        "identity file 'cut.id': line 1: malformed identity: checksum mismatch",
     );
 }
 

@@ -267,7 +267,7 @@ pub struct EncArgs {
         conflicts_with_all = RECIPIENT_CONFLICTS
     )]
     pub recipients_files: Vec<PathBuf>,
-    /// Allow classical recipients beside post-quantum ones
+    /// Allow classical with post-quantum recipients
     ///
     /// Allow classical recipients (sealx1..., age1..., ssh-ed25519) beside post-quantum ones
     /// (sealpq1..., age1pq1...) in one stream. Refused without it: anyone who breaks one

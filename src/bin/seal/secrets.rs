@@ -252,7 +252,24 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(text.len());
-    if text[start..].starts_with(Key::TEXT_PREFIX.as_bytes()) {
+    let body = &text[start..];
+    // An identity file starts with an identity, a comment, or a private key's PEM line; a
+    // symmetric key file (or anything else) is read as a key, whose errors say what one is.
+    let starts = |prefix: &[u8]| {
+        body.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    let identity_like = [
+        Identity::TEXT_PREFIX.as_bytes(),
+        b"AGE-",
+        b"#",
+        b"-----BEGIN",
+        b"age-encryption.org/",
+        b"\xef\xbb\xbf",
+    ]
+    .iter()
+    .any(|p| starts(p));
+    if !identity_like {
         let key = Key::from_reader(text).with_context(|| format!("key {what}"))?;
         return Ok(Credential::Key(key));
     }
@@ -339,7 +356,7 @@ fn load_file(path: &Path, quiet: bool, noun: &str) -> anyhow::Result<Credential>
         .map_err(|io| CliError::KeySource(format!("{noun} {shown}: {io}")))?;
     if text.len() as u64 >= MAX_CREDENTIAL_LEN {
         return Err(CliError::KeySource(format!(
-            "{noun} {shown} is larger than 64 KiB: not a key or identity file"
+            "{noun} {shown} is larger than 64 KiB: not a seal key file or identity file"
         ))
         .into());
     }
