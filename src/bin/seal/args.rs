@@ -323,7 +323,7 @@ impl DecArgs {
 
 #[derive(Debug, Args)]
 pub struct KeyArgs {
-    /// Key or identity file [default: $SEAL_KEY_FILE]; repeatable for identities
+    /// Key or identity file [default: $SEAL_KEY_FILE]
     ///
     /// The key file, or for a stream encrypted to recipients an identity file: seal's
     /// (SEAL-IDENTITY-...), age-keygen's (AGE-SECRET-KEY-1..., AGE-SECRET-KEY-PQ-1...; several

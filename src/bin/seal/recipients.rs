@@ -32,6 +32,18 @@ fn shorten(text: &str) -> String {
 
 /// Parses one recipient; `place` says where it came from, for the error.
 fn parse(text: &str, place: impl FnOnce() -> String) -> anyhow::Result<Recipient> {
+    let is_key = text
+        .get(..seal::Key::TEXT_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(seal::Key::TEXT_PREFIX));
+    if is_key {
+        // Never echoed: it is a secret.
+        return Err(CliError::Usage(format!(
+            "{}: that is a key (a secret), not a recipient: a recipient is a public key \
+             (sealpq1..., sealx1..., age1..., ssh-ed25519 ...)",
+            place()
+        ))
+        .into());
+    }
     if diag::is_secret(text.as_bytes()) {
         // Never echoed: it is a secret.
         return Err(CliError::Usage(format!(
