@@ -162,6 +162,34 @@ fn with_rounds(pem: &str, rounds: u32) -> String {
 }
 
 #[test]
+fn every_cipher_ssh_keygen_encrypts_with_and_a_crlf_copy_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let text = plain(p);
+    for (name, cipher) in [
+        ("ctr", None),
+        ("chacha", Some("chacha20-poly1305@openssh.com")),
+        ("gcm", Some("aes256-gcm@openssh.com")),
+    ] {
+        let extra: Vec<&str> = cipher.map(|c| vec!["-Z", c]).unwrap_or_default();
+        ssh_keygen(p, name, "ed25519", "pass-phrase", &extra);
+        ok(&seal(p, &["enc", "-R", &format!("{name}.pub"), "-o", "a.seal", "plain"], b""));
+        let out = seal(p, &["dec", "-k", name, "--passphrase-fd", "0", "a.seal"], b"pass-phrase
+");
+        assert_eq!(ok(&out), &text[..], "{name}");
+    }
+    // A private key and a recipients file with CRLF line endings (and a byte-order mark).
+    let crlf = fs::read_to_string(p.join("ctr")).unwrap().replace('\n', "\r\n");
+    fs::write(p.join("crlf"), crlf).unwrap();
+    fs::set_permissions(p.join("crlf"), fs::Permissions::from_mode(0o600)).unwrap();
+    let public = fs::read_to_string(p.join("ctr.pub")).unwrap().replace('\n', "\r\n");
+    fs::write(p.join("crlf.pub"), format!("\u{feff}{public}")).unwrap();
+    ok(&seal(p, &["enc", "-R", "crlf.pub", "-o", "b.seal", "plain"], b""));
+    let out = seal(p, &["dec", "-k", "crlf", "--passphrase-fd", "0", "b.seal"], b"pass-phrase\n");
+    assert_eq!(ok(&out), &text[..]);
+}
+
+#[test]
 fn bcrypt_rounds_are_bounded_before_any_passphrase_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();

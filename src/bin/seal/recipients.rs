@@ -123,6 +123,10 @@ pub fn gather(
             ))
             .into());
         }
+        // A UTF-8 byte-order mark (Windows editors) is not part of the first line.
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
         let first = bytes
             .iter()
             .position(|b| !b.is_ascii_whitespace())
