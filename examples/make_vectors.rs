@@ -302,7 +302,12 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
         writeln!(out, "cipher: {}", cipher.name())?;
         for (i, (id, r)) in identities.iter().zip(&recipients).enumerate() {
             if id.kind() == Ssh {
-                writeln!(out, "identity_{}: ssh-ed25519-seed {}", i + 1, hex(&counting_from(ids[i].1)))?;
+                writeln!(
+                    out,
+                    "identity_{}: ssh-ed25519-seed {}",
+                    i + 1,
+                    hex(&counting_from(ids[i].1))
+                )?;
             } else {
                 write!(out, "identity_{}: {}", i + 1, id.to_text().as_str())?;
             }

@@ -208,9 +208,9 @@ impl std::fmt::Display for Unsupported {
             Unsupported::SshDss => {
                 f.write_str("ssh-dss (DSA) keys are not supported; use an ssh-ed25519 key")
             }
-            Unsupported::Certificate => f.write_str(
-                "SSH certificates are not supported; give the plain ssh-ed25519 key",
-            ),
+            Unsupported::Certificate => {
+                f.write_str("SSH certificates are not supported; give the plain ssh-ed25519 key")
+            }
             Unsupported::CertAuthority => f.write_str(
                 "a cert-authority key is a certificate authority's, not a user's: encrypting to \
                  it would give the file to the authority",
@@ -236,9 +236,7 @@ impl std::fmt::Display for TextProblem {
             TextProblem::WrongLength => "wrong length for its kind",
             TextProblem::InvalidKey => "not a valid public key",
             TextProblem::ExtraText => "unexpected text after it",
-            TextProblem::NonCanonicalPoint => {
-                "not a usable Ed25519 key: non-canonical encoding"
-            }
+            TextProblem::NonCanonicalPoint => "not a usable Ed25519 key: non-canonical encoding",
             TextProblem::NotOnCurve => "not a usable Ed25519 key: not a curve point",
             TextProblem::SmallOrder => "not a usable Ed25519 key: small order",
             TextProblem::TorsionComponent => "not a usable Ed25519 key: torsion component",
@@ -281,9 +279,9 @@ impl std::fmt::Display for SshKeyProblem {
             SshKeyProblem::UnknownType => {
                 f.write_str("an OpenSSH private key of a type seal does not know; use ssh-ed25519")
             }
-            SshKeyProblem::NeedsPassphrase => f.write_str(
-                "passphrase-protected: run on a terminal or give --passphrase-fd",
-            ),
+            SshKeyProblem::NeedsPassphrase => {
+                f.write_str("passphrase-protected: run on a terminal or give --passphrase-fd")
+            }
             SshKeyProblem::BcryptRounds(rounds) => write!(
                 f,
                 "bcrypt-pbkdf with {rounds} rounds is outside seal's bound of 1..={} (lower it \

@@ -10,8 +10,8 @@ use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixe
 use std::io::Cursor;
 
 use seal::{
-    Category, Cipher, Decryptor, Encryptor, Error, Identity, IdentityText, RecipientKind,
-    Recipient, Secret, TextProblem, Unsupported,
+    Category, Cipher, Decryptor, Encryptor, Error, Identity, IdentityText, Recipient,
+    RecipientKind, Secret, TextProblem, Unsupported,
 };
 
 fn spec_file(name: &str) -> String {
@@ -173,10 +173,12 @@ fn mixing_post_quantum_and_classical_recipients_needs_the_opt_in() {
     let ssh = Identity::generate(RecipientKind::SshEd25519).unwrap();
     let mixed = [pq.recipient(), x.recipient(), ssh.recipient()];
     match Encryptor::with_recipients(&mixed) {
-        Err(e @ Error::MixedRecipients {
-            post_quantum: 1,
-            classical: 2,
-        }) => assert_eq!(e.category(), Category::Usage),
+        Err(
+            e @ Error::MixedRecipients {
+                post_quantum: 1,
+                classical: 2,
+            },
+        ) => assert_eq!(e.category(), Category::Usage),
         other => panic!("{other:?}"),
     }
     assert!(Encryptor::with_recipients(&[x.recipient(), ssh.recipient()]).is_ok());

@@ -96,7 +96,10 @@ impl Vector {
                 let identity = match id.strip_prefix("ssh-ed25519-seed ") {
                     Some(seed) => Identity::from_bytes(
                         seal::RecipientKind::SshEd25519,
-                        base16ct::lower::decode_vec(seed).unwrap().try_into().unwrap(),
+                        base16ct::lower::decode_vec(seed)
+                            .unwrap()
+                            .try_into()
+                            .unwrap(),
                     ),
                     None => Identity::from_text(id.as_bytes()).unwrap(),
                 };

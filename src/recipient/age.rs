@@ -76,7 +76,8 @@ fn parse(text: &str) -> Result<(String, Zeroizing<Vec<u8>>), TextProblem> {
 
 /// Whether `text` is meant as an age recipient (it starts `age1`, any case).
 pub(super) fn is_recipient_text(text: &str) -> bool {
-    text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("age1"))
+    text.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("age1"))
 }
 
 /// An age recipient: `age1…` or `age1pq1…`.
@@ -122,8 +123,7 @@ mod tests {
     /// C2SP age.md's X25519 example: the identity of 32 bytes 0x42 and its recipient.
     const X25519_IDENTITY: &str =
         "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
-    const X25519_RECIPIENT: &str =
-        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+    const X25519_RECIPIENT: &str = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
 
     #[test]
     fn checksum_constants_are_bech32() {

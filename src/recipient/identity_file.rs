@@ -70,9 +70,7 @@ impl Identity {
                 PrivateKeyFile::Ready(ssh) => {
                     IdentityText::Identities(vec![Identity(IdentityKey::Ssh(Box::new(ssh)))])
                 }
-                PrivateKeyFile::Encrypted(key) => {
-                    IdentityText::EncryptedSsh(EncryptedSshKey(key))
-                }
+                PrivateKeyFile::Encrypted(key) => IdentityText::EncryptedSsh(EncryptedSshKey(key)),
             });
         }
         if body.starts_with(crate::Key::TEXT_PREFIX.as_bytes()) {

@@ -58,13 +58,13 @@ use crate::format::{
     RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_SSH_ED25519, RECIPIENT_KIND_X25519, Stanza,
 };
 use crate::keys::{Key, fill_random};
-pub use identity_file::{EncryptedSshKey, IdentityText};
-pub(crate) use trial::open_stream_keys;
 #[cfg(feature = "test-vectors")]
 pub(crate) use hpke::FixedRandom;
 pub(crate) use hpke::OsRandom;
+pub use identity_file::{EncryptedSshKey, IdentityText};
 pub(crate) use seal::IDENTITY_PREFIX;
 use ssh::{SshIdentity, SshPublic};
+pub(crate) use trial::open_stream_keys;
 
 /// Most identities one decryption takes, from every file and line together.
 pub const MAX_IDENTITIES: usize = crate::limits::MAX_IDENTITIES;
@@ -319,9 +319,9 @@ mod tests {
     use super::hpke::*;
     use super::seal::*;
     use super::*;
+    use crate::format::{Cipher, SALT_LEN};
     use crate::format::{Header, stanza_body_len};
     use crate::kdf::{self, StreamKeys};
-    use crate::format::{Cipher, SALT_LEN};
     use bech32::primitives::checksum::Checksum;
     use bech32::{Bech32m, Hrp};
 

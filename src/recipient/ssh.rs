@@ -392,10 +392,9 @@ pub(super) fn decrypt(key: &ssh_key::PrivateKey, passphrase: &[u8]) -> Result<Ss
 /// The public key line of an encrypted key's outer (clear) public half, for messages only.
 pub(super) fn outer_line(key: &ssh_key::PrivateKey) -> Option<String> {
     match key.public_key().key_data() {
-        ssh_key::public::KeyData::Ed25519(a) => Some(format!(
-            "{KEY_TYPE} {}",
-            Base64::encode_string(&wire(&a.0))
-        )),
+        ssh_key::public::KeyData::Ed25519(a) => {
+            Some(format!("{KEY_TYPE} {}", Base64::encode_string(&wire(&a.0))))
+        }
         _ => None,
     }
 }
@@ -507,7 +506,9 @@ mod tests {
             Ok(example_a())
         );
         assert_eq!(
-            ok(&format!("cert-authority,principals=\"x\" ssh-ed25519 {key}")),
+            ok(&format!(
+                "cert-authority,principals=\"x\" ssh-ed25519 {key}"
+            )),
             Err(TextProblem::Unsupported(Unsupported::CertAuthority))
         );
         assert_eq!(

@@ -54,12 +54,22 @@ fn an_age_keygen_identity_round_trips_and_seal_reads_its_file_as_age_writes_it()
     let r = age_keygen(p, "k.txt");
     assert!(r.starts_with("age1"));
     ok(&seal(p, &["enc", "-r", &r, "-o", "a.seal", "plain"], b""));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "k.txt", "a.seal"], b"")), &text[..]);
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "k.txt", "a.seal"], b"")),
+        &text[..]
+    );
     // `seal recipient` prints seal's text of the same key, which is the same recipient.
     let sealx = String::from_utf8(ok(&seal(p, &["recipient", "k.txt"], b"")).to_vec()).unwrap();
     assert!(sealx.starts_with("sealx1"));
-    ok(&seal(p, &["enc", "-r", sealx.trim_end(), "-o", "b.seal", "plain"], b""));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "k.txt", "b.seal"], b"")), &text[..]);
+    ok(&seal(
+        p,
+        &["enc", "-r", sealx.trim_end(), "-o", "b.seal", "plain"],
+        b"",
+    ));
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "k.txt", "b.seal"], b"")),
+        &text[..]
+    );
     // The other way: age decrypts nothing of seal's (different format), but the key is one.
     let r2 = age_keygen(p, "k2.txt");
     let r3 = age_keygen(p, "k3.txt");
@@ -71,13 +81,27 @@ fn an_age_keygen_identity_round_trips_and_seal_reads_its_file_as_age_writes_it()
     assert_eq!(keys.lines().filter(|l| l.starts_with('#')).count(), 6);
     private(&p.join("keys.txt"), &keys);
     ok(&seal(p, &["enc", "-r", &r2, "-o", "c.seal", "plain"], b""));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "keys.txt", "c.seal"], b"")), &text[..]);
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "keys.txt", "c.seal"], b"")),
+        &text[..]
+    );
     // A recipients file of age recipients with a comment.
     fs::write(p.join("team.txt"), format!("# team\n{r}\n{r3}\n")).unwrap();
-    ok(&seal(p, &["enc", "-R", "team.txt", "-o", "d.seal", "plain"], b""));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "k3.txt", "d.seal"], b"")), &text[..]);
+    ok(&seal(
+        p,
+        &["enc", "-R", "team.txt", "-o", "d.seal", "plain"],
+        b"",
+    ));
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "k3.txt", "d.seal"], b"")),
+        &text[..]
+    );
     // Mixed with an X25519 seal recipient: both classical, no flag needed.
-    let out = seal(p, &["keygen", "--identity", "--kind", "x25519", "-o", "x.id"], b"");
+    let out = seal(
+        p,
+        &["keygen", "--identity", "--kind", "x25519", "-o", "x.id"],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(0));
     let both = format!(
         "{}{}",
@@ -85,7 +109,10 @@ fn an_age_keygen_identity_round_trips_and_seal_reads_its_file_as_age_writes_it()
         fs::read_to_string(p.join("k.txt")).unwrap()
     );
     private(&p.join("both.txt"), &both);
-    assert_eq!(ok(&seal(p, &["dec", "-k", "both.txt", "d.seal"], b"")), &text[..]);
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "both.txt", "d.seal"], b"")),
+        &text[..]
+    );
 }
 
 #[test]
@@ -119,17 +146,29 @@ fn plugin_and_encrypted_age_identities_are_refused_by_name() {
         "line 1: a passphrase-protected age identity file: decrypt it first",
     );
     // A secret given where a recipient goes, in lower case too: never echoed.
-    for secret in [k.lines().nth(2).unwrap().to_owned(), k.lines().nth(2).unwrap().to_lowercase()] {
+    for secret in [
+        k.lines().nth(2).unwrap().to_owned(),
+        k.lines().nth(2).unwrap().to_lowercase(),
+    ] {
         let out = seal(p, &["enc", "-r", &secret, "plain"], b"");
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(!err.to_lowercase().contains(&secret[15..30].to_lowercase()), "{err}");
-        assert!(err.contains("that is an identity (a secret), not a recipient"), "{err}");
+        assert!(
+            !err.to_lowercase().contains(&secret[15..30].to_lowercase()),
+            "{err}"
+        );
+        assert!(
+            err.contains("that is an identity (a secret), not a recipient"),
+            "{err}"
+        );
         fs::write(p.join("r.txt"), format!("{secret}\n")).unwrap();
         let out = seal(p, &["enc", "-R", "r.txt", "plain"], b"");
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(!err.to_lowercase().contains(&secret[15..30].to_lowercase()), "{err}");
+        assert!(
+            !err.to_lowercase().contains(&secret[15..30].to_lowercase()),
+            "{err}"
+        );
     }
 }
 
@@ -150,7 +189,11 @@ fn the_age_spec_post_quantum_example_key_round_trips() {
     let identity = bech32::encode_upper::<bech32::Bech32>(hrp, &seed).unwrap();
     private(&p.join("pq.txt"), &format!("# spec example\n{identity}\n"));
     let recipient = read("recipient-pq.txt");
-    ok(&seal(p, &["enc", "-r", recipient.trim(), "-o", "a.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-r", recipient.trim(), "-o", "a.seal", "plain"],
+        b"",
+    ));
     assert_eq!(ok(&seal(p, &["dec", "-k", "pq.txt", "a.seal"], b"")), b"pq");
     // Post-quantum: mixing it with an age X25519 recipient is refused.
     let r = age_keygen(p, "k.txt");

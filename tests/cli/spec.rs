@@ -231,8 +231,17 @@ fn one_key_is_one_recipient_in_either_case_and_identities_are_upper_case() {
     let out = seal(
         p,
         &[
-            "enc", "--allow-classical-mix", "-r", &x, "-r", &upper, "-R", "rcpts", "-o",
-            "s.seal", "plain",
+            "enc",
+            "--allow-classical-mix",
+            "-r",
+            &x,
+            "-r",
+            &upper,
+            "-R",
+            "rcpts",
+            "-o",
+            "s.seal",
+            "plain",
         ],
         b"",
     );

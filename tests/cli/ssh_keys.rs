@@ -26,7 +26,9 @@ fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
 /// `ssh-keygen -q -t TYPE -N PASSPHRASE -f DIR/NAME` (plus `extra`); the tool must be there.
 pub fn ssh_keygen(dir: &Path, name: &str, key_type: &str, passphrase: &str, extra: &[&str]) {
     let status = Command::new("ssh-keygen")
-        .args(["-q", "-t", key_type, "-N", passphrase, "-C", "me@host", "-f", name])
+        .args([
+            "-q", "-t", key_type, "-N", passphrase, "-C", "me@host", "-f", name,
+        ])
         .args(extra)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -47,12 +49,26 @@ fn an_ed25519_key_pair_from_ssh_keygen_round_trips() {
     let p = dir.path();
     let text = plain(p);
     ssh_keygen(p, "id_ed25519", "ed25519", "", &[]);
-    ok(&seal(p, &["enc", "-R", "id_ed25519.pub", "-o", "a.seal", "plain"], b""));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "id_ed25519", "a.seal"], b"")), &text[..]);
+    ok(&seal(
+        p,
+        &["enc", "-R", "id_ed25519.pub", "-o", "a.seal", "plain"],
+        b"",
+    ));
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "id_ed25519", "a.seal"], b"")),
+        &text[..]
+    );
     // One -r argument (with its comment), and the public line seal prints for the private key.
     let line = fs::read_to_string(p.join("id_ed25519.pub")).unwrap();
-    ok(&seal(p, &["enc", "-r", line.trim_end(), "-o", "b.seal", "plain"], b""));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "id_ed25519", "b.seal"], b"")), &text[..]);
+    ok(&seal(
+        p,
+        &["enc", "-r", line.trim_end(), "-o", "b.seal", "plain"],
+        b"",
+    ));
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "id_ed25519", "b.seal"], b"")),
+        &text[..]
+    );
     let printed = ok(&seal(p, &["recipient", "id_ed25519"], b"")).to_vec();
     let type_and_key: Vec<&str> = line.split(' ').take(2).collect();
     assert_eq!(
@@ -62,7 +78,10 @@ fn an_ed25519_key_pair_from_ssh_keygen_round_trips() {
     // `seal info` names the kind and says it is classical.
     let info = String::from_utf8(ok(&seal(p, &["info", "a.seal"], b"")).to_vec()).unwrap();
     assert!(info.contains("recipients: 1 (1 ssh-ed25519)"), "{info}");
-    assert!(info.contains("classical:  1 of 1 stanzas are not post-quantum"), "{info}");
+    assert!(
+        info.contains("classical:  1 of 1 stanzas are not post-quantum"),
+        "{info}"
+    );
     // Another ed25519 key does not open it.
     ssh_keygen(p, "other", "ed25519", "", &[]);
     assert_fails(
@@ -78,7 +97,11 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
     let p = dir.path();
     let text = plain(p);
     ssh_keygen(p, "enc_key", "ed25519", "correct horse", &[]);
-    ok(&seal(p, &["enc", "-R", "enc_key.pub", "-o", "a.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-R", "enc_key.pub", "-o", "a.seal", "plain"],
+        b"",
+    ));
     let with_fd = |pass: &[u8]| {
         seal(
             p,
@@ -93,9 +116,29 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
         "key file 'enc_key': wrong passphrase, or the key file is damaged",
     );
     // A stream another identity opens never needs the passphrase: no prompt, no fd.
-    let out = seal(p, &["keygen", "--identity", "--kind", "x25519", "-o", "team.id"], b"");
-    let team = stderr(&out).trim_end().trim_start_matches("seal: recipient: ").to_owned();
-    ok(&seal(p, &["enc", "-r", &team, "-R", "enc_key.pub", "-o", "b.seal", "plain"], b""));
+    let out = seal(
+        p,
+        &["keygen", "--identity", "--kind", "x25519", "-o", "team.id"],
+        b"",
+    );
+    let team = stderr(&out)
+        .trim_end()
+        .trim_start_matches("seal: recipient: ")
+        .to_owned();
+    ok(&seal(
+        p,
+        &[
+            "enc",
+            "-r",
+            &team,
+            "-R",
+            "enc_key.pub",
+            "-o",
+            "b.seal",
+            "plain",
+        ],
+        b"",
+    ));
     let mut cmd = Command::new(SEAL);
     cmd.args(["dec", "-k", "enc_key", "-k", "team.id", "b.seal"])
         .current_dir(p)
@@ -147,7 +190,10 @@ fn with_rounds(pem: &str, rounds: u32) -> String {
     at += 4;
     let salt_len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
     at += 4 + salt_len;
-    assert_eq!(u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()), 16);
+    assert_eq!(
+        u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()),
+        16
+    );
     bytes[at..at + 4].copy_from_slice(&rounds.to_be_bytes());
     let b64 = Base64::encode_string(&bytes);
     let lines: Vec<&str> = b64
@@ -173,19 +219,39 @@ fn every_cipher_ssh_keygen_encrypts_with_and_a_crlf_copy_are_read() {
     ] {
         let extra: Vec<&str> = cipher.map(|c| vec!["-Z", c]).unwrap_or_default();
         ssh_keygen(p, name, "ed25519", "pass-phrase", &extra);
-        ok(&seal(p, &["enc", "-R", &format!("{name}.pub"), "-o", "a.seal", "plain"], b""));
-        let out = seal(p, &["dec", "-k", name, "--passphrase-fd", "0", "a.seal"], b"pass-phrase
-");
+        ok(&seal(
+            p,
+            &["enc", "-R", &format!("{name}.pub"), "-o", "a.seal", "plain"],
+            b"",
+        ));
+        let out = seal(
+            p,
+            &["dec", "-k", name, "--passphrase-fd", "0", "a.seal"],
+            b"pass-phrase
+",
+        );
         assert_eq!(ok(&out), &text[..], "{name}");
     }
     // A private key and a recipients file with CRLF line endings (and a byte-order mark).
-    let crlf = fs::read_to_string(p.join("ctr")).unwrap().replace('\n', "\r\n");
+    let crlf = fs::read_to_string(p.join("ctr"))
+        .unwrap()
+        .replace('\n', "\r\n");
     fs::write(p.join("crlf"), crlf).unwrap();
     fs::set_permissions(p.join("crlf"), fs::Permissions::from_mode(0o600)).unwrap();
-    let public = fs::read_to_string(p.join("ctr.pub")).unwrap().replace('\n', "\r\n");
+    let public = fs::read_to_string(p.join("ctr.pub"))
+        .unwrap()
+        .replace('\n', "\r\n");
     fs::write(p.join("crlf.pub"), format!("\u{feff}{public}")).unwrap();
-    ok(&seal(p, &["enc", "-R", "crlf.pub", "-o", "b.seal", "plain"], b""));
-    let out = seal(p, &["dec", "-k", "crlf", "--passphrase-fd", "0", "b.seal"], b"pass-phrase\n");
+    ok(&seal(
+        p,
+        &["enc", "-R", "crlf.pub", "-o", "b.seal", "plain"],
+        b"",
+    ));
+    let out = seal(
+        p,
+        &["dec", "-k", "crlf", "--passphrase-fd", "0", "b.seal"],
+        b"pass-phrase\n",
+    );
     assert_eq!(ok(&out), &text[..]);
 }
 
@@ -195,14 +261,22 @@ fn bcrypt_rounds_are_bounded_before_any_passphrase_is_read() {
     let p = dir.path();
     plain(p);
     ssh_keygen(p, "k", "ed25519", "pw-pw-pw", &[]);
-    ok(&seal(p, &["enc", "-R", "k.pub", "-o", "a.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-R", "k.pub", "-o", "a.seal", "plain"],
+        b"",
+    ));
     let pem = fs::read_to_string(p.join("k")).unwrap();
     for rounds in [513, u32::MAX] {
         fs::write(p.join("slow"), with_rounds(&pem, rounds)).unwrap();
         fs::set_permissions(p.join("slow"), fs::Permissions::from_mode(0o600)).unwrap();
         // The passphrase on stdin is never read: the refusal comes first.
         assert_fails(
-            &seal(p, &["dec", "-k", "slow", "--passphrase-fd", "0", "a.seal"], b"pw-pw-pw\n"),
+            &seal(
+                p,
+                &["dec", "-k", "slow", "--passphrase-fd", "0", "a.seal"],
+                b"pw-pw-pw\n",
+            ),
             3,
             &format!("bcrypt-pbkdf with {rounds} rounds is outside seal's bound of 1..=512"),
         );
@@ -211,7 +285,11 @@ fn bcrypt_rounds_are_bounded_before_any_passphrase_is_read() {
     fs::write(p.join("k512"), with_rounds(&pem, 512)).unwrap();
     fs::set_permissions(p.join("k512"), fs::Permissions::from_mode(0o600)).unwrap();
     assert_fails(
-        &seal(p, &["dec", "-k", "k512", "--passphrase-fd", "0", "a.seal"], b"wrong-wrong\n"),
+        &seal(
+            p,
+            &["dec", "-k", "k512", "--passphrase-fd", "0", "a.seal"],
+            b"wrong-wrong\n",
+        ),
         3,
         "wrong passphrase, or the key file is damaged",
     );
@@ -226,7 +304,11 @@ fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
     ssh_keygen(p, "rsa", "rsa", "", &["-b", "2048"]);
     ssh_keygen(p, "ec", "ecdsa", "", &[]);
     // As identities: refused by name, exit 3.
-    ok(&seal(p, &["enc", "-R", "ed.pub", "-o", "a.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-R", "ed.pub", "-o", "a.seal", "plain"],
+        b"",
+    ));
     assert_fails(
         &seal(p, &["dec", "-k", "rsa", "a.seal"], b""),
         3,
@@ -252,9 +334,18 @@ fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
         let l = fs::read_to_string(p.join(f)).unwrap();
         l.split(' ').take(2).collect::<Vec<_>>().join(" ")
     };
-    let keys = format!("{}\n{}\n{}\n", strip("ed.pub"), strip("rsa.pub"), strip("ec.pub"));
+    let keys = format!(
+        "{}\n{}\n{}\n",
+        strip("ed.pub"),
+        strip("rsa.pub"),
+        strip("ec.pub")
+    );
     fs::write(p.join("user.keys"), &keys).unwrap();
-    let out = seal(p, &["enc", "-q", "-R", "user.keys", "-o", "b.seal", "plain"], b"");
+    let out = seal(
+        p,
+        &["enc", "-q", "-R", "user.keys", "-o", "b.seal", "plain"],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
@@ -268,7 +359,11 @@ fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
     ));
     assert_eq!(ok(&seal(p, &["dec", "-k", "ed", "b.seal"], b"")), &text[..]);
     // Only unusable keys: refused.
-    fs::write(p.join("none.keys"), format!("{}\n{}\n", strip("rsa.pub"), strip("ec.pub"))).unwrap();
+    fs::write(
+        p.join("none.keys"),
+        format!("{}\n{}\n", strip("rsa.pub"), strip("ec.pub")),
+    )
+    .unwrap();
     let out = seal(p, &["enc", "-R", "none.keys", "-o", "c.seal", "plain"], b"");
     assert_eq!(out.status.code(), Some(3));
     let err = stderr(&out);
@@ -278,7 +373,11 @@ fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
     ), "{err}");
     assert!(!p.join("c.seal").exists());
     // A malformed line is refused, not skipped.
-    fs::write(p.join("bad.keys"), format!("{}\nssh-rsa AAAA!!\n", strip("ed.pub"))).unwrap();
+    fs::write(
+        p.join("bad.keys"),
+        format!("{}\nssh-rsa AAAA!!\n", strip("ed.pub")),
+    )
+    .unwrap();
     assert_fails(
         &seal(p, &["enc", "-R", "bad.keys", "plain"], b""),
         3,
@@ -299,15 +398,27 @@ fn authorized_keys_options_are_read_and_ca_and_known_hosts_lines_refused() {
         format!("# deploy\nfrom=\"10.0.0.1\",no-pty,command=\"echo a, \\\"b\\\"\" {line}\n"),
     )
     .unwrap();
-    ok(&seal(p, &["enc", "-R", "authorized_keys", "-o", "a.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-R", "authorized_keys", "-o", "a.seal", "plain"],
+        b"",
+    ));
     assert_eq!(ok(&seal(p, &["dec", "-k", "ed", "a.seal"], b"")), &text[..]);
-    fs::write(p.join("ca"), format!("cert-authority,principals=\"x\" {line}\n")).unwrap();
+    fs::write(
+        p.join("ca"),
+        format!("cert-authority,principals=\"x\" {line}\n"),
+    )
+    .unwrap();
     assert_fails(
         &seal(p, &["enc", "-R", "ca", "plain"], b""),
         3,
         "recipients file 'ca', line 1: a cert-authority key is a certificate authority's",
     );
-    fs::write(p.join("known_hosts"), format!("github.com,140.82.112.3 {line}\n")).unwrap();
+    fs::write(
+        p.join("known_hosts"),
+        format!("github.com,140.82.112.3 {line}\n"),
+    )
+    .unwrap();
     assert_fails(
         &seal(p, &["enc", "-R", "known_hosts", "plain"], b""),
         3,
@@ -329,8 +440,15 @@ fn a_private_key_as_recipients_file_and_recipients_from_stdin() {
          'id_ed25519.pub' (its public key)",
     );
     let pubkey = fs::read(p.join("id_ed25519.pub")).unwrap();
-    ok(&seal(p, &["enc", "-R", "-", "-o", "a.seal", "plain"], &pubkey));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "id_ed25519", "a.seal"], b"")), &text[..]);
+    ok(&seal(
+        p,
+        &["enc", "-R", "-", "-o", "a.seal", "plain"],
+        &pubkey,
+    ));
+    assert_eq!(
+        ok(&seal(p, &["dec", "-k", "id_ed25519", "a.seal"], b"")),
+        &text[..]
+    );
     assert_fails(
         &seal(p, &["enc", "-R", "-"], &pubkey),
         2,
@@ -345,29 +463,65 @@ fn post_quantum_and_classical_recipients_are_not_mixed_unless_asked() {
     let text = plain(p);
     ssh_keygen(p, "ed", "ed25519", "", &[]);
     let out = seal(p, &["keygen", "--identity", "-o", "pq.id"], b"");
-    let pq = stderr(&out).trim_end().trim_start_matches("seal: recipient: ").to_owned();
-    let out = seal(p, &["keygen", "--identity", "--kind", "x25519", "-o", "x.id"], b"");
-    let x = stderr(&out).trim_end().trim_start_matches("seal: recipient: ").to_owned();
+    let pq = stderr(&out)
+        .trim_end()
+        .trim_start_matches("seal: recipient: ")
+        .to_owned();
+    let out = seal(
+        p,
+        &["keygen", "--identity", "--kind", "x25519", "-o", "x.id"],
+        b"",
+    );
+    let x = stderr(&out)
+        .trim_end()
+        .trim_start_matches("seal: recipient: ")
+        .to_owned();
     let refusal = "refusing to mix 1 post-quantum and 1 classical recipients: anyone who breaks \
                    the classical ones (as a quantum computer could) gets the file key, so the \
                    post-quantum recipients would protect nothing; encrypt to post-quantum \
                    recipients only, or allow the mix on purpose with --allow-classical-mix";
-    assert_fails(&seal(p, &["enc", "-r", &pq, "-R", "ed.pub", "plain"], b""), 2, refusal);
-    assert_fails(&seal(p, &["enc", "-r", &pq, "-r", &x, "plain"], b""), 2, refusal);
+    assert_fails(
+        &seal(p, &["enc", "-r", &pq, "-R", "ed.pub", "plain"], b""),
+        2,
+        refusal,
+    );
+    assert_fails(
+        &seal(p, &["enc", "-r", &pq, "-r", &x, "plain"], b""),
+        2,
+        refusal,
+    );
     // All classical: no flag needed.
-    ok(&seal(p, &["enc", "-r", &x, "-R", "ed.pub", "-o", "c.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-r", &x, "-R", "ed.pub", "-o", "c.seal", "plain"],
+        b"",
+    ));
     // On purpose: allowed, and `seal info` says so.
     ok(&seal(
         p,
-        &["enc", "--allow-classical-mix", "-r", &pq, "-R", "ed.pub", "-o", "m.seal", "plain"],
+        &[
+            "enc",
+            "--allow-classical-mix",
+            "-r",
+            &pq,
+            "-R",
+            "ed.pub",
+            "-o",
+            "m.seal",
+            "plain",
+        ],
         b"",
     ));
     for id in ["pq.id", "ed"] {
         assert_eq!(ok(&seal(p, &["dec", "-k", id, "m.seal"], b"")), &text[..]);
     }
     let info = String::from_utf8(ok(&seal(p, &["info", "m.seal"], b"")).to_vec()).unwrap();
-    assert!(info.contains("classical:  1 of 2 stanzas are not post-quantum"), "{info}");
-    let json = String::from_utf8(ok(&seal(p, &["info", "--json", "m.seal"], b"")).to_vec()).unwrap();
+    assert!(
+        info.contains("classical:  1 of 2 stanzas are not post-quantum"),
+        "{info}"
+    );
+    let json =
+        String::from_utf8(ok(&seal(p, &["info", "--json", "m.seal"], b"")).to_vec()).unwrap();
     assert!(
         json.contains(r#""recipients":["mlkem768x25519","ssh-ed25519"],"classical_stanzas":1"#),
         "{json}"
@@ -376,7 +530,8 @@ fn post_quantum_and_classical_recipients_are_not_mixed_unless_asked() {
     ok(&seal(p, &["enc", "-r", &pq, "-o", "q.seal", "plain"], b""));
     let info = String::from_utf8(ok(&seal(p, &["info", "q.seal"], b"")).to_vec()).unwrap();
     assert!(!info.contains("classical"), "{info}");
-    let json = String::from_utf8(ok(&seal(p, &["info", "--json", "q.seal"], b"")).to_vec()).unwrap();
+    let json =
+        String::from_utf8(ok(&seal(p, &["info", "--json", "q.seal"], b"")).to_vec()).unwrap();
     assert!(json.contains(r#""classical_stanzas":0"#), "{json}");
 }
 
@@ -389,13 +544,29 @@ fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
     // another, 2 SSH keys: ten identities from four -k files.
     let mut seal_ids = String::new();
     let mut recipients = Vec::new();
-    for (i, kind) in ["mlkem768x25519", "mlkem768x25519", "mlkem768x25519", "x25519", "x25519", "x25519"]
-        .iter()
-        .enumerate()
+    for (i, kind) in [
+        "mlkem768x25519",
+        "mlkem768x25519",
+        "mlkem768x25519",
+        "x25519",
+        "x25519",
+        "x25519",
+    ]
+    .iter()
+    .enumerate()
     {
         let name = format!("s{i}.id");
-        let out = seal(p, &["keygen", "--identity", "--kind", kind, "-o", &name], b"");
-        recipients.push(stderr(&out).trim_end().trim_start_matches("seal: recipient: ").to_owned());
+        let out = seal(
+            p,
+            &["keygen", "--identity", "--kind", kind, "-o", &name],
+            b"",
+        );
+        recipients.push(
+            stderr(&out)
+                .trim_end()
+                .trim_start_matches("seal: recipient: ")
+                .to_owned(),
+        );
         seal_ids.push_str(&fs::read_to_string(p.join(&name)).unwrap());
     }
     fs::write(p.join("seal.ids"), &seal_ids).unwrap();
@@ -412,21 +583,35 @@ fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
     fs::set_permissions(p.join("age.ids"), fs::Permissions::from_mode(0o600)).unwrap();
     ssh_keygen(p, "ssh1", "ed25519", "", &[]);
     ssh_keygen(p, "ssh2", "ed25519", "", &[]);
-    let ks = ["-k", "seal.ids", "-k", "age.ids", "-k", "ssh1", "-k", "ssh2"];
+    let ks = [
+        "-k", "seal.ids", "-k", "age.ids", "-k", "ssh1", "-k", "ssh2",
+    ];
     // A stream for the last SSH key: found among the ten.
-    ok(&seal(p, &["enc", "-R", "ssh2.pub", "-o", "a.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-R", "ssh2.pub", "-o", "a.seal", "plain"],
+        b"",
+    ));
     let mut args = vec!["dec"];
     args.extend(ks);
     args.push("a.seal");
     assert_eq!(ok(&seal(p, &args, b"")), &text[..]);
     // A stream for the fourth seal identity (X25519).
-    ok(&seal(p, &["enc", "-r", &recipients[3], "-o", "b.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-r", &recipients[3], "-o", "b.seal", "plain"],
+        b"",
+    ));
     args.pop();
     args.push("b.seal");
     assert_eq!(ok(&seal(p, &args, b"")), &text[..]);
     // A stream for an eleventh identity: none of the ten matches, with the counts by kind.
     ssh_keygen(p, "stranger", "ed25519", "", &[]);
-    ok(&seal(p, &["enc", "-R", "stranger.pub", "-o", "c.seal", "plain"], b""));
+    ok(&seal(
+        p,
+        &["enc", "-R", "stranger.pub", "-o", "c.seal", "plain"],
+        b"",
+    ));
     args.pop();
     args.push("c.seal");
     assert_fails(

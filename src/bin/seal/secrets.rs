@@ -149,22 +149,22 @@ impl KeyArgs {
         for (shown, key) in encrypted {
             let pass = match &from_fd {
                 Some(pass) => pass.clone(),
-                None => match crate::prompt::ask(&format!(
-                    "Enter passphrase for key file {shown}: "
-                )) {
-                    Ok(pass) => pass,
-                    Err(e) if e.downcast_ref::<CliError>().is_some_and(|c| {
-                        matches!(c, CliError::Usage(_))
-                    }) =>
-                    {
-                        return Err(CliError::KeySource(format!(
-                            "key file {shown}: {}",
-                            seal::SshKeyProblem::NeedsPassphrase
-                        ))
-                        .into());
+                None => {
+                    match crate::prompt::ask(&format!("Enter passphrase for key file {shown}: ")) {
+                        Ok(pass) => pass,
+                        Err(e)
+                            if e.downcast_ref::<CliError>()
+                                .is_some_and(|c| matches!(c, CliError::Usage(_))) =>
+                        {
+                            return Err(CliError::KeySource(format!(
+                                "key file {shown}: {}",
+                                seal::SshKeyProblem::NeedsPassphrase
+                            ))
+                            .into());
+                        }
+                        Err(e) => return Err(e),
                     }
-                    Err(e) => return Err(e),
-                },
+                }
             };
             diag::hide(pass.as_bytes());
             match key.decrypt(pass.as_bytes()) {

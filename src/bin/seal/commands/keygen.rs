@@ -56,10 +56,8 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
             // secret (as age-keygen's does), so the public half is never lost.
             let text = match &recipient {
                 Some(r) => {
-                    let mut with = Zeroizing::new(format!(
-                        "# created: {}\n# recipient: {r}\n",
-                        rfc3339_now()
-                    ));
+                    let mut with =
+                        Zeroizing::new(format!("# created: {}\n# recipient: {r}\n", rfc3339_now()));
                     with.push_str(&text);
                     with
                 }
