@@ -17,7 +17,7 @@ use crate::limits::{MAX_IDENTITIES, MAX_TRIAL_WORK};
 /// private key is its seed, expanded by the `x-wing` crate on every decapsulation: no saving
 /// there.)
 enum Ready<'a> {
-    XWing(<XWing as Kem>::PrivateKey),
+    XWing(Box<<XWing as Kem>::PrivateKey>),
     X25519(<X25519HkdfSha256 as Kem>::PrivateKey, &'a [u8]),
 }
 
@@ -25,7 +25,7 @@ impl Identity {
     fn ready(&self) -> Ready<'_> {
         match &self.0 {
             IdentityKey::Seal(key) => match key.kind {
-                RecipientKind::MlKem768X25519 => Ready::XWing(key.private_key::<XWing>()),
+                RecipientKind::MlKem768X25519 => Ready::XWing(Box::new(key.private_key::<XWing>())),
                 RecipientKind::X25519 | RecipientKind::SshEd25519 => {
                     Ready::X25519(key.private_key::<X25519HkdfSha256>(), SEAL_INFO)
                 }
