@@ -94,7 +94,7 @@
 //! | `limits.rs` | the format's bounds, each stated once |
 //! | `keys.rs` | [`Key`]: generating, writing and parsing key text |
 //! | `passphrase.rs` | [`Passphrase`] and its Argon2id stretching into a key |
-//! | `recipient/` | [`Identity`] and [`Recipient`]: `mod.rs` the types and opening stanzas with many identities, `hpke.rs` HPKE wrapping of the file key, `seal.rs` seal's text forms |
+//! | `recipient/` | [`Identity`] and [`Recipient`]: `mod.rs` the types and the mixing policy, `trial.rs` opening stanzas with many identities (bounded), `hpke.rs` HPKE wrapping of the file key, `seal.rs` seal's text forms, `age.rs` age's keys, `ssh.rs` OpenSSH Ed25519 keys (stanza kind `03`), `identity_file.rs` identity files |
 //! | `kdf.rs` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
 //! | `aead.rs` | the two AEADs behind one interface |
 //! | `frame.rs` | one frame at a time: [`FrameSealer`], [`FrameOpener`] |
