@@ -276,3 +276,53 @@ fn the_trial_work_is_bounded_before_the_first_attempt() {
         Err(Error::NoIdentityMatches { .. })
     ));
 }
+
+/// Every header byte of the SSH worked example (tests/vectors/), flipped in turn, is refused
+/// before any plaintext: the stanza's kind, length, `enc`, wrapped key and tag, and every other
+/// header field are bound.
+#[test]
+fn every_header_byte_of_the_ssh_example_flipped_is_refused() {
+    let text = std::fs::read_to_string("tests/vectors/chacha20-poly1305-recipient-ssh-ed25519.txt")
+        .unwrap();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap()
+            .to_owned()
+    };
+    let stream = base16ct::lower::decode_vec(field("stream")).unwrap();
+    let seed: [u8; 32] = base16ct::lower::decode_vec(
+        field("identity_1")
+            .strip_prefix("ssh-ed25519-seed ")
+            .unwrap(),
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let identity = Identity::from_bytes(RecipientKind::SshEd25519, seed);
+    let open = |bytes: Vec<u8>| -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        Decryptor::new(Cursor::new(bytes))?
+            .unlock(Secret::from(&identity))?
+            .decrypt_to(&mut out)?;
+        Ok(out)
+    };
+    assert_eq!(
+        open(stream.clone()).unwrap(),
+        base16ct::lower::decode_vec(field("plaintext")).unwrap()
+    );
+    const HEADER_LEN: usize = 164;
+    for i in 0..HEADER_LEN {
+        let mut bad = stream.clone();
+        bad[i] ^= 0x01;
+        assert!(open(bad).is_err(), "byte {i} flipped was accepted");
+    }
+    // The stanza's kind byte made 02 (X25519): the SSH identity does not open it.
+    let mut relabelled = stream.clone();
+    assert_eq!(relabelled[49], 3);
+    relabelled[49] = 2;
+    assert!(matches!(
+        open(relabelled),
+        Err(Error::NoIdentityMatches { .. })
+    ));
+}
