@@ -115,6 +115,29 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
         3,
         "key file 'enc_key': wrong passphrase, or the key file is damaged",
     );
+    // Two encrypted keys and one passphrase: the key it does not decrypt is passed over, the
+    // next one tried.
+    ssh_keygen(p, "second", "ed25519", "battery staple", &[]);
+    ok(&seal(
+        p,
+        &["enc", "-R", "second.pub", "-o", "s.seal", "plain"],
+        b"",
+    ));
+    let out = seal(
+        p,
+        &[
+            "dec",
+            "-k",
+            "enc_key",
+            "-k",
+            "second",
+            "--passphrase-fd",
+            "0",
+            "s.seal",
+        ],
+        b"battery staple\n",
+    );
+    assert_eq!(ok(&out), &text[..]);
     // A stream another identity opens never needs the passphrase: no prompt, no fd.
     let out = seal(
         p,
