@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod age_keys;
 mod armor;
 mod basics;
 mod commands;
@@ -25,6 +26,7 @@ mod release;
 mod secrets;
 mod signals;
 mod spec;
+mod ssh_keys;
 mod stanzas;
 
 /// The binary under test.
