@@ -31,3 +31,13 @@ pub(crate) const MAX_SIGNER_FILE_LEN: usize = 8192;
 /// Most frame digests a verify-first decryption keeps between its passes (2^22: 128 MiB;
 /// 4 TiB of plaintext at the default 1 MiB chunk size).
 pub(crate) const MAX_KEPT_DIGESTS: usize = 1 << 22;
+/// Most identities one decryption takes, from every file and line together.
+pub(crate) const MAX_IDENTITIES: usize = 64;
+/// Most trial work one decryption spends on a header: the sum, over the stanza kinds, of
+/// stanzas × identities of that kind × the kind's relative cost (an X-Wing decapsulation
+/// counts 4, an X25519 one 1: measured in benches/recipients.sh). 16384 is about 4096 X-Wing
+/// attempts: a few seconds at worst (docs/PERFORMANCE.md).
+pub(crate) const MAX_TRIAL_WORK: u64 = 16384;
+/// Most bcrypt-pbkdf rounds of a passphrase-protected OpenSSH key (ssh-keygen's default is
+/// 16; 512 takes a few seconds), checked before a passphrase is asked for.
+pub(crate) const MAX_SSH_BCRYPT_ROUNDS: u32 = 512;

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod age_keys;
 mod armor;
 mod basics;
 mod commands;
@@ -26,6 +27,7 @@ mod secrets;
 mod signals;
 mod signing;
 mod spec;
+mod ssh_keys;
 mod stanzas;
 
 /// The binary under test.

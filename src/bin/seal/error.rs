@@ -14,7 +14,9 @@ pub mod exit {
     pub const OK: i32 = 0;
     /// Reading or writing failed, or seal refused (terminal output, same file in and out).
     pub const IO: i32 = 1;
-    /// Bad command-line arguments, or no key given.
+    /// Bad command-line arguments, or no key given, or a request seal refuses by policy
+    /// (post-quantum and classical recipients mixed without --allow-classical-mix, too many
+    /// identities).
     pub const USAGE: i32 = 2;
     /// The key file is missing, unreadable or malformed, or the key is not the stream's key.
     pub const KEY: i32 = 3;
@@ -76,6 +78,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 Category::Format => exit::FORMAT,
                 Category::Integrity => exit::INTEGRITY,
                 Category::Signature => exit::SIGNATURE,
+                Category::Usage => exit::USAGE,
             };
         }
     }

@@ -196,7 +196,7 @@ fn dec_verified_seekable(
     let quiet = args.ui.quiet;
     let name = super::input_name(args.input.as_deref());
     crate::output::preflight(args.output.as_deref(), Some(&meta), false)?;
-    if let Some(key) = args.keys.key_file() {
+    for key in args.keys.key_files() {
         crate::files::refuse_key_file(&key, args.output.as_deref(), Some(&meta))?;
     }
     let decryptor = Decryptor::new(file).with_context(|| name.clone())?;

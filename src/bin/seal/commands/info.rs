@@ -30,6 +30,7 @@ struct Report {
     length_consistent: Option<bool>,
     authenticated: bool,
     recipients: Option<Vec<String>>,
+    classical_stanzas: Option<usize>,
     /// Whether the stream is signed (format version 3).
     signed: bool,
     signature_kind: Option<&'static str>,
@@ -39,6 +40,17 @@ struct Report {
     signed_comment: Option<String>,
     /// Bytes of the signature after the final frame.
     trailer_bytes: Option<usize>,
+}
+
+/// How many of the header's stanzas are of a known classical kind (X25519, SSH Ed25519):
+/// each would give a quantum attacker the file key. Unknown kinds count as neither.
+fn classical_stanzas(header: &Header) -> usize {
+    header
+        .stanzas()
+        .iter()
+        .filter_map(|s| RecipientKind::from_stanza_kind(s.kind()))
+        .filter(|k| !k.is_post_quantum())
+        .count()
 }
 
 /// The kind of each recipient stanza, in header order: the header names kinds, never which
@@ -109,6 +121,7 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
             authenticated: false,
             recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(&header)),
+            classical_stanzas: (kind == KeyKind::Recipients).then(|| classical_stanzas(&header)),
             signed: signed.is_some(),
             signature_kind: signed.map(|s| s.signer().kind().name()),
             signer: signed.map(|s| s.signer().to_text()),
@@ -143,6 +156,14 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
                     kinds.len(),
                     counts.join(", ")
                 ));
+                let classical = classical_stanzas(&header);
+                if classical > 0 {
+                    text.push_str(&format!(
+                        "classical:  {classical} of {} stanzas are not post-quantum: a quantum \
+                         attacker who breaks X25519 can recover the file key\n",
+                        kinds.len()
+                    ));
+                }
             }
             KeyKind::Passphrase(p) => text.push_str(&format!(
                 "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
