@@ -866,6 +866,24 @@ def check_primitives(here: pathlib.Path):
     pk, m, ctx = (bytes.fromhex(v[k]) for k in ("pk", "m", "ctx"))
     assert composite_verify(pk, m, b"", bytes.fromhex(v["s"]))
     assert composite_verify(pk, m, ctx, bytes.fromhex(v["sWithContext"]))
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA65PublicKey
+
+    pk = None
+    for line in (here / "primitives" / "wycheproof-mldsa65-verify.txt").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        parts = line.split(" ")
+        if parts[0] == "pk":
+            pk = MLDSA65PublicKey.from_public_bytes(bytes.fromhex(parts[1]))
+            continue
+        ctx, msg, sig = (b"" if x == "-" else bytes.fromhex(x) for x in parts[2:5])
+        try:
+            pk.verify(sig, msg, ctx)
+            ok = True
+        except (InvalidSignature, ValueError):
+            ok = False
+        assert ok == (parts[1] == "valid"), f"Wycheproof ML-DSA-65 tcId {parts[0]}"
     for line in (here / "primitives" / "blake3.txt").read_text().splitlines():
         if line.startswith("#"):
             continue

@@ -153,3 +153,29 @@ fn ed25519_refuses_non_canonical_s_and_small_order_keys() {
     let p = unhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
     assert!(seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &p).is_err());
 }
+
+#[test]
+fn ml_dsa_65_agrees_with_wycheproof() {
+    let text =
+        std::fs::read_to_string("tests/vectors/primitives/wycheproof-mldsa65-verify.txt").unwrap();
+    let mut pk = Vec::new();
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let parts: Vec<&str> = line.split(' ').collect();
+        if parts[0] == "pk" {
+            pk = unhex(parts[1]);
+            continue;
+        }
+        let field = |s: &str| if s == "-" { Vec::new() } else { unhex(s) };
+        let (ctx, msg, sig) = (field(parts[2]), field(parts[3]), field(parts[4]));
+        let valid = parts[1] == "valid";
+        assert_eq!(
+            prim::mldsa65_verify(&pk, &msg, &ctx, &sig),
+            valid,
+            "tcId {}",
+            parts[0]
+        );
+        n += 1;
+    }
+    assert_eq!(n, 13);
+}

@@ -259,4 +259,18 @@ pub mod primitives {
     pub fn ed25519_verify(public: &[u8], m: &[u8], sig: &[u8]) -> bool {
         super::ed25519_verify(public, m, sig)
     }
+
+    /// ML-DSA-65 verification with a context string, as seal's composite half verifies.
+    pub fn mldsa65_verify(public: &[u8], m: &[u8], ctx: &[u8], sig: &[u8]) -> bool {
+        use ml_dsa::{EncodedSignature, EncodedVerifyingKey, MlDsa65, Signature, VerifyingKey};
+        let (Ok(pk), Ok(sig)) = (
+            EncodedVerifyingKey::<MlDsa65>::try_from(public),
+            EncodedSignature::<MlDsa65>::try_from(sig),
+        ) else {
+            return false;
+        };
+        Signature::<MlDsa65>::decode(&sig).is_some_and(|sig| {
+            VerifyingKey::<MlDsa65>::decode(&pk).verify_with_context(m, ctx, &sig)
+        })
+    }
 }
