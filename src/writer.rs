@@ -156,7 +156,10 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
                 let result = pipeline::run(
                     source,
                     Arc::new(sealer),
-                    Sink::Stream(&mut output, false),
+                    Sink {
+                        out: &mut output,
+                        flush_each: false,
+                    },
                     workers,
                 );
                 (output, result)
