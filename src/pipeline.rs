@@ -26,13 +26,16 @@
 //!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
 //!   on its own.
 //! - With one worker the same source and processing run inline on the caller's thread.
-//! - Only the writer writes, whatever the output (a pipe, a file): workers writing their own
-//!   frames at their offsets in a file were measured and lost (docs/PERFORMANCE.md, "Writing
-//!   the output").
+//! - With a [`Sink::At`] (a regular file the caller owns, such as a temporary file it renames
+//!   into place once the stream is complete), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
+//!   of writing the output is spread over the workers too. The writer still walks outcomes
+//!   in stream order to report the first error; the caller must discard the file on error.
 
 use std::collections::VecDeque;
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, Write};
 use std::ops::Range;
+use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex};
@@ -93,28 +96,58 @@ pub(crate) trait Process: Send + Sync + 'static {
     fn process(&self, job: &mut Job) -> Result<Range<usize>>;
 }
 
-/// Where processed frames go: written in order, on the caller's thread, and flushed after
-/// every frame when `flush_each` is set (live streams).
-pub(crate) struct Sink<'a, W: Write + ?Sized> {
-    pub(crate) out: &'a mut W,
-    pub(crate) flush_each: bool,
+/// A file written at fixed offsets: frame `i`'s output goes to `base + i × stride`.
+pub(crate) struct Positional {
+    pub(crate) file: File,
+    pub(crate) base: u64,
+    pub(crate) stride: u64,
 }
 
-impl<W: Write + ?Sized> Sink<'_, W> {
-    fn write(&mut self, job: &Job, range: Range<usize>) -> Result<u64> {
+impl Positional {
+    fn write(&self, job: &Job, range: Range<usize>) -> Result<u64> {
+        let offset = job
+            .index
+            .checked_mul(self.stride)
+            .and_then(|o| o.checked_add(self.base))
+            .ok_or_else(|| Error::Write(io::Error::other("output offset overflows")))?;
         let bytes = &job.buf[range];
-        self.out.write_all(bytes).map_err(Error::Write)?;
-        if self.flush_each {
-            self.out.flush().map_err(Error::Write)?;
-        }
+        self.file
+            .write_all_at(bytes, offset)
+            .map_err(Error::Write)?;
         Ok(bytes.len() as u64)
     }
 }
 
-/// A processed frame: its job, and the range of its buffer to write.
+/// Where processed frames go.
+pub(crate) enum Sink<'a, W: Write + ?Sized> {
+    /// Written in order, on the caller's thread; flushed after every frame when the flag is set.
+    Stream(&'a mut W, bool),
+    /// Written by whichever thread processed the frame, at the frame's offset.
+    At(Arc<Positional>),
+}
+
+impl<W: Write + ?Sized> Sink<'_, W> {
+    fn write(&mut self, job: &Job, range: Range<usize>) -> Result<u64> {
+        match self {
+            Sink::Stream(out, flush_each) => {
+                let bytes = &job.buf[range];
+                out.write_all(bytes).map_err(Error::Write)?;
+                if *flush_each {
+                    out.flush().map_err(Error::Write)?;
+                }
+                Ok(bytes.len() as u64)
+            }
+            Sink::At(file) => file.write(job, range),
+        }
+    }
+}
+
+/// A processed frame: its job and output range, and how many bytes a worker already wrote
+/// for it (`None`: the writer still has to write it).
 struct Done {
     job: Job,
     range: Range<usize>,
+    written: Option<u64>,
 }
 
 type Outcome = Result<Done>;
@@ -213,6 +246,7 @@ fn read_loop<S: Source>(
 
 fn work_loop<P: Process>(
     process: Arc<P>,
+    positional: Option<Arc<Positional>>,
     jobs: Arc<Mutex<Receiver<Job>>>,
     done: mpsc::Sender<(u64, Outcome)>,
     stop: Arc<AtomicBool>,
@@ -227,7 +261,17 @@ fn work_loop<P: Process>(
             return;
         }
         let index = job.index;
-        let outcome = process.process(&mut job).map(|range| Done { job, range });
+        let outcome = process.process(&mut job).and_then(|range| {
+            let written = match &positional {
+                Some(file) => Some(file.write(&job, range.clone())?),
+                None => None,
+            };
+            Ok(Done {
+                job,
+                range,
+                written,
+            })
+        });
         if done.send((index, outcome)).is_err() {
             return;
         }
@@ -242,6 +286,10 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     threads: usize,
 ) -> Result<u64> {
     let pool = 2 * threads + 1;
+    let positional = match &sink {
+        Sink::At(file) => Some(Arc::clone(file)),
+        Sink::Stream(..) => None,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
     let job_rx = Arc::new(Mutex::new(job_rx));
@@ -250,13 +298,14 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
 
     let mut handles = Vec::with_capacity(threads + 1);
     for i in 0..threads {
-        let (process, jobs, done, worker_stop) = (
+        let (process, positional, jobs, done, worker_stop) = (
             Arc::clone(&process),
+            positional.clone(),
             Arc::clone(&job_rx),
             done_tx.clone(),
             Arc::clone(&stop),
         );
-        let work = move || work_loop(process, jobs, done, worker_stop);
+        let work = move || work_loop(process, positional, jobs, done, worker_stop);
         match spawn("seal-worker", format!("seal-worker-{i}"), work) {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -309,8 +358,15 @@ fn write_in_order<W: Write + ?Sized>(
                 break;
             };
             expected += 1;
-            let Done { job, range } = outcome?;
-            written += sink.write(&job, range)?;
+            let Done {
+                job,
+                range,
+                written: by_worker,
+            } = outcome?;
+            written += match by_worker {
+                Some(n) => n,
+                None => sink.write(&job, range)?,
+            };
             // The reader may have finished and dropped its end; the buffer is then unneeded.
             let _ = free.send(job.buf);
         }

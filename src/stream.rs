@@ -4,7 +4,10 @@
 //! Both are thin: the header comes from `format`, the secret's keys from `secret`, the frames
 //! from `framing` and the worker pool, the `std::io` adapters from `reader` and `writer`.
 
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -17,7 +20,7 @@ use crate::framing::{self, read_header};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
-use crate::pipeline::{MAX_THREADS, Sink};
+use crate::pipeline::{MAX_THREADS, Positional, Sink};
 use crate::reader::DecryptingReader;
 use crate::recipient::{self, OsRandom, Recipient};
 use crate::secret::{self, Secret};
@@ -54,8 +57,8 @@ enum Protection {
 /// Encrypts one stream: made with a key ([`Encryptor::with_key`]), a passphrase
 /// ([`Encryptor::with_passphrase`]) or public-key recipients ([`Encryptor::with_recipients`]),
 /// set up with the options below (each has a default), and consumed by one of its outputs:
-/// [`Encryptor::encrypt`] (a reader into a writer, on the worker pool), or
-/// [`Encryptor::wrap_output`] (a `std::io::Write`).
+/// [`Encryptor::encrypt`] (a reader into a writer, on the worker pool),
+/// [`Encryptor::encrypt_to_file`], or [`Encryptor::wrap_output`] (a `std::io::Write`).
 ///
 /// The costly and fallible work happens when the encryptor is made: a fresh random salt for
 /// every stream (so no two streams share a frame key, even with one key), the passphrase's
@@ -188,7 +191,8 @@ impl Encryptor {
     /// Makes this a live stream (format version 2, see docs/FORMAT.md): every frame carries
     /// its length, and no plaintext byte waits in the encoder longer than `max_delay` before
     /// the frame holding it is sealed, written and flushed. Input is read on a thread of its
-    /// own as it comes. Only [`Encryptor::encrypt`] writes live streams.
+    /// own as it comes. Only [`Encryptor::encrypt`] and [`Encryptor::encrypt_to_file`] write
+    /// live streams.
     pub fn max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = Some(max_delay);
         self
@@ -285,11 +289,37 @@ impl Encryptor {
             output.flush().map_err(Error::Write)?;
         }
         let sealer = FrameSealer::new(&header, &keys);
-        let sink = Sink {
-            out: output,
-            flush_each: live,
-        };
+        let sink = Sink::Stream(output, live);
         let frames = framing::encrypt(&header, sealer, input, sink, self.threads, self.max_delay)?;
+        Ok(header_len + frames)
+    }
+
+    /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
+    /// frames at their offsets (so writing, too, runs on every thread). `file` must be a
+    /// regular file that nothing else writes; its content is the stream only if this returns
+    /// `Ok`, and the caller must discard it otherwise.
+    pub fn encrypt_to_file<R>(self, input: R, file: &File) -> Result<u64>
+    where
+        R: Read + Send + 'static,
+    {
+        if self.max_delay.is_some() {
+            // Frame offsets of a live stream are not known in advance: write in order.
+            let mut out = file;
+            out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
+            return self.encrypt(input, &mut out);
+        }
+        let (header, keys) = self.start()?;
+        let header_len = header.len() as u64;
+        file.write_all_at(&header.to_bytes(), 0)
+            .map_err(Error::Write)?;
+        let positional = Positional {
+            file: file.try_clone().map_err(Error::Write)?,
+            base: header_len,
+            stride: header.full_frame_len() as u64,
+        };
+        let sealer = FrameSealer::new(&header, &keys);
+        let sink = Sink::<File>::At(Arc::new(positional));
+        let frames = framing::encrypt(&header, sealer, input, sink, self.threads, None)?;
         Ok(header_len + frames)
     }
 
@@ -397,7 +427,8 @@ impl<R> Decryptor<R> {
 }
 
 /// A stream whose secret was checked: its frames, read from the input, are decrypted by
-/// [`Unlocked::decrypt_to`] (on the worker pool), or read through [`Unlocked::reader`]. Every one of them releases plaintext in order and only once
+/// [`Unlocked::decrypt_to`] (on the worker pool), [`Unlocked::decrypt_to_file`], or read
+/// through [`Unlocked::reader`]. Every one of them releases plaintext in order and only once
 /// authenticated.
 pub struct Unlocked<R> {
     header: Header,
@@ -455,10 +486,28 @@ impl<R: Read + Send + 'static> Unlocked<R> {
     pub fn decrypt_to<W: Write + ?Sized>(self, output: &mut W) -> Result<u64> {
         let live = self.header.framing() == Framing::Live;
         let opener = FrameOpener::new(&self.header, &self.keys);
-        let sink = Sink {
-            out: output,
-            flush_each: live,
+        let sink = Sink::Stream(output, live);
+        framing::decrypt(&self.header, opener, self.input, sink, self.threads)
+    }
+
+    /// Like [`Unlocked::decrypt_to`], into `file` from its start, with each worker writing
+    /// its plaintext at its offset. `file` must be a regular file that nothing else writes and
+    /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
+    /// after the failing one (all authenticated), and the caller must discard it.
+    pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
+        if self.header.framing() == Framing::Live {
+            // Plaintext offsets of a live stream are not known in advance: write in order.
+            let mut out = file;
+            out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
+            return self.decrypt_to(&mut out);
+        }
+        let positional = Positional {
+            file: file.try_clone().map_err(Error::Write)?,
+            base: 0,
+            stride: u64::from(self.header.chunk_size()),
         };
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        let sink = Sink::<File>::At(Arc::new(positional));
         framing::decrypt(&self.header, opener, self.input, sink, self.threads)
     }
 }

@@ -156,10 +156,7 @@ impl<W: Write + Send + 'static> EncryptingWriter<W> {
                 let result = pipeline::run(
                     source,
                     Arc::new(sealer),
-                    Sink {
-                        out: &mut output,
-                        flush_each: false,
-                    },
+                    Sink::Stream(&mut output, false),
                     workers,
                 );
                 (output, result)

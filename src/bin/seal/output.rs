@@ -28,6 +28,13 @@ use crate::files::{enlarge_pipe, is_stdio, refuse};
 use crate::staged::Staged;
 use seal::Error;
 
+/// How the library is to write: in order to a stream, or at offsets into a file that seal
+/// owns (the file behind `-o`), which lets every worker write.
+pub enum Target<'a> {
+    Stream(&'a mut StreamOut),
+    File(&'a File),
+}
+
 /// What `-o PATH` means, from what is at PATH now.
 #[derive(Debug)]
 enum Plan {
@@ -267,11 +274,10 @@ impl Output {
         }
     }
 
-    /// Where the bytes go, in order: the stream, or the staged file.
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub fn target(&mut self) -> Target<'_> {
         match self {
-            Output::Stream(out, _) => out,
-            Output::Atomic(staged, _) => staged.file(),
+            Output::Stream(out, _) => Target::Stream(out),
+            Output::Atomic(staged, _) => Target::File(staged.file()),
         }
     }
 

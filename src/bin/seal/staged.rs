@@ -177,8 +177,8 @@ impl Staged {
     }
 
     /// The file to write.
-    pub fn file(&mut self) -> &mut File {
-        &mut self.file
+    pub fn file(&self) -> &File {
+        &self.file
     }
 
     /// Puts the complete file at the target, replacing what is there.

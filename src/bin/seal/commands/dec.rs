@@ -1,6 +1,6 @@
 //! `seal dec`: decrypt INPUT to OUTPUT, releasing only authenticated plaintext.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 use anyhow::Context;
 use seal::{Decryptor, Error, Unlocked, unarmor};
@@ -8,6 +8,7 @@ use seal::{Decryptor, Error, Unlocked, unarmor};
 use super::range::dec_range;
 use super::transfer::{Produces, transfer};
 use crate::args::{DecArgs, KeyArgs};
+use crate::output::Target;
 
 /// Recognises armored input, reads the header and unlocks the stream with the secret it needs.
 /// Takes the input over (leaving `input` empty).
@@ -61,8 +62,12 @@ pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
     transfer(args, Produces::Plaintext, |input, name| {
         let stream = open_stream(&args.keys, args.ui.quiet, input, name)?;
         // The stream holds the input now: the one handed back to the job is empty.
-        Ok(move |_input, output: &mut dyn Write, threads| {
-            stream.threads(threads).decrypt_to(output).map(drop)
+        Ok(move |_input, output: Target<'_>, threads| {
+            let stream = stream.threads(threads);
+            match output {
+                Target::Stream(out) => stream.decrypt_to(out).map(drop),
+                Target::File(file) => stream.decrypt_to_file(file).map(drop),
+            }
         })
     })
 }

@@ -10,6 +10,7 @@ use super::transfer::{Produces, transfer};
 use crate::args::{CipherArg, EncArgs};
 use crate::diag;
 use crate::error::CliError;
+use crate::output::Target;
 use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 
@@ -69,12 +70,14 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
             // A live stream must not wait for more input than the producer has sent.
             warn_if_sealed(input, name, args.max_delay.is_none())?;
         }
-        Ok(move |input, output: &mut dyn Write, threads| {
+        Ok(move |input, output: Target<'_>, threads| {
             let encryptor = encryptor.threads(threads);
-            if armor {
-                encrypt_armored(encryptor, input, output)
-            } else {
-                encryptor.encrypt(input, output).map(drop)
+            match output {
+                // Armor is a stream of lines: it cannot be written at frame offsets.
+                Target::Stream(out) if armor => encrypt_armored(encryptor, input, out),
+                Target::File(mut file) if armor => encrypt_armored(encryptor, input, &mut file),
+                Target::Stream(out) => encryptor.encrypt(input, out).map(drop),
+                Target::File(file) => encryptor.encrypt_to_file(input, file).map(drop),
             }
         })
     })

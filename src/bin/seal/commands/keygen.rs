@@ -50,10 +50,9 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
                 ))
                 .into());
             }
-            let mut staged = Staged::create(path, 0o600, None)?;
-            staged
-                .file()
-                .write_all(text.as_bytes())
+            let staged = Staged::create(path, 0o600, None)?;
+            let mut file = staged.file();
+            file.write_all(text.as_bytes())
                 .map_err(seal::Error::Write)
                 .with_context(|| format!("writing {what} {shown}"))?;
             staged.commit_new()?;

@@ -4,7 +4,7 @@
 //! frames lie where their lengths say, are refused like pipes and armor.
 
 use std::fs::{File, Metadata};
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::path::Path;
@@ -16,7 +16,7 @@ use super::input_name;
 use crate::args::IoArgs;
 use crate::error::CliError;
 use crate::files::is_stdio;
-use crate::output::{self, Output};
+use crate::output::{self, Output, Target};
 
 /// Writes plaintext bytes `offset..offset + length` (or to the end) of INPUT to OUTPUT.
 pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Result<()> {
@@ -72,9 +72,11 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Error::from_read(e)).with_context(|| name.clone()),
         };
-        output
-            .writer()
-            .write_all(&buf[..n])
+        let written = match output.target() {
+            Target::Stream(out) => out.write_all(&buf[..n]),
+            Target::File(mut out) => out.write_all(&buf[..n]),
+        };
+        written
             .map_err(Error::Write)
             .with_context(|| out_name.clone())?;
     }

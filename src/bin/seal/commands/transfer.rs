@@ -1,14 +1,14 @@
 //! The shape of `enc` and `dec`: input, then the secret and the job, then the output, in the
 //! order that refuses early and creates nothing at `-o` before the job can run.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use seal::Error;
 
 use super::{input_name, threads_or_default};
 use crate::args::IoArgs;
 use crate::files::{self, Input};
-use crate::output::{self, Output};
+use crate::output::{self, Output, Target};
 use crate::progress;
 
 /// What a command writes, for the refusals: ciphertext is never written to a terminal.
@@ -27,7 +27,7 @@ pub enum Produces {
 pub fn transfer<P, J>(args: &IoArgs, produces: Produces, prepare: P) -> anyhow::Result<()>
 where
     P: FnOnce(&mut Box<dyn Read + Send>, &str) -> anyhow::Result<J>,
-    J: FnOnce(Box<dyn Read + Send>, &mut dyn Write, usize) -> seal::Result<()>,
+    J: FnOnce(Box<dyn Read + Send>, Target<'_>, usize) -> seal::Result<()>,
 {
     let command = if produces == Produces::Plaintext {
         "dec"
@@ -60,7 +60,7 @@ where
     if let Some(bar) = &mut bar {
         bar.start();
     }
-    let result = job(reader, output.writer(), threads_or_default(args.threads)).map_err(|e| {
+    let result = job(reader, output.target(), threads_or_default(args.threads)).map_err(|e| {
         let context = match &e {
             Error::Write(_) => name.clone(),
             _ => input_name.clone(),
