@@ -25,6 +25,11 @@ pub mod exit {
     /// The stream is damaged: a frame failed authentication, or the stream is truncated, has
     /// frames out of place, or data after its end.
     pub const INTEGRITY: i32 = 5;
+    /// A signature requirement is not met (`--signed-by`): the stream is not signed, is signed
+    /// by a signer not allowed, its signature does not verify, its signed comment is not the
+    /// expected one, or it changed after its signature was checked; also a signed stream whose
+    /// signature fails when no `--signed-by` was given.
+    pub const SIGNATURE: i32 = 6;
     /// Standard output was closed before seal finished (as in `seal dec … | head`); nothing
     /// is printed. 141 is the status a shell shows for a process ended by SIGPIPE.
     pub const BROKEN_PIPE: i32 = 141;
@@ -72,6 +77,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 Category::Key => exit::KEY,
                 Category::Format => exit::FORMAT,
                 Category::Integrity => exit::INTEGRITY,
+                Category::Signature => exit::SIGNATURE,
                 Category::Usage => exit::USAGE,
             };
         }

@@ -167,6 +167,13 @@ const EXIT_STATUS: &[(&str, &str)] = &[
          out of place, or data follows the final frame (or the armor's END line).",
     ),
     (
+        "6",
+        "Signature (\\fB\\-\\-signed\\-by\\fR): the stream is not signed, is signed by a signer \
+         not allowed, its signature does not verify, its signed comment is not the expected \
+         one, or it changed after its signature was checked; also a signed stream whose \
+         signature fails without \\fB\\-\\-signed\\-by\\fR. Nothing unverified is released.",
+    ),
+    (
         "141",
         "Standard output was closed before seal finished (as in \\fBseal dec ... | head\\fR); \
          nothing is printed, as for a process ended by SIGPIPE.",

@@ -31,6 +31,15 @@ struct Report {
     authenticated: bool,
     recipients: Option<Vec<String>>,
     classical_stanzas: Option<usize>,
+    /// Whether the stream is signed (format version 3).
+    signed: bool,
+    signature_kind: Option<&'static str>,
+    /// The signer's public key text (as the header names it: not verified by info).
+    signer: Option<String>,
+    signer_fingerprint: Option<String>,
+    signed_comment: Option<String>,
+    /// Bytes of the signature after the final frame.
+    trailer_bytes: Option<usize>,
 }
 
 /// How many of the header's stanzas are of a known classical kind (X25519, SSH Ed25519):
@@ -77,7 +86,8 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     // The length of armored text says little about the stream's: no layout from it.
     let stream_len = file_len.filter(|_| !armored);
     let live = header.framing() == Framing::Live;
-    let version = header.framing().version();
+    let version = header.version();
+    let signed = header.signed();
     let layout = stream_len.map(|len| header.layout_for_length(len));
     let cipher = header.cipher().name();
     let chunk = header.chunk_size();
@@ -112,6 +122,12 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             authenticated: false,
             recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(&header)),
             classical_stanzas: (kind == KeyKind::Recipients).then(|| classical_stanzas(&header)),
+            signed: signed.is_some(),
+            signature_kind: signed.map(|s| s.signer().kind().name()),
+            signer: signed.map(|s| s.signer().to_text()),
+            signer_fingerprint: signed.map(|s| s.signer().fingerprint_text()),
+            signed_comment: signed.map(|s| s.comment().to_owned()),
+            trailer_bytes: signed.map(|_| header.trailer_len()),
         };
         let mut text = serde_json::to_string(&report).context("writing JSON")?;
         text.push('\n');
@@ -155,6 +171,22 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
                 p.passes(),
                 p.lanes()
             )),
+        }
+        if let Some(s) = signed {
+            text.push_str(&format!(
+                "signed:     {} (not verified by info: use 'seal verify --signed-by')
+signer:     {}
+",
+                s.signer().kind().description(),
+                s.signer().fingerprint_text()
+            ));
+            if !s.comment().is_empty() {
+                text.push_str(&format!(
+                    "comment:    {}
+",
+                    crate::diag::quote_str(s.comment())
+                ));
+            }
         }
         match (stream_len, layout) {
             (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
