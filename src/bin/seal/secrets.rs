@@ -166,7 +166,6 @@ impl KeyArgs {
                     }
                 }
             };
-            diag::hide(pass.as_bytes());
             match key.decrypt(pass.as_bytes()) {
                 Ok(id) => {
                     ids.push(id);
@@ -193,9 +192,10 @@ pub fn read_passphrase(
     confirm: bool,
     quiet: bool,
 ) -> anyhow::Result<Passphrase> {
+    // Not registered with `diag::hide`: a passphrase typed or read from a descriptor is never
+    // a name or an argument, so no message holds it (`--passphrase-env`'s value is registered
+    // by `check_env_options`, before any name is quoted).
     let pass = source.read(confirm)?;
-    // Whatever it came from, no later message shows it (a name holding it is redacted).
-    diag::hide(pass.as_bytes());
     if let PassphraseSource::Env(name) = source
         && !quiet
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
