@@ -374,6 +374,10 @@ pub enum Misuse {
     /// The inner reader of a [`crate::DecryptingReader`] was moved behind its back, so that
     /// where the frames begin cannot be told.
     InnerReaderMoved,
+    /// An SSH identity was asked of [`crate::Identity::generate`] or
+    /// [`crate::Identity::from_bytes`]: it comes from its OpenSSH key file (or, for tests,
+    /// [`crate::Identity::from_ssh_seed`]), as one made otherwise could be saved nowhere.
+    SshIdentityFromFile,
 }
 
 impl std::fmt::Display for Misuse {
@@ -391,6 +395,9 @@ impl std::fmt::Display for Misuse {
             Misuse::WriterStopped => "the encrypting writer has stopped",
             Misuse::InnerReaderMoved => {
                 "the inner reader was moved behind the decrypting reader's back"
+            }
+            Misuse::SshIdentityFromFile => {
+                "an SSH identity comes from its OpenSSH key file, not from generate or from_bytes"
             }
         })
     }
