@@ -181,6 +181,15 @@ fn mixing_post_quantum_and_classical_recipients_needs_the_opt_in() {
         ) => assert_eq!(e.category(), Category::Usage),
         other => panic!("{other:?}"),
     }
+    // The rule itself, public so that a caller (the binary) can refuse before other work.
+    assert!(matches!(
+        Recipient::check_mix(&mixed),
+        Err(Error::MixedRecipients {
+            post_quantum: 1,
+            classical: 2
+        })
+    ));
+    assert!(Recipient::check_mix(&mixed[1..]).is_ok());
     assert!(Encryptor::with_recipients(&[x.recipient(), ssh.recipient()]).is_ok());
     assert!(Encryptor::with_recipients(&[pq.recipient()]).is_ok());
     let mut sealed = Vec::new();

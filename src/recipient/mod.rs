@@ -38,7 +38,7 @@
 //!
 //! A third kind, SSH Ed25519 (stanza kind `03`, see `ssh.rs`), is classical like X25519.
 //! Encrypting to post-quantum and classical recipients together is refused unless asked for
-//! ([`check_mix`]): a stream is only as strong as its weakest stanza.
+//! ([`Recipient::check_mix`]): a stream is only as strong as its weakest stanza.
 
 mod age;
 mod hpke;
@@ -301,21 +301,26 @@ impl SealIdentity {
     }
 }
 
-/// Refuses post-quantum and classical recipients together ([`Error::MixedRecipients`]): one
-/// classical stanza gives a quantum attacker the file key that the post-quantum ones protect.
-pub(crate) fn check_mix(recipients: &[Recipient]) -> Result<()> {
-    let post_quantum = recipients
-        .iter()
-        .filter(|r| r.kind().is_post_quantum())
-        .count();
-    let classical = recipients.len() - post_quantum;
-    if post_quantum > 0 && classical > 0 {
-        return Err(Error::MixedRecipients {
-            post_quantum,
-            classical,
-        });
+impl Recipient {
+    /// Refuses post-quantum and classical recipients together ([`Error::MixedRecipients`]):
+    /// one classical stanza gives a quantum attacker the file key that the post-quantum ones
+    /// protect. The one statement of seal's mixing rule: [`crate::Encryptor::with_recipients`]
+    /// applies it, and a caller that wants to refuse before any other work (the `seal`
+    /// binary, before it reads its input) calls it first.
+    pub fn check_mix(recipients: &[Recipient]) -> Result<()> {
+        let post_quantum = recipients
+            .iter()
+            .filter(|r| r.kind().is_post_quantum())
+            .count();
+        let classical = recipients.len() - post_quantum;
+        if post_quantum > 0 && classical > 0 {
+            return Err(Error::MixedRecipients {
+                post_quantum,
+                classical,
+            });
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The stanzas wrapping `file_key` for each of `recipients`, in order, with the randomness of
