@@ -578,7 +578,8 @@ pub enum Error {
         stanzas: usize,
         /// Identities given.
         identities: usize,
-        /// The work the pairs of one kind would cost.
+        /// The work all the trials would cost: over the kinds, the sum of stanzas of the kind ×
+        /// identities of the kind × the kind's cost per trial.
         work: u64,
     },
     /// A recipient's text could not be parsed.
