@@ -110,6 +110,24 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
         )
     };
     assert_eq!(ok(&with_fd(b"correct horse\n")), &text[..]);
+    // --passphrase-env is a stream's passphrase only, never an SSH key's (CHANGELOG, --help).
+    let mut cmd = Command::new(SEAL);
+    cmd.args(["dec", "-k", "enc_key", "--passphrase-env", "P", "a.seal"])
+        .current_dir(p)
+        .env("P", "correct horse")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = run_cmd(cmd, b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'--passphrase-env <NAME>'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    let help = String::from_utf8(ok(&seal(p, &["dec", "--help"], b"")).to_vec()).unwrap();
+    assert!(help.contains("it does not unlock an"), "{help}");
     assert_fails(
         &with_fd(b"battery staple\n"),
         3,
