@@ -328,10 +328,45 @@ fn every_header_byte_of_the_ssh_example_flipped_is_refused() {
         base16ct::lower::decode_vec(field("plaintext")).unwrap()
     );
     const HEADER_LEN: usize = 164;
+    // Every header byte, with its lowest bit, its highest bit and all its bits flipped (a
+    // length or count field takes other paths for each), is refused with the error its field
+    // calls for (FORMAT.md's layout: 47 bytes of fixed header, the count at 47, the stanza's
+    // kind at 49, its length at 50, its body at 52, the commitment at 132).
+    let expected = |i: usize, mask: u8| match (i, mask) {
+        (0..8, _) => "BadMagic",
+        (8, _) => "UnsupportedVersion",
+        (9, _) => "UnsupportedCipher",
+        // 03 ^ 01 = 02, a passphrase stream, whose Argon2id cost is then read from the stanzas.
+        (10, 0x01) => "KdfCostOutOfRange",
+        (10, _) => "UnsupportedKeyKind",
+        (11, _) => "ChunkSizeOutOfRange",
+        // Another chunk size in range, or another salt: bound into the commitment.
+        (12..47, _) => "HeaderModified",
+        // 00 01 → 01 01 = 257 stanzas: the header ends inside them.
+        (47, 0x01) => "StanzaLength",
+        (47, _) => "RecipientCountOutOfRange",
+        // 00 01 → 00 00: no stanza.
+        (48, 0x01) => "RecipientCountOutOfRange",
+        (48, _) => "StanzaLength",
+        // Kind 02 is not tried with an SSH identity; 83 and FC are unknown kinds, passed over.
+        (49, _) => "NoIdentityMatches",
+        (50..52, _) => "StanzaLength",
+        // The HPKE open fails.
+        (52..132, _) => "NoIdentityMatches",
+        (132..HEADER_LEN, _) => "HeaderModified",
+        _ => unreachable!(),
+    };
     for i in 0..HEADER_LEN {
-        let mut bad = stream.clone();
-        bad[i] ^= 0x01;
-        assert!(open(bad).is_err(), "byte {i} flipped was accepted");
+        for mask in [0x01, 0x80, 0xff] {
+            let mut bad = stream.clone();
+            bad[i] ^= mask;
+            let err = match open(bad) {
+                Ok(_) => panic!("byte {i} ^ {mask:#04x} was accepted"),
+                Err(e) => format!("{e:?}"),
+            };
+            let kind = err.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+            assert_eq!(kind, expected(i, mask), "byte {i} ^ {mask:#04x}: {err}");
+        }
     }
     // The stanza's kind byte made 02 (X25519): the SSH identity does not open it.
     let mut relabelled = stream.clone();
