@@ -492,7 +492,8 @@ fn no_identity_matches(recipients: usize, tried: &Tally, stanzas: &Tally) -> Str
         1 => "no identity matches the stream's recipient".to_string(),
         n => format!("no identity matches any of the stream's {n} recipients"),
     };
-    if tried.total() > 1 {
+    // One identity tried against one stanza needs no tally; none tried says so.
+    if tried.total() != 1 {
         text.push_str(&format!(" (stanzas: {stanzas}; identities tried: {tried})"));
     }
     text
@@ -590,7 +591,7 @@ pub enum Error {
     })]
     Recipient(TextProblem),
     /// No identity given opens any of the stream's recipient stanzas. The message counts the
-    /// stanzas and the identities tried by kind when more than one identity was tried.
+    /// stanzas and the identities tried by kind unless exactly one identity was tried.
     #[error("{}", no_identity_matches(*.recipients, .tried, .stanzas))]
     NoIdentityMatches {
         /// Stanzas in the header.

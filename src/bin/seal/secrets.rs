@@ -136,11 +136,33 @@ impl KeyArgs {
         mut ids: Vec<Identity>,
         encrypted: Vec<(String, EncryptedSshKey)>,
     ) -> anyhow::Result<Vec<Identity>> {
-        let ssh_kind = RecipientKind::SshEd25519.stanza_kind();
-        let has_ssh = header.stanzas().iter().any(|s| s.kind() == ssh_kind);
-        if encrypted.is_empty() || !has_ssh || header.is_opened_by(&ids) {
+        if encrypted.is_empty() {
             return Ok(ids);
         }
+        let ssh_kind = RecipientKind::SshEd25519.stanza_kind();
+        let has_ssh = header.stanzas().iter().any(|s| s.kind() == ssh_kind);
+        // The ready identities first; any error but "no identity matches" (a modified header,
+        // a trial over its bounds) is one that no passphrase can mend: stop before asking.
+        match header.try_identities(&ids) {
+            Ok(()) => return Ok(ids),
+            Err(Error::NoIdentityMatches { .. }) if has_ssh => {}
+            Err(e @ Error::NoIdentityMatches { .. }) => {
+                let n = encrypted.len();
+                let keys = if n == 1 { "key" } else { "keys" };
+                return Err(anyhow::Error::new(e).context(format!(
+                    "{n} passphrase-protected ssh-ed25519 {keys} not unlocked (the stream has no \
+                     ssh-ed25519 stanza)"
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // With every locked key counted, the trial must stay within its bounds.
+        let kinds: Vec<RecipientKind> = ids
+            .iter()
+            .map(Identity::kind)
+            .chain(encrypted.iter().map(|_| RecipientKind::SshEd25519))
+            .collect();
+        header.check_trial(&kinds)?;
         let from_fd = match self.passphrase_fd {
             Some(fd) => Some(PassphraseSource::Fd(fd).read(false)?),
             None => None,
@@ -168,9 +190,14 @@ impl KeyArgs {
             };
             match key.decrypt(pass.as_bytes()) {
                 Ok(id) => {
-                    ids.push(id);
-                    if header.is_opened_by(&ids) {
-                        return Ok(ids);
+                    // Only the new identity is tried: the others are known not to open it.
+                    match header.try_identities(std::slice::from_ref(&id)) {
+                        Ok(()) => {
+                            ids.push(id);
+                            return Ok(ids);
+                        }
+                        Err(Error::NoIdentityMatches { .. }) => ids.push(id),
+                        Err(e) => return Err(e.into()),
                     }
                 }
                 Err(e) => failed.push(format!("key file {shown}: {e}")),
