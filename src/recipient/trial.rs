@@ -110,8 +110,8 @@ pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Resu
 impl Header {
     /// Refuses, before any work, a trial of this recipient header's stanzas with identities of
     /// `kinds` (one entry per identity) that [`crate::Decryptor::unlock`] would refuse: more
-    /// than [`MAX_IDENTITIES`] ([`Error::TooManyIdentities`]) or more work than
-    /// [`MAX_TRIAL_WORK`] ([`Error::TooMuchTrialWork`]). A caller that holds identities still
+    /// than [`crate::MAX_IDENTITIES`] ([`Error::TooManyIdentities`]) or more work than
+    /// [`crate::MAX_TRIAL_WORK`] ([`Error::TooMuchTrialWork`]). A caller that holds identities still
     /// to be unlocked (passphrase-protected SSH keys) counts them too, so that it never asks
     /// for a passphrase for a trial that would be refused.
     pub fn check_trial(&self, kinds: &[RecipientKind]) -> Result<()> {
