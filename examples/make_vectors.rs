@@ -328,8 +328,11 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
     for (name, what, cipher, ids, plaintext) in specs {
         let identities: Vec<Identity> = ids
             .iter()
-            .map(|&(kind, first)| Identity::from_bytes(kind, counting_from(first)))
-            .collect();
+            .map(|&(kind, first)| match kind {
+                Ssh => Ok(Identity::from_ssh_seed(&counting_from(first))),
+                _ => Identity::from_bytes(kind, counting_from(first)),
+            })
+            .collect::<Result<_, _>>()?;
         let recipients: Vec<Recipient> = identities.iter().map(Identity::recipient).collect();
         let used: usize = ids
             .iter()
@@ -348,15 +351,15 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
         writeln!(out, "# seal v1 known-answer vector: {what}")?;
         writeln!(out, "cipher: {}", cipher.name())?;
         for (i, (id, r)) in identities.iter().zip(&recipients).enumerate() {
-            if id.kind() == Ssh {
-                writeln!(
+            match id.to_text() {
+                Some(text) => write!(out, "identity_{}: {}", i + 1, text.as_str())?,
+                // An SSH identity has no text: its seed stands for its OpenSSH key file.
+                None => writeln!(
                     out,
                     "identity_{}: ssh-ed25519-seed {}",
                     i + 1,
                     hex(&counting_from(ids[i].1))
-                )?;
-            } else {
-                write!(out, "identity_{}: {}", i + 1, id.to_text().as_str())?;
+                )?,
             }
             writeln!(out, "recipient_{}: {r}", i + 1)?;
         }

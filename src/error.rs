@@ -380,6 +380,10 @@ pub enum Misuse {
     /// A signed stream was asked of an output that cannot sign (a writer adapter or the
     /// per-frame API), or a signed and live one.
     SigningUnsupported,
+    /// An SSH identity was asked of [`crate::Identity::generate`] or
+    /// [`crate::Identity::from_bytes`]: it comes from its OpenSSH key file (or, for tests,
+    /// [`crate::Identity::from_ssh_seed`]), as one made otherwise could be saved nowhere.
+    SshIdentityFromFile,
 }
 
 impl std::fmt::Display for Misuse {
@@ -400,6 +404,9 @@ impl std::fmt::Display for Misuse {
             }
             Misuse::SigningUnsupported => {
                 "a signed stream is written only by Encryptor::encrypt or encrypt_to_file, with fixed framing"
+            }
+            Misuse::SshIdentityFromFile => {
+                "an SSH identity comes from its OpenSSH key file, not from generate or from_bytes"
             }
         })
     }
@@ -494,7 +501,8 @@ fn no_identity_matches(recipients: usize, tried: &Tally, stanzas: &Tally) -> Str
         1 => "no identity matches the stream's recipient".to_string(),
         n => format!("no identity matches any of the stream's {n} recipients"),
     };
-    if tried.total() > 1 {
+    // One identity tried against one stanza needs no tally; none tried says so.
+    if tried.total() != 1 {
         text.push_str(&format!(" (stanzas: {stanzas}; identities tried: {tried})"));
     }
     text
@@ -580,7 +588,8 @@ pub enum Error {
         stanzas: usize,
         /// Identities given.
         identities: usize,
-        /// The work the pairs of one kind would cost.
+        /// The work all the trials would cost: over the kinds, the sum of stanzas of the kind ×
+        /// identities of the kind × the kind's cost per trial.
         work: u64,
     },
     /// A recipient's text could not be parsed.
@@ -591,7 +600,7 @@ pub enum Error {
     })]
     Recipient(TextProblem),
     /// No identity given opens any of the stream's recipient stanzas. The message counts the
-    /// stanzas and the identities tried by kind when more than one identity was tried.
+    /// stanzas and the identities tried by kind unless exactly one identity was tried.
     #[error("{}", no_identity_matches(*.recipients, .tried, .stanzas))]
     NoIdentityMatches {
         /// Stanzas in the header.

@@ -170,7 +170,7 @@ impl Encryptor {
     /// key the post-quantum ones protect. To accept that on purpose, use
     /// [`Encryptor::with_recipients_allowing_classical_mix`].
     pub fn with_recipients(recipients: &[Recipient]) -> Result<Self> {
-        recipient::check_mix(recipients)?;
+        Recipient::check_mix(recipients)?;
         Encryptor::with_recipients_allowing_classical_mix(recipients)
     }
 

@@ -126,16 +126,16 @@ fn identity_files_hold_comments_and_several_identities_of_both_families() {
     let text = format!(
         "\u{feff}# created: 2026-12-06T00:00:00Z\r\n# public key: age1...\r\n{age_x}\r\n\n   \
          \t{}\t\n# pq\n{}\n",
-        seal_id.to_text().trim_end(),
+        seal_id.to_text().unwrap().trim_end(),
         spec_pq_identity_text()
     );
     let ids = identities(&text);
     assert_eq!(ids.len(), 3);
-    assert_eq!(ids[0].as_bytes(), &[0x42; 32]);
+    assert_eq!(ids[0].as_bytes(), Some(&[0x42; 32]));
     assert_eq!(ids[1].as_bytes(), seal_id.as_bytes());
     assert_eq!(ids[2].kind(), RecipientKind::MlKem768X25519);
     // An old one-line file is a file of this grammar.
-    assert_eq!(identities(&seal_id.to_text()).len(), 1);
+    assert_eq!(identities(&seal_id.to_text().unwrap()).len(), 1);
     // Refusals name the line and never show it.
     assert_eq!(
         line_problem(&format!("{age_x}\nAGE-PLUGIN-YUBIKEY-1QQQQQQ\n")),
@@ -170,7 +170,7 @@ fn identity_files_hold_comments_and_several_identities_of_both_families() {
 fn mixing_post_quantum_and_classical_recipients_needs_the_opt_in() {
     let pq = Identity::generate(RecipientKind::MlKem768X25519).unwrap();
     let x = Identity::generate(RecipientKind::X25519).unwrap();
-    let ssh = Identity::generate(RecipientKind::SshEd25519).unwrap();
+    let ssh = Identity::from_ssh_seed(&[0x80; 32]);
     let mixed = [pq.recipient(), x.recipient(), ssh.recipient()];
     match Encryptor::with_recipients(&mixed) {
         Err(
@@ -181,6 +181,15 @@ fn mixing_post_quantum_and_classical_recipients_needs_the_opt_in() {
         ) => assert_eq!(e.category(), Category::Usage),
         other => panic!("{other:?}"),
     }
+    // The rule itself, public so that a caller (the binary) can refuse before other work.
+    assert!(matches!(
+        Recipient::check_mix(&mixed),
+        Err(Error::MixedRecipients {
+            post_quantum: 1,
+            classical: 2
+        })
+    ));
+    assert!(Recipient::check_mix(&mixed[1..]).is_ok());
     assert!(Encryptor::with_recipients(&[x.recipient(), ssh.recipient()]).is_ok());
     assert!(Encryptor::with_recipients(&[pq.recipient()]).is_ok());
     let mut sealed = Vec::new();
@@ -205,14 +214,21 @@ fn mixing_post_quantum_and_classical_recipients_needs_the_opt_in() {
 /// never cross-tried, and the SSH stanza's info binds the key.
 #[test]
 fn an_x25519_stanza_to_the_ssh_key_s_image_does_not_open_for_the_ssh_identity() {
-    let ssh = Identity::from_bytes(RecipientKind::SshEd25519, [0x80; 32]);
+    let ssh = Identity::from_ssh_seed(&[0x80; 32]);
     let a: [u8; 32] = ssh.recipient().to_bytes().try_into().unwrap();
     let u = curve25519_dalek::edwards::CompressedEdwardsY(a)
         .decompress()
         .unwrap()
         .to_montgomery();
-    // The X25519 identity with the SSH identity's scalar has the same u.
-    let twin = Identity::from_bytes(RecipientKind::X25519, *ssh.as_bytes());
+    // The X25519 identity with the SSH identity's scalar, clamp(SHA-512(seed)[..32]), has the
+    // same u.
+    let mut scalar: [u8; 32] = <sha2::Sha512 as sha2::Digest>::digest([0x80; 32])[..32]
+        .try_into()
+        .unwrap();
+    scalar[0] &= 248;
+    scalar[31] &= 127;
+    scalar[31] |= 64;
+    let twin = Identity::from_bytes(RecipientKind::X25519, scalar).unwrap();
     assert_eq!(twin.recipient().to_bytes(), u.to_bytes());
     let mut sealed = Vec::new();
     Encryptor::with_recipients(&[twin.recipient()])
@@ -299,7 +315,7 @@ fn every_header_byte_of_the_ssh_example_flipped_is_refused() {
     .unwrap()
     .try_into()
     .unwrap();
-    let identity = Identity::from_bytes(RecipientKind::SshEd25519, seed);
+    let identity = Identity::from_ssh_seed(&seed);
     let open = |bytes: Vec<u8>| -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();
         Decryptor::new(Cursor::new(bytes))?
@@ -312,10 +328,45 @@ fn every_header_byte_of_the_ssh_example_flipped_is_refused() {
         base16ct::lower::decode_vec(field("plaintext")).unwrap()
     );
     const HEADER_LEN: usize = 164;
+    // Every header byte, with its lowest bit, its highest bit and all its bits flipped (a
+    // length or count field takes other paths for each), is refused with the error its field
+    // calls for (FORMAT.md's layout: 47 bytes of fixed header, the count at 47, the stanza's
+    // kind at 49, its length at 50, its body at 52, the commitment at 132).
+    let expected = |i: usize, mask: u8| match (i, mask) {
+        (0..8, _) => "BadMagic",
+        (8, _) => "UnsupportedVersion",
+        (9, _) => "UnsupportedCipher",
+        // 03 ^ 01 = 02, a passphrase stream, whose Argon2id cost is then read from the stanzas.
+        (10, 0x01) => "KdfCostOutOfRange",
+        (10, _) => "UnsupportedKeyKind",
+        (11, _) => "ChunkSizeOutOfRange",
+        // Another chunk size in range, or another salt: bound into the commitment.
+        (12..47, _) => "HeaderModified",
+        // 00 01 → 01 01 = 257 stanzas: the header ends inside them.
+        (47, 0x01) => "StanzaLength",
+        (47, _) => "RecipientCountOutOfRange",
+        // 00 01 → 00 00: no stanza.
+        (48, 0x01) => "RecipientCountOutOfRange",
+        (48, _) => "StanzaLength",
+        // Kind 02 is not tried with an SSH identity; 83 and FC are unknown kinds, passed over.
+        (49, _) => "NoIdentityMatches",
+        (50..52, _) => "StanzaLength",
+        // The HPKE open fails.
+        (52..132, _) => "NoIdentityMatches",
+        (132..HEADER_LEN, _) => "HeaderModified",
+        _ => unreachable!(),
+    };
     for i in 0..HEADER_LEN {
-        let mut bad = stream.clone();
-        bad[i] ^= 0x01;
-        assert!(open(bad).is_err(), "byte {i} flipped was accepted");
+        for mask in [0x01, 0x80, 0xff] {
+            let mut bad = stream.clone();
+            bad[i] ^= mask;
+            let err = match open(bad) {
+                Ok(_) => panic!("byte {i} ^ {mask:#04x} was accepted"),
+                Err(e) => format!("{e:?}"),
+            };
+            let kind = err.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+            assert_eq!(kind, expected(i, mask), "byte {i} ^ {mask:#04x}: {err}");
+        }
     }
     // The stanza's kind byte made 02 (X25519): the SSH identity does not open it.
     let mut relabelled = stream.clone();

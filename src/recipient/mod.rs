@@ -38,7 +38,7 @@
 //!
 //! A third kind, SSH Ed25519 (stanza kind `03`, see `ssh.rs`), is classical like X25519.
 //! Encrypting to post-quantum and classical recipients together is refused unless asked for
-//! ([`check_mix`]): a stream is only as strong as its weakest stanza.
+//! ([`Recipient::check_mix`]): a stream is only as strong as its weakest stanza.
 
 mod age;
 mod hpke;
@@ -53,7 +53,7 @@ use ::hpke::{Deserializable, Kem, Serializable};
 use hpke::SEAL_INFO;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, TextProblem};
+use crate::error::{Error, Misuse, Result, TextProblem};
 use crate::format::{
     RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_SSH_ED25519, RECIPIENT_KIND_X25519, Stanza,
 };
@@ -216,30 +216,36 @@ impl Identity {
     pub const TEXT_PREFIX: &'static str = IDENTITY_PREFIX;
 
     /// A fresh identity of `kind` from the operating system's CSPRNG. (For X-Wing this is
-    /// its key generation: the secret key is 32 random bytes; for SSH Ed25519, a random
-    /// Ed25519 seed.)
+    /// its key generation: the secret key is 32 random bytes.) An SSH identity comes from its
+    /// OpenSSH key file, where it can be kept: [`RecipientKind::SshEd25519`] is refused with
+    /// [`Misuse::SshIdentityFromFile`], as a fresh one could be saved nowhere.
     pub fn generate(kind: RecipientKind) -> Result<Self> {
+        refuse_ssh(kind)?;
         let mut secret = Zeroizing::new([0u8; IDENTITY_LEN]);
         fill_random(secret.as_mut())?;
-        Ok(Identity::from_secret(kind, secret))
+        Ok(Identity(IdentityKey::Seal(SealIdentity { kind, secret })))
     }
 
-    /// The identity of `kind` with these secret bytes (for tests and known-answer vectors):
-    /// the X-Wing seed, the X25519 scalar, or for SSH Ed25519 the Ed25519 seed (of which only
-    /// the derived X25519 scalar is kept).
-    pub fn from_bytes(kind: RecipientKind, bytes: [u8; IDENTITY_LEN]) -> Self {
-        Identity::from_secret(kind, Zeroizing::new(bytes))
+    /// The identity of `kind` with these secret bytes (what [`Identity::as_bytes`] gives
+    /// back): the X-Wing seed or the X25519 scalar. [`RecipientKind::SshEd25519`] is refused
+    /// with [`Misuse::SshIdentityFromFile`] (see [`Identity::from_ssh_seed`]).
+    pub fn from_bytes(kind: RecipientKind, bytes: [u8; IDENTITY_LEN]) -> Result<Self> {
+        refuse_ssh(kind)?;
+        Ok(Identity(IdentityKey::Seal(SealIdentity {
+            kind,
+            secret: Zeroizing::new(bytes),
+        })))
     }
 
-    fn from_secret(kind: RecipientKind, secret: Zeroizing<[u8; IDENTITY_LEN]>) -> Self {
-        if kind == RecipientKind::SshEd25519 {
-            // A seed's own public key passes every check: an error cannot happen; the
-            // all-zero scalar below is never reached.
-            if let Ok(ssh) = SshIdentity::from_seed(&secret, None) {
-                return Identity(IdentityKey::Ssh(Box::new(ssh)));
-            }
+    /// The SSH Ed25519 identity of an Ed25519 `seed` (the private half an OpenSSH key file
+    /// holds), for tests and known-answer vectors; of the seed only the derived X25519 scalar
+    /// is kept, so the identity cannot be turned back into text or bytes.
+    pub fn from_ssh_seed(seed: &[u8; 32]) -> Self {
+        match SshIdentity::from_seed(seed, None) {
+            Ok(ssh) => Identity(IdentityKey::Ssh(Box::new(ssh))),
+            // A seed's own public key passes every point check.
+            Err(_) => unreachable!("an Ed25519 seed's own public key is a valid key"),
         }
-        Identity(IdentityKey::Seal(SealIdentity { kind, secret }))
     }
 
     /// Its kind.
@@ -250,12 +256,13 @@ impl Identity {
         }
     }
 
-    /// The secret bytes: the X-Wing seed or the X25519 scalar; for an SSH identity, the X25519
-    /// scalar derived from its seed (itself an Ed25519 signing key: keep it as secret).
-    pub fn as_bytes(&self) -> &[u8; IDENTITY_LEN] {
+    /// The secret bytes, which [`Identity::from_bytes`] reads back: the X-Wing seed or the
+    /// X25519 scalar. `None` for an SSH identity, whose secret lives in its OpenSSH key file
+    /// (the X25519 scalar derived from it is itself an Ed25519 signing key, never handed out).
+    pub fn as_bytes(&self) -> Option<&[u8; IDENTITY_LEN]> {
         match &self.0 {
-            IdentityKey::Seal(key) => &key.secret,
-            IdentityKey::Ssh(key) => &key.secret,
+            IdentityKey::Seal(key) => Some(&key.secret),
+            IdentityKey::Ssh(_) => None,
         }
     }
 
@@ -266,7 +273,7 @@ impl Identity {
                 RecipientKind::MlKem768X25519 => PublicKey::MlKem768X25519(Box::new(
                     XWing::sk_to_pk(&key.private_key::<XWing>()),
                 )),
-                // `from_secret` makes every SSH identity an `IdentityKey::Ssh`.
+                // Every SSH identity is an `IdentityKey::Ssh` (`refuse_ssh`).
                 RecipientKind::X25519 | RecipientKind::SshEd25519 => PublicKey::X25519(
                     X25519HkdfSha256::sk_to_pk(&key.private_key::<X25519HkdfSha256>()),
                 ),
@@ -274,6 +281,14 @@ impl Identity {
             IdentityKey::Ssh(key) => PublicKey::SshEd25519(Box::new(key.public.clone())),
         })
     }
+}
+
+/// Refuses an SSH identity where only seal's own kinds can be made.
+fn refuse_ssh(kind: RecipientKind) -> Result<()> {
+    if kind == RecipientKind::SshEd25519 {
+        return Err(Error::Misuse(Misuse::SshIdentityFromFile));
+    }
+    Ok(())
 }
 
 impl SealIdentity {
@@ -287,21 +302,26 @@ impl SealIdentity {
     }
 }
 
-/// Refuses post-quantum and classical recipients together ([`Error::MixedRecipients`]): one
-/// classical stanza gives a quantum attacker the file key that the post-quantum ones protect.
-pub(crate) fn check_mix(recipients: &[Recipient]) -> Result<()> {
-    let post_quantum = recipients
-        .iter()
-        .filter(|r| r.kind().is_post_quantum())
-        .count();
-    let classical = recipients.len() - post_quantum;
-    if post_quantum > 0 && classical > 0 {
-        return Err(Error::MixedRecipients {
-            post_quantum,
-            classical,
-        });
+impl Recipient {
+    /// Refuses post-quantum and classical recipients together ([`Error::MixedRecipients`]):
+    /// one classical stanza gives a quantum attacker the file key that the post-quantum ones
+    /// protect. The one statement of seal's mixing rule: [`crate::Encryptor::with_recipients`]
+    /// applies it, and a caller that wants to refuse before any other work (the `seal`
+    /// binary, before it reads its input) calls it first.
+    pub fn check_mix(recipients: &[Recipient]) -> Result<()> {
+        let post_quantum = recipients
+            .iter()
+            .filter(|r| r.kind().is_post_quantum())
+            .count();
+        let classical = recipients.len() - post_quantum;
+        if post_quantum > 0 && classical > 0 {
+            return Err(Error::MixedRecipients {
+                post_quantum,
+                classical,
+            });
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The stanzas wrapping `file_key` for each of `recipients`, in order, with the randomness of
@@ -367,12 +387,44 @@ mod tests {
         assert_eq!(body_len(RecipientKind::MlKem768X25519), Some(xwing + 48));
         assert_eq!(body_len(RecipientKind::X25519), Some(x25519 + 48));
         for kind in RecipientKind::ALL {
-            let identity = Identity::generate(kind).unwrap();
+            let identity = match kind {
+                RecipientKind::SshEd25519 => Identity::from_ssh_seed(&[0x80; 32]),
+                _ => Identity::generate(kind).unwrap(),
+            };
             let stanza = identity
                 .recipient()
                 .wrap(&Key::generate().unwrap(), &mut OsRandom::new())
                 .unwrap();
             assert_eq!(Some(stanza.body().len()), body_len(kind));
+        }
+    }
+
+    /// No identity is lost through the API: for every kind, what `generate` makes comes back
+    /// from its text and from its bytes as the same recipient, or the call is refused (an SSH
+    /// identity has neither text nor bytes, and is never generated).
+    #[test]
+    fn every_kind_s_identity_round_trips_or_is_refused() {
+        for kind in RecipientKind::ALL {
+            let identity = match Identity::generate(kind) {
+                Ok(identity) => identity,
+                Err(Error::Misuse(Misuse::SshIdentityFromFile)) => {
+                    assert_eq!(kind, RecipientKind::SshEd25519);
+                    assert!(matches!(
+                        Identity::from_bytes(kind, [0x80; 32]),
+                        Err(Error::Misuse(Misuse::SshIdentityFromFile))
+                    ));
+                    let ssh = Identity::from_ssh_seed(&[0x80; 32]);
+                    assert_eq!(ssh.kind(), kind);
+                    assert!(ssh.to_text().is_none() && ssh.as_bytes().is_none());
+                    continue;
+                }
+                Err(e) => panic!("{kind:?}: {e}"),
+            };
+            let text = identity.to_text().unwrap();
+            let from_text = Identity::from_text(text.as_bytes()).unwrap();
+            let from_bytes = Identity::from_bytes(kind, *identity.as_bytes().unwrap()).unwrap();
+            assert_eq!(from_text.recipient(), identity.recipient());
+            assert_eq!(from_bytes.recipient(), identity.recipient());
         }
     }
 
@@ -393,7 +445,7 @@ mod tests {
             ),
         ] {
             let identity = Identity::generate(kind).unwrap();
-            let text = identity.to_text();
+            let text = identity.to_text().unwrap();
             assert!(text.starts_with(id_prefix), "{}", text.as_str());
             assert!(text.ends_with('\n'));
             let back = Identity::from_text(text.as_bytes()).unwrap();
@@ -424,8 +476,8 @@ mod tests {
 
     #[test]
     fn damaged_texts_are_refused() {
-        let identity = Identity::from_bytes(RecipientKind::X25519, [7; 32]);
-        let text = identity.to_text();
+        let identity = Identity::from_bytes(RecipientKind::X25519, [7; 32]).unwrap();
+        let text = identity.to_text().unwrap();
         let line = text.trim_end();
         assert!(Identity::from_text(format!("{line}\r\n\n  \n").as_bytes()).is_ok());
         assert!(Identity::from_text(line.as_bytes()).is_ok());

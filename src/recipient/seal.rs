@@ -170,16 +170,14 @@ impl Recipient {
 }
 
 impl Identity {
-    /// The text form, with a trailing newline. An SSH identity has no seal text (it lives in
-    /// its OpenSSH key file): empty.
-    pub fn to_text(&self) -> Zeroizing<String> {
-        let Some(hrp) = self.kind().identity_hrp() else {
-            return Zeroizing::new(String::new());
-        };
-        let mut text = bech32_text(hrp, self.as_bytes());
+    /// The text form, with a trailing newline, which [`Identity::from_text`] reads back.
+    /// `None` for an SSH identity, which has no seal text (it lives in its OpenSSH key file).
+    pub fn to_text(&self) -> Option<Zeroizing<String>> {
+        let hrp = self.kind().identity_hrp()?;
+        let mut text = bech32_text(hrp, self.as_bytes()?);
         text.make_ascii_uppercase();
         text.push('\n');
-        text
+        Some(text)
     }
 
     /// Parses an identity text: one line, optionally followed by spaces, tabs and line endings
@@ -207,10 +205,11 @@ impl Identity {
             .as_slice()
             .try_into()
             .map_err(|_| problem(TextProblem::WrongLength))?;
+        // No SSH kind has identity text, so this is never refused.
         let identity = Identity::from_bytes(kind, secret);
         let mut secret = secret;
         zeroize::Zeroize::zeroize(&mut secret);
-        Ok(identity)
+        identity
     }
 
     /// Reads an identity text from a reader, reading no more than an identity file can hold.

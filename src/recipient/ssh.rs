@@ -17,6 +17,7 @@
 //! of a private key file) are seal's own small scanners; base64 through `base64ct`.
 
 use base64ct::{Base64, Encoding};
+use curve25519_dalek::Scalar;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use hpke::Kem;
 use hpke::kem::X25519HkdfSha256;
@@ -261,7 +262,14 @@ impl SshIdentity {
         secret[0] &= 248;
         secret[31] &= 127;
         secret[31] |= 64;
-        let derived = EdwardsPoint::mul_base_clamped(*secret).compress().0;
+        // A = clamped·B, computed without a by-value copy of the scalar left on the stack
+        // (`mul_base_clamped` takes its bytes by value): the clamped bytes, widened in a
+        // zeroizing buffer, reduced mod ℓ (B has order ℓ, so A is unchanged) into a `Scalar`
+        // that zeroizes on drop, and multiplied by reference.
+        let mut wide = Zeroizing::new([0u8; 64]);
+        wide[..32].copy_from_slice(secret.as_ref());
+        let scalar = Zeroizing::new(Scalar::from_bytes_mod_order_wide(&wide));
+        let derived = EdwardsPoint::mul_base(&scalar).compress().0;
         if a.is_some_and(|a| *a != derived) {
             return Err(SshKeyProblem::HalvesDiffer);
         }
@@ -366,8 +374,8 @@ fn identity_of(key: &ssh_key::PrivateKey) -> Result<SshIdentity> {
         .key_data()
         .ed25519()
         .ok_or(Error::SshKey(SshKeyProblem::UnknownType))?;
-    let seed = Zeroizing::new(pair.private.to_bytes());
-    SshIdentity::from_seed(&seed, Some(&pair.public.0)).map_err(Error::SshKey)
+    // By reference: no copy of the seed outside ssh-key's zeroizing type.
+    SshIdentity::from_seed(pair.private.as_ref(), Some(&pair.public.0)).map_err(Error::SshKey)
 }
 
 /// Decrypts a passphrase-protected key (its rounds were bounded when it was read). Every

@@ -44,9 +44,9 @@ impl Ready<'_> {
     }
 }
 
-/// The work of trying `header`'s stanzas with `identities`: over the kinds, stanzas of the
-/// kind × identities of the kind × the kind's cost.
-fn trial_work(identities: &[Identity], header: &Header) -> u64 {
+/// The work of trying `header`'s stanzas with identities of `kinds`: over the kinds,
+/// stanzas of the kind × identities of the kind × the kind's cost.
+fn trial_work(kinds: &[RecipientKind], header: &Header) -> u64 {
     RecipientKind::ALL
         .into_iter()
         .map(|kind| {
@@ -55,7 +55,7 @@ fn trial_work(identities: &[Identity], header: &Header) -> u64 {
                 .iter()
                 .filter(|s| s.kind() == kind.stanza_kind())
                 .count() as u64;
-            let ids = identities.iter().filter(|i| i.kind() == kind).count() as u64;
+            let ids = kinds.iter().filter(|k| **k == kind).count() as u64;
             stanzas * ids * kind.trial_cost()
         })
         .sum()
@@ -69,17 +69,8 @@ fn trial_work(identities: &[Identity], header: &Header) -> u64 {
 /// [`Error::HeaderModified`]. More than [`MAX_IDENTITIES`] identities, or more trial work
 /// than [`MAX_TRIAL_WORK`], is refused before the first attempt.
 pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Result<StreamKeys> {
-    if identities.len() > MAX_IDENTITIES {
-        return Err(Error::TooManyIdentities(identities.len()));
-    }
-    let work = trial_work(identities, header);
-    if work > MAX_TRIAL_WORK {
-        return Err(Error::TooMuchTrialWork {
-            stanzas: header.stanzas().len(),
-            identities: identities.len(),
-            work,
-        });
-    }
+    let kinds: Vec<RecipientKind> = identities.iter().map(Identity::kind).collect();
+    header.check_trial(&kinds)?;
     let ready: Vec<(RecipientKind, Ready<'_>)> =
         identities.iter().map(|i| (i.kind(), i.ready())).collect();
     let mut opened = false;
@@ -117,11 +108,34 @@ pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Resu
 }
 
 impl Header {
-    /// Whether `identities` open this recipient header's stanzas (the key commitment
-    /// included): what a caller asks before unlocking more identities, such as
-    /// passphrase-protected SSH keys. Costs one trial run (bounded as
-    /// [`crate::Decryptor::unlock`]'s is).
-    pub fn is_opened_by(&self, identities: &[Identity]) -> bool {
-        !identities.is_empty() && open_stream_keys(identities, self).is_ok()
+    /// Refuses, before any work, a trial of this recipient header's stanzas with identities of
+    /// `kinds` (one entry per identity) that [`crate::Decryptor::unlock`] would refuse: more
+    /// than [`crate::MAX_IDENTITIES`] ([`Error::TooManyIdentities`]) or more work than
+    /// [`crate::MAX_TRIAL_WORK`] ([`Error::TooMuchTrialWork`]). A caller that holds identities still
+    /// to be unlocked (passphrase-protected SSH keys) counts them too, so that it never asks
+    /// for a passphrase for a trial that would be refused.
+    pub fn check_trial(&self, kinds: &[RecipientKind]) -> Result<()> {
+        if kinds.len() > MAX_IDENTITIES {
+            return Err(Error::TooManyIdentities(kinds.len()));
+        }
+        let work = trial_work(kinds, self);
+        if work > MAX_TRIAL_WORK {
+            return Err(Error::TooMuchTrialWork {
+                stanzas: self.stanzas().len(),
+                identities: kinds.len(),
+                work,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether `identities` open this recipient header (the key commitment included): `Ok`
+    /// when they do, otherwise the error [`crate::Decryptor::unlock`] would give
+    /// ([`Error::NoIdentityMatches`], [`Error::HeaderModified`], or the bounds of
+    /// [`Header::check_trial`]). What a caller asks before unlocking more identities, such as
+    /// passphrase-protected SSH keys, so that it stops on an error no passphrase can mend.
+    /// Costs one trial run, bounded as `unlock`'s is.
+    pub fn try_identities(&self, identities: &[Identity]) -> Result<()> {
+        open_stream_keys(identities, self).map(drop)
     }
 }

@@ -170,33 +170,57 @@ fn unicode_format_characters_in_file_names_are_escaped() {
 }
 
 #[test]
-fn a_passphrase_read_from_a_descriptor_is_not_shown_in_a_later_message() {
+fn a_wrong_passphrase_that_is_a_word_of_the_message_leaves_the_message_whole() {
+    // Messages are never scrubbed of a passphrase's bytes: blanking "wrong" or "file" out of
+    // fixed wording would show where the passphrase was, and so give it away. (This replaces
+    // a test of that scrub, which redacted an input's name for holding the passphrase.)
     let (dir, _, _) = setup();
     let d = dir.path();
+    crate::ssh_keys::ssh_keygen(d, "edp", "ed25519", "right one", &[]);
+    ok(&seal_env(
+        d,
+        &["enc", "-R", "edp.pub", "-o", "e.seal", "plain"],
+        &[],
+    ));
+    for pass in ["file", "wrong", "key", "seal"] {
+        fs::write(d.join("pass"), format!("{pass}\n")).unwrap();
+        let script = format!("{SEAL} dec -k edp --passphrase-fd 3 e.seal 3<pass");
+        let out = Command::new("sh")
+            .args(["-c", &script])
+            .current_dir(d)
+            .env_remove("SEAL_KEY_FILE")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{pass}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "seal: 'e.seal': key file 'edp': wrong passphrase, or the key file is damaged\n",
+            "{pass}"
+        );
+    }
+    // Nor a --passphrase-env value, after it was read: only a name that is the value (or has
+    // it as a whole path component or word) is redacted.
     let cheap = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
-    let mut args = vec![
-        "enc",
-        "--passphrase-env",
-        "P",
-        "-o",
-        "s3cret-words.seal",
-        "plain",
-    ];
+    let mut args = vec!["enc", "--passphrase-env", "P", "-o", "p.seal", "plain"];
     args.extend(cheap);
     ok(&seal_env(d, &args, &[("P", "the right one")]));
-    // The wrong passphrase, which is also in the input's name: the message that names the
-    // input (quoted before the passphrase was read) does not show it.
-    let script = format!("{SEAL} dec --passphrase-fd 3 s3cret-words.seal 3<pass");
-    fs::write(d.join("pass"), "s3cret-words\n").unwrap();
-    let out = Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert_fails(
-        &out,
-        3,
-        "'(secret text, not shown).seal': wrong key or passphrase",
+    let out = seal_env(
+        d,
+        &["dec", "--passphrase-env", "P", "p.seal"],
+        &[("P", "wrong")],
     );
-    no_trace(&out, "s3cret-words");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "seal: 'p.seal': wrong key or passphrase (or the stream header was modified)\n"
+    );
+    for name in ["wrong", "dir/wrong", "wrong/x"] {
+        let out = seal_env(
+            d,
+            &["dec", "--passphrase-env", "P", name],
+            &[("P", "wrong")],
+        );
+        assert_fails(&out, 1, "(secret text, not shown)");
+        no_trace(&out, "wrong");
+    }
 }

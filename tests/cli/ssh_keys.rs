@@ -110,6 +110,24 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
         )
     };
     assert_eq!(ok(&with_fd(b"correct horse\n")), &text[..]);
+    // --passphrase-env is a stream's passphrase only, never an SSH key's (CHANGELOG, --help).
+    let mut cmd = Command::new(SEAL);
+    cmd.args(["dec", "-k", "enc_key", "--passphrase-env", "P", "a.seal"])
+        .current_dir(p)
+        .env("P", "correct horse")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = run_cmd(cmd, b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'--passphrase-env <NAME>'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    let help = String::from_utf8(ok(&seal(p, &["dec", "--help"], b"")).to_vec()).unwrap();
+    assert!(help.contains("it does not unlock an"), "{help}");
     assert_fails(
         &with_fd(b"battery staple\n"),
         3,
@@ -499,20 +517,23 @@ fn post_quantum_and_classical_recipients_are_not_mixed_unless_asked() {
         .trim_end()
         .trim_start_matches("seal: recipient: ")
         .to_owned();
-    let refusal = "refusing to mix 1 post-quantum and 1 classical recipients: anyone who breaks \
-                   the classical ones (as a quantum computer could) gets the file key, so the \
-                   post-quantum recipients would protect nothing; encrypt to post-quantum \
-                   recipients only, or allow the mix on purpose with --allow-classical-mix";
-    assert_fails(
-        &seal(p, &["enc", "-r", &pq, "-R", "ed.pub", "plain"], b""),
-        2,
-        refusal,
-    );
-    assert_fails(
-        &seal(p, &["enc", "-r", &pq, "-r", &x, "plain"], b""),
-        2,
-        refusal,
-    );
+    // The library's refusal (Recipient::check_mix, the one statement of the rule), with the
+    // flag that allows the mix named by the binary.
+    let refusal = "seal: --allow-classical-mix not given: refusing to mix 1 post-quantum and 1 \
+                   classical recipients: anyone who breaks the classical ones (as a quantum \
+                   computer could) gets the file key, so the post-quantum recipients would \
+                   protect nothing; encrypt to post-quantum recipients only, or allow the mix \
+                   on purpose\n";
+    for args in [
+        ["enc", "-r", &pq, "-R", "ed.pub", "-o", "never", "plain"],
+        ["enc", "-r", &pq, "-r", &x, "-o", "never", "plain"],
+    ] {
+        let out = seal(p, &args, b"");
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(stderr(&out), refusal);
+        // Refused before the output was made.
+        assert!(!p.join("never").exists());
+    }
     // All classical: no flag needed.
     ok(&seal(
         p,
@@ -642,5 +663,102 @@ fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
         3,
         "no identity matches the stream's recipient (stanzas: 1 ssh-ed25519; identities tried: \
          3 mlkem768x25519, 5 x25519, 2 ssh-ed25519)",
+    );
+}
+
+/// Runs `seal ARGS` in `dir` in a new session (no terminal to ask on), with empty stdin.
+fn seal_no_tty(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(SEAL);
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    unsafe_setsid(&mut cmd);
+    run_cmd(cmd, b"")
+}
+
+#[test]
+fn a_locked_ssh_key_for_a_stream_without_ssh_stanzas_is_counted_in_the_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    plain(p);
+    ssh_keygen(p, "edp", "ed25519", "pw-pw-pw", &[]);
+    assert!(
+        seal(p, &["keygen", "--identity", "-o", "s.id"], b"")
+            .status
+            .success()
+    );
+    let r = String::from_utf8(ok(&seal(p, &["recipient", "s.id"], b"")).to_vec()).unwrap();
+    ok(&seal(
+        p,
+        &["enc", "-r", r.trim(), "-o", "c.seal", "plain"],
+        b"",
+    ));
+    for (args, locked) in [
+        (
+            &["dec", "-k", "edp", "c.seal"][..],
+            "1 passphrase-protected ssh-ed25519 key",
+        ),
+        (
+            &["dec", "-k", "edp", "-k", "edp", "c.seal"][..],
+            "2 passphrase-protected ssh-ed25519 keys",
+        ),
+    ] {
+        let out = seal_no_tty(p, args);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "seal: 'c.seal': {locked} not unlocked (the stream has no ssh-ed25519 stanza): \
+                 no identity matches the stream's recipient (stanzas: 1 mlkem768x25519; \
+                 identities tried: none)\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_trial_over_its_bound_with_the_locked_keys_counted_is_refused_before_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    plain(p);
+    ssh_keygen(p, "edp", "ed25519", "pw-pw-pw", &[]);
+    // 257 stanzas to SSH keys (A = k·B, k = 1..=257: valid keys, made here as their number
+    // needs no ssh-keygen run each) and 64 locked keys (the most identities): 16448 trials,
+    // over the bound of 16384; the ready identities (none) need no trial at all.
+    use base64ct::Encoding;
+    let keys: String = (1..=257u64)
+        .map(|k| {
+            let a = curve25519_dalek::EdwardsPoint::mul_base(&curve25519_dalek::Scalar::from(k));
+            let mut wire = b"\0\0\0\x0bssh-ed25519\0\0\0\x20".to_vec();
+            wire.extend_from_slice(a.compress().as_bytes());
+            format!(
+                "ssh-ed25519 {} k{k}\n",
+                base64ct::Base64::encode_string(&wire)
+            )
+        })
+        .collect();
+    fs::write(p.join("many.pub"), keys).unwrap();
+    ok(&seal(
+        p,
+        &["enc", "-R", "many.pub", "-o", "m.seal", "plain"],
+        b"",
+    ));
+    let mut args = vec!["dec"];
+    for _ in 0..64 {
+        args.extend(["-k", "edp"]);
+    }
+    args.push("m.seal");
+    // No terminal: asking would fail with "passphrase-protected: run on a terminal"; the
+    // bound is reported instead, before any passphrase is asked for.
+    let out = seal_no_tty(p, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "seal: 'm.seal': trying the stream's 257 recipient stanzas with 64 identities would \
+         cost 16448 units of work, over seal's bound of 16384: give only the identities this \
+         stream is for\n"
     );
 }

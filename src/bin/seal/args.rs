@@ -450,7 +450,9 @@ pub struct KeyArgs {
     /// Passphrase from environment variable NAME
     ///
     /// Read the passphrase from the environment variable named NAME (its whole value, byte
-    /// for byte).
+    /// for byte). The passphrase of a passphrase-encrypted stream only: it does not unlock an
+    /// OpenSSH key given with -k (use the terminal or --passphrase-fd for that), so that one
+    /// option never stands for two different secrets.
     #[arg(long, value_name = "NAME", conflicts_with = "passphrase_fd")]
     pub passphrase_env: Option<OsString>,
     /// Passphrase from file descriptor N

@@ -36,10 +36,9 @@ pub fn warn(message: impl Display) {
 /// gives up silently on any error (a closed pipe, a closed descriptor, a full disk). A stderr
 /// left non-blocking by another process is waited for, but at most a second per line.
 fn emit(line: &str) {
-    let line = scrub(line.as_bytes());
     let stderr = io::stderr();
     let fd = stderr.as_fd();
-    let mut rest = &line[..];
+    let mut rest = line.as_bytes();
     while !rest.is_empty() {
         match rustix::io::write(fd, rest) {
             Ok(0) => return,
@@ -68,7 +67,7 @@ fn emit(line: &str) {
 pub const REDACTED: &str = "(secret text, not shown)";
 
 /// The values of the environment variables that `--key-env` and `--passphrase-env` name:
-/// never shown in a message, whatever they are given as (see [`is_secret`]).
+/// never shown where they are given as a name or argument (see [`is_secret`]).
 static HIDDEN: Mutex<Vec<Zeroizing<Vec<u8>>>> = Mutex::new(Vec::new());
 
 /// Registers `secret` (a variable's value) as never to be shown in a message.
@@ -84,32 +83,15 @@ fn lock_hidden() -> std::sync::MutexGuard<'static, Vec<Zeroizing<Vec<u8>>>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// `line` with every value registered with [`hide`] (of four bytes or more) replaced by
-/// [`REDACTED`]: the last net under every message, for a name quoted before the secret in it
-/// was known (an input named before its passphrase was read).
-fn scrub(line: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(line.to_vec());
-    for secret in lock_hidden().iter().filter(|s| s.len() >= 4) {
-        let mut scrubbed = Zeroizing::new(Vec::with_capacity(out.len()));
-        let mut rest = &out[..];
-        while !rest.is_empty() {
-            if rest.starts_with(secret) {
-                scrubbed.extend_from_slice(REDACTED.as_bytes());
-                rest = &rest[secret.len()..];
-            } else {
-                scrubbed.push(rest[0]);
-                rest = &rest[1..];
-            }
-        }
-        out = scrubbed;
-    }
-    out
-}
-
-/// Whether `text` looks like a secret: it holds key or identity text (seal's key and identity
-/// prefixes, age's `AGE-SECRET-KEY-` (so also `-PQ-`) and `AGE-PLUGIN-`, a PEM or OpenSSH
-/// `PRIVATE KEY-----` line; in any case), or the value of a variable registered with [`hide`] (a value of four bytes or
-/// more anywhere in it, a shorter one only as the whole text).
+/// Whether `text` (a name or an argument given where a name goes) looks like a secret: it
+/// holds key or identity text (seal's key and identity prefixes, age's `AGE-SECRET-KEY-` (so
+/// also `-PQ-`) and `AGE-PLUGIN-`, a PEM or OpenSSH `PRIVATE KEY-----` line; in any case), or
+/// the value of a variable registered with [`hide`] as the whole text or as one whole token of
+/// it (a path component or a word: `-o "$PASS"`, `-o "dir/$PASS"`).
+///
+/// Only whole names are compared, never pieces of a message: blanking a secret wherever its
+/// bytes occur in a line would blank fixed wording too ("wrong", "file"), and where the
+/// wording is missing would give the secret away.
 pub fn is_secret(text: &[u8]) -> bool {
     let has = |needle: &[u8]| {
         text.windows(needle.len())
@@ -125,13 +107,13 @@ pub fn is_secret(text: &[u8]) -> bool {
     if secret_prefixes.iter().any(|p| has(p.as_bytes())) {
         return true;
     }
-    lock_hidden().iter().any(|secret| {
-        if secret.len() >= 4 {
-            text.windows(secret.len()).any(|w| w == secret.as_slice())
-        } else {
-            text == secret.as_slice()
-        }
-    })
+    let tokens = |secret: &[u8]| {
+        text == secret
+            || text
+                .split(|b| *b == b'/' || b.is_ascii_whitespace())
+                .any(|token| token == secret)
+    };
+    lock_hidden().iter().any(|secret| tokens(secret))
 }
 
 /// A path for a message, in single quotes, with control and format characters escaped so

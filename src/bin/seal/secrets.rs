@@ -142,11 +142,33 @@ impl KeyArgs {
         mut ids: Vec<Identity>,
         encrypted: Vec<(String, EncryptedSshKey)>,
     ) -> anyhow::Result<Vec<Identity>> {
-        let ssh_kind = RecipientKind::SshEd25519.stanza_kind();
-        let has_ssh = header.stanzas().iter().any(|s| s.kind() == ssh_kind);
-        if encrypted.is_empty() || !has_ssh || header.is_opened_by(&ids) {
+        if encrypted.is_empty() {
             return Ok(ids);
         }
+        let ssh_kind = RecipientKind::SshEd25519.stanza_kind();
+        let has_ssh = header.stanzas().iter().any(|s| s.kind() == ssh_kind);
+        // The ready identities first; any error but "no identity matches" (a modified header,
+        // a trial over its bounds) is one that no passphrase can mend: stop before asking.
+        match header.try_identities(&ids) {
+            Ok(()) => return Ok(ids),
+            Err(Error::NoIdentityMatches { .. }) if has_ssh => {}
+            Err(e @ Error::NoIdentityMatches { .. }) => {
+                let n = encrypted.len();
+                let keys = if n == 1 { "key" } else { "keys" };
+                return Err(anyhow::Error::new(e).context(format!(
+                    "{n} passphrase-protected ssh-ed25519 {keys} not unlocked (the stream has no \
+                     ssh-ed25519 stanza)"
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // With every locked key counted, the trial must stay within its bounds.
+        let kinds: Vec<RecipientKind> = ids
+            .iter()
+            .map(Identity::kind)
+            .chain(encrypted.iter().map(|_| RecipientKind::SshEd25519))
+            .collect();
+        header.check_trial(&kinds)?;
         let from_fd = match self.passphrase_fd {
             Some(fd) => Some(PassphraseSource::Fd(fd).read(false)?),
             None => None,
@@ -172,12 +194,16 @@ impl KeyArgs {
                     }
                 }
             };
-            diag::hide(pass.as_bytes());
             match key.decrypt(pass.as_bytes()) {
                 Ok(id) => {
-                    ids.push(id);
-                    if header.is_opened_by(&ids) {
-                        return Ok(ids);
+                    // Only the new identity is tried: the others are known not to open it.
+                    match header.try_identities(std::slice::from_ref(&id)) {
+                        Ok(()) => {
+                            ids.push(id);
+                            return Ok(ids);
+                        }
+                        Err(Error::NoIdentityMatches { .. }) => ids.push(id),
+                        Err(e) => return Err(e.into()),
                     }
                 }
                 Err(e) => failed.push(format!("key file {shown}: {e}")),
@@ -199,9 +225,10 @@ pub fn read_passphrase(
     confirm: bool,
     quiet: bool,
 ) -> anyhow::Result<Passphrase> {
+    // Not registered with `diag::hide`: a passphrase typed or read from a descriptor is never
+    // a name or an argument, so no message holds it (`--passphrase-env`'s value is registered
+    // by `check_env_options`, before any name is quoted).
     let pass = source.read(confirm)?;
-    // Whatever it came from, no later message shows it (a name holding it is redacted).
-    diag::hide(pass.as_bytes());
     if let PassphraseSource::Env(name) = source
         && !quiet
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))

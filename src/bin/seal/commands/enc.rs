@@ -14,20 +14,9 @@ use crate::output::Target;
 use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 
-/// Refuses post-quantum and classical recipients together unless --allow-classical-mix (the
-/// library's own refusal, with the flag named).
-fn refuse_mix(to: &[seal::Recipient]) -> anyhow::Result<()> {
-    let post_quantum = to.iter().filter(|r| r.kind().is_post_quantum()).count();
-    let classical = to.len() - post_quantum;
-    if post_quantum > 0 && classical > 0 {
-        let e = Error::MixedRecipients {
-            post_quantum,
-            classical,
-        };
-        return Err(CliError::Usage(format!("{e} with --allow-classical-mix")).into());
-    }
-    Ok(())
-}
+/// What the binary adds to the library's refusal to mix post-quantum and classical
+/// recipients ([`seal::Recipient::check_mix`]): the flag that allows the mix.
+const MIX_FLAG: &str = "--allow-classical-mix not given";
 
 pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     let cipher = match args.cipher {
@@ -55,7 +44,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
             args.io.input.as_deref(),
         )?;
         if !args.allow_classical_mix {
-            refuse_mix(&to)?;
+            seal::Recipient::check_mix(&to).context(MIX_FLAG)?;
         }
         Some(to)
     };
@@ -84,7 +73,10 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     };
     transfer(&args.io, output, |input, name| {
         let encryptor = match (&to, &source) {
-            (Some(to), _) => Encryptor::with_recipients_allowing_classical_mix(to)?,
+            (Some(to), _) if args.allow_classical_mix => {
+                Encryptor::with_recipients_allowing_classical_mix(to)?
+            }
+            (Some(to), _) => Encryptor::with_recipients(to).context(MIX_FLAG)?,
             (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?)?,
             (None, Some(source)) => {
                 let default = Argon2Params::DEFAULT;

@@ -26,7 +26,11 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
                 KindArg::X25519 => RecipientKind::X25519,
             };
             let id = Identity::generate(kind)?;
-            (id.to_text(), Some(id.recipient()), "identity file")
+            // `KindArg` has no SSH kind, and only an SSH identity has no text.
+            let text = id
+                .to_text()
+                .ok_or(seal::Error::Misuse(seal::Misuse::SshIdentityFromFile))?;
+            (text, Some(id.recipient()), "identity file")
         }
     };
     match output {
