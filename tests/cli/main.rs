@@ -26,6 +26,7 @@ mod secrets;
 mod signals;
 mod spec;
 mod stanzas;
+mod status;
 
 /// The binary under test.
 pub const SEAL: &str = env!("CARGO_BIN_EXE_seal");

@@ -18,13 +18,15 @@ mod recipients;
 mod secrets;
 mod signals;
 mod staged;
+mod status;
 #[allow(unsafe_code)]
 mod sys;
 
 use clap::Parser;
 
 use crate::args::Cli;
-use crate::error::{exit, exit_code, is_broken_pipe};
+use crate::error::{exit_code, is_broken_pipe};
+use crate::status as exit;
 
 fn main() {
     // First: no core file may ever hold a key or a passphrase, and every terminating signal
