@@ -3,10 +3,11 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Framing, Header, KeyKind, RecipientKind, unarmor};
+use seal::{Framing, Header, KeyKind, RecipientKind};
 
 use serde::Serialize;
 
+use super::header;
 use super::{input_name, write_stdout};
 use crate::files::Input;
 
@@ -57,31 +58,38 @@ struct Kdf {
 pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let input = Input::open(path, "info")?;
     let file_len = input.regular_file_len();
-    let (reader, armored) = unarmor(input.reader)
-        .map_err(Error::from_read)
-        .with_context(|| input_name(path))?;
-    let decryptor = super::dec::decryptor_of(reader, armored).with_context(|| input_name(path))?;
-    let header = decryptor.header().clone();
-    // The length of armored text says little about the stream's: no layout from it.
-    let stream_len = file_len.filter(|_| !armored);
-    let live = header.framing() == Framing::Live;
-    let version = header.framing().version();
-    let layout = stream_len.map(|len| header.layout_for_length(len));
-    let cipher = header.cipher().name();
-    let chunk = header.chunk_size();
-    let kind = header.key_kind();
+    let (decryptor, armored) = header::read(input.reader, &input_name(path))?;
+    let report = Report::of(decryptor.header(), armored, file_len);
     let text = if json {
+        let mut text = serde_json::to_string(&report).context("writing JSON")?;
+        text.push('\n');
+        text
+    } else {
+        report.text()
+    };
+    write_stdout(text.as_bytes())
+}
+
+impl Report {
+    /// The facts, gathered once: what the header says, and what the input's length says
+    /// (`file_len`, for a regular file) about its frames.
+    fn of(header: &Header, armored: bool, file_len: Option<u64>) -> Report {
+        // The length of armored text says little about the stream's: no layout from it.
+        let stream_len = file_len.filter(|_| !armored);
+        let live = header.framing() == Framing::Live;
+        let layout = stream_len.map(|len| header.layout_for_length(len));
         let (frames, plaintext_bytes) = match layout {
             Some(Some((f, p))) => (Some(f), Some(p)),
             _ => (None, None),
         };
-        let report = Report {
+        let kind = header.key_kind();
+        Report {
             format: "seal",
-            version,
+            version: header.framing().version(),
             framing: header.framing().name(),
             armored,
-            cipher,
-            chunk_size: chunk,
+            cipher: header.cipher().name(),
+            chunk_size: header.chunk_size(),
             key_kind: kind.name(),
             kdf: match kind {
                 KeyKind::KeyFile | KeyKind::Recipients => None,
@@ -98,26 +106,32 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             plaintext_bytes,
             length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
             authenticated: false,
-            recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(&header)),
-        };
-        let mut text = serde_json::to_string(&report).context("writing JSON")?;
-        text.push('\n');
-        text
-    } else {
+            recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(header)),
+        }
+    }
+
+    /// The same facts, for a person.
+    fn text(&self) -> String {
+        let live = self.framing == Framing::Live.name();
         let mut text = format!(
-            "format:     seal version {version}{}{}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
+            "format:     seal version {}{}{}\ncipher:     {}\nchunk size: {} bytes\n",
+            self.version,
             if live { ", live framing" } else { "" },
-            if armored { ", ASCII armor" } else { "" }
+            if self.armored { ", ASCII armor" } else { "" },
+            self.cipher,
+            self.chunk_size,
         );
-        match kind {
-            KeyKind::KeyFile => text.push_str("key kind:   key file\n"),
-            KeyKind::Recipients => {
-                let kinds = stanza_kinds(&header);
-                let mut counts: Vec<(String, usize)> = Vec::new();
-                for k in kinds.iter() {
+        match (&self.kdf, &self.recipients) {
+            (Some(kdf), _) => text.push_str(&format!(
+                "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
+                kdf.memory_kib, kdf.passes, kdf.lanes
+            )),
+            (None, Some(kinds)) => {
+                let mut counts: Vec<(&str, usize)> = Vec::new();
+                for k in kinds {
                     match counts.iter_mut().find(|(name, _)| name == k) {
                         Some((_, n)) => *n += 1,
-                        None => counts.push((k.clone(), 1)),
+                        None => counts.push((k, 1)),
                     }
                 }
                 let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -128,35 +142,29 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
                     counts.join(", ")
                 ));
             }
-            KeyKind::Passphrase(p) => text.push_str(&format!(
-                "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
-                p.memory_kib(),
-                p.passes(),
-                p.lanes()
-            )),
+            (None, None) => text.push_str("key kind:   key file\n"),
         }
-        match (stream_len, layout) {
-            (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
+        match (self.stream_bytes, self.frames, self.plaintext_bytes) {
+            (Some(len), Some(frames), Some(plain)) => text.push_str(&format!(
                 "stream:     {}, {}\n\
                  plaintext:  {} (from the length; run 'seal verify' to authenticate)\n",
                 super::count(len, "byte"),
                 super::count(frames, "frame"),
                 super::count(plain, "byte"),
             )),
-            (Some(len), _) if live => text.push_str(&format!(
+            (Some(len), ..) if live => text.push_str(&format!(
                 "stream:     {len} bytes, live framing: frame count unknown until read\n"
             )),
-            (Some(len), _) => text.push_str(&format!(
+            (Some(len), ..) => text.push_str(&format!(
                 "stream:     {len} bytes: no complete stream has this length (truncated or extended)\n"
             )),
-            (None, _) if armored => {
+            (None, ..) if self.armored => {
                 text.push_str("stream:     armored text: frame count unknown until read\n")
             }
-            (None, _) => {
+            (None, ..) => {
                 text.push_str("stream:     not a regular file: frame count unknown until read\n")
             }
         }
         text
-    };
-    write_stdout(text.as_bytes())
+    }
 }
