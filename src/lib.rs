@@ -109,13 +109,14 @@
 //! |---|---|
 //! | `main.rs` | entry, exit |
 //! | `args.rs` | the clap definitions of every command and option, and the size parser |
-//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
+//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `header` (armor recognised and the header read, the one way for every command that reads a stream), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
 //! | `secrets.rs`, `prompt.rs`, `recipients.rs` | where a key, passphrase or recipient comes from; asking on the terminal |
 //! | `files.rs`, `output.rs`, `staged.rs` | input and the refusals around it; where output lands; the atomic, synced file behind `-o` |
 //! | `sys.rs` | the few system calls that need `unsafe` |
 //! | `man.rs` | the manual page, from the same definitions as `--help` |
 //! | `progress.rs`, `signals.rs` | the progress display; what a terminating signal undoes |
-//! | `error.rs`, `diag.rs` | the exit statuses; writing errors and warnings without panicking |
+//! | `status.rs` | the one table of exit statuses (the man page renders it; a test checks the README's against it) |
+//! | `error.rs`, `diag.rs` | the command line's errors and the status each gets; writing errors and warnings without panicking |
 //!
 //! | elsewhere | what it holds |
 //! |---|---|
