@@ -427,6 +427,24 @@ fn a_low_order_x25519_recipient_is_refused_when_encrypting() {
         drop(stdin);
         let out = child.wait_with_output().unwrap();
         assert_fails(&out, 3, "malformed recipient: not a valid public key");
+        // Named as every other bad recipient is: which argument it was.
+        assert_fails(
+            &out,
+            3,
+            &format!(
+                "-r '{}'... (recipient 1): malformed recipient: not a valid public key",
+                &text[..24]
+            ),
+        );
+        assert!(!p.join("out").exists());
+        // And in a recipients file, by its line.
+        std::fs::write(p.join("low.txt"), format!("# low order\n{text}\n")).unwrap();
+        let out = seal(p, &["enc", "-R", "low.txt", "-o", "out"], b"");
+        assert_fails(
+            &out,
+            3,
+            "recipients file 'low.txt', line 2: malformed recipient: not a valid public key",
+        );
         assert!(!p.join("out").exists());
     }
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Identity, MAX_RECIPIENTS, Recipient};
+use seal::{Encryptor, Error, Identity, MAX_RECIPIENTS, Recipient, RecipientKind};
 
 use crate::diag;
 use crate::error::CliError;
@@ -31,7 +31,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// Parses one recipient; `place` says where it came from, for the error.
-fn parse(text: &str, place: impl FnOnce() -> String) -> anyhow::Result<Recipient> {
+fn parse(text: &str, place: impl Fn() -> String) -> anyhow::Result<Recipient> {
     if text.starts_with(Identity::TEXT_PREFIX) {
         // Never echoed: it is a secret.
         return Err(CliError::Usage(format!(
@@ -42,7 +42,14 @@ fn parse(text: &str, place: impl FnOnce() -> String) -> anyhow::Result<Recipient
         ))
         .into());
     }
-    Recipient::from_text(text).with_context(place)
+    let recipient = Recipient::from_text(text).with_context(&place)?;
+    // An X25519 point of low order parses, but no stanza can be made for it (RFC 9180,
+    // 7.1.4): found here, where the recipient can still be named, rather than when the
+    // stream's stanzas are made.
+    if recipient.kind() == RecipientKind::X25519 {
+        Encryptor::with_recipients(std::slice::from_ref(&recipient)).with_context(&place)?;
+    }
+    Ok(recipient)
 }
 
 /// The recipients of `-r` (in order) and then of each `-R` file (in order), without
