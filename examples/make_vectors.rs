@@ -1,6 +1,11 @@
 //! Writes the known-answer vectors in tests/vectors/. Run once when the format changes on
 //! purpose (`cargo run --example make_vectors`); tests/vectors.rs then pins the bytes, and
 //! tests/independent_decoder.py checks them against docs/FORMAT.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 use std::fmt::Write as _;
 use std::io::Cursor;

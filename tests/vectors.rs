@@ -1,5 +1,10 @@
 //! Known-answer vectors: a fixed key and salt must give exactly the bytes in tests/vectors/,
 //! and those bytes must decrypt to the plaintext. Any change to the format breaks this test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

@@ -1,5 +1,10 @@
 //! Every test that drives the real `seal` binary, in one test binary (one link step, shared
 //! helpers): through real pipes, files, terminals and signals.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 #[path = "../common/mod.rs"]
 mod common;
