@@ -123,10 +123,10 @@
 //! | `tests/*.rs` | library tests (round trips, tampering, the pool, adapters, live streams, recipients, known-answer vectors, properties) |
 //! | `tests/cli/` | the command line through the real binary |
 //! | `tests/common/` | helpers shared by the tests, and the armor oracle |
-//! | `tests/vectors/`, `tests/independent_decoder.py` | known-answer vectors, and a decoder written apart from this crate that reads them |
-//! | `fuzz/` | fuzz targets (they reach the header parser through `cfg(fuzzing)`) |
+//! | `tests/vectors/`, `tests/common/make_vectors.rs`, `tests/independent_decoder.py` | known-answer vectors, the inputs that make them (`SEAL_WRITE_VECTORS=1 cargo test --test vectors` rewrites them), and a decoder written apart from this crate that reads them |
+//! | `fuzz/` | fuzz targets (they reach the header parser through `cfg(fuzzing)`), the seed script and its `fuzz_key` tool |
 //! | `benches/` | the framer benchmark and the speed and memory scripts |
-//! | `examples/` | `make_vectors` (writes `tests/vectors/`), `fuzz_key` |
+//! | `examples/` | the library in use: `encrypt_file` (the writer), `read_range` (the seeking reader), `decrypt_with_identities` |
 
 // Stricter than Cargo.toml's `unsafe_code = "deny"`: no module of the library may allow it.
 #![forbid(unsafe_code)]
