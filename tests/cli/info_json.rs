@@ -1,5 +1,5 @@
-//! `seal info --json` against its schema in docs/FORMAT.md: the documented fields, in order,
-//! with the documented types, and null exactly where the document says.
+//! What belongs here: `seal info --json` against its schema in docs/FORMAT.md: the documented
+//! fields, in order, with the documented types, and null exactly where the document says.
 
 use std::fs;
 use std::path::Path;

@@ -1,5 +1,5 @@
-//! Live streams through the real binary: `seal enc --max-delay` with a real slow producer,
-//! `seal dec` releasing each line as it comes, and the options around them.
+//! What belongs here: live streams through the real binary: `seal enc --max-delay` with a real
+//! slow producer, `seal dec` releasing each line as it comes, and the options around them.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use crate::SEAL;
 use crate::common::{assert_fails, ok, run_cmd};
+use crate::kit::*;
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -149,4 +150,45 @@ fn max_delay_is_refused_with_armor_and_without_a_unit() {
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(out.stdout.is_empty());
     }
+}
+
+/// The check for an already sealed input must not hold back a live stream's first frame
+/// until 128 bytes have come.
+#[test]
+fn the_sealed_input_check_does_not_delay_a_live_stream() {
+    use std::io::{Read, Write};
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    let mut child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "--max-delay", "100ms"])
+        .current_dir(p)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            if tx.send(n).is_err() {
+                break;
+            }
+        }
+    });
+    stdin.write_all(b"abc").unwrap();
+    // The header and a frame holding "abc" come out while stdin is still open.
+    let mut got = 0;
+    while got <= 79 {
+        got += rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the first frame within the delay, not after more input");
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -1,5 +1,6 @@
-//! Peak memory of the real binary when a stream asks for the largest frames and the command
-//! line for many threads: frame buffers stay within 256 MiB (SECURITY.md, "Limits").
+//! What belongs here: peak memory of the real binary when a stream asks for the largest frames
+//! and the command line for many threads: frame buffers stay within 256 MiB (SECURITY.md,
+//! "Limits"). Speed and memory goals otherwise live in benches/.
 
 use std::io::Write;
 use std::process::{Command, Stdio};

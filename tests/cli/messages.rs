@@ -1,10 +1,14 @@
-//! Messages a person can act on: each refusal or mistake names what was wrong and what to type
-//! instead, on one line.
+//! What belongs here: messages a person can act on: each refusal or mistake names what was
+//! wrong and what to type instead, on one line; file names escaped; warnings (encrypting what is
+//! already sealed). A message's exit status is asserted with it.
 
 use std::process::{Command, Output, Stdio};
 
 use crate::SEAL;
+use crate::common::*;
 use crate::common::{assert_fails, run_cmd};
+use crate::kit::*;
+use std::fs;
 
 /// Runs seal in `dir` with `args`, stdin from `stdin`.
 fn seal_in(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
@@ -350,4 +354,148 @@ fn an_identity_named_as_the_output_is_not_called_a_key_file() {
         error_line(&out, 1),
         "seal: the key or identity file is also the output: refusing to overwrite it"
     );
+}
+
+#[test]
+fn error_messages_name_the_cause() {
+    let s = Scratch::new();
+    let k = s.key();
+    let sealed = ok(&s.run(&["enc", "-k", &k, "--chunk-size", "64"], &data(200, 1))).to_vec();
+    assert_fails(
+        &s.run(&["dec", "-k", &k], b"plain text, not sealed at all ......"),
+        4,
+        "not a seal stream",
+    );
+    // The stream with one byte set to `value`, decrypted.
+    let dec_edited = |at: usize, value: u8| {
+        let mut edited = sealed.clone();
+        edited[at] = value;
+        s.run(&["dec", "-k", &k], &edited)
+    };
+    assert_fails(&dec_edited(8, 9), 4, "unsupported format version 9");
+    assert_fails(&dec_edited(9, 7), 4, "unsupported cipher id 7");
+    assert_fails(
+        &dec_edited(11, 0x7f),
+        4,
+        "chunk size 2130706496 is out of range",
+    );
+    let in_frame_1 = 79 + 92 + 40;
+    assert_fails(
+        &dec_edited(in_frame_1, sealed[in_frame_1] ^ 1),
+        5,
+        "frame 1 at byte offset 171 failed authentication",
+    );
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &sealed[..79 + 92]),
+        5,
+        "stream truncated: frame 1",
+    );
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &sealed[..50]),
+        5,
+        "input ended after 50 of the 79 header bytes",
+    );
+    let mut swapped = sealed[..79].to_vec();
+    swapped.extend_from_slice(&sealed[79 + 92..79 + 184]);
+    swapped.extend_from_slice(&sealed[79..79 + 92]);
+    swapped.extend_from_slice(&sealed[79 + 184..]);
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &swapped),
+        5,
+        "frame 0 at byte offset 79 is out of place",
+    );
+    let full = ok(&s.run(&["enc", "-k", &k, "--chunk-size", "64"], &data(128, 2))).to_vec();
+    let mut trailing = full.clone();
+    trailing.extend_from_slice(b"junk");
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &trailing),
+        5,
+        "data after the final frame",
+    );
+    assert_fails(
+        &s.run(&["dec", "-k", &k, "nonexistent"], b""),
+        1,
+        "opening input 'nonexistent'",
+    );
+    assert_fails(
+        &s.run(&["enc", "-k", &k, "--chunk-size", "63"], b""),
+        2,
+        "out of range",
+    );
+    assert_fails(
+        &s.run(&["enc", "-k", &k, "--chunk-size", "1GB"], b""),
+        2,
+        "unknown size suffix",
+    );
+    assert_fails(
+        &s.run(&["enc", "-k", &k, "--threads", "0"], b""),
+        2,
+        "--threads",
+    );
+    assert_fails(&s.run(&["frobnicate"], b""), 2, "unrecognized subcommand");
+    // Sizes with suffixes are accepted.
+    let out = s.run(&["enc", "-k", &k, "--chunk-size", "1MiB"], b"x");
+    assert_eq!(&ok(&out)[11..15], &[0, 0x10, 0, 0]);
+    let out = s.run(&["enc", "-k", &k, "--chunk-size", "64k"], b"x");
+    assert_eq!(&ok(&out)[11..15], &[0, 1, 0, 0]);
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = with_key();
+    let name = "evil\u{1b}[2J\nseal: all good";
+    let out = seal_no_stdin(dir.path(), &["enc", "-k", "key", "-o", "out", name]);
+    assert_fails(&out, 1, r"'evil\u{1b}[2J\nseal: all good'");
+    assert!(!out.stderr.contains(&0x1b));
+}
+
+#[test]
+fn encrypting_a_sealed_file_warns_but_still_encrypts() {
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    ok(&seal_setsid(
+        p,
+        &["enc", "-k", "key", "-o", "doc.txt.seal", "doc.txt"],
+        &[],
+        b"",
+    ));
+    ok(&seal_setsid(
+        p,
+        &["enc", "-a", "-k", "key", "-o", "doc.txt.asc", "doc.txt"],
+        &[],
+        b"",
+    ));
+    let mut pasted = b"\r\n\n  ".to_vec();
+    pasted.extend(fs::read(p.join("doc.txt.asc")).unwrap());
+    fs::write(p.join("pasted.asc"), pasted).unwrap();
+    for (input, kind) in [
+        ("doc.txt.seal", "binary"),
+        ("doc.txt.asc", "ASCII armor"),
+        ("pasted.asc", "ASCII armor"),
+    ] {
+        let out = seal_setsid(p, &["enc", "-k", "key", "-o", "twice", input], &[], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "seal: warning: '{input}' is already a seal stream ({kind}); encrypting it again \
+                 (did you mean 'seal dec'?)\n"
+            )
+        );
+        // Nothing of the input was lost to the peek: two decryptions give the file back.
+        let once = ok(&seal_setsid(p, &["dec", "-k", "key", "twice"], &[], b"")).to_vec();
+        assert_eq!(once, fs::read(p.join(input)).unwrap());
+        fs::remove_file(p.join("twice")).unwrap();
+        let out = seal_setsid(p, &["enc", "-q", "-k", "key", input], &[], b"");
+        ok(&out);
+    }
+    // Through a pipe too, and a short input or plain text gets no warning.
+    let sealed = fs::read(p.join("doc.txt.seal")).unwrap();
+    let out = seal_setsid(p, &["enc", "-k", "key"], &[], &sealed);
+    assert!(stderr(&out).contains("stdin is already a seal stream (binary)"));
+    let once = ok(&seal_setsid(p, &["dec", "-k", "key"], &[], &out.stdout)).to_vec();
+    assert_eq!(once, sealed);
+    for plain in [&b""[..], b"\x89SEA", b"-----BEGIN SEAL", b"plain text"] {
+        ok(&seal_setsid(p, &["enc", "-k", "key"], &[], plain));
+    }
 }

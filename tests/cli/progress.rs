@@ -1,6 +1,7 @@
-//! Progress through the real binary: on a terminal only for runs that last, cleared at the
-//! end, never drawn through output on the same terminal; with `--progress` into a log, plain
-//! newline-terminated lines and a summary, and an error always on a line of its own.
+//! What belongs here: progress through the real binary: on a terminal only for runs that last,
+//! cleared at the end, never drawn through output on the same terminal; with `--progress` into
+//! a log, plain newline-terminated lines and a summary, and an error always on a line of its
+//! own; the figures the bar draws.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};

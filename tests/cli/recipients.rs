@@ -1,7 +1,7 @@
-//! Public-key recipients through the real binary: `keygen --identity`, `seal recipient`,
-//! `enc -r/-R`, `dec`/`verify` with an identity from `-k`, `--key-env` or `$SEAL_KEY_FILE`,
-//! refusals with their exact messages and exit statuses, and every header byte of a
-//! recipient stream altered in turn.
+//! What belongs here: public-key recipients through the real binary: `keygen --identity`,
+//! `seal recipient`, `enc -r/-R`, `dec`/`verify` with an identity from `-k`, `--key-env` or
+//! `$SEAL_KEY_FILE`, refusals with their exact messages and exit statuses, and every header
+//! byte of a recipient stream altered in turn.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -1,6 +1,6 @@
-//! No secret in any message: key text, identity text or a passphrase given where a variable's
-//! name or a file's name goes is never echoed on stderr, and file names cannot hide
-//! invisible Unicode in a message.
+//! What belongs here: no secret in any message: key text, identity text or a passphrase given
+//! where a variable's name or a file's name goes is never echoed on stderr, and file names
+//! cannot hide invisible Unicode in a message.
 
 use std::fs;
 use std::path::Path;

@@ -1,8 +1,9 @@
-//! The answers docs/FORMAT.md and SECURITY.md give to the questions a second implementer would
-//! otherwise guess at, pinned through the real binary: how cut and malformed armor end, which
-//! lines are judged by their first 66 bytes, recipient text and identity files, what "the same
-//! recipient" means, low-order X25519 recipients, a recipient count larger than the stanzas,
-//! ranges at the end of the plaintext and on live streams, and a live frame's length error.
+//! What belongs here: the answers docs/FORMAT.md and SECURITY.md give to the questions a second
+//! implementer would otherwise guess at (issue 16's list), pinned through the real binary: how
+//! cut and malformed armor end, which lines are judged by their first 66 bytes, recipient text
+//! and identity files, what "the same recipient" means, low-order X25519 recipients, a
+//! recipient count larger than the stanzas, ranges at the end of the plaintext and on live
+//! streams, and a live frame's length error. A new question of the spec goes here.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

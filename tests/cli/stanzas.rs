@@ -1,4 +1,5 @@
-//! A recipient whose stanza opens but whose key is not the stream's: what seal tells them.
+//! What belongs here: a recipient whose stanza opens but whose key is not the stream's: what
+//! seal tells them.
 
 use std::fs;
 use std::io::Cursor;
