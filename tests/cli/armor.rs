@@ -3,27 +3,15 @@
 //! the line at fault. (Armor's exact grammar is pinned in src/armor.rs and tests/properties.rs.)
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::common::{assert_fails, ok, run_cmd};
+use crate::common::{assert_fails, ok};
 use base64ct::{Base64, Encoding};
 
 use crate::SEAL;
 use crate::kit::*;
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
 
 /// A directory with a key and a 150,000-byte plaintext.
 fn setup() -> tempfile::TempDir {

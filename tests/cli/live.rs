@@ -2,36 +2,15 @@
 //! slow producer, `seal dec` releasing each line as it comes, and the options around them.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd};
+use crate::common::{assert_fails, ok};
 use crate::kit::*;
-
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let made = Command::new(SEAL)
-        .args(["keygen", "-o", "key"])
-        .current_dir(dir.path())
-        .status();
-    assert!(made.unwrap().success());
-    dir
-}
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
 
 #[test]
 fn each_line_of_a_slow_producer_reaches_the_consumer_before_the_next_is_written() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     // The producer marks each line just before writing it, then pauses 2 s (ten times the
     // maximum delay: a generous margin for a loaded machine).
@@ -75,7 +54,7 @@ fn each_line_of_a_slow_producer_reaches_the_consumer_before_the_next_is_written(
 
 #[test]
 fn a_live_stream_round_trips_through_files_and_verifies() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     let plain: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(p.join("plain"), &plain).unwrap();
@@ -135,7 +114,7 @@ fn a_live_stream_round_trips_through_files_and_verifies() {
 
 #[test]
 fn max_delay_is_refused_with_armor_and_without_a_unit() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     let out = seal(p, &["enc", "-a", "--max-delay", "1s", "-k", "key"], b"x");
     assert_eq!(out.status.code(), Some(2));

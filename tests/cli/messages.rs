@@ -10,18 +10,6 @@ use crate::common::{assert_fails, run_cmd};
 use crate::kit::*;
 use std::fs;
 
-/// Runs seal in `dir` with `args`, stdin from `stdin`.
-fn seal_in(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
-
 /// The one error line of a failed run with status `code`.
 fn error_line(out: &Output, code: i32) -> String {
     assert_fails(out, code, "");
@@ -31,7 +19,7 @@ fn error_line(out: &Output, code: i32) -> String {
 #[test]
 fn usage_errors_keep_their_useful_part_on_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| error_line(&seal_in(dir.path(), args, b""), 2);
+    let run = |args: &[&str]| error_line(&seal(dir.path(), args, b""), 2);
     assert_eq!(
         run(&["completions"]),
         "seal: the following required arguments were not provided: <SHELL> \
@@ -74,7 +62,7 @@ fn setup() -> tempfile::TempDir {
         &["keygen", "-o", "key"][..],
         &["keygen", "--identity", "-o", "me.id"][..],
     ] {
-        let out = seal_in(d, args, b"");
+        let out = seal(d, args, b"");
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -82,12 +70,12 @@ fn setup() -> tempfile::TempDir {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let out = seal_in(d, &["recipient", "me.id"], b"");
+    let out = seal(d, &["recipient", "me.id"], b"");
     std::fs::write(d.join("recipients.txt"), &out.stdout).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(d.join("me.id"), std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::write(d.join("plain"), b"one frame").unwrap();
-    let out = seal_in(d, &["enc", "-k", "key", "-o", "plain.seal", "plain"], b"");
+    let out = seal(d, &["enc", "-k", "key", "-o", "plain.seal", "plain"], b"");
     assert_eq!(out.status.code(), Some(0));
     dir
 }
@@ -97,14 +85,14 @@ fn no_key_names_every_way_to_give_one_and_armor_is_recognised_by_itself() {
     let dir = setup();
     let d = dir.path();
     assert_eq!(
-        error_line(&seal_in(d, &["enc", "-o", "out"], b"data"), 2),
+        error_line(&seal(d, &["enc", "-o", "out"], b"data"), 2),
         "seal: no key given: use -k KEYFILE, -p for a passphrase, or -r/-R to encrypt to \
          recipients (or name a key file in SEAL_KEY_FILE, key text with --key-env NAME)"
     );
     for command in ["dec", "verify"] {
         assert_eq!(
             error_line(
-                &seal_in(d, &[command, "-a", "-k", "key", "plain.seal"], b""),
+                &seal(d, &[command, "-a", "-k", "key", "plain.seal"], b""),
                 2
             ),
             format!(
@@ -119,14 +107,14 @@ fn no_key_names_every_way_to_give_one_and_armor_is_recognised_by_itself() {
 fn identities_and_recipients_files_are_called_what_they_are() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(
+    let out = seal(
         d,
         &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
         b"",
     );
     assert_eq!(out.status.code(), Some(0));
     // An identity readable by others is warned about as an identity.
-    let out = seal_in(d, &["dec", "-k", "me.id", "to-me.seal"], b"");
+    let out = seal(d, &["dec", "-k", "me.id", "to-me.seal"], b"");
     assert_eq!(out.stdout, b"one frame");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -134,11 +122,11 @@ fn identities_and_recipients_files_are_called_what_they_are() {
     );
     // A missing identity, for a stream to recipients or for 'seal recipient'.
     assert_eq!(
-        error_line(&seal_in(d, &["dec", "-k", "gone.id", "to-me.seal"], b""), 3),
+        error_line(&seal(d, &["dec", "-k", "gone.id", "to-me.seal"], b""), 3),
         "seal: 'to-me.seal': identity file 'gone.id': No such file or directory (os error 2)"
     );
     assert_eq!(
-        error_line(&seal_in(d, &["recipient", "gone.id"], b""), 3),
+        error_line(&seal(d, &["recipient", "gone.id"], b""), 3),
         "seal: identity file 'gone.id': No such file or directory (os error 2)"
     );
     // A recipients file given as the key, to decrypt or to encrypt.
@@ -146,16 +134,13 @@ fn identities_and_recipients_files_are_called_what_they_are() {
                 FILE', to decrypt give the identity a recipient was made from";
     assert_eq!(
         error_line(
-            &seal_in(d, &["dec", "-k", "recipients.txt", "to-me.seal"], b""),
+            &seal(d, &["dec", "-k", "recipients.txt", "to-me.seal"], b""),
             3
         ),
         format!("seal: 'to-me.seal': recipients file 'recipients.txt': {hint}")
     );
     assert_eq!(
-        error_line(
-            &seal_in(d, &["enc", "-k", "recipients.txt", "plain"], b""),
-            3
-        ),
+        error_line(&seal(d, &["enc", "-k", "recipients.txt", "plain"], b""), 3),
         format!("seal: recipients file 'recipients.txt': {hint}")
     );
     // The same text in the variable --key-env names.
@@ -183,33 +168,30 @@ fn read_recipient(d: &std::path::Path) -> String {
 fn counts_have_the_right_number() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(d, &["info", "plain.seal"], b"");
+    let out = seal(d, &["info", "plain.seal"], b"");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("stream:     116 bytes, 1 frame\n"), "{text}");
     std::fs::write(d.join("one"), b"1").unwrap();
-    let out = seal_in(d, &["enc", "-k", "key", "-o", "one.seal", "one"], b"");
+    let out = seal(d, &["enc", "-k", "key", "-o", "one.seal", "one"], b"");
     assert_eq!(out.status.code(), Some(0));
-    let out = seal_in(d, &["info", "one.seal"], b"");
+    let out = seal(d, &["info", "one.seal"], b"");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("plaintext:  1 byte (from"), "{text}");
     assert_eq!(
         error_line(
-            &seal_in(d, &["dec", "-k", "key", "--offset", "2", "one.seal"], b""),
+            &seal(d, &["dec", "-k", "key", "--offset", "2", "one.seal"], b""),
             2
         ),
         "seal: --offset 2 is past the end of the plaintext of 'one.seal' (1 byte)"
     );
     // A stream to one recipient, and an identity that is not it.
-    let out = seal_in(d, &["keygen", "--identity", "-o", "other.id"], b"");
+    let out = seal(d, &["keygen", "--identity", "-o", "other.id"], b"");
     assert_eq!(out.status.code(), Some(0));
     let r = read_recipient(d);
-    let out = seal_in(d, &["enc", "-r", &r, "-o", "to-me.seal", "plain"], b"");
+    let out = seal(d, &["enc", "-r", &r, "-o", "to-me.seal", "plain"], b"");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
-        error_line(
-            &seal_in(d, &["dec", "-k", "other.id", "to-me.seal"], b""),
-            3
-        ),
+        error_line(&seal(d, &["dec", "-k", "other.id", "to-me.seal"], b""), 3),
         "seal: 'to-me.seal': no identity matches the stream's recipient"
     );
 }
@@ -218,7 +200,7 @@ fn counts_have_the_right_number() {
 fn a_changed_character_in_an_armored_header_reads_as_damage() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(d, &["enc", "-a", "-k", "key", "plain"], b"");
+    let out = seal(d, &["enc", "-a", "-k", "key", "plain"], b"");
     let armored = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = armored.lines().collect();
     // Byte 9 (the cipher id, 1) is in base64 characters 12..16 ("AQEA" for bytes 9..12 = 1, 1,
@@ -240,7 +222,7 @@ fn a_changed_character_in_an_armored_header_reads_as_damage() {
         &["verify", "-k", "key", "damaged.asc"][..],
         &["info", "damaged.asc"][..],
     ] {
-        assert_eq!(error_line(&seal_in(d, args, b""), 4), expect, "{args:?}");
+        assert_eq!(error_line(&seal(d, args, b""), 4), expect, "{args:?}");
     }
 }
 
@@ -317,7 +299,7 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
         vec!["dec", "--threads", identity],
         vec!["keygen", "--identity", "--kind", identity],
     ] {
-        let line = error_line(&seal_in(d, &args, b""), 2);
+        let line = error_line(&seal(d, &args, b""), 2);
         assert!(line.contains("(secret text, not shown)"), "{line}");
         // Not even a piece of the secret half of either.
         for secret in [&key[11..], &identity[14..]] {
@@ -339,13 +321,13 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
 fn an_identity_named_as_the_output_is_not_called_a_key_file() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(
+    let out = seal(
         d,
         &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
         b"",
     );
     assert_eq!(out.status.code(), Some(0));
-    let out = seal_in(
+    let out = seal(
         d,
         &["dec", "-q", "-k", "me.id", "-o", "me.id", "to-me.seal"],
         b"",

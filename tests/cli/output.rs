@@ -14,17 +14,6 @@ use crate::kit::*;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::process::Output;
 
-/// A scratch directory with a key file `key`.
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    ok(&Command::new(SEAL)
-        .args(["keygen", "-o", "key"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap());
-    dir
-}
-
 /// Runs a Python program with `seal` and the scratch directory as its arguments; returns
 /// its stdout, checking that it succeeded.
 fn python(dir: &Path, program: &str) -> String {
@@ -39,7 +28,7 @@ fn python(dir: &Path, program: &str) -> String {
 
 #[test]
 fn dev_null_opened_read_write_is_not_a_closed_descriptor() {
-    let dir = setup();
+    let dir = with_key();
     let d = dir.path();
     fs::write(d.join("plain"), b"to nowhere").unwrap();
     ok(&Command::new(SEAL)
@@ -89,7 +78,7 @@ print(r.returncode)
 /// rest; checks that the output is in the directory seal opened (now `held`) and nowhere
 /// else.
 fn swap_the_directory_during_the_run(named: bool, wrap: impl Fn(&str) -> String) {
-    let dir = setup();
+    let dir = with_key();
     let d = dir.path();
     fs::create_dir(d.join("sub")).unwrap();
     fs::create_dir(d.join("elsewhere")).unwrap();
@@ -619,11 +608,7 @@ fn full_file_system_leaves_no_partial_output() {
          {SEAL} enc -k key --threads 1 -o tiny/new plain; echo \"status=$?\"; \
          ls -A tiny; cat tiny/out"
     );
-    let out = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
-        .current_dir(dir.path())
-        .output()
-        .expect("unshare (util-linux) runs this test");
+    let out = as_root(dir.path(), &script);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(

@@ -6,26 +6,9 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd, stderr};
-
-fn seal_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    seal_env(dir, args, &[], stdin)
-}
+use crate::common::{assert_fails, ok, stderr};
+use crate::kit::{seal, seal_env};
 
 /// Makes identity `name` of `kind` in `dir` and returns its recipient, checking what keygen
 /// prints: nothing on stdout, the recipient on stderr, a 0600 file holding one identity line.

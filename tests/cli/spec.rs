@@ -12,21 +12,11 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd, stderr};
+use crate::common::{assert_fails, ok, stderr};
+use crate::kit::seal;
 
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
 
 /// A directory with a key file `key` and `plain`, `len` bytes.
 fn setup(len: usize) -> tempfile::TempDir {

@@ -36,13 +36,29 @@ pub fn seal_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -
 
 /// `seal ARGS` in `dir`, stdin from /dev/null, stdout and stderr captured.
 pub fn seal_no_stdin(dir: &Path, args: &[&str]) -> Output {
+    seal_no_stdin_env(dir, args, &[])
+}
+
+/// [`seal_no_stdin`] with the variables `env` added.
+pub fn seal_no_stdin_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(SEAL)
         .args(args)
         .current_dir(dir)
         .env_remove("SEAL_KEY_FILE")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap()
+}
+
+/// Runs the shell `script` in `dir` as root of a private user and mount namespace (`unshare
+/// -rm`), for set-ups that need root (mounts, device nodes); stdout and stderr captured.
+pub fn as_root(dir: &Path, script: &str) -> Output {
+    Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script])
+        .current_dir(dir)
+        .output()
+        .expect("unshare (util-linux) runs this test")
 }
 
 /// [`seal_env`] with no controlling terminal (`setsid`), so that seal never asks on the
