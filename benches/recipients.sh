@@ -11,6 +11,11 @@
 #    of each kind, and decrypting those streams with the identity of the last recipient (the
 #    worst case: every stanza of its kind is tried first). Each is the median of ROUNDS × 5
 #    runs of the whole process; the key-file case is the baseline of process start-up.
+# 3. Many identities (issue 17): 100 stanzas of mixed kinds (34 X-Wing, 33 X25519, 33 SSH
+#    Ed25519) decrypted with 10 identities (4 X-Wing, 4 X25519, 2 SSH) whose match is the last
+#    stanza; and the decoder's bound: 1024 X-Wing stanzas tried with 4 X-Wing identities
+#    (16,384 units, the most seal accepts), none matching. Wall and CPU (user + sys) seconds,
+#    min and median of ROUNDS runs each.
 # Files live on tmpfs (/dev/shm) when it has room, as in benches/compare.sh.
 set -euo pipefail
 
@@ -100,4 +105,42 @@ for kind in mlkem768x25519 x25519; do
         last=$([ "$n" = 1 ] && echo 1 || echo 100)
         echo "| $n $kind recipient(s) | $(time_ms "$SEAL" enc -R "$WORK/$kind-$n.txt" -o "$WORK/o" "$WORK/one") | $(time_ms "$SEAL" dec -k "$WORK/$kind-$last.id" "$WORK/$kind-$n.seal") | $(( $(stat -c %s "$WORK/$kind-$n.seal") - 29 )) |"
     done
+done
+
+# 3. Many identities and the trial-work bound.
+M="$WORK/many"; mkdir -p "$M"
+: > "$M/r.txt"
+for i in $(seq 1 34); do "$SEAL" keygen --identity -o "$M/p$i.id" 2>/dev/null; "$SEAL" recipient "$M/p$i.id" >> "$M/r.txt"; done
+for i in $(seq 1 33); do "$SEAL" keygen --identity --kind x25519 -o "$M/x$i.id" 2>/dev/null; "$SEAL" recipient "$M/x$i.id" >> "$M/r.txt"; done
+for i in $(seq 1 33); do ssh-keygen -q -t ed25519 -N '' -f "$M/s$i"; cat "$M/s$i.pub" >> "$M/r.txt"; done
+"$SEAL" enc --allow-classical-mix -R "$M/r.txt" -o "$M/100.seal" "$WORK/one"
+# The identities: 4 X-Wing and 4 X25519 ones that no stanza is for, an SSH key no stanza is
+# for, and the last stanza's SSH key: every stanza is tried with every identity of its kind.
+for i in 1 2 3 4; do
+    "$SEAL" keygen --identity -o "$M/op$i.id" 2>/dev/null
+    "$SEAL" keygen --identity --kind x25519 -o "$M/ox$i.id" 2>/dev/null
+done
+ssh-keygen -q -t ed25519 -N '' -f "$M/os"
+cat "$M"/op{1,2,3,4}.id "$M"/ox{1,2,3,4}.id > "$M/ids"; chmod 600 "$M/ids"
+: > "$M/r1024.txt"
+for i in $(seq 1 1024); do "$SEAL" keygen --identity -o "$M/q.id" 2>/dev/null; "$SEAL" recipient "$M/q.id" >> "$M/r1024.txt"; rm "$M/q.id"; done
+"$SEAL" enc -R "$M/r1024.txt" -o "$M/1024.seal" "$WORK/one"
+cat "$M"/op{1,2,3,4}.id > "$M/pq4"; chmod 600 "$M/pq4"
+run_case() { # prints "wall_s cpu_s" of one run of "$@" (its exit status ignored)
+    local t0
+    t0=$(now)
+    /usr/bin/time -f '%U %S' -o "$M/time" "$@" > /dev/null 2>&1 || true
+    echo "$(bc -l <<< "($(now) - $t0) / 1000000000") $(tail -1 "$M/time" | awk '{print $1 + $2}')"
+}
+echo
+echo "| case | wall s min | wall s median | CPU s median |"
+echo "|---|---:|---:|---:|"
+for c in "100 mixed stanzas × 10 identities (match last)|$SEAL dec -k $M/ids -k $M/os -k $M/s33 $M/100.seal" \
+         "1024 X-Wing stanzas × 4 X-Wing identities (the bound, no match)|$SEAL dec -k $M/pq4 $M/1024.seal"; do
+    name=${c%%|*}; cmd=${c#*|}
+    : > "$M/w"; : > "$M/c"
+    for ((r = 0; r < ROUNDS; r++)); do
+        read -r w c <<< "$(run_case $cmd)"; echo "$w" >> "$M/w"; echo "$c" >> "$M/c"
+    done
+    printf '| %s | %.3f | %.3f | %.3f |\n' "$name" "$(min < "$M/w")" "$(median < "$M/w")" "$(median < "$M/c")"
 done

@@ -20,6 +20,9 @@ pub enum Category {
     Format,
     /// The stream is damaged: authentication failed, or frames are missing, extra or out of place.
     Integrity,
+    /// The caller asked for something the library refuses by policy (such as mixing
+    /// post-quantum and classical recipients without opting in): change the request.
+    Usage,
 }
 
 /// What is wrong with an armored input.
@@ -132,6 +135,101 @@ pub enum TextProblem {
     InvalidKey,
     /// More than one line, or text after the identity on its line.
     ExtraText,
+    /// An Ed25519 key whose encoding is not canonical (y not reduced, or x = 0 with the sign
+    /// bit set).
+    NonCanonicalPoint,
+    /// An Ed25519 key that is not a point of the curve.
+    NotOnCurve,
+    /// An Ed25519 key of small order.
+    SmallOrder,
+    /// An Ed25519 key with a torsion component (not in the prime-order subgroup).
+    TorsionComponent,
+    /// A known kind of key that seal does not use, named.
+    Unsupported(Unsupported),
+    /// An authorized_keys line whose options field is not sshd's (a known_hosts line, say).
+    UnknownOption,
+    /// An OpenSSH public-key line whose base64 is not canonical, or whose key blob is not of
+    /// the type the line names.
+    BadKeyBlob,
+}
+
+/// A kind of key seal recognises and refuses, with why (see [`TextProblem::Unsupported`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// `ssh-rsa`.
+    SshRsa,
+    /// `ecdsa-sha2-nistp256`, `-nistp384` or `-nistp521` (the type name).
+    Ecdsa(&'static str),
+    /// A FIDO security key (`sk-…`; the type name).
+    SecurityKey(&'static str),
+    /// `ssh-dss`.
+    SshDss,
+    /// An OpenSSH certificate (`…-cert-v01@openssh.com`).
+    Certificate,
+    /// An authorized_keys line with the `cert-authority` option.
+    CertAuthority,
+    /// An age plugin recipient or identity (`age1<plugin>1…`, `AGE-PLUGIN-…`).
+    AgePlugin,
+    /// An age tagged (hardware) recipient (`age1tag1…`, `age1tagpq1…`).
+    AgeTagged,
+    /// A passphrase-protected age identity file.
+    AgeEncrypted,
+}
+
+impl Unsupported {
+    /// The key type's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unsupported::SshRsa => "ssh-rsa",
+            Unsupported::Ecdsa(name) | Unsupported::SecurityKey(name) => name,
+            Unsupported::SshDss => "ssh-dss",
+            Unsupported::Certificate => "SSH certificate",
+            Unsupported::CertAuthority => "cert-authority",
+            Unsupported::AgePlugin => "age plugin",
+            Unsupported::AgeTagged => "age tagged",
+            Unsupported::AgeEncrypted => "age passphrase-protected",
+        }
+    }
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unsupported::SshRsa => f.write_str(
+                "ssh-rsa keys are not supported: decrypting with RSA would need the Rust `rsa` \
+                 crate, whose timing side channel (RUSTSEC-2023-0071, Marvin attack) has no fixed \
+                 release; use an ssh-ed25519 key (ssh-keygen -t ed25519)",
+            ),
+            Unsupported::Ecdsa(name) => write!(
+                f,
+                "{name} (ECDSA) SSH keys are not supported; use an ssh-ed25519 key"
+            ),
+            Unsupported::SecurityKey(name) => write!(
+                f,
+                "{name} is a security-key (FIDO) SSH key, which can sign but not decrypt; use an \
+                 ssh-ed25519 key"
+            ),
+            Unsupported::SshDss => {
+                f.write_str("ssh-dss (DSA) keys are not supported; use an ssh-ed25519 key")
+            }
+            Unsupported::Certificate => {
+                f.write_str("SSH certificates are not supported; give the plain ssh-ed25519 key")
+            }
+            Unsupported::CertAuthority => f.write_str(
+                "a cert-authority key is a certificate authority's, not a user's: encrypting to \
+                 it would give the file to the authority",
+            ),
+            Unsupported::AgePlugin => f.write_str("age plugin keys are not supported"),
+            Unsupported::AgeTagged => {
+                f.write_str("age tagged (hardware) recipients are not supported")
+            }
+            Unsupported::AgeEncrypted => f.write_str(
+                "a passphrase-protected age identity file: decrypt it first (age -d FILE > \
+                 keys.txt) and keep the result private",
+            ),
+        }
+    }
 }
 
 impl std::fmt::Display for TextProblem {
@@ -143,7 +241,68 @@ impl std::fmt::Display for TextProblem {
             TextProblem::WrongLength => "wrong length for its kind",
             TextProblem::InvalidKey => "not a valid public key",
             TextProblem::ExtraText => "unexpected text after it",
+            TextProblem::NonCanonicalPoint => "not a usable Ed25519 key: non-canonical encoding",
+            TextProblem::NotOnCurve => "not a usable Ed25519 key: not a curve point",
+            TextProblem::SmallOrder => "not a usable Ed25519 key: small order",
+            TextProblem::TorsionComponent => "not a usable Ed25519 key: torsion component",
+            TextProblem::Unsupported(u) => return write!(f, "{u}"),
+            TextProblem::UnknownOption => {
+                "not a recipient (unknown authorized_keys option: a known_hosts line?)"
+            }
+            TextProblem::BadKeyBlob => "malformed OpenSSH public key (bad base64 or key blob)",
         })
+    }
+}
+
+/// Why an OpenSSH private key file was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SshKeyProblem {
+    /// Not an OpenSSH private key (damaged, or another container).
+    Malformed,
+    /// A private key of a type seal does not use.
+    Unsupported(Unsupported),
+    /// A private key of a type seal does not know at all.
+    UnknownType,
+    /// Passphrase-protected, and no passphrase was given.
+    NeedsPassphrase,
+    /// Its bcrypt-pbkdf rounds are outside 1..=[`crate::MAX_SSH_BCRYPT_ROUNDS`].
+    BcryptRounds(u32),
+    /// Encrypted with a key derivation other than bcrypt-pbkdf.
+    UnsupportedKdf,
+    /// Decrypting failed.
+    WrongPassphrase,
+    /// Its private and public halves do not belong together.
+    HalvesDiffer,
+}
+
+impl std::fmt::Display for SshKeyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SshKeyProblem::Malformed => f.write_str("not a readable OpenSSH private key"),
+            SshKeyProblem::Unsupported(u) => write!(f, "{u}"),
+            SshKeyProblem::UnknownType => {
+                f.write_str("an OpenSSH private key of a type seal does not know; use ssh-ed25519")
+            }
+            SshKeyProblem::NeedsPassphrase => {
+                f.write_str("passphrase-protected: run on a terminal or give --passphrase-fd")
+            }
+            SshKeyProblem::BcryptRounds(rounds) => write!(
+                f,
+                "bcrypt-pbkdf with {rounds} rounds is outside seal's bound of 1..={} (lower it \
+                 with ssh-keygen -p -a 64 -f FILE)",
+                limits::MAX_SSH_BCRYPT_ROUNDS
+            ),
+            SshKeyProblem::UnsupportedKdf => {
+                f.write_str("encrypted with a key derivation other than bcrypt-pbkdf")
+            }
+            SshKeyProblem::WrongPassphrase => {
+                f.write_str("wrong passphrase, or the key file is damaged")
+            }
+            SshKeyProblem::HalvesDiffer => {
+                f.write_str("the private and public halves do not match")
+            }
+        }
     }
 }
 
@@ -364,13 +523,66 @@ pub enum Error {
     },
     /// An identity's text could not be parsed.
     #[error("{}", match .0 {
-        TextProblem::NotRecognised => "not a seal identity (expected one line starting \"SEAL-IDENTITY-\")".to_string(),
+        TextProblem::NotRecognised => "not an identity (a key file? expected SEAL-IDENTITY-... or AGE-SECRET-KEY-... lines, or an OpenSSH private key)".to_string(),
         problem => format!("malformed identity: {problem}"),
     })]
     Identity(TextProblem),
+    /// A line of an identity file could not be parsed (the line is never shown: it may be a
+    /// secret).
+    #[error("line {line}: {}", match .problem {
+        TextProblem::NotRecognised => "not an identity (the line is not shown)".to_string(),
+        TextProblem::Unsupported(u) => u.to_string(),
+        problem => format!("malformed identity: {problem}"),
+    })]
+    IdentityLine {
+        /// Line number, from 1.
+        line: usize,
+        /// What is wrong.
+        problem: TextProblem,
+    },
+    /// An identity file holds no identity (only blank lines and comments).
+    #[error("no identity in it (only blank lines and comments)")]
+    NoIdentity,
+    /// An OpenSSH private key file was refused.
+    #[error("{0}")]
+    SshKey(SshKeyProblem),
+    /// Post-quantum and classical recipients together, without the opt-in
+    /// ([`crate::Encryptor::with_recipients_allowing_classical_mix`]).
+    #[error(
+        "refusing to mix {post_quantum} post-quantum and {classical} classical recipients: \
+         anyone who breaks the classical ones (as a quantum computer could) gets the file key, \
+         so the post-quantum recipients would protect nothing; encrypt to post-quantum \
+         recipients only, or allow the mix on purpose"
+    )]
+    MixedRecipients {
+        /// Post-quantum recipients.
+        post_quantum: usize,
+        /// Classical recipients.
+        classical: usize,
+    },
+    /// More identities than [`crate::MAX_IDENTITIES`].
+    #[error("{0} identities: at most {max} may be given at once", max = limits::MAX_IDENTITIES)]
+    TooManyIdentities(usize),
+    /// Trying the stream's stanzas with the identities given would take more than
+    /// [`crate::MAX_TRIAL_WORK`] units of work (a hostile header, or very many identities).
+    #[error(
+        "trying the stream's {stanzas} recipient stanzas with {identities} identities would cost \
+         {work} units of work, over seal's bound of {max}: give only the identities this stream \
+         is for",
+        max = limits::MAX_TRIAL_WORK
+    )]
+    TooMuchTrialWork {
+        /// Stanzas in the header.
+        stanzas: usize,
+        /// Identities given.
+        identities: usize,
+        /// The work the pairs of one kind would cost.
+        work: u64,
+    },
     /// A recipient's text could not be parsed.
     #[error("{}", match .0 {
-        TextProblem::NotRecognised => "not a seal recipient (expected \"sealpq1...\" or \"sealx1...\")".to_string(),
+        TextProblem::NotRecognised => "not a recipient (expected sealpq1..., sealx1..., age1pq1..., age1... or an ssh-ed25519 public key line)".to_string(),
+        TextProblem::Unsupported(u) => u.to_string(),
         problem => format!("malformed recipient: {problem}"),
     })]
     Recipient(TextProblem),
@@ -617,6 +829,29 @@ impl Error {
             },
             Error::Identity(p) => Error::Identity(*p),
             Error::Recipient(p) => Error::Recipient(*p),
+            Error::IdentityLine { line, problem } => Error::IdentityLine {
+                line: *line,
+                problem: *problem,
+            },
+            Error::NoIdentity => Error::NoIdentity,
+            Error::SshKey(p) => Error::SshKey(*p),
+            Error::MixedRecipients {
+                post_quantum,
+                classical,
+            } => Error::MixedRecipients {
+                post_quantum: *post_quantum,
+                classical: *classical,
+            },
+            Error::TooManyIdentities(n) => Error::TooManyIdentities(*n),
+            Error::TooMuchTrialWork {
+                stanzas,
+                identities,
+                work,
+            } => Error::TooMuchTrialWork {
+                stanzas: *stanzas,
+                identities: *identities,
+                work: *work,
+            },
             Error::NoIdentityMatches {
                 recipients,
                 tried,
@@ -713,6 +948,9 @@ impl Error {
             | Error::Passphrase(_)
             | Error::Identity(_)
             | Error::Recipient(_)
+            | Error::IdentityLine { .. }
+            | Error::NoIdentity
+            | Error::SshKey(_)
             | Error::NoIdentityMatches { .. }
             | Error::Kdf(_) => Category::Key,
             Error::BadMagic
@@ -736,6 +974,9 @@ impl Error {
             | Error::Truncated { .. }
             | Error::TrailingData { .. }
             | Error::EmptyFinalFrame { .. } => Category::Integrity,
+            Error::MixedRecipients { .. }
+            | Error::TooManyIdentities(_)
+            | Error::TooMuchTrialWork { .. } => Category::Usage,
         }
     }
 }
@@ -783,6 +1024,25 @@ mod tests {
             },
             Error::Identity(TextProblem::BadCharacter),
             Error::Recipient(TextProblem::WrongLength),
+            Error::Recipient(TextProblem::Unsupported(Unsupported::Ecdsa(
+                "ecdsa-sha2-nistp256",
+            ))),
+            Error::IdentityLine {
+                line: 3,
+                problem: TextProblem::BadChecksum,
+            },
+            Error::NoIdentity,
+            Error::SshKey(SshKeyProblem::BcryptRounds(513)),
+            Error::MixedRecipients {
+                post_quantum: 2,
+                classical: 1,
+            },
+            Error::TooManyIdentities(65),
+            Error::TooMuchTrialWork {
+                stanzas: 1024,
+                identities: 64,
+                work: 1 << 20,
+            },
             Error::NoIdentityMatches {
                 recipients: 1,
                 tried: tally(),

@@ -64,6 +64,8 @@ pub(crate) const MAX_STANZA_BODY_LEN: usize = 2048;
 pub(crate) const RECIPIENT_KIND_MLKEM768_X25519: u8 = 1;
 /// Recipient kind byte of an X25519 stanza.
 pub(crate) const RECIPIENT_KIND_X25519: u8 = 2;
+/// Recipient kind byte of an SSH Ed25519 stanza.
+pub(crate) const RECIPIENT_KIND_SSH_ED25519: u8 = 3;
 /// The longest header of any key kind: a recipient header with the most stanzas of the
 /// longest body (about 2 MiB). A decoder never holds more header than this.
 #[cfg(test)]
@@ -80,7 +82,7 @@ pub(crate) fn stanza_body_len(recipient_kind: u8) -> Option<usize> {
     const WRAPPED: usize = 32 + TAG_LEN;
     match recipient_kind {
         RECIPIENT_KIND_MLKEM768_X25519 => Some(1120 + WRAPPED),
-        RECIPIENT_KIND_X25519 => Some(32 + WRAPPED),
+        RECIPIENT_KIND_X25519 | RECIPIENT_KIND_SSH_ED25519 => Some(32 + WRAPPED),
         _ => None,
     }
 }

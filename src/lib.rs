@@ -94,7 +94,7 @@
 //! | `limits.rs` | the format's bounds, each stated once |
 //! | `keys.rs` | [`Key`]: generating, writing and parsing key text |
 //! | `passphrase.rs` | [`Passphrase`] and its Argon2id stretching into a key |
-//! | `recipient/` | [`Identity`] and [`Recipient`]: `mod.rs` the types and opening stanzas with many identities, `hpke.rs` HPKE wrapping of the file key, `seal.rs` seal's text forms |
+//! | `recipient/` | [`Identity`] and [`Recipient`]: `mod.rs` the types and the mixing policy, `trial.rs` opening stanzas with many identities (bounded), `hpke.rs` HPKE wrapping of the file key, `seal.rs` seal's text forms, `age.rs` age's keys, `ssh.rs` OpenSSH Ed25519 keys (stanza kind `03`), `identity_file.rs` identity files |
 //! | `kdf.rs` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
 //! | `aead.rs` | the two AEADs behind one interface |
 //! | `frame.rs` | one frame at a time: [`FrameSealer`], [`FrameOpener`] |
@@ -151,7 +151,7 @@ mod writer;
 pub use armor::{ArmorReader, ArmorWriter, Sniffed, looks_armored, sniff, unarmor};
 pub use error::{
     ArmorError, ArmorProblem, Category, Error, Internal, KeyProblem, Misuse, PassphraseProblem,
-    Result, SecretKind, Tally, TallyEntry, TextProblem,
+    Result, SecretKind, SshKeyProblem, Tally, TallyEntry, TextProblem, Unsupported,
 };
 pub use format::{
     Argon2Params, Cipher, DEFAULT_CHUNK_SIZE, Framing, Header, KeyKind, MAX_CHUNK_SIZE,
@@ -163,7 +163,10 @@ pub use keys::Key;
 pub use passphrase::{MAX_PASSPHRASE_LEN, Passphrase};
 pub use pipeline::{MAX_FRAME_BUFFER_BYTES, MAX_THREADS, workers_for};
 pub use reader::DecryptingReader;
-pub use recipient::{Identity, Recipient, RecipientKind};
+pub use recipient::{
+    EncryptedSshKey, Identity, IdentityText, MAX_IDENTITIES, MAX_SSH_BCRYPT_ROUNDS, MAX_TRIAL_WORK,
+    Recipient, RecipientKind,
+};
 pub use secret::Secret;
 pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
 pub use writer::EncryptingWriter;

@@ -146,11 +146,25 @@ impl Encryptor {
         Ok(Encryptor::protected_by(protection, salt))
     }
 
-    /// A stream for public-key recipients (1 to [`crate::MAX_RECIPIENTS`] of them, of any
-    /// kinds, else [`Error::RecipientCountOutOfRange`]), with a fresh random file key wrapped
-    /// for each (a recipient no stanza can be made for, such as a low-order X25519 point, is
+    /// A stream for public-key recipients (1 to [`crate::MAX_RECIPIENTS`] of them, else
+    /// [`Error::RecipientCountOutOfRange`]), with a fresh random file key wrapped for each (a
+    /// recipient no stanza can be made for, such as a low-order X25519 point, is
     /// [`Error::Recipient`]): each recipient's identity alone decrypts it.
+    ///
+    /// Post-quantum and classical recipients together are refused
+    /// ([`Error::MixedRecipients`], category [`crate::Category::Usage`]): a stream is only as
+    /// strong as its weakest stanza, so one classical stanza hands a quantum attacker the file
+    /// key the post-quantum ones protect. To accept that on purpose, use
+    /// [`Encryptor::with_recipients_allowing_classical_mix`].
     pub fn with_recipients(recipients: &[Recipient]) -> Result<Self> {
+        recipient::check_mix(recipients)?;
+        Encryptor::with_recipients_allowing_classical_mix(recipients)
+    }
+
+    /// As [`Encryptor::with_recipients`], but post-quantum and classical recipients may be
+    /// mixed: the caller accepts that the stream resists a quantum attacker only as well as
+    /// its classical recipients do (not at all).
+    pub fn with_recipients_allowing_classical_mix(recipients: &[Recipient]) -> Result<Self> {
         if !(1..=MAX_RECIPIENTS).contains(&recipients.len()) {
             return Err(Error::RecipientCountOutOfRange(recipients.len()));
         }
@@ -220,7 +234,7 @@ impl Encryptor {
 
     /// **Insecure: for known-answer vectors only.** For a stream to recipients, uses
     /// `file_key` and hands `hpke_randomness` to the encapsulations in stanza order (64 bytes
-    /// per X-Wing recipient, 32 per X25519 one; a mismatch is [`Error::Random`]). Fixed
+    /// per X-Wing recipient, 32 per X25519 or SSH one; a mismatch is [`Error::Random`]). Fixed
     /// ephemeral randomness lets anyone who knows it unwrap the file key; a fixed file key
     /// with a fixed salt reuses nonces. Does nothing to other streams. Only with the
     /// non-default `test-vectors` feature.

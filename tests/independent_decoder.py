@@ -26,6 +26,7 @@ import pathlib
 import sys
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.mlkem import MLKEM768PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
@@ -86,10 +87,12 @@ def derive(key: bytes, bound: bytes):
 
 # --- Recipients (key kind 3) ---------------------------------------------------------------
 
-KIND_XWING, KIND_X25519 = 1, 2
-STANZA_BODY_LEN = {KIND_XWING: 1120 + 48, KIND_X25519: 32 + 48}
-ENC_LEN = {KIND_XWING: 1120, KIND_X25519: 32}
-KEM_ID = {KIND_XWING: 0x647A, KIND_X25519: 0x0020}
+KIND_XWING, KIND_X25519, KIND_SSH = 1, 2, 3
+STANZA_BODY_LEN = {KIND_XWING: 1120 + 48, KIND_X25519: 32 + 48, KIND_SSH: 32 + 48}
+ENC_LEN = {KIND_XWING: 1120, KIND_X25519: 32, KIND_SSH: 32}
+KEM_ID = {KIND_XWING: 0x647A, KIND_X25519: 0x0020, KIND_SSH: 0x0020}
+SSH_INFO_LABEL = b"seal v1 ssh-ed25519 file key"
+ED25519_P = 2**255 - 19
 MAX_RECIPIENTS, MAX_STANZA_BODY = 1024, 2048
 IDENTITY_HRP = {"SEAL-IDENTITY-PQ-": KIND_XWING, "SEAL-IDENTITY-X25519-": KIND_X25519}
 RECIPIENT_HRP = {"sealpq": KIND_XWING, "sealx": KIND_X25519}
@@ -134,8 +137,33 @@ def bech32m_decode(text: str):
     return hrp, bytes(out)
 
 
+def ssh_wire(a: bytes) -> bytes:
+    """The OpenSSH wire form of an Ed25519 public key: string "ssh-ed25519" || string a."""
+    return len(b"ssh-ed25519").to_bytes(4, "big") + b"ssh-ed25519" + len(a).to_bytes(4, "big") + a
+
+
+def ssh_keys(seed: bytes):
+    """(X25519 secret, Ed25519 public key A, X25519 image u, HPKE info) of an Ed25519 seed,
+    from FORMAT.md "SSH Ed25519 recipients": the secret is clamp(SHA-512(seed)[0..32]); u is
+    (1 + y) / (1 - y) mod p computed here from A, and must equal X25519(secret, 9)."""
+    h = bytearray(hashlib.sha512(seed).digest()[:32])
+    h[0] &= 248
+    h[31] &= 127
+    h[31] |= 64
+    a = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+    y = int.from_bytes(a, "little") & ((1 << 255) - 1)
+    u = (1 + y) * pow(1 - y, ED25519_P - 2, ED25519_P) % ED25519_P
+    u_bytes = u.to_bytes(32, "little")
+    assert x25519_public(bytes(h)) == u_bytes, "the Edwards-to-Montgomery map and the secret agree"
+    info = SSH_INFO_LABEL + hashlib.sha256(ssh_wire(a)).digest()
+    return bytes(h), a, u_bytes, info
+
+
 def parse_identity(text: str):
-    """(recipient kind, 32 secret bytes) of an identity text."""
+    """(recipient kind, 32 secret bytes) of an identity text; for an SSH identity in a vector
+    (`ssh-ed25519-seed HEX`), the Ed25519 seed."""
+    if text.startswith("ssh-ed25519-seed "):
+        return KIND_SSH, bytes.fromhex(text.split(" ", 1)[1])
     hrp, data = bech32m_decode(text.strip())
     kind = {h.lower(): k for h, k in IDENTITY_HRP.items()}.get(hrp)
     if kind is None or len(data) != 32:
@@ -144,6 +172,11 @@ def parse_identity(text: str):
 
 
 def parse_recipient(text: str):
+    if text.startswith("ssh-ed25519 "):
+        blob = base64.b64decode(text.split()[1], validate=True)
+        if len(blob) != 51 or blob != ssh_wire(blob[19:]):
+            raise Refused("not an ssh-ed25519 key")
+        return KIND_SSH, blob[19:]
     hrp, data = bech32m_decode(text)
     kind = RECIPIENT_HRP.get(hrp)
     if kind is None or len(data) != {KIND_XWING: 1216, KIND_X25519: 32}[kind]:
@@ -315,7 +348,14 @@ def kem_shared_secret(kind: int, secret: bytes, enc: bytes) -> bytes:
         ss_m = mlkem.decapsulate(enc[:1088])
         ct_x, pk_x = enc[1088:], pk[1184:]
         return hashlib.sha3_256(ss_m + x25519(sk_x, ct_x) + ct_x + pk_x + b"\\.//^\\").digest()
+    if kind == KIND_SSH:
+        secret = ssh_keys(secret)[0]
     return dhkem_shared_secret(x25519(secret, enc), enc, x25519_public(secret))
+
+
+def hpke_info(kind: int, secret: bytes) -> bytes:
+    """The HPKE info of a stanza kind: an SSH stanza's binds its key (FORMAT.md)."""
+    return ssh_keys(secret)[3] if kind == KIND_SSH else HPKE_INFO
 
 
 def dhkem_shared_secret(dh: bytes, enc: bytes, pk_r: bytes) -> bytes:
@@ -324,11 +364,11 @@ def dhkem_shared_secret(dh: bytes, enc: bytes, pk_r: bytes) -> bytes:
     return labeled_expand(suite, eae_prk, b"shared_secret", enc + pk_r, 32)
 
 
-def hpke_key_schedule(kind: int, shared_secret: bytes):
+def hpke_key_schedule(kind: int, shared_secret: bytes, info: bytes = HPKE_INFO):
     """RFC 9180 base mode with HKDF-SHA256 and ChaCha20-Poly1305: (key, base_nonce)."""
     suite = b"HPKE" + KEM_ID[kind].to_bytes(2, "big") + (1).to_bytes(2, "big") + (3).to_bytes(2, "big")
     psk_id_hash = labeled_extract(suite, b"", b"psk_id_hash", b"")
-    info_hash = labeled_extract(suite, b"", b"info_hash", HPKE_INFO)
+    info_hash = labeled_extract(suite, b"", b"info_hash", info)
     context = b"\x00" + psk_id_hash + info_hash
     secret = labeled_extract(suite, shared_secret, b"secret", b"")
     return (
@@ -341,7 +381,7 @@ def unwrap(kind: int, secret: bytes, body: bytes):
     """The file key in a stanza body, or None if it does not open."""
     enc, wrapped = body[: ENC_LEN[kind]], body[ENC_LEN[kind] :]
     try:
-        key, base_nonce = hpke_key_schedule(kind, kem_shared_secret(kind, secret, enc))
+        key, base_nonce = hpke_key_schedule(kind, kem_shared_secret(kind, secret, enc), hpke_info(kind, secret))
         return ChaCha20Poly1305(key).decrypt(base_nonce, wrapped, b"")
     except Exception:
         return None
@@ -358,12 +398,13 @@ def xwing_stanza(pk: bytes, eseed: bytes, file_key: bytes) -> bytes:
     return ct_m + ct_x + ChaCha20Poly1305(key).encrypt(base_nonce, file_key, b"")
 
 
-def x25519_stanza(pk_r: bytes, ikm: bytes, file_key: bytes) -> bytes:
-    """An X25519 stanza body made with ephemeral randomness `ikm` (RFC 9180 DeriveKeyPair)."""
+def x25519_stanza(pk_r: bytes, ikm: bytes, file_key: bytes, info: bytes = HPKE_INFO) -> bytes:
+    """An X25519 (or, with its info, SSH) stanza body made with ephemeral randomness `ikm`
+    (RFC 9180 DeriveKeyPair)."""
     suite = b"KEM" + (0x0020).to_bytes(2, "big")
     sk_e = labeled_expand(suite, labeled_extract(suite, b"", b"dkp_prk", ikm), b"sk", b"", 32)
     enc = x25519_public(sk_e)
-    key, base_nonce = hpke_key_schedule(KIND_X25519, dhkem_shared_secret(x25519(sk_e, pk_r), enc, pk_r))
+    key, base_nonce = hpke_key_schedule(KIND_X25519, dhkem_shared_secret(x25519(sk_e, pk_r), enc, pk_r), info)
     return enc + ChaCha20Poly1305(key).encrypt(base_nonce, file_key, b"")
 
 
@@ -645,7 +686,13 @@ def recipient_encoding(v: dict, stream: bytes):
         r_kind, pk = parse_recipient(v[f"recipient_{i}"])
         i_kind, secret = parse_identity(v[f"identity_{i}"])
         assert kind == r_kind == i_kind, "stanza kinds"
-        if kind == KIND_X25519:
+        if kind == KIND_SSH:
+            _, a, u, info = ssh_keys(secret)
+            assert pk == a, "recipient of the identity"
+            body_again = x25519_stanza(u, randomness[:32], file_key, info)
+            assert body_again == body, "SSH stanza made independently differs"
+            randomness = randomness[32:]
+        elif kind == KIND_X25519:
             assert pk == x25519_public(secret), "recipient of the identity"
             body_again = x25519_stanza(pk, randomness[:32], file_key)
             assert body_again == body, "X25519 stanza made independently differs"

@@ -67,7 +67,7 @@ fn cipher(name: &str) -> Cipher {
 #[test]
 fn vectors_cover_both_ciphers_and_both_key_kinds() {
     let v = vectors();
-    assert_eq!(v.len(), 13);
+    assert_eq!(v.len(), 15);
     for c in Cipher::ALL {
         assert!(v.iter().any(|v| v.get("cipher") == c.name()));
     }
@@ -88,7 +88,7 @@ fn vectors_cover_both_ciphers_and_both_key_kinds() {
         v.iter()
             .filter(|v| v.fields.contains_key("identity_1"))
             .count(),
-        3
+        5
     );
 }
 
@@ -99,10 +99,18 @@ impl Vector {
             .map_while(|i| {
                 let id = self.fields.get(&format!("identity_{i}"))?;
                 let r = self.get(&format!("recipient_{i}"));
-                Some((
-                    Identity::from_text(id.as_bytes()).unwrap(),
-                    r.parse::<Recipient>().unwrap(),
-                ))
+                // An SSH identity is written as its Ed25519 seed (FORMAT.md's vectors).
+                let identity = match id.strip_prefix("ssh-ed25519-seed ") {
+                    Some(seed) => Identity::from_bytes(
+                        seal::RecipientKind::SshEd25519,
+                        base16ct::lower::decode_vec(seed)
+                            .unwrap()
+                            .try_into()
+                            .unwrap(),
+                    ),
+                    None => Identity::from_text(id.as_bytes()).unwrap(),
+                };
+                Some((identity, r.parse::<Recipient>().unwrap()))
             })
             .collect()
     }
@@ -177,7 +185,7 @@ fn recipient_vectors_decrypt_with_each_identity() {
             Err(Error::NoIdentityMatches { recipients: n, .. }) if n == recipients
         ));
     }
-    assert_eq!(seen, 5);
+    assert_eq!(seen, 9);
 }
 
 /// A vector's secret: its key, or its passphrase and Argon2id cost.

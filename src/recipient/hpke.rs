@@ -1,6 +1,6 @@
 //! HPKE (RFC 9180) wrapping of a stream's file key into a recipient stanza, and opening it:
-//! base mode, the recipient kind's KEM, HKDF-SHA256, ChaCha20-Poly1305, info
-//! `"seal v1 file key"`, empty associated data. A stanza body is `enc || wrapped key || tag`.
+//! base mode, the recipient kind's KEM, HKDF-SHA256, ChaCha20-Poly1305, the kind's info
+//! (`"seal v1 file key"` for seal's own kinds), empty associated data. A stanza body is `enc || wrapped key || tag`.
 //! Also the randomness HPKE draws on: the operating system's, or fixed bytes for known-answer
 //! vectors.
 
@@ -17,8 +17,8 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result, TextProblem};
 use crate::keys::{KEY_LEN, Key, fill_random};
 
-/// HPKE `info` of every stanza.
-const HPKE_INFO: &[u8] = b"seal v1 file key";
+/// HPKE `info` of seal's own stanza kinds (`01`, `02`); an SSH stanza's is its own (ssh.rs).
+pub(super) const SEAL_INFO: &[u8] = b"seal v1 file key";
 /// HPKE associated data of every stanza.
 const HPKE_AAD: &[u8] = b"";
 type Aead = ChaCha20Poly1305;
@@ -34,6 +34,7 @@ pub(super) fn public_key<K: Kem>(bytes: &[u8]) -> std::result::Result<K::PublicK
 /// HPKE-seals `file_key` to `pk`: the stanza body `enc || ciphertext || tag`.
 pub(super) fn wrap<K: Kem>(
     pk: &K::PublicKey,
+    info: &[u8],
     file_key: &Key,
     rng: &mut impl CryptoRng,
 ) -> Option<Vec<u8>> {
@@ -41,7 +42,7 @@ pub(super) fn wrap<K: Kem>(
     let (enc, tag) = hpke::single_shot_seal_inout_detached_with_rng::<Aead, Kdf, K>(
         &OpModeS::Base,
         pk,
-        HPKE_INFO,
+        info,
         InOutBuf::from(&mut wrapped[..]),
         HPKE_AAD,
         rng,
@@ -55,7 +56,7 @@ pub(super) fn wrap<K: Kem>(
 
 /// Opens a stanza body with `sk`: the file key, or `None` if the stanza is not for `sk` (or
 /// was altered).
-pub(super) fn unwrap<K: Kem>(sk: &K::PrivateKey, body: &[u8]) -> Option<Key> {
+pub(super) fn unwrap<K: Kem>(sk: &K::PrivateKey, info: &[u8], body: &[u8]) -> Option<Key> {
     let enc_len = <K::EncappedKey as Serializable>::size();
     let (enc, rest) = body.split_at_checked(enc_len)?;
     let (wrapped, tag) = rest.split_at_checked(KEY_LEN)?;
@@ -67,7 +68,7 @@ pub(super) fn unwrap<K: Kem>(sk: &K::PrivateKey, body: &[u8]) -> Option<Key> {
         &OpModeR::Base,
         sk,
         &enc,
-        HPKE_INFO,
+        info,
         InOutBuf::from(&mut key[..]),
         HPKE_AAD,
         &tag,

@@ -31,26 +31,47 @@
 //! | `mod.rs` | the public [`Identity`], [`Recipient`] and [`RecipientKind`]; opening a header's stanzas with many identities |
 //! | `hpke.rs` | HPKE wrapping of the file key into a stanza body and opening it; HPKE's randomness |
 //! | `seal.rs` | seal's own text forms (Bech32m) |
+//! | `age.rs` | age's native keys (Bech32), read as seal's kinds `01` and `02` |
+//! | `ssh.rs` | OpenSSH Ed25519 keys: the public-key line, the private key file, kind `03` |
+//! | `identity_file.rs` | identity files: comments, several identities, OpenSSH private keys |
+//! | `trial.rs` | opening a header's stanzas with many identities, its work bounded |
 //!
-//! Another key family (SSH, age) adds a file beside these and a variant to the private
-//! `PublicKey` and `IdentityKey` enums.
+//! A third kind, SSH Ed25519 (stanza kind `03`, see `ssh.rs`), is classical like X25519.
+//! Encrypting to post-quantum and classical recipients together is refused unless asked for
+//! ([`check_mix`]): a stream is only as strong as its weakest stanza.
 
+mod age;
 mod hpke;
+mod identity_file;
 mod seal;
+mod ssh;
+mod trial;
 
 use ::hpke::kem::{X25519HkdfSha256, XWing};
 use ::hpke::rand_core::CryptoRng;
 use ::hpke::{Deserializable, Kem, Serializable};
+use hpke::SEAL_INFO;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, Tally, TextProblem};
-use crate::format::{Header, RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_X25519, Stanza};
-use crate::kdf::{self, StreamKeys};
+use crate::error::{Error, Result, TextProblem};
+use crate::format::{
+    RECIPIENT_KIND_MLKEM768_X25519, RECIPIENT_KIND_SSH_ED25519, RECIPIENT_KIND_X25519, Stanza,
+};
 use crate::keys::{Key, fill_random};
 #[cfg(feature = "test-vectors")]
 pub(crate) use hpke::FixedRandom;
 pub(crate) use hpke::OsRandom;
+pub use identity_file::{EncryptedSshKey, IdentityText};
 pub(crate) use seal::IDENTITY_PREFIX;
+use ssh::{SshIdentity, SshPublic};
+pub(crate) use trial::open_stream_keys;
+
+/// Most identities one decryption takes, from every file and line together.
+pub const MAX_IDENTITIES: usize = crate::limits::MAX_IDENTITIES;
+/// Most trial work spent opening one header (see [`Error::TooMuchTrialWork`]).
+pub const MAX_TRIAL_WORK: u64 = crate::limits::MAX_TRIAL_WORK;
+/// Most bcrypt-pbkdf rounds of a passphrase-protected OpenSSH key.
+pub const MAX_SSH_BCRYPT_ROUNDS: u32 = crate::limits::MAX_SSH_BCRYPT_ROUNDS;
 
 /// Length of an identity's secret bytes, for both kinds.
 pub(crate) const IDENTITY_LEN: usize = 32;
@@ -62,17 +83,39 @@ pub enum RecipientKind {
     MlKem768X25519,
     /// X25519, classical.
     X25519,
+    /// An OpenSSH Ed25519 key, through its X25519 image: classical.
+    SshEd25519,
 }
 
 impl RecipientKind {
-    /// Both kinds, the default first.
-    pub const ALL: [RecipientKind; 2] = [RecipientKind::MlKem768X25519, RecipientKind::X25519];
+    /// Every kind, the default first.
+    pub const ALL: [RecipientKind; 3] = [
+        RecipientKind::MlKem768X25519,
+        RecipientKind::X25519,
+        RecipientKind::SshEd25519,
+    ];
+
+    /// Whether its stanzas resist a quantum attacker (only X-Wing's do).
+    pub fn is_post_quantum(self) -> bool {
+        self == RecipientKind::MlKem768X25519
+    }
+
+    /// The relative cost of one attempt to open a stanza of this kind (see
+    /// [`MAX_TRIAL_WORK`]): an X-Wing decapsulation expands its key each time, about four
+    /// X25519 operations.
+    pub(crate) fn trial_cost(self) -> u64 {
+        match self {
+            RecipientKind::MlKem768X25519 => 4,
+            RecipientKind::X25519 | RecipientKind::SshEd25519 => 1,
+        }
+    }
 
     /// Its short name, for display and machine-readable reports.
     pub fn name(self) -> &'static str {
         match self {
             RecipientKind::MlKem768X25519 => "mlkem768x25519",
             RecipientKind::X25519 => "x25519",
+            RecipientKind::SshEd25519 => "ssh-ed25519",
         }
     }
 
@@ -81,6 +124,7 @@ impl RecipientKind {
         match self {
             RecipientKind::MlKem768X25519 => RECIPIENT_KIND_MLKEM768_X25519,
             RecipientKind::X25519 => RECIPIENT_KIND_X25519,
+            RecipientKind::SshEd25519 => RECIPIENT_KIND_SSH_ED25519,
         }
     }
 
@@ -100,6 +144,7 @@ pub struct Recipient(PublicKey);
 enum PublicKey {
     MlKem768X25519(Box<<XWing as Kem>::PublicKey>),
     X25519(<X25519HkdfSha256 as Kem>::PublicKey),
+    SshEd25519(Box<SshPublic>),
 }
 
 impl std::fmt::Debug for Recipient {
@@ -114,22 +159,27 @@ impl Recipient {
         match self.0 {
             PublicKey::MlKem768X25519(_) => RecipientKind::MlKem768X25519,
             PublicKey::X25519(_) => RecipientKind::X25519,
+            PublicKey::SshEd25519(_) => RecipientKind::SshEd25519,
         }
     }
 
-    /// The public key bytes.
+    /// The public key bytes (an SSH key's: its 32-byte Ed25519 key).
     pub fn to_bytes(&self) -> Vec<u8> {
         match &self.0 {
             PublicKey::MlKem768X25519(pk) => pk.to_bytes().to_vec(),
             PublicKey::X25519(pk) => pk.to_bytes().to_vec(),
+            PublicKey::SshEd25519(pk) => pk.a.to_vec(),
         }
     }
 
     /// The stanza that wraps `file_key` for this recipient.
     fn wrap(&self, file_key: &Key, rng: &mut impl CryptoRng) -> Result<Stanza> {
         let body = match &self.0 {
-            PublicKey::MlKem768X25519(pk) => hpke::wrap::<XWing>(pk, file_key, rng),
-            PublicKey::X25519(pk) => hpke::wrap::<X25519HkdfSha256>(pk, file_key, rng),
+            PublicKey::MlKem768X25519(pk) => hpke::wrap::<XWing>(pk, SEAL_INFO, file_key, rng),
+            PublicKey::X25519(pk) => hpke::wrap::<X25519HkdfSha256>(pk, SEAL_INFO, file_key, rng),
+            PublicKey::SshEd25519(pk) => {
+                hpke::wrap::<X25519HkdfSha256>(&pk.u, &pk.info, file_key, rng)
+            }
         }
         // X25519 encapsulation fails for a low-order public key, which parses.
         .ok_or(Error::Recipient(TextProblem::InvalidKey))?;
@@ -140,14 +190,15 @@ impl Recipient {
 /// A secret key that opens the stanzas of its recipient. Zeroized on drop.
 pub struct Identity(IdentityKey);
 
-/// The key families an identity holds: seal's own today; another family (an SSH or age key)
-/// is another variant, with its own file beside `seal.rs`.
+/// The key families an identity holds: seal's own (and age's, which are the same keys), or an
+/// OpenSSH Ed25519 key's X25519 image.
 enum IdentityKey {
     Seal(SealIdentity),
+    Ssh(Box<SshIdentity>),
 }
 
 /// seal's own identity: the X-Wing seed or the X25519 scalar.
-struct SealIdentity {
+pub(super) struct SealIdentity {
     kind: RecipientKind,
     /// Zeroized on drop.
     secret: Zeroizing<[u8; IDENTITY_LEN]>,
@@ -164,111 +215,92 @@ impl Identity {
     pub const TEXT_PREFIX: &'static str = IDENTITY_PREFIX;
 
     /// A fresh identity of `kind` from the operating system's CSPRNG. (For X-Wing this is
-    /// its key generation: the secret key is 32 random bytes.)
+    /// its key generation: the secret key is 32 random bytes; for SSH Ed25519, a random
+    /// Ed25519 seed.)
     pub fn generate(kind: RecipientKind) -> Result<Self> {
         let mut secret = Zeroizing::new([0u8; IDENTITY_LEN]);
         fill_random(secret.as_mut())?;
-        Ok(Identity(IdentityKey::Seal(SealIdentity { kind, secret })))
+        Ok(Identity::from_secret(kind, secret))
     }
 
-    /// The identity of `kind` with these secret bytes (for tests and known-answer vectors).
+    /// The identity of `kind` with these secret bytes (for tests and known-answer vectors):
+    /// the X-Wing seed, the X25519 scalar, or for SSH Ed25519 the Ed25519 seed (of which only
+    /// the derived X25519 scalar is kept).
     pub fn from_bytes(kind: RecipientKind, bytes: [u8; IDENTITY_LEN]) -> Self {
-        Identity(IdentityKey::Seal(SealIdentity {
-            kind,
-            secret: Zeroizing::new(bytes),
-        }))
+        Identity::from_secret(kind, Zeroizing::new(bytes))
     }
 
-    /// seal's own identity inside.
-    fn seal(&self) -> &SealIdentity {
-        let IdentityKey::Seal(key) = &self.0;
-        key
+    fn from_secret(kind: RecipientKind, secret: Zeroizing<[u8; IDENTITY_LEN]>) -> Self {
+        if kind == RecipientKind::SshEd25519 {
+            // A seed's own public key passes every check: an error cannot happen; the
+            // all-zero scalar below is never reached.
+            if let Ok(ssh) = SshIdentity::from_seed(&secret, None) {
+                return Identity(IdentityKey::Ssh(Box::new(ssh)));
+            }
+        }
+        Identity(IdentityKey::Seal(SealIdentity { kind, secret }))
     }
 
     /// Its kind.
     pub fn kind(&self) -> RecipientKind {
-        self.seal().kind
+        match &self.0 {
+            IdentityKey::Seal(key) => key.kind,
+            IdentityKey::Ssh(_) => RecipientKind::SshEd25519,
+        }
     }
 
-    /// The secret bytes.
+    /// The secret bytes: the X-Wing seed or the X25519 scalar; for an SSH identity, the X25519
+    /// scalar derived from its seed (itself an Ed25519 signing key: keep it as secret).
     pub fn as_bytes(&self) -> &[u8; IDENTITY_LEN] {
-        &self.seal().secret
+        match &self.0 {
+            IdentityKey::Seal(key) => &key.secret,
+            IdentityKey::Ssh(key) => &key.secret,
+        }
     }
 
     /// The recipient whose stanzas this identity opens.
     pub fn recipient(&self) -> Recipient {
-        Recipient(match self.kind() {
-            RecipientKind::MlKem768X25519 => {
-                PublicKey::MlKem768X25519(Box::new(XWing::sk_to_pk(&self.private_key::<XWing>())))
-            }
-            RecipientKind::X25519 => PublicKey::X25519(X25519HkdfSha256::sk_to_pk(
-                &self.private_key::<X25519HkdfSha256>(),
-            )),
+        Recipient(match &self.0 {
+            IdentityKey::Seal(key) => match key.kind {
+                RecipientKind::MlKem768X25519 => PublicKey::MlKem768X25519(Box::new(
+                    XWing::sk_to_pk(&key.private_key::<XWing>()),
+                )),
+                // `from_secret` makes every SSH identity an `IdentityKey::Ssh`.
+                RecipientKind::X25519 | RecipientKind::SshEd25519 => PublicKey::X25519(
+                    X25519HkdfSha256::sk_to_pk(&key.private_key::<X25519HkdfSha256>()),
+                ),
+            },
+            IdentityKey::Ssh(key) => PublicKey::SshEd25519(Box::new(key.public.clone())),
         })
     }
+}
 
+impl SealIdentity {
     /// The HPKE private key. Both kinds' private keys are 32 bytes, which is all
     /// `from_bytes` checks, so this cannot fail.
     fn private_key<K: Kem>(&self) -> K::PrivateKey {
-        match K::PrivateKey::from_bytes(self.seal().secret.as_ref()) {
+        match K::PrivateKey::from_bytes(self.secret.as_ref()) {
             Ok(sk) => sk,
             Err(_) => unreachable!("HPKE private keys of both kinds are 32 bytes"),
         }
     }
-
-    /// The file key in `stanza` if this identity opens it (a stanza of another kind never
-    /// opens).
-    fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Key> {
-        if stanza.kind() != self.kind().stanza_kind() {
-            return None;
-        }
-        match self.kind() {
-            RecipientKind::MlKem768X25519 => {
-                hpke::unwrap::<XWing>(&self.private_key::<XWing>(), stanza.body())
-            }
-            RecipientKind::X25519 => hpke::unwrap::<X25519HkdfSha256>(
-                &self.private_key::<X25519HkdfSha256>(),
-                stanza.body(),
-            ),
-        }
-    }
 }
 
-/// The stream keys of the recipient stream that `header` begins, for `identities`: each
-/// stanza is tried with every identity of its kind, and the first file key whose key
-/// commitment then matches (checked in constant time) gives the keys. None opening is
-/// [`Error::NoIdentityMatches`], with how many identities and stanzas of which kinds were
-/// tried; one opening whose commitment does not match is [`Error::HeaderModified`].
-pub(crate) fn open_stream_keys(identities: &[Identity], header: &Header) -> Result<StreamKeys> {
-    let mut opened = false;
-    for stanza in header.stanzas() {
-        for identity in identities {
-            if let Some(file_key) = identity.unwrap_stanza(stanza) {
-                opened = true;
-                if let Ok(keys) = kdf::derive_checked(&file_key, header) {
-                    return Ok(keys);
-                }
-            }
-        }
+/// Refuses post-quantum and classical recipients together ([`Error::MixedRecipients`]): one
+/// classical stanza gives a quantum attacker the file key that the post-quantum ones protect.
+pub(crate) fn check_mix(recipients: &[Recipient]) -> Result<()> {
+    let post_quantum = recipients
+        .iter()
+        .filter(|r| r.kind().is_post_quantum())
+        .count();
+    let classical = recipients.len() - post_quantum;
+    if post_quantum > 0 && classical > 0 {
+        return Err(Error::MixedRecipients {
+            post_quantum,
+            classical,
+        });
     }
-    if opened {
-        return Err(Error::HeaderModified);
-    }
-    let mut tried = Tally::default();
-    for identity in identities {
-        let kind = identity.kind();
-        tried.add(kind.stanza_kind(), Some(kind.name()));
-    }
-    let mut stanzas = Tally::default();
-    for stanza in header.stanzas() {
-        let name = RecipientKind::from_stanza_kind(stanza.kind()).map(RecipientKind::name);
-        stanzas.add(stanza.kind(), name);
-    }
-    Err(Error::NoIdentityMatches {
-        recipients: header.stanzas().len(),
-        tried,
-        stanzas,
-    })
+    Ok(())
 }
 
 /// The stanzas wrapping `file_key` for each of `recipients`, in order, with the randomness of
@@ -287,8 +319,9 @@ mod tests {
     use super::hpke::*;
     use super::seal::*;
     use super::*;
-    use crate::format::stanza_body_len;
     use crate::format::{Cipher, SALT_LEN};
+    use crate::format::{Header, stanza_body_len};
+    use crate::kdf::{self, StreamKeys};
     use bech32::primitives::checksum::Checksum;
     use bech32::{Bech32m, Hrp};
 
@@ -436,7 +469,8 @@ mod tests {
         short.make_ascii_uppercase();
         assert_eq!(identity_problem(short.as_bytes()), TextProblem::WrongLength);
 
-        for kind in RecipientKind::ALL {
+        // seal's own texts (an SSH line's damage is ssh.rs's test).
+        for kind in [RecipientKind::MlKem768X25519, RecipientKind::X25519] {
             let r = Identity::generate(kind).unwrap().recipient().to_text();
             assert_eq!(
                 recipient_problem(&r[..r.len() - 1]),
@@ -471,7 +505,9 @@ mod tests {
                 TextProblem::BadCharacter
             );
         }
-        assert_eq!(recipient_problem("age1qqqq"), TextProblem::NotRecognised);
+        // age1… is age's (damaged here); anything else is no recipient at all.
+        assert_eq!(recipient_problem("age1qqqq"), TextProblem::BadChecksum);
+        assert_eq!(recipient_problem("rage1qqqq"), TextProblem::NotRecognised);
         assert_eq!(
             recipient_problem(&bech32_text("sealx", &[9; 33])),
             TextProblem::WrongLength

@@ -12,7 +12,7 @@ use hpke::kem::{X25519HkdfSha256, XWing};
 use zeroize::Zeroizing;
 
 use super::hpke::public_key;
-use super::{IDENTITY_LEN, Identity, PublicKey, Recipient, RecipientKind};
+use super::{IDENTITY_LEN, Identity, PublicKey, Recipient, RecipientKind, age, ssh};
 use crate::error::{Error, Result, TextProblem};
 
 /// What every identity text starts with.
@@ -39,17 +39,21 @@ impl Checksum for Bech32mLong {
 }
 
 impl RecipientKind {
-    pub(super) fn identity_hrp(self) -> &'static str {
+    /// The human-readable part of seal's identity text of this kind (SSH keys have none).
+    pub(super) fn identity_hrp(self) -> Option<&'static str> {
         match self {
-            RecipientKind::MlKem768X25519 => "SEAL-IDENTITY-PQ-",
-            RecipientKind::X25519 => "SEAL-IDENTITY-X25519-",
+            RecipientKind::MlKem768X25519 => Some("SEAL-IDENTITY-PQ-"),
+            RecipientKind::X25519 => Some("SEAL-IDENTITY-X25519-"),
+            RecipientKind::SshEd25519 => None,
         }
     }
 
-    pub(super) fn recipient_hrp(self) -> &'static str {
+    /// The human-readable part of seal's recipient text of this kind (SSH keys have none).
+    pub(super) fn recipient_hrp(self) -> Option<&'static str> {
         match self {
-            RecipientKind::MlKem768X25519 => "sealpq",
-            RecipientKind::X25519 => "sealx",
+            RecipientKind::MlKem768X25519 => Some("sealpq"),
+            RecipientKind::X25519 => Some("sealx"),
+            RecipientKind::SshEd25519 => None,
         }
     }
 }
@@ -89,10 +93,21 @@ pub(super) fn bech32_parse(
 }
 
 /// The kind whose human-readable part (upper or lower case) `hrp` is.
-pub(super) fn kind_of(hrp: &Hrp, name: fn(RecipientKind) -> &'static str) -> Option<RecipientKind> {
+pub(super) fn kind_of(
+    hrp: &Hrp,
+    name: fn(RecipientKind) -> Option<&'static str>,
+) -> Option<RecipientKind> {
     RecipientKind::ALL
         .into_iter()
-        .find(|&k| hrp.as_str().eq_ignore_ascii_case(name(k)))
+        .find(|&k| name(k).is_some_and(|n| hrp.as_str().eq_ignore_ascii_case(n)))
+}
+
+/// Whether `text` starts with one of seal's texts of `name`'s kind and the separator `1`.
+fn starts_known(text: &str, name: fn(RecipientKind) -> Option<&'static str>) -> bool {
+    RecipientKind::ALL
+        .into_iter()
+        .filter_map(name)
+        .any(|hrp| text.starts_with(&format!("{hrp}1")))
 }
 
 impl std::fmt::Display for Recipient {
@@ -109,20 +124,34 @@ impl std::str::FromStr for Recipient {
 }
 
 impl Recipient {
-    /// The text form (`sealpq1…` or `sealx1…`), without a line ending.
+    /// The text form (`sealpq1…` or `sealx1…`; an SSH key's `ssh-ed25519 AAAA…` line
+    /// without a comment), without a line ending. An age recipient is written in seal's text
+    /// of the same key.
     pub fn to_text(&self) -> String {
-        bech32_text(self.kind().recipient_hrp(), &self.to_bytes()).to_string()
+        match (&self.0, self.kind().recipient_hrp()) {
+            (PublicKey::SshEd25519(pk), _) => pk.to_line(),
+            (_, Some(hrp)) => bech32_text(hrp, &self.to_bytes()).to_string(),
+            (_, None) => String::new(),
+        }
     }
 
-    /// Parses a recipient text, exactly (no surrounding whitespace). Upper case is accepted
-    /// as Bech32 allows, mixed case is not.
+    /// Parses a recipient text, exactly (no surrounding whitespace): seal's (`sealpq1…`,
+    /// `sealx1…`), age's (`age1pq1…`, `age1…`), or one OpenSSH public-key line
+    /// (`ssh-ed25519 AAAA… [comment]`, authorized_keys options allowed before it). Upper
+    /// case is accepted as Bech32 allows, mixed case is not. A known key type seal does not
+    /// use (`ssh-rsa`, ECDSA, …) is [`TextProblem::Unsupported`], naming it.
     pub fn from_text(text: &str) -> Result<Self> {
         let problem = Error::Recipient;
+        if ssh::looks_like_ssh_line(text) {
+            return ssh::parse_line(text)
+                .map(|pk| Recipient(PublicKey::SshEd25519(Box::new(pk))))
+                .map_err(problem);
+        }
+        if age::is_recipient_text(text) {
+            return age::recipient(text).map(Recipient).map_err(problem);
+        }
         let lower = text.to_ascii_lowercase();
-        let known = RecipientKind::ALL
-            .into_iter()
-            .any(|k| lower.starts_with(&format!("{}1", k.recipient_hrp())));
-        if !known {
+        if !starts_known(&lower, RecipientKind::recipient_hrp) {
             return Err(problem(TextProblem::NotRecognised));
         }
         let (hrp, data) = bech32_parse(text).map_err(problem)?;
@@ -133,15 +162,21 @@ impl Recipient {
                 public_key::<XWing>(&data).map(|pk| PublicKey::MlKem768X25519(Box::new(pk)))
             }
             RecipientKind::X25519 => public_key::<X25519HkdfSha256>(&data).map(PublicKey::X25519),
+            // `kind_of` finds no seal text for SSH keys.
+            RecipientKind::SshEd25519 => Err(TextProblem::NotRecognised),
         };
         key.map(Recipient).map_err(problem)
     }
 }
 
 impl Identity {
-    /// The text form, with a trailing newline.
+    /// The text form, with a trailing newline. An SSH identity has no seal text (it lives in
+    /// its OpenSSH key file): empty.
     pub fn to_text(&self) -> Zeroizing<String> {
-        let mut text = bech32_text(self.kind().identity_hrp(), self.as_bytes());
+        let Some(hrp) = self.kind().identity_hrp() else {
+            return Zeroizing::new(String::new());
+        };
+        let mut text = bech32_text(hrp, self.as_bytes());
         text.make_ascii_uppercase();
         text.push('\n');
         text
@@ -162,10 +197,7 @@ impl Identity {
         }
         let line = &text[..IDENTITY_PREFIX.len() + end];
         let line = std::str::from_utf8(line).map_err(|_| problem(TextProblem::BadCharacter))?;
-        let known = RecipientKind::ALL
-            .into_iter()
-            .any(|k| line.starts_with(&format!("{}1", k.identity_hrp())));
-        if !known {
+        if !starts_known(line, RecipientKind::identity_hrp) {
             return Err(problem(TextProblem::NotRecognised));
         }
         let (hrp, data) = bech32_parse(line).map_err(problem)?;

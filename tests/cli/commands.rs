@@ -126,7 +126,7 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
          \"key_kind\":\"key-file\",\"kdf\":null,\"header_bytes\":79,\"stream_bytes\":200191,\
          \"frames\":4,\
          \"plaintext_bytes\":200000,\"length_consistent\":true,\"authenticated\":false,\
-         \"recipients\":null}\n"
+         \"recipients\":null,\"classical_stanzas\":null}\n"
     );
     // Through a pipe the length is unknown.
     let out = Command::new("sh")

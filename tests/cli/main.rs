@@ -19,6 +19,7 @@ mod common;
 #[path = "../common/cli.rs"]
 mod kit;
 
+mod age_keys;
 mod armor;
 mod commands;
 mod help;
@@ -37,6 +38,7 @@ mod release;
 mod secrets;
 mod signals;
 mod spec;
+mod ssh_keys;
 mod stanzas;
 mod status;
 mod terminal;

@@ -11,7 +11,8 @@ use crate::common::{assert_fails, ok, stderr};
 use crate::kit::{seal, seal_env};
 
 /// Makes identity `name` of `kind` in `dir` and returns its recipient, checking what keygen
-/// prints: nothing on stdout, the recipient on stderr, a 0600 file holding one identity line.
+/// prints: nothing on stdout, the recipient on stderr, a 0600 file holding the identity line
+/// under its `# created:` and `# recipient:` comments.
 fn identity(dir: &Path, name: &str, kind: &str) -> String {
     let out = seal(
         dir,
@@ -33,7 +34,12 @@ fn identity(dir: &Path, name: &str, kind: &str) -> String {
         "x25519" => "SEAL-IDENTITY-X25519-1",
         _ => "SEAL-IDENTITY-PQ-1",
     };
-    assert!(text.starts_with(prefix) && text.ends_with('\n') && text.lines().count() == 1);
+    // Three lines (issue 17): when it was made, its recipient, the identity.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text:?}");
+    assert!(lines[0].starts_with("# created: 20") && lines[0].ends_with('Z'));
+    assert_eq!(lines[1], format!("# recipient: {recipient}"));
+    assert!(lines[2].starts_with(prefix) && text.ends_with('\n'));
     // `seal recipient` prints the same, from the file and from stdin.
     let again = ok(&seal(dir, &["recipient", name], b"")).to_vec();
     assert_eq!(String::from_utf8(again).unwrap(), format!("{recipient}\n"));
@@ -76,14 +82,14 @@ fn keygen_identity_and_recipient() {
     assert_fails(
         &seal(p, &["recipient", "key"], b""),
         3,
-        "not a seal identity",
+        "not an identity (a key file?",
     );
     let line = text.trim_end();
     fs::write(p.join("cut.id"), &line[..line.len() - 3]).unwrap();
     assert_fails(
         &seal(p, &["recipient", "cut.id"], b""),
         3,
-        "identity file 'cut.id': malformed identity: checksum mismatch",
+        "identity file 'cut.id': line 1: malformed identity: checksum mismatch",
     );
     let mut typo = line.as_bytes().to_vec();
     let at = line.len() - 10;
@@ -114,6 +120,8 @@ fn each_identity_decrypts_and_a_stranger_is_refused() {
         p,
         &[
             "enc",
+            // Post-quantum and X25519 recipients together: on purpose (issue 17).
+            "--allow-classical-mix",
             "-r",
             &a,
             "-R",
@@ -292,9 +300,10 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
         "malformed recipient: checksum mismatch",
     );
     assert_fails(
-        &run(&["enc", "-r", "age1qqqqqq"]),
+        &run(&["enc", "-r", "rage1qqqqqq"]),
         3,
-        "not a seal recipient",
+        "not a recipient (expected sealpq1..., sealx1..., age1pq1..., age1... or an \
+         ssh-ed25519 public key line)",
     );
     assert!(!p.join("out").exists());
     // Recipients files: the bad line by number, an identity never echoed, empty files,
@@ -310,7 +319,8 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
         "recipients file 'bad.txt', line 4: malformed recipient: checksum mismatch",
     );
     let id_text = fs::read_to_string(p.join("me.id")).unwrap();
-    fs::write(p.join("secret.txt"), format!("{x}\n{id_text}")).unwrap();
+    let id_line = id_text.lines().last().unwrap();
+    fs::write(p.join("secret.txt"), format!("{x}\n{id_line}\n")).unwrap();
     let out = run(&["enc", "-R", "secret.txt"]);
     assert_fails(
         &out,
@@ -331,8 +341,9 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
         "SEAL-KEY-1-000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f9492c61a";
     for (secret, status, leak) in [
         (id_text.trim_end(), 2, &data[..6]),
-        (lower.as_str(), 3, &lower[lower.len() - data.len()..][..6]),
-        (key_text, 3, "00010203"),
+        // Secret text is recognised in any case (issue 17): a usage error, as upper case is.
+        (lower.as_str(), 2, &lower[lower.len() - data.len()..][..6]),
+        (key_text, 2, "00010203"),
     ] {
         let out = run(&["enc", "-r", secret]);
         assert_fails(&out, status, "(recipient 1)");
@@ -363,7 +374,8 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
     assert_fails(
         &seal(p, &["dec", "-k", "cut.id", "s.seal"], b""),
         3,
-        "identity file 'cut.id': malformed identity: checksum mismatch",
+        // The identity is on line 3, under keygen's two comment lines.
+        "identity file 'cut.id': line 3: malformed identity: checksum mismatch",
     );
 }
 

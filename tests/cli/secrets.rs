@@ -28,7 +28,8 @@ fn setup() -> (tempfile::TempDir, String, String) {
     (
         dir,
         key.trim_end().to_string(),
-        identity.trim_end().to_string(),
+        // The identity line itself (the file's comments above it are public).
+        identity.lines().last().unwrap().to_string(),
     )
 }
 

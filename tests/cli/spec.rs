@@ -222,7 +222,17 @@ fn one_key_is_one_recipient_in_either_case_and_identities_are_upper_case() {
     let out = seal(
         p,
         &[
-            "enc", "-r", &x, "-r", &upper, "-R", "rcpts", "-o", "s.seal", "plain",
+            "enc",
+            "--allow-classical-mix",
+            "-r",
+            &x,
+            "-r",
+            &upper,
+            "-R",
+            "rcpts",
+            "-o",
+            "s.seal",
+            "plain",
         ],
         b"",
     );
@@ -271,17 +281,21 @@ fn recipient_length_is_the_kinds_and_bip_350s_limit_is_not_applied() {
     }
 }
 
-// Item 5: an identity file is the identity line and whitespace only: at most 1,104 bytes, no
-// comment, no second identity; a key file at most 1,107 bytes.
+// Item 5: an identity file (issue 17) is lines: blank lines and `#` comments skipped, one
+// identity on every other line, several allowed; a line at most 4,096 bytes, the file at most
+// 64 KiB; a line that is not an identity is refused by its number, never shown. A key file is
+// still one line and at most 1,107 bytes.
 #[test]
 fn identity_and_key_files_hold_one_line_and_up_to_1024_bytes_of_whitespace() {
     let dir = setup(100);
     let p = dir.path();
     let x = identity(p, "idx", "x25519");
     ok(&seal(p, &["enc", "-r", &x, "-o", "s.seal", "plain"], b""));
-    let line = fs::read_to_string(p.join("idx"))
+    let text = fs::read_to_string(p.join("idx")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| !l.starts_with('#'))
         .unwrap()
-        .trim_end()
         .to_owned();
     assert_eq!(line.len(), 80);
     let plain = fs::read(p.join("plain")).unwrap();
@@ -289,17 +303,31 @@ fn identity_and_key_files_hold_one_line_and_up_to_1024_bytes_of_whitespace() {
         write_secret(&p.join("id2"), &text);
         seal(p, &["dec", "-k", "id2", "s.seal"], b"")
     };
-    assert_eq!(
-        ok(&try_id(format!("{line}{}", "\n".repeat(1024)))),
-        &plain[..]
-    );
+    let other = "SEAL-IDENTITY-X25519-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQX4GU8W";
     for text in [
         format!("{line}{}", "\n".repeat(1025)),
         format!("{line}\n# my laptop\n"),
+        format!("# created: today\n\n  {line}\r\n"),
+        format!("{other}\n{line}\n"),
         format!("{line}\n{line}\n"),
     ] {
-        assert_fails(&try_id(text), 3, "unexpected text after it");
+        assert_eq!(ok(&try_id(text)), &plain[..]);
     }
+    assert_fails(
+        &try_id(format!("{line}\nmy laptop\n")),
+        3,
+        "line 2: not an identity (the line is not shown)",
+    );
+    assert_fails(
+        &try_id(format!("{line}\n{}\n", " ".repeat(4097))),
+        3,
+        "line 2: malformed identity: wrong length",
+    );
+    assert_fails(
+        &try_id(format!("{line}{}", "\n".repeat(64 << 10))),
+        3,
+        "larger than 64 KiB",
+    );
     let key = fs::read_to_string(p.join("key"))
         .unwrap()
         .trim_end()
@@ -332,7 +360,7 @@ fn an_identity_given_as_a_recipient_is_a_usage_error() {
     let p = dir.path();
     identity(p, "idx", "x25519");
     let text = fs::read_to_string(p.join("idx")).unwrap();
-    let line = text.trim_end();
+    let line = text.lines().last().unwrap();
     for args in [
         vec!["enc", "-r", line, "-o", "out", "plain"],
         vec!["enc", "-R", "idx", "-o", "out", "plain"],

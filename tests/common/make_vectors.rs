@@ -13,7 +13,7 @@ use seal::{
 };
 use zeroize::Zeroizing;
 
-use crate::common::{LIVE_FRAME_OVERHEAD, enc_pass_salted, enc_salted, enc_to_fixed};
+use crate::common::{LIVE_FRAME_OVERHEAD, enc_pass_salted, enc_salted};
 
 /// A vector's file name (without `.txt`) and its text.
 pub type VectorFile = (&'static str, String);
@@ -226,12 +226,13 @@ fn counting_from(first: u8) -> [u8; 32] {
     std::array::from_fn(|i| first.wrapping_add(i as u8))
 }
 
-/// The recipient vectors: fixed identities (secrets counting from 0x40, 0x60 and 0x80), file
-/// key (from 0xa0) and HPKE randomness (from 0xc0: 64 bytes per X-Wing recipient, 32 per
-/// X25519 one, in stanza order).
+/// The recipient vectors: fixed identities (secrets counting from 0x40, 0x60 and 0x80; an SSH
+/// identity's is its Ed25519 seed, written `ssh-ed25519-seed HEX`), file key (from 0xa0) and
+/// HPKE randomness (from 0xc0: 64 bytes per X-Wing recipient, 32 per X25519 or SSH one, in
+/// stanza order). Mixed vectors are made with the mix allowed on purpose.
 fn recipient_vectors(salt: [u8; 32]) -> Result<Vec<VectorFile>, Box<dyn std::error::Error>> {
     let mut files = Vec::new();
-    use RecipientKind::{MlKem768X25519 as Pq, X25519};
+    use RecipientKind::{MlKem768X25519 as Pq, SshEd25519 as Ssh, X25519};
     let example =
         b"seal v1 worked example: 64 bytes fill frame 0; the last 6 go in frm 1.".to_vec();
     /// File name, description, cipher, identities (kind, first secret byte), plaintext.
@@ -242,7 +243,7 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<Vec<VectorFile>, Box<dyn std::err
         &'static [(RecipientKind, u8)],
         Vec<u8>,
     );
-    let specs: [Spec; 3] = [
+    let specs: [Spec; 5] = [
         (
             "chacha20-poly1305-recipient-x25519",
             "the recipient worked example of docs/FORMAT.md: one X25519 recipient",
@@ -264,6 +265,20 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<Vec<VectorFile>, Box<dyn std::err
             &[(Pq, 0x40), (X25519, 0x60), (Pq, 0x80)],
             (0..150u8).collect(),
         ),
+        (
+            "chacha20-poly1305-recipient-ssh-ed25519",
+            "the SSH recipient worked example of docs/FORMAT.md: one ssh-ed25519 recipient",
+            Cipher::ChaCha20Poly1305,
+            &[(Ssh, 0x80)],
+            b"seal v1 worked example: 64 bytes fill frame 0; the last 6 go in frm 1.".to_vec(),
+        ),
+        (
+            "aes-256-gcm-recipients-mixed",
+            "one recipient of each kind (X-Wing, X25519, SSH Ed25519); each identity decrypts",
+            Cipher::Aes256Gcm,
+            &[(Pq, 0x40), (X25519, 0x60), (Ssh, 0x80)],
+            (0..150u8).collect(),
+        ),
     ];
     let file_key = Key::from_bytes(counting_from(0xa0));
     for (name, what, cipher, ids, plaintext) in specs {
@@ -278,14 +293,27 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<Vec<VectorFile>, Box<dyn std::err
             .sum();
         let randomness: Vec<u8> = (0..used).map(|i| 0xc0u8.wrapping_add(i as u8)).collect();
         let mut stream = Vec::new();
-        enc_to_fixed(&recipients, cipher, 64, salt, &file_key, &randomness)?
+        Encryptor::with_recipients_allowing_classical_mix(&recipients)?
+            .cipher(cipher)
+            .chunk_size(64)
+            .insecure_fixed_salt(salt)?
+            .insecure_fixed_file_key(&file_key, &randomness)?
             .threads(1)
             .encrypt(Cursor::new(plaintext.clone()), &mut stream)?;
         let mut out = String::new();
         writeln!(out, "# seal v1 known-answer vector: {what}")?;
         writeln!(out, "cipher: {}", cipher.name())?;
         for (i, (id, r)) in identities.iter().zip(&recipients).enumerate() {
-            write!(out, "identity_{}: {}", i + 1, id.to_text().as_str())?;
+            if id.kind() == Ssh {
+                writeln!(
+                    out,
+                    "identity_{}: ssh-ed25519-seed {}",
+                    i + 1,
+                    hex(&counting_from(ids[i].1))
+                )?;
+            } else {
+                write!(out, "identity_{}: {}", i + 1, id.to_text().as_str())?;
+            }
             writeln!(out, "recipient_{}: {r}", i + 1)?;
         }
         writeln!(out, "file_key: {}", hex(file_key.as_bytes()))?;

@@ -242,9 +242,10 @@ pub struct EncArgs {
     pub max_delay: Option<Duration>,
     /// Encrypt to this recipient; repeatable
     ///
-    /// Encrypt to this public recipient (sealpq1... or sealx1..., from 'seal keygen
-    /// --identity'); repeat for more. Only their identities decrypt. Not with a key or a
-    /// passphrase.
+    /// Encrypt to this public recipient: sealpq1... or sealx1... (from 'seal keygen
+    /// --identity'), age1pq1... or age1... (age's), or one OpenSSH public key line
+    /// "ssh-ed25519 AAAA... [comment]" (quote it). ssh-rsa, ECDSA and sk- keys are refused.
+    /// Repeat for more. Only their identities decrypt. Not with a key or a passphrase.
     #[arg(
         short = 'r',
         long = "recipient",
@@ -254,8 +255,11 @@ pub struct EncArgs {
     pub recipients: Vec<String>,
     /// Encrypt to the recipients in FILE
     ///
-    /// Encrypt to every recipient in FILE: one per line; blank lines and lines starting with
-    /// '#' are skipped. Repeatable, and combines with -r.
+    /// Encrypt to every recipient in FILE ("-": stdin, when INPUT is a file): one per line,
+    /// any form -r takes, also authorized_keys lines and GitHub's USER.keys text; blank lines
+    /// and lines starting with '#' are skipped, and so, with a warning naming the line, are
+    /// SSH keys of a type seal does not use (ssh-rsa, ECDSA, sk-, ssh-dss). Repeatable, and
+    /// combines with -r.
     #[arg(
         short = 'R',
         long = "recipients-file",
@@ -263,6 +267,14 @@ pub struct EncArgs {
         conflicts_with_all = RECIPIENT_CONFLICTS
     )]
     pub recipients_files: Vec<PathBuf>,
+    /// Allow classical with post-quantum recipients
+    ///
+    /// Allow classical recipients (sealx1..., age1..., ssh-ed25519) beside post-quantum ones
+    /// (sealpq1..., age1pq1...) in one stream. Refused without it: anyone who breaks one
+    /// classical stanza (as a quantum computer could) gets the file key, so the post-quantum
+    /// recipients would protect nothing. Only-classical recipients need no flag.
+    #[arg(long)]
+    pub allow_classical_mix: bool,
     #[command(flatten)]
     pub io: IoArgs,
 }
@@ -313,15 +325,19 @@ impl DecArgs {
 pub struct KeyArgs {
     /// Key or identity file [default: $SEAL_KEY_FILE]
     ///
-    /// The key file, or for a stream encrypted to recipients the identity file. Without -k,
-    /// --key-env or a passphrase option, the file that $SEAL_KEY_FILE names.
+    /// The key file, or for a stream encrypted to recipients an identity file: seal's
+    /// (SEAL-IDENTITY-...), age-keygen's (AGE-SECRET-KEY-1..., AGE-SECRET-KEY-PQ-1...; several
+    /// lines and # comments allowed), or an OpenSSH ed25519 private key (~/.ssh/id_ed25519;
+    /// passphrase-protected ones ask on the terminal or read --passphrase-fd). Repeat -k for
+    /// more identities: every one is tried. Without -k, --key-env or a passphrase option,
+    /// the file that $SEAL_KEY_FILE names.
     #[arg(
         short = 'k',
         long = "key",
         value_name = "KEYFILE",
-        conflicts_with_all = ["key_env", "passphrase", "passphrase_env", "passphrase_fd"]
+        conflicts_with_all = ["key_env", "passphrase", "passphrase_env"]
     )]
-    pub key: Option<PathBuf>,
+    pub key: Vec<PathBuf>,
     /// Key or identity text from variable NAME
     ///
     /// Read the key (or identity) text from the environment variable named NAME, for CI
@@ -348,6 +364,7 @@ pub struct KeyArgs {
     /// Passphrase from file descriptor N
     ///
     /// Read the passphrase from file descriptor N (its first line), e.g. 3 with '3<file'.
+    /// With -k when decrypting: the passphrase of passphrase-protected OpenSSH keys.
     #[arg(long, value_name = "N")]
     pub passphrase_fd: Option<u32>,
 }

@@ -106,15 +106,23 @@ fn scrub(line: &[u8]) -> Zeroizing<Vec<u8>> {
     out
 }
 
-/// Whether `text` looks like a secret: it holds key or identity text (their prefixes, in any
-/// case), or the value of a variable registered with [`hide`] (a value of four bytes or
+/// Whether `text` looks like a secret: it holds key or identity text (seal's key and identity
+/// prefixes, age's `AGE-SECRET-KEY-` (so also `-PQ-`) and `AGE-PLUGIN-`, a PEM or OpenSSH
+/// `PRIVATE KEY-----` line; in any case), or the value of a variable registered with [`hide`] (a value of four bytes or
 /// more anywhere in it, a shorter one only as the whole text).
 pub fn is_secret(text: &[u8]) -> bool {
     let has = |needle: &[u8]| {
         text.windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
-    if has(Key::TEXT_PREFIX.as_bytes()) || has(Identity::TEXT_PREFIX.as_bytes()) {
+    let secret_prefixes = [
+        Key::TEXT_PREFIX,
+        Identity::TEXT_PREFIX,
+        "AGE-SECRET-KEY-",
+        "AGE-PLUGIN-",
+        "PRIVATE KEY-----",
+    ];
+    if secret_prefixes.iter().any(|p| has(p.as_bytes())) {
         return true;
     }
     lock_hidden().iter().any(|secret| {

@@ -157,16 +157,33 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "\\fIIDENTITY_FILE\\fR",
-        "An identity: one line, SEAL\\-IDENTITY\\-PQ\\-1 or SEAL\\-IDENTITY\\-X25519\\-1 and \
-         Bech32m data with a checksum. \\fBseal keygen \\-\\-identity \\-o\\fR creates it with \
-         mode 0600 and never overwrites a file; seal warns when an identity file is readable by \
-         group or others. Keep it with whoever decrypts; its recipient (\\fBseal recipient\\fR) \
-         is public.",
+        "Identities, one a line: seal's (SEAL\\-IDENTITY\\-PQ\\-1..., \
+         SEAL\\-IDENTITY\\-X25519\\-1..., Bech32m) and age's (AGE\\-SECRET\\-KEY\\-PQ\\-1..., \
+         AGE\\-SECRET\\-KEY\\-1..., as age\\-keygen writes them); blank lines and lines starting \
+         with # are skipped; at most 64 identities, 64 KiB. Or an OpenSSH ed25519 private key \
+         (\\-\\-\\-\\-\\-BEGIN OPENSSH PRIVATE KEY\\-\\-\\-\\-\\-, ~/.ssh/id_ed25519), plain or \
+         passphrase\\-protected: its passphrase is asked on the terminal naming the file, or \
+         read from \\fB\\-\\-passphrase\\-fd\\fR, only when the stream has an SSH stanza no \
+         other identity opened; bcrypt rounds above 512 are refused first. Refused by name: \
+         ssh\\-rsa, ECDSA, sk\\- and DSA keys, PEM (PKCS#1/PKCS#8) keys, age plugin identities \
+         (AGE\\-PLUGIN\\-) and passphrase\\-protected age files. \\fB\\-k\\fR repeats: every \
+         identity of every file is tried. \\fBseal keygen \\-\\-identity \\-o\\fR creates one \
+         with mode 0600 under # created: and # recipient: lines, and never overwrites a file; \
+         seal warns when an identity file is readable by group or others. Keep it with whoever \
+         decrypts; its recipient (\\fBseal recipient\\fR) is public.",
     ),
     (
         "\\fIRECIPIENTS_FILE\\fR (\\fB\\-R\\fR)",
-        "One recipient (sealpq1... or sealx1...) per line; blank lines and lines starting with \
-         # are skipped; CR LF line endings are accepted.",
+        "One recipient per line (\\fB\\-R \\-\\fR: from stdin, when the input is a file): \
+         sealpq1... and sealx1... (seal's), age1pq1... and age1... (age's), OpenSSH \
+         ssh\\-ed25519 public keys (an id_ed25519.pub, authorized_keys lines with sshd's \
+         options, GitHub's USER.keys text); blank lines and lines starting with # are skipped; \
+         CR LF line endings are accepted. SSH keys of types seal does not use (ssh\\-rsa: the \
+         Rust rsa crate's RUSTSEC\\-2023\\-0071 has no fix; ECDSA, sk\\-, ssh\\-dss, \
+         certificates) are skipped with a warning naming the line, even with \\fB\\-q\\fR; a \
+         file with no usable recipient, a malformed line, a cert\\-authority line or a \
+         known_hosts line is refused. To be strict: grep '^ssh\\-ed25519 ' keys | seal enc \
+         \\-R \\- ....",
     ),
     (
         "\\fIOUTPUT\\fR (\\fB\\-o\\fR)",

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Encryptor, Error, Identity, MAX_RECIPIENTS, Recipient, RecipientKind};
+use seal::{Encryptor, Error, MAX_RECIPIENTS, Recipient, RecipientKind, TextProblem, Unsupported};
 
 use crate::diag;
 use crate::error::CliError;
@@ -32,7 +32,19 @@ fn shorten(text: &str) -> String {
 
 /// Parses one recipient; `place` says where it came from, for the error.
 fn parse(text: &str, place: impl Fn() -> String) -> anyhow::Result<Recipient> {
-    if text.starts_with(Identity::TEXT_PREFIX) {
+    let is_key = text
+        .get(..seal::Key::TEXT_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(seal::Key::TEXT_PREFIX));
+    if is_key {
+        // Never echoed: it is a secret.
+        return Err(CliError::Usage(format!(
+            "{}: that is a key (a secret), not a recipient: a recipient is a public key \
+             (sealpq1..., sealx1..., age1..., ssh-ed25519 ...)",
+            place()
+        ))
+        .into());
+    }
+    if diag::is_secret(text.as_bytes()) {
         // Never echoed: it is a secret.
         return Err(CliError::Usage(format!(
             "{}: that is an identity (a secret), not a recipient: give its recipient instead \
@@ -52,10 +64,29 @@ fn parse(text: &str, place: impl Fn() -> String) -> anyhow::Result<Recipient> {
     Ok(recipient)
 }
 
-/// The recipients of `-r` (in order) and then of each `-R` file (in order), without
-/// duplicates. Refuses a bad recipient, an empty recipients file, and more than
-/// [`MAX_RECIPIENTS`] in all.
-pub fn gather(args: &[String], files: &[impl AsRef<Path>]) -> anyhow::Result<Vec<Recipient>> {
+/// Whether a recipients-file line's problem is an SSH key of a type seal does not use, which
+/// a recipients file may hold beside usable ones (GitHub's USER.keys): skipped with a warning.
+fn skippable(e: &Error) -> Option<Unsupported> {
+    match e {
+        Error::Recipient(TextProblem::Unsupported(
+            u @ (Unsupported::SshRsa
+            | Unsupported::Ecdsa(_)
+            | Unsupported::SecurityKey(_)
+            | Unsupported::SshDss
+            | Unsupported::Certificate),
+        )) => Some(*u),
+        _ => None,
+    }
+}
+
+/// The recipients of `-r` (in order) and then of each `-R` file (in order; "-" is stdin,
+/// refused when stdin is also the input), without duplicates. Refuses a bad recipient, a
+/// recipients file with no usable recipient, and more than [`MAX_RECIPIENTS`] in all.
+pub fn gather(
+    args: &[String],
+    files: &[impl AsRef<Path>],
+    input: Option<&Path>,
+) -> anyhow::Result<Vec<Recipient>> {
     let mut out: Vec<Recipient> = Vec::new();
     for (i, text) in args.iter().enumerate() {
         let r = parse(text, || {
@@ -67,10 +98,27 @@ pub fn gather(args: &[String], files: &[impl AsRef<Path>]) -> anyhow::Result<Vec
     }
     for path in files {
         let path = path.as_ref();
-        let shown = diag::quote(path);
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("recipients file {shown}"))
-            .map_err(|e| CliError::KeySource(format!("{e:#}")))?;
+        let stdin = path == Path::new("-");
+        let shown = if stdin {
+            "stdin".to_string()
+        } else {
+            diag::quote(path)
+        };
+        let file: Box<dyn Read> = if stdin {
+            if crate::files::is_stdio(input) {
+                return Err(CliError::Usage(
+                    "-R - reads stdin, which is also the input: name an INPUT file".into(),
+                )
+                .into());
+            }
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(
+                std::fs::File::open(path)
+                    .with_context(|| format!("recipients file {shown}"))
+                    .map_err(|e| CliError::KeySource(format!("{e:#}")))?,
+            )
+        };
         let mut bytes = Vec::new();
         file.take(MAX_RECIPIENTS_FILE_LEN + 1)
             .read_to_end(&mut bytes)
@@ -82,7 +130,29 @@ pub fn gather(args: &[String], files: &[impl AsRef<Path>]) -> anyhow::Result<Vec
             ))
             .into());
         }
+        // A UTF-8 byte-order mark (Windows editors) is not part of the first line.
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
+        let first = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(&bytes[..0], |i| &bytes[i..]);
+        if first.starts_with(b"-----BEGIN") {
+            // Not one byte of it is shown.
+            return Err(CliError::Usage(format!(
+                "recipients file {shown} is a private key, not a recipients file: use {} (its \
+                 public key)",
+                diag::quote(Path::new(&{
+                    let mut public = path.as_os_str().to_owned();
+                    public.push(".pub");
+                    public
+                }))
+            ))
+            .into());
+        }
         let mut found = 0;
+        let mut skipped = Vec::new();
         for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
             let place = || format!("recipients file {shown}, line {}", n + 1);
             let Ok(line) = std::str::from_utf8(line) else {
@@ -95,11 +165,40 @@ pub fn gather(args: &[String], files: &[impl AsRef<Path>]) -> anyhow::Result<Vec
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let r = parse(line, place)?;
+            if diag::is_secret(line.as_bytes()) {
+                // Refused as a usage error, never echoed.
+                parse(line, place)?;
+            }
+            let r = match Recipient::from_text(line) {
+                Ok(r) => r,
+                Err(e) => match skippable(&e) {
+                    Some(u) => {
+                        // Never silent, whatever -q says: a skipped key is someone who
+                        // cannot decrypt.
+                        diag::warn(format_args!(
+                            "recipients file {shown}, line {}: skipping {} key: {e}",
+                            n + 1,
+                            u.name()
+                        ));
+                        skipped.push(n + 1);
+                        continue;
+                    }
+                    None => return Err(anyhow::Error::new(e).context(place())),
+                },
+            };
             found += 1;
             if !out.contains(&r) {
                 out.push(r);
             }
+        }
+        if found == 0 && !skipped.is_empty() {
+            let lines: Vec<String> = skipped.iter().map(usize::to_string).collect();
+            return Err(CliError::KeySource(format!(
+                "recipients file {shown} has no usable recipient: line(s) {} hold SSH keys of \
+                 types seal does not use (see the warnings above)",
+                lines.join(", ")
+            ))
+            .into());
         }
         if found == 0 {
             return Err(CliError::KeySource(format!(

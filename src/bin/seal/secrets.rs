@@ -12,7 +12,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use seal::{Error, Header, Identity, Key, KeyKind, Passphrase, Secret, SecretKind};
+use seal::{
+    EncryptedSshKey, Error, Header, Identity, IdentityText, Key, KeyKind, Passphrase,
+    RecipientKind, Secret, SecretKind,
+};
 use zeroize::Zeroizing;
 
 use crate::args::KeyArgs;
@@ -34,29 +37,32 @@ impl KeyArgs {
     pub fn passphrase_source(&self) -> Option<PassphraseSource> {
         if let Some(name) = &self.passphrase_env {
             Some(PassphraseSource::Env(name.clone()))
-        } else if let Some(fd) = self.passphrase_fd {
+        } else if let Some(fd) = self.passphrase_fd.filter(|_| self.key.is_empty()) {
             Some(PassphraseSource::Fd(fd))
         } else {
             self.passphrase.then_some(PassphraseSource::Terminal)
         }
     }
 
-    /// The key file that `-k` or `$SEAL_KEY_FILE` names, when the key is to come from a file.
-    pub fn key_file(&self) -> Option<PathBuf> {
+    /// The key files that `-k` (or else `$SEAL_KEY_FILE`) names, when the key or the
+    /// identities are to come from files.
+    pub fn key_files(&self) -> Vec<PathBuf> {
         if self.key_env.is_some() || self.passphrase_source().is_some() {
-            return None;
+            return Vec::new();
         }
-        match &self.key {
-            Some(path) => Some(path.clone()),
-            None => std::env::var_os("SEAL_KEY_FILE")
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from),
+        if !self.key.is_empty() {
+            return self.key.clone();
         }
+        std::env::var_os("SEAL_KEY_FILE")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .into_iter()
+            .collect()
     }
 
     /// Whether a key was named on the command line (not only through `$SEAL_KEY_FILE`).
     pub fn names_key(&self) -> bool {
-        self.key.is_some() || self.key_env.is_some()
+        !self.key.is_empty() || self.key_env.is_some()
     }
 
     /// Refuses `--passphrase-fd 0` when stdin is also the input.
@@ -93,11 +99,11 @@ impl KeyArgs {
                 };
                 match (kind, load_credential(self, quiet, missing, noun)?) {
                     (KeyKind::KeyFile, Credential::Key(key)) => Ok(OwnedSecret::Key(key)),
-                    (KeyKind::Recipients, Credential::Identity(id)) => {
-                        Ok(OwnedSecret::Identity(id))
-                    }
+                    (KeyKind::Recipients, Credential::Identities(ids, encrypted)) => Ok(
+                        OwnedSecret::Identities(self.unlock_ssh_keys(header, ids, encrypted)?),
+                    ),
                     (_, Credential::Key(_)) => Err(mismatch(kind, SecretKind::Key).into()),
-                    (_, Credential::Identity(_)) => {
+                    (_, Credential::Identities(..)) => {
                         Err(mismatch(kind, SecretKind::Identity).into())
                     }
                 }
@@ -114,6 +120,67 @@ impl KeyArgs {
                 )?))
             }
         }
+    }
+}
+
+impl KeyArgs {
+    /// The identities to try on a stream whose header is `header`: the ready ones, and the
+    /// passphrase-protected OpenSSH keys decrypted, but only when the header has an SSH
+    /// stanza that no ready identity opens (so `-k ~/.ssh/id_ed25519 -k team.id` never asks
+    /// for a stream that `team.id` opens). The passphrase comes from `--passphrase-fd` (read
+    /// once, tried on every key) or the terminal (asked per key, naming its file); a key that
+    /// does not decrypt is noted and the next one tried.
+    fn unlock_ssh_keys(
+        &self,
+        header: &Header,
+        mut ids: Vec<Identity>,
+        encrypted: Vec<(String, EncryptedSshKey)>,
+    ) -> anyhow::Result<Vec<Identity>> {
+        let ssh_kind = RecipientKind::SshEd25519.stanza_kind();
+        let has_ssh = header.stanzas().iter().any(|s| s.kind() == ssh_kind);
+        if encrypted.is_empty() || !has_ssh || header.is_opened_by(&ids) {
+            return Ok(ids);
+        }
+        let from_fd = match self.passphrase_fd {
+            Some(fd) => Some(PassphraseSource::Fd(fd).read(false)?),
+            None => None,
+        };
+        let mut failed = Vec::new();
+        for (shown, key) in encrypted {
+            let pass = match &from_fd {
+                Some(pass) => pass.clone(),
+                None => {
+                    match crate::prompt::ask(&format!("Enter passphrase for key file {shown}: ")) {
+                        Ok(pass) => pass,
+                        Err(e)
+                            if e.downcast_ref::<CliError>()
+                                .is_some_and(|c| matches!(c, CliError::Usage(_))) =>
+                        {
+                            return Err(CliError::KeySource(format!(
+                                "key file {shown}: {}",
+                                seal::SshKeyProblem::NeedsPassphrase
+                            ))
+                            .into());
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            diag::hide(pass.as_bytes());
+            match key.decrypt(pass.as_bytes()) {
+                Ok(id) => {
+                    ids.push(id);
+                    if header.is_opened_by(&ids) {
+                        return Ok(ids);
+                    }
+                }
+                Err(e) => failed.push(format!("key file {shown}: {e}")),
+            }
+        }
+        if !failed.is_empty() {
+            return Err(CliError::KeySource(failed.join("; ")).into());
+        }
+        Ok(ids)
     }
 }
 
@@ -143,11 +210,11 @@ pub fn read_passphrase(
     Ok(pass)
 }
 
-/// A key, a passphrase or an identity, owned.
+/// A key, a passphrase or identities, owned.
 pub enum OwnedSecret {
     Key(Key),
     Passphrase(Passphrase),
-    Identity(Identity),
+    Identities(Vec<Identity>),
 }
 
 impl OwnedSecret {
@@ -155,19 +222,21 @@ impl OwnedSecret {
         match self {
             OwnedSecret::Key(key) => Secret::Key(key),
             OwnedSecret::Passphrase(pass) => Secret::Passphrase(pass),
-            OwnedSecret::Identity(id) => Secret::from(id),
+            OwnedSecret::Identities(ids) => Secret::Identities(ids),
         }
     }
 }
 
-/// What `-k`, `--key-env` or `$SEAL_KEY_FILE` holds: a key file's key or an identity.
+/// What `-k`, `--key-env` or `$SEAL_KEY_FILE` holds: a key file's key, or identities (and
+/// passphrase-protected OpenSSH keys, each with its file's name for messages).
 pub enum Credential {
     Key(Key),
-    Identity(Identity),
+    Identities(Vec<Identity>, Vec<(String, EncryptedSshKey)>),
 }
 
-/// The most of a key or identity file that is read: more than either can be.
-const MAX_CREDENTIAL_LEN: u64 = 4096;
+/// The most of a key or identity file that is read: 64 KiB (an identity file with many
+/// identities and comments, an OpenSSH private key), and one byte to tell a longer file.
+const MAX_CREDENTIAL_LEN: u64 = (64 << 10) + 1;
 
 /// Parses key or identity text, told apart by its prefix; `what` names where it came from. A
 /// recipients file (public keys, for `enc -R`) is named as such.
@@ -179,12 +248,38 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
         ))
         .into());
     }
-    if text.starts_with(Identity::TEXT_PREFIX.as_bytes()) {
-        let id = Identity::from_reader(text).with_context(|| format!("identity {what}"))?;
-        return Ok(Credential::Identity(id));
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let body = &text[start..];
+    // An identity file starts with an identity, a comment, or a private key's PEM line; a
+    // symmetric key file (or anything else) is read as a key, whose errors say what one is.
+    let starts = |prefix: &[u8]| {
+        body.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    let identity_like = [
+        Identity::TEXT_PREFIX.as_bytes(),
+        b"AGE-",
+        b"#",
+        b"-----BEGIN",
+        b"age-encryption.org/",
+        b"\xef\xbb\xbf",
+    ]
+    .iter()
+    .any(|p| starts(p));
+    if !identity_like {
+        let key = Key::from_reader(text).with_context(|| format!("key {what}"))?;
+        return Ok(Credential::Key(key));
     }
-    let key = Key::from_reader(text).with_context(|| format!("key {what}"))?;
-    Ok(Credential::Key(key))
+    match Identity::parse_file(text).with_context(|| format!("identity {what}"))? {
+        IdentityText::Identities(ids) => Ok(Credential::Identities(ids, Vec::new())),
+        IdentityText::EncryptedSsh(key) => Ok(Credential::Identities(
+            Vec::new(),
+            vec![(what.trim_start_matches("file ").to_string(), key)],
+        )),
+    }
 }
 
 /// Whether `text` is a recipients file's: its first line that is neither blank nor a comment
@@ -219,22 +314,57 @@ pub fn load_credential(
         let what = format!("in environment variable {}", name.to_string_lossy());
         return parse_credential(&text, &what);
     }
-    let Some(path) = args.key_file() else {
+    let paths = args.key_files();
+    if paths.is_empty() {
         return Err(CliError::Usage(missing.into()).into());
-    };
-    let shown = diag::quote(&path);
-    let file = open_key_file(&path, noun)?;
+    }
+    let mut ids = Vec::new();
+    let mut encrypted = Vec::new();
+    let several = paths.len() > 1;
+    for path in &paths {
+        match load_file(path, quiet, noun)? {
+            Credential::Key(_) if several => {
+                return Err(CliError::Usage(format!(
+                    "{} is a key file, which cannot be combined with other -k files (several -k \
+                     give identities)",
+                    diag::quote(path)
+                ))
+                .into());
+            }
+            Credential::Key(key) => return Ok(Credential::Key(key)),
+            Credential::Identities(more, more_encrypted) => {
+                ids.extend(more);
+                encrypted.extend(more_encrypted);
+            }
+        }
+    }
+    if ids.len() + encrypted.len() > seal::MAX_IDENTITIES {
+        return Err(Error::TooManyIdentities(ids.len() + encrypted.len()).into());
+    }
+    Ok(Credential::Identities(ids, encrypted))
+}
+
+/// Reads and parses one key or identity file.
+fn load_file(path: &Path, quiet: bool, noun: &str) -> anyhow::Result<Credential> {
+    let shown = diag::quote(path);
+    let file = open_key_file(path, noun)?;
     let mode = file.metadata().map_or(0, |m| m.permissions().mode());
     let mut text = Zeroizing::new(Vec::new());
     file.take(MAX_CREDENTIAL_LEN)
         .read_to_end(&mut text)
         // Unreadable (a directory, an I/O error): a key problem, not an input problem.
         .map_err(|io| CliError::KeySource(format!("{noun} {shown}: {io}")))?;
+    if text.len() as u64 >= MAX_CREDENTIAL_LEN {
+        return Err(CliError::KeySource(format!(
+            "{noun} {shown} is larger than 64 KiB: not a seal key file or identity file"
+        ))
+        .into());
+    }
     let credential = parse_credential(&text, &format!("file {shown}"))?;
     if mode & 0o077 != 0 && !quiet {
         let noun = match credential {
             Credential::Key(_) => "key file",
-            Credential::Identity(_) => "identity file",
+            Credential::Identities(..) => "identity file",
         };
         diag::warn(format_args!(
             "{noun} {shown} is readable by others (mode {:o}); chmod 600 it",
@@ -252,7 +382,7 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
                    NAME)";
     match load_credential(args, quiet, missing, "key file")? {
         Credential::Key(key) => Ok(key),
-        Credential::Identity(_) => Err(CliError::Usage(
+        Credential::Identities(..) => Err(CliError::Usage(
             "that is an identity (a secret, for decrypting): to encrypt to it, give its \
              recipient with -r (see 'seal recipient IDENTITY_FILE')"
                 .into(),

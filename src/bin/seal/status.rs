@@ -10,7 +10,9 @@
 pub const OK: i32 = 0;
 /// Reading or writing failed, or seal refused (terminal output, same file in and out).
 pub const IO: i32 = 1;
-/// Bad command-line arguments, or no key given.
+/// Bad command-line arguments, or no key given, or a request seal refuses by policy
+/// (post-quantum and classical recipients mixed without --allow-classical-mix, too many
+/// identities).
 pub const USAGE: i32 = 2;
 /// The key file is missing, unreadable or malformed, or the key is not the stream's key.
 pub const KEY: i32 = 3;
@@ -51,15 +53,21 @@ pub const TABLE: &[Status] = &[
         code: "2",
         meaning: "usage: bad arguments (and `seal` alone, after printing the usage), no key \
                   given, key text given as a file name, a closed stdin or stdout, a passphrase \
-                  needed with no terminal to ask on, or `dec --offset/--length` on a pipe, on \
-                  armor, on a live stream or with an offset past the end",
+                  needed with no terminal to ask on; post-quantum and classical recipients mixed \
+                  without `--allow-classical-mix`; an identity or private key given as a \
+                  recipient; more than 64 identities, or more trial work than seal's bound; or \
+                  `dec --offset/--length` on a pipe, on armor, on a live stream or with an \
+                  offset past the end",
     },
     Status {
         code: "3",
         meaning: "key: key file, identity or recipient missing, unreadable or malformed; \
                   environment variable unset; empty, overlong or mismatched passphrase; key \
                   file, passphrase or identity given for a stream of another kind; wrong key or \
-                  passphrase; no identity matches any of the stream's recipients",
+                  passphrase; no identity matches any of the stream's recipients; an SSH key of \
+                  a type seal does not use (ssh-rsa, ECDSA, sk-, ssh-dss) given alone; a \
+                  passphrase-protected SSH key with no passphrase, a wrong one, or bcrypt \
+                  rounds over 512",
     },
     Status {
         code: "4",

@@ -14,6 +14,21 @@ use crate::output::Target;
 use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 
+/// Refuses post-quantum and classical recipients together unless --allow-classical-mix (the
+/// library's own refusal, with the flag named).
+fn refuse_mix(to: &[seal::Recipient]) -> anyhow::Result<()> {
+    let post_quantum = to.iter().filter(|r| r.kind().is_post_quantum()).count();
+    let classical = to.len() - post_quantum;
+    if post_quantum > 0 && classical > 0 {
+        let e = Error::MixedRecipients {
+            post_quantum,
+            classical,
+        };
+        return Err(CliError::Usage(format!("{e} with --allow-classical-mix")).into());
+    }
+    Ok(())
+}
+
 pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     let cipher = match args.cipher {
         CipherArg::Aes256Gcm => Cipher::Aes256Gcm,
@@ -34,11 +49,24 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     let to = if args.recipients.is_empty() && args.recipients_files.is_empty() {
         None
     } else {
-        Some(recipients::gather(
+        let to = recipients::gather(
             &args.recipients,
             &args.recipients_files,
-        )?)
+            args.io.input.as_deref(),
+        )?;
+        if !args.allow_classical_mix {
+            refuse_mix(&to)?;
+        }
+        Some(to)
     };
+    if !keys.key.is_empty() && keys.passphrase_fd.is_some() {
+        return Err(CliError::Usage(
+            "--passphrase-fd with -k gives the passphrase of an OpenSSH key, for dec and verify; \
+             seal enc takes a key or a passphrase, not both"
+                .into(),
+        )
+        .into());
+    }
     let armor = args.armor;
     let output = if armor {
         Produces::Text
@@ -47,7 +75,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
     };
     transfer(&args.io, output, |input, name| {
         let encryptor = match (&to, &source) {
-            (Some(to), _) => Encryptor::with_recipients(to)?,
+            (Some(to), _) => Encryptor::with_recipients_allowing_classical_mix(to)?,
             (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?)?,
             (None, Some(source)) => {
                 let default = Argon2Params::DEFAULT;

@@ -31,6 +31,18 @@ struct Report {
     length_consistent: Option<bool>,
     authenticated: bool,
     recipients: Option<Vec<String>>,
+    classical_stanzas: Option<usize>,
+}
+
+/// How many of the header's stanzas are of a known classical kind (X25519, SSH Ed25519):
+/// each would give a quantum attacker the file key. Unknown kinds count as neither.
+fn classical_stanzas(header: &Header) -> usize {
+    header
+        .stanzas()
+        .iter()
+        .filter_map(|s| RecipientKind::from_stanza_kind(s.kind()))
+        .filter(|k| !k.is_post_quantum())
+        .count()
 }
 
 /// The kind of each recipient stanza, in header order: the header names kinds, never which
@@ -107,6 +119,7 @@ impl Report {
             length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
             authenticated: false,
             recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(header)),
+            classical_stanzas: (kind == KeyKind::Recipients).then(|| classical_stanzas(header)),
         }
     }
 
@@ -141,6 +154,14 @@ impl Report {
                     kinds.len(),
                     counts.join(", ")
                 ));
+                let classical = self.classical_stanzas.unwrap_or(0);
+                if classical > 0 {
+                    text.push_str(&format!(
+                        "classical:  {classical} of {} stanzas are not post-quantum: a quantum \
+                         attacker who breaks X25519 can recover the file key\n",
+                        kinds.len()
+                    ));
+                }
             }
             (None, None) => text.push_str("key kind:   key file\n"),
         }

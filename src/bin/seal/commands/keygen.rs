@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Identity, Key, RecipientKind};
+use seal::{Identity, IdentityText, Key, RecipientKind};
 use zeroize::Zeroizing;
 
 use super::write_stdout;
@@ -52,6 +52,17 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
             }
             let staged = Staged::create(path, 0o600, None)?;
             let mut file = staged.file();
+            // An identity file says when it was made and what its recipient is, above the
+            // secret (as age-keygen's does), so the public half is never lost.
+            let text = match &recipient {
+                Some(r) => {
+                    let mut with =
+                        Zeroizing::new(format!("# created: {}\n# recipient: {r}\n", rfc3339_now()));
+                    with.push_str(&text);
+                    with
+                }
+                None => text,
+            };
             file.write_all(text.as_bytes())
                 .map_err(seal::Error::Write)
                 .with_context(|| format!("writing {what} {shown}"))?;
@@ -65,25 +76,67 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
     Ok(())
 }
 
-/// The most of an identity file `seal recipient` reads.
-const MAX_IDENTITY_TEXT: u64 = 4096;
+/// The most of an identity file `seal recipient` reads (as `-k` does): 64 KiB.
+const MAX_IDENTITY_TEXT: u64 = 64 << 10;
+
+/// The current time in UTC as RFC 3339 with seconds and `Z` (`2026-12-06T02:37:38Z`).
+fn rfc3339_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86400, secs % 86400);
+    // Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
 
 pub fn recipient(path: &Path) -> anyhow::Result<()> {
     let mut text = Zeroizing::new(Vec::new());
     let name = if is_stdio(Some(path)) {
         std::io::stdin()
             .lock()
-            .take(MAX_IDENTITY_TEXT)
+            .take(MAX_IDENTITY_TEXT + 1)
             .read_to_end(&mut text)
             .context("reading the identity from stdin")?;
         "stdin".to_string()
     } else {
         open_key_file(path, "identity file")?
-            .take(MAX_IDENTITY_TEXT)
+            .take(MAX_IDENTITY_TEXT + 1)
             .read_to_end(&mut text)
             .with_context(|| format!("reading identity file {}", diag::quote(path)))?;
         format!("identity file {}", diag::quote(path))
     };
-    let identity = Identity::from_reader(&text[..]).with_context(|| name)?;
-    write_stdout(format!("{}\n", identity.recipient()).as_bytes())
+    if text.len() as u64 > MAX_IDENTITY_TEXT {
+        return Err(seal::Error::Identity(seal::TextProblem::WrongLength)).with_context(|| name);
+    }
+    let mut out = String::new();
+    match Identity::parse_file(&text).with_context(|| name.clone())? {
+        IdentityText::Identities(ids) => {
+            for id in ids {
+                out.push_str(&format!("{}\n", id.recipient()));
+            }
+        }
+        // Its public half is in the clear part of the file: no passphrase needed.
+        IdentityText::EncryptedSsh(key) => match key.public_line() {
+            Some(line) => out.push_str(&format!("{line}\n")),
+            None => {
+                return Err(seal::Error::SshKey(seal::SshKeyProblem::Malformed))
+                    .with_context(|| name);
+            }
+        },
+    }
+    write_stdout(out.as_bytes())
 }

@@ -24,7 +24,7 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
     let name = input_name(args.input.as_deref());
     let (mut file, meta) = seekable_input(args.input.as_deref(), &name)?;
     output::preflight(args.output.as_deref(), Some(&meta), false)?;
-    if let Some(key) = args.keys.key_file() {
+    for key in args.keys.key_files() {
         crate::files::refuse_key_file(&key, args.output.as_deref(), Some(&meta))?;
     }
     refuse_armor(&mut file, &name)?;

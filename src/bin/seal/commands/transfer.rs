@@ -37,7 +37,7 @@ where
     let ciphertext_out = produces == Produces::Ciphertext;
     let input = Input::open(args.input.as_deref(), command)?;
     output::preflight(args.output.as_deref(), input.meta(), ciphertext_out)?;
-    if let Some(key) = args.keys.key_file() {
+    for key in args.keys.key_files() {
         files::refuse_key_file(&key, args.output.as_deref(), input.meta())?;
     }
     let input_name = input_name(args.input.as_deref());
