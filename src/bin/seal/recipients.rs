@@ -55,13 +55,18 @@ fn parse(text: &str, place: impl Fn() -> String) -> anyhow::Result<Recipient> {
         .into());
     }
     let recipient = Recipient::from_text(text).with_context(&place)?;
-    // An X25519 point of low order parses, but no stanza can be made for it (RFC 9180,
-    // 7.1.4): found here, where the recipient can still be named, rather than when the
-    // stream's stanzas are made.
-    if recipient.kind() == RecipientKind::X25519 {
-        Encryptor::with_recipients(std::slice::from_ref(&recipient)).with_context(&place)?;
-    }
+    check_usable(&recipient, place)?;
     Ok(recipient)
+}
+
+/// An X25519 point of low order parses, but no stanza can be made for it (RFC 9180, 7.1.4):
+/// found here, where the recipient can still be named by `place`, rather than when the
+/// stream's stanzas are made.
+fn check_usable(recipient: &Recipient, place: impl Fn() -> String) -> anyhow::Result<()> {
+    if recipient.kind() == RecipientKind::X25519 {
+        Encryptor::with_recipients(std::slice::from_ref(recipient)).with_context(place)?;
+    }
+    Ok(())
 }
 
 /// Whether a recipients-file line's problem is an SSH key of a type seal does not use, which
@@ -170,7 +175,10 @@ pub fn gather(
                 parse(line, place)?;
             }
             let r = match Recipient::from_text(line) {
-                Ok(r) => r,
+                Ok(r) => {
+                    check_usable(&r, place)?;
+                    r
+                }
                 Err(e) => match skippable(&e) {
                     Some(u) => {
                         // Never silent, whatever -q says: a skipped key is someone who
