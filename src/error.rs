@@ -20,6 +20,9 @@ pub enum Category {
     Format,
     /// The stream is damaged: authentication failed, or frames are missing, extra or out of place.
     Integrity,
+    /// A signature requirement is not met: the stream is not signed, is signed by a signer not
+    /// allowed, its signature does not verify, or it changed after its signature was checked.
+    Signature,
     /// The caller asked for something the library refuses by policy (such as mixing
     /// post-quantum and classical recipients without opting in): change the request.
     Usage,
@@ -379,6 +382,9 @@ pub enum Misuse {
     /// The inner reader of a [`crate::DecryptingReader`] was moved behind its back, so that
     /// where the frames begin cannot be told.
     InnerReaderMoved,
+    /// A signed stream was asked of an output that cannot sign (a writer adapter or the
+    /// per-frame API), or a signed and live one.
+    SigningUnsupported,
 }
 
 impl std::fmt::Display for Misuse {
@@ -396,6 +402,9 @@ impl std::fmt::Display for Misuse {
             Misuse::WriterStopped => "the encrypting writer has stopped",
             Misuse::InnerReaderMoved => {
                 "the inner reader was moved behind the decrypting reader's back"
+            }
+            Misuse::SigningUnsupported => {
+                "a signed stream is written only by Encryptor::encrypt or encrypt_to_file, with fixed framing"
             }
         })
     }
@@ -770,6 +779,76 @@ pub enum Error {
     /// The operating system's random number generator failed.
     #[error("operating system random number generator failed")]
     Random(#[source] Box<dyn std::error::Error + Send + Sync>),
+
+    /// The header names a signature kind this build does not know.
+    #[error("unsupported signature kind {0}")]
+    UnsupportedSignatureKind(u8),
+    /// A signer public key (in a header, or given) is not a valid key of its kind: its Ed25519
+    /// part does not decode, is not canonical, or is of small order.
+    #[error(
+        "the signer public key is not a valid key (Ed25519 part not canonical, or of small order)"
+    )]
+    BadSignerKey,
+    /// A signed comment is longer than the format allows.
+    #[error("signed comment too long: {0} bytes (at most {max})", max = limits::MAX_SIGNED_COMMENT_LEN)]
+    SignedCommentTooLong(usize),
+    /// A signed comment is not UTF-8, or holds control characters or bidirectional overrides.
+    #[error(
+        "signed comment is not printable UTF-8 (no control characters or bidirectional overrides)"
+    )]
+    BadSignedComment,
+    /// A signer secret or public key text could not be parsed.
+    #[error("{}", match .0 {
+        TextProblem::NotRecognised => "not a seal signer (expected \"sealsigpq1...\", \"sealsiged1...\", \"sealsigfp1...\" or a signer file)".to_string(),
+        problem => format!("malformed signer: {problem}"),
+    })]
+    SignerText(TextProblem),
+    /// A signer file's `# public:` line names another key than its secret derives.
+    #[error("the signer file's \"# public:\" line does not match its secret")]
+    SignerPublicMismatch,
+    /// A line of an allowed-signers file is malformed (its content is not repeated).
+    #[error("allowed-signers file, line {0}: not a signer public key or fingerprint, optionally followed by a printable name of at most {max} bytes", max = limits::MAX_SIGNER_NAME_LEN)]
+    AllowedSignersLine(usize),
+    /// An allowed-signers file is longer than the bound.
+    #[error("allowed-signers file longer than {} MiB", limits::MAX_ALLOWED_SIGNERS_FILE_LEN >> 20)]
+    AllowedSignersTooLong,
+    /// More allowed signers than the bound.
+    #[error("more than {} allowed signers", limits::MAX_ALLOWED_SIGNERS)]
+    TooManySigners,
+    /// Signing failed (ML-DSA's rejection sampling gave up, or randomness failed).
+    #[error("signing failed")]
+    SigningFailed,
+    /// Signers were required and the stream is not signed.
+    #[error("the stream is not signed, and a signer was required")]
+    NotSigned,
+    /// The stream is signed by a key that is not among the allowed signers.
+    #[error("the stream is signed by {fingerprint}, which is not an allowed signer")]
+    SignerNotAllowed {
+        /// The fingerprint text of the header's signer.
+        fingerprint: String,
+    },
+    /// The signature does not verify: the stream is not the one its signer made.
+    #[error(
+        "the signature does not verify: the stream was changed, or was not made by the signer its header names"
+    )]
+    BadSignature,
+    /// A frame read again after the signature was checked is not the frame that was hashed.
+    #[error("frame {frame} at byte {offset} changed after the signature was checked")]
+    FrameChanged {
+        /// Frame index.
+        frame: u64,
+        /// Offset of the frame's first byte.
+        offset: u64,
+    },
+    /// The signed comment is not the one expected.
+    #[error("the signed comment is not the expected one")]
+    CommentMismatch,
+    /// A verify-first decryption would keep more frame digests than its memory bound allows.
+    #[error(
+        "the stream has more than {} frames, more than a verify-first decryption keeps digests for (32 bytes each): decrypt it to a file with -o, which needs no second pass",
+        limits::MAX_KEPT_DIGESTS
+    )]
+    TooManyFramesToVerifyFirst,
 }
 
 impl Error {
@@ -926,6 +1005,27 @@ impl Error {
             Error::Internal(i) => Error::Internal(*i),
             Error::TooManyFrames => Error::TooManyFrames,
             Error::Random(e) => Error::Random(boxed(e.as_ref())),
+            Error::UnsupportedSignatureKind(k) => Error::UnsupportedSignatureKind(*k),
+            Error::BadSignerKey => Error::BadSignerKey,
+            Error::SignedCommentTooLong(n) => Error::SignedCommentTooLong(*n),
+            Error::BadSignedComment => Error::BadSignedComment,
+            Error::SignerText(p) => Error::SignerText(*p),
+            Error::SignerPublicMismatch => Error::SignerPublicMismatch,
+            Error::AllowedSignersLine(n) => Error::AllowedSignersLine(*n),
+            Error::AllowedSignersTooLong => Error::AllowedSignersTooLong,
+            Error::TooManySigners => Error::TooManySigners,
+            Error::SigningFailed => Error::SigningFailed,
+            Error::NotSigned => Error::NotSigned,
+            Error::SignerNotAllowed { fingerprint } => Error::SignerNotAllowed {
+                fingerprint: fingerprint.clone(),
+            },
+            Error::BadSignature => Error::BadSignature,
+            Error::FrameChanged { frame, offset } => Error::FrameChanged {
+                frame: *frame,
+                offset: *offset,
+            },
+            Error::CommentMismatch => Error::CommentMismatch,
+            Error::TooManyFramesToVerifyFirst => Error::TooManyFramesToVerifyFirst,
         }
     }
 
@@ -941,7 +1041,9 @@ impl Error {
             | Error::Misuse(_)
             | Error::ThreadStart { .. }
             | Error::ThreadPanicked(_)
-            | Error::Internal(_) => Category::Io,
+            | Error::Internal(_)
+            | Error::SigningFailed
+            | Error::TooManyFramesToVerifyFirst => Category::Io,
             Error::Key(_)
             | Error::WrongKey
             | Error::WrongSecretKind { .. }
@@ -952,7 +1054,12 @@ impl Error {
             | Error::NoIdentity
             | Error::SshKey(_)
             | Error::NoIdentityMatches { .. }
-            | Error::Kdf(_) => Category::Key,
+            | Error::Kdf(_)
+            | Error::SignerText(_)
+            | Error::SignerPublicMismatch
+            | Error::AllowedSignersLine(_)
+            | Error::AllowedSignersTooLong
+            | Error::TooManySigners => Category::Key,
             Error::BadMagic
             | Error::UnsupportedVersion(_)
             | Error::LiveUnsupported(_)
@@ -961,7 +1068,16 @@ impl Error {
             | Error::KdfCostOutOfRange { .. }
             | Error::RecipientCountOutOfRange(_)
             | Error::StanzaLength { .. }
-            | Error::ChunkSizeOutOfRange(_) => Category::Format,
+            | Error::ChunkSizeOutOfRange(_)
+            | Error::UnsupportedSignatureKind(_)
+            | Error::BadSignerKey
+            | Error::SignedCommentTooLong(_)
+            | Error::BadSignedComment => Category::Format,
+            Error::NotSigned
+            | Error::SignerNotAllowed { .. }
+            | Error::BadSignature
+            | Error::FrameChanged { .. }
+            | Error::CommentMismatch => Category::Signature,
             Error::Armor(a) => match a.problem {
                 ArmorProblem::NoEnd | ArmorProblem::TrailingData => Category::Integrity,
                 _ => Category::Format,
@@ -1113,6 +1229,27 @@ mod tests {
             Error::Internal(Internal::FrameLost(5)),
             Error::TooManyFrames,
             Error::Random(Box::new(io::Error::other("no entropy"))),
+            Error::UnsupportedSignatureKind(9),
+            Error::BadSignerKey,
+            Error::SignedCommentTooLong(2000),
+            Error::BadSignedComment,
+            Error::SignerText(TextProblem::BadChecksum),
+            Error::SignerPublicMismatch,
+            Error::AllowedSignersLine(3),
+            Error::AllowedSignersTooLong,
+            Error::TooManySigners,
+            Error::SigningFailed,
+            Error::NotSigned,
+            Error::SignerNotAllowed {
+                fingerprint: "sealsigfp1x".into(),
+            },
+            Error::BadSignature,
+            Error::FrameChanged {
+                frame: 1,
+                offset: 2,
+            },
+            Error::CommentMismatch,
+            Error::TooManyFramesToVerifyFirst,
         ]
     }
 

@@ -16,6 +16,8 @@
 //! ```
 
 use crate::error::{Error, Result, SecretKind};
+use crate::limits::MAX_SIGNED_COMMENT_LEN;
+use crate::signing::{SignatureKind, SignedBy};
 
 /// First bytes of every seal stream. The high-bit first byte catches 7-bit channels, CR LF
 /// catches line-ending conversion and 0x1A stops `type` on DOS, as in PNG.
@@ -25,6 +27,10 @@ pub(crate) const MAGIC: [u8; 8] = [0x89, b'S', b'E', b'A', b'L', 0x0D, 0x0A, 0x1
 pub(crate) const VERSION: u8 = 1;
 /// The version byte of a stream with live framing: every frame carries its plaintext length.
 pub(crate) const VERSION_LIVE: u8 = 2;
+/// The version byte of a signed stream with fixed framing: a signature block before the
+/// commitment, a signature after the final frame (docs/FORMAT.md "Signed streams"). Version 4
+/// (live and signed) is reserved: this build refuses it.
+pub(crate) const VERSION_SIGNED: u8 = 3;
 /// Key kind byte for a stream whose key came from a key file.
 pub(crate) const KEY_KIND_KEY_FILE: u8 = 1;
 /// Key kind byte for a stream whose key was derived from a passphrase with Argon2id.
@@ -122,7 +128,7 @@ impl Framing {
     /// The framing a version byte names.
     pub(crate) fn from_version(version: u8) -> Result<Self> {
         match version {
-            VERSION => Ok(Framing::Fixed),
+            VERSION | VERSION_SIGNED => Ok(Framing::Fixed),
             VERSION_LIVE => Ok(Framing::Live),
             other => Err(Error::UnsupportedVersion(other)),
         }
@@ -373,11 +379,36 @@ pub(crate) fn header_length(bytes: &[u8]) -> Result<HeaderLength> {
     }
     let size = u32::from_be_bytes([prefix[11], prefix[12], prefix[13], prefix[14]]);
     check_chunk_size(u64::from(size))?;
-    match kind {
-        KEY_KIND_KEY_FILE => Ok(HeaderLength::Known(HEADER_LEN)),
-        KEY_KIND_PASSPHRASE => Ok(HeaderLength::Known(PASSPHRASE_HEADER_LEN)),
-        _ => recipient_header_length(bytes),
+    let unsigned = match kind {
+        KEY_KIND_KEY_FILE => HeaderLength::Known(HEADER_LEN),
+        KEY_KIND_PASSPHRASE => HeaderLength::Known(PASSPHRASE_HEADER_LEN),
+        _ => recipient_header_length(bytes)?,
+    };
+    match unsigned {
+        HeaderLength::Known(len) if prefix[8] == VERSION_SIGNED => {
+            signed_header_length(bytes, len - COMMITMENT_LEN)
+        }
+        other => Ok(other),
     }
+}
+
+/// [`header_length`] for a signed header whose key-kind fields end at `at`: the signature
+/// block (kind, public key of the kind's length, comment length bounded here, comment), then
+/// the commitment.
+fn signed_header_length(bytes: &[u8], at: usize) -> Result<HeaderLength> {
+    let Some(&kind) = bytes.get(at) else {
+        return Ok(HeaderLength::AtLeast(at + 1 + 2 + COMMITMENT_LEN));
+    };
+    let kind = SignatureKind::from_id(kind)?;
+    let len_at = at + 1 + kind.public_len();
+    let Some(&[hi, lo]) = bytes.get(len_at..len_at + 2) else {
+        return Ok(HeaderLength::AtLeast(len_at + 2 + COMMITMENT_LEN));
+    };
+    let comment = usize::from(u16::from_be_bytes([hi, lo]));
+    if comment > MAX_SIGNED_COMMENT_LEN {
+        return Err(Error::SignedCommentTooLong(comment));
+    }
+    Ok(HeaderLength::Known(len_at + 2 + comment + COMMITMENT_LEN))
 }
 
 /// [`header_length`] for a recipient header whose prefix has been checked.
@@ -461,6 +492,8 @@ pub struct Header {
     key_kind: KeyKind,
     salt: [u8; SALT_LEN],
     stanzas: Vec<Stanza>,
+    /// Set for a signed stream (version 3): the signature block before the commitment.
+    signed: Option<SignedBy>,
     commitment: [u8; COMMITMENT_LEN],
 }
 
@@ -484,6 +517,7 @@ impl Header {
             key_kind,
             salt,
             stanzas: Vec::new(),
+            signed: None,
             commitment: [0; COMMITMENT_LEN],
         })
     }
@@ -520,6 +554,7 @@ impl Header {
             key_kind: KeyKind::Recipients,
             salt,
             stanzas,
+            signed: None,
             commitment: [0; COMMITMENT_LEN],
         })
     }
@@ -528,6 +563,33 @@ impl Header {
     pub(crate) fn with_framing(mut self, framing: Framing) -> Self {
         self.framing = framing;
         self
+    }
+
+    /// This header signed by `signed` (version 3).
+    pub(crate) fn with_signer(mut self, signed: Option<SignedBy>) -> Self {
+        self.signed = signed;
+        self
+    }
+
+    /// The signature block of a signed stream (version 3): who the header says signed it, and
+    /// the signed comment. Not verified by itself: only the signature at the stream's end is.
+    pub fn signed(&self) -> Option<&SignedBy> {
+        self.signed.as_ref()
+    }
+
+    /// Bytes of the signature after the final frame (0 for an unsigned stream).
+    pub fn trailer_len(&self) -> usize {
+        self.signed
+            .as_ref()
+            .map_or(0, |s| s.signer().kind().signature_len())
+    }
+
+    /// The version byte.
+    pub fn version(&self) -> u8 {
+        match (&self.signed, self.framing) {
+            (Some(_), _) => VERSION_SIGNED,
+            (None, framing) => framing.version(),
+        }
     }
 
     /// How the stream is cut into frames.
@@ -566,16 +628,17 @@ impl Header {
     /// Length of this header on the wire.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
-        match self.key_kind {
-            KeyKind::KeyFile => HEADER_LEN,
-            KeyKind::Passphrase(_) => PASSPHRASE_HEADER_LEN,
-            KeyKind::Recipients => {
-                BOUND_LEN
-                    + RECIPIENT_COUNT_LEN
-                    + self.stanzas.iter().map(Stanza::wire_len).sum::<usize>()
-                    + COMMITMENT_LEN
+        self.signed.as_ref().map_or(0, SignedBy::wire_len)
+            + match self.key_kind {
+                KeyKind::KeyFile => HEADER_LEN,
+                KeyKind::Passphrase(_) => PASSPHRASE_HEADER_LEN,
+                KeyKind::Recipients => {
+                    BOUND_LEN
+                        + RECIPIENT_COUNT_LEN
+                        + self.stanzas.iter().map(Stanza::wire_len).sum::<usize>()
+                        + COMMITMENT_LEN
+                }
             }
-        }
     }
 
     /// Bytes on the wire of a full frame (`chunk_size` bytes of plaintext): the size of the
@@ -588,7 +651,7 @@ impl Header {
     pub(crate) fn bound_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len() - COMMITMENT_LEN);
         out.extend_from_slice(&MAGIC);
-        out.push(self.framing.version());
+        out.push(self.version());
         out.push(self.cipher.id());
         out.push(self.key_kind.id());
         out.extend_from_slice(&self.chunk_size.to_be_bytes());
@@ -606,6 +669,9 @@ impl Header {
                     out.extend_from_slice(&stanza.body);
                 }
             }
+        }
+        if let Some(signed) = &self.signed {
+            signed.write(&mut out);
         }
         out
     }
@@ -653,7 +719,9 @@ impl Header {
                 // header_length walked these bytes and bounded every length in them.
                 let mut stanzas = Vec::new();
                 let mut at = BOUND_LEN + RECIPIENT_COUNT_LEN;
-                while at < len - COMMITMENT_LEN {
+                let count =
+                    usize::from(u16::from_be_bytes([bytes[BOUND_LEN], bytes[BOUND_LEN + 1]]));
+                while stanzas.len() < count {
                     let body_len = usize::from(u16::from_be_bytes([bytes[at + 1], bytes[at + 2]]));
                     let body = &bytes[at + STANZA_HEAD_LEN..at + STANZA_HEAD_LEN + body_len];
                     stanzas.push(Stanza::new(bytes[at], body.to_vec()));
@@ -664,6 +732,12 @@ impl Header {
             _ => Header::new(cipher, chunk_size, KeyKind::KeyFile, salt)?,
         }
         .with_framing(framing);
+        if bytes[8] == VERSION_SIGNED {
+            // header_length bounded the block: it lies between the key-kind fields and the
+            // commitment.
+            let start = header.len() - COMMITMENT_LEN;
+            header.signed = Some(SignedBy::parse(&bytes[start..len - COMMITMENT_LEN])?);
+        }
         let mut commitment = [0u8; COMMITMENT_LEN];
         commitment.copy_from_slice(&bytes[len - COMMITMENT_LEN..]);
         header.set_commitment(commitment);
@@ -678,7 +752,7 @@ impl Header {
         if self.framing == Framing::Live {
             return None;
         }
-        let body = stream_len.checked_sub(self.len() as u64)?;
+        let body = stream_len.checked_sub((self.len() + self.trailer_len()) as u64)?;
         let full = self.full_frame_len() as u64;
         let frames = body.div_ceil(full).max(1);
         let plain = body.checked_sub(frames * FRAME_OVERHEAD as u64)?;

@@ -64,6 +64,28 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Signed (format version 3, docs/FORMAT.md "Signed streams"): the encryptor signs in the same
+//! pass, and a decryptor that requires signers releases nothing before the signature verified
+//! (it has no reader or one-pass decryption to a writer):
+//!
+//! ```
+//! use std::io::Cursor;
+//! use seal::{AllowedSigner, AllowedSigners, Decryptor, Encryptor, Key, SignatureKind, SignerSecret};
+//! let key = Key::generate()?;
+//! let ci = SignerSecret::generate(SignatureKind::MlDsa65Ed25519)?;
+//! let mut sealed = Vec::new();
+//! Encryptor::with_key(&key)?.sign(&ci, "app 1.0")?.encrypt(&b"hello"[..], &mut sealed)?;
+//! let mut allowed = AllowedSigners::new();
+//! allowed.push(AllowedSigner::Key(ci.public().clone()), None)?;
+//! let mut plain = Vec::new();
+//! Decryptor::new(Cursor::new(sealed))?
+//!     .require_signers(&allowed)? // exit 6 in the CLI: not signed, or by someone else
+//!     .unlock(&key)?
+//!     .decrypt_verified(&mut plain)?; // verify first, then decrypt re-checking every frame
+//! assert_eq!(plain, b"hello");
+//! # Ok::<(), seal::Error>(())
+//! ```
+//!
 //! Beside the whole-stream calls: [`Encryptor::wrap_output`] gives an [`EncryptingWriter`]
 //! (`std::io::Write`), [`Unlocked::reader`] a [`DecryptingReader`] (`std::io::Read`, and
 //! `std::io::Seek` to read a range without the frames before it), and [`ArmorWriter`],
@@ -98,7 +120,8 @@
 //! | `kdf.rs` | per-stream keys and the key commitment (HKDF-SHA-256 over the header) |
 //! | `aead.rs` | the two AEADs behind one interface |
 //! | `frame.rs` | one frame at a time: [`FrameSealer`], [`FrameOpener`] |
-//! | `framing/` | input to header and frames for both framings, shared by the pool and the adapters: `mod.rs` (the header reader, the whole-stream runs), `io.rs`, `fixed.rs` (version 1: the chunker, [`check_frame`] and the one decoder), `live.rs` (version 2) |
+//! | `framing/` | input to header and frames for both framings, shared by the pool and the adapters: `mod.rs` (the header reader, the whole-stream runs), `io.rs`, `fixed.rs` (version 1: the chunker, [`check_frame`] and the one decoder), `live.rs` (version 2), `signed.rs` (what signing adds: workers hashing frames into one transcript, the signature held back from the frames, the spool's tee) |
+//! | `signing/` | signed streams: `kind.rs` the signature kinds and the composite ML-DSA-65 + Ed25519 combiner over `ml-dsa` and `ed25519-dalek`, `keys.rs` [`SignerSecret`], [`SignerPublic`], [`AllowedSigners`] and their texts, `transcript.rs` frame digests, the transcript and the signed message (BLAKE3) |
 //! | `pipeline.rs` | the worker pool: reader, workers, in-order writer, bounded memory |
 //! | `writer.rs` | [`EncryptingWriter`]: encrypt through `std::io::Write`, on the pool |
 //! | `reader.rs` | [`DecryptingReader`]: decrypt through `std::io::Read`, and `Seek` |
@@ -109,7 +132,7 @@
 //! |---|---|
 //! | `main.rs` | entry, exit |
 //! | `args.rs` | the clap definitions of every command and option, and the size parser |
-//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `header` (armor recognised and the header read, the one way for every command that reads a stream), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
+//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `header` (armor recognised and the header read, the one way for every command that reads a stream), `signing` (`keygen --signer`, `signer`, `--signed-by`, the spool), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
 //! | `secrets.rs`, `prompt.rs`, `recipients.rs` | where a key, passphrase or recipient comes from; asking on the terminal |
 //! | `files.rs`, `output.rs`, `staged.rs` | input and the refusals around it; where output lands; the atomic, synced file behind `-o` |
 //! | `sys.rs` | the few system calls that need `unsafe` |
@@ -145,6 +168,7 @@ mod pipeline;
 mod reader;
 mod recipient;
 mod secret;
+mod signing;
 mod stream;
 mod writer;
 
@@ -168,7 +192,16 @@ pub use recipient::{
     Recipient, RecipientKind,
 };
 pub use secret::Secret;
-pub use stream::{Decryptor, Encryptor, Unlocked, default_threads};
+/// The signature primitives alone, to check them against published vectors: only with the
+/// `test-vectors` feature, not part of the API.
+#[cfg(feature = "test-vectors")]
+#[doc(hidden)]
+pub use signing::primitives as signing_primitives;
+pub use signing::{
+    AllowedSigner, AllowedSigners, MAX_SIGNED_COMMENT_LEN, SignatureKind, SignedBy, SignerPublic,
+    SignerSecret, check_comment,
+};
+pub use stream::{Decryptor, Encryptor, Unlocked, VerifiedUnlocked, Verifying, default_threads};
 pub use writer::EncryptingWriter;
 /// The zeroizing wrapper that holds secrets in this API ([`Passphrase::new`], [`Key::to_text`]):
 /// re-exported so that no other crate is needed to call them.

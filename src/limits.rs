@@ -17,6 +17,20 @@ pub(crate) const ARGON2_MAX_LANES: u32 = 8;
 pub(crate) const ARGON2_MAX_WORK: u64 = 8 << 20;
 /// Longest passphrase, in bytes.
 pub(crate) const MAX_PASSPHRASE_LEN: usize = 1024;
+/// Longest signed comment of a signed stream, in bytes.
+pub(crate) const MAX_SIGNED_COMMENT_LEN: usize = 1024;
+/// Most bytes of an allowed-signers file read (room for 1024 hybrid keys of 3191 characters
+/// with names).
+pub(crate) const MAX_ALLOWED_SIGNERS_FILE_LEN: usize = 4 << 20;
+/// Most entries of an allowed-signers list.
+pub(crate) const MAX_ALLOWED_SIGNERS: usize = 1024;
+/// Longest name after a key in an allowed-signers file, in bytes.
+pub(crate) const MAX_SIGNER_NAME_LEN: usize = 128;
+/// Most bytes of a signer file read.
+pub(crate) const MAX_SIGNER_FILE_LEN: usize = 8192;
+/// Most frame digests a verify-first decryption keeps between its passes (2^22: 128 MiB;
+/// 4 TiB of plaintext at the default 1 MiB chunk size).
+pub(crate) const MAX_KEPT_DIGESTS: usize = 1 << 22;
 /// Most identities one decryption takes, from every file and line together.
 pub(crate) const MAX_IDENTITIES: usize = 64;
 /// Most trial work one decryption spends on a header: the sum, over the stanza kinds, of

@@ -11,11 +11,13 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::error::{Error, Internal, Misuse, Result};
 use crate::format::{FRAME_OVERHEAD, Framing, Header, Position};
 use crate::frame::FrameOpener;
 use crate::framing::{FixedDecoder, Frame};
+use crate::signing::{Digest, FrameHasher};
 
 /// Counts the bytes read through it, so that the reader can tell, once it is sought, where in
 /// the inner reader the frames begin.
@@ -101,6 +103,9 @@ pub struct DecryptingReader<R> {
     seek: Option<SeekFn<R>>,
     /// The error that ended reading; returned again by every later call.
     failed: Option<Error>,
+    /// Set for a signed stream verified first: every frame's digest from the verification
+    /// pass, each frame compared with its digest before it is opened.
+    expected: Option<Arc<Vec<Digest>>>,
 }
 
 impl<R> std::fmt::Debug for DecryptingReader<R> {
@@ -133,8 +138,16 @@ impl<R: Read> DecryptingReader<R> {
             seek: None,
             start: None,
             failed: None,
+            expected: None,
             header,
         }
+    }
+
+    /// This reader, comparing every frame with its digest from a verification pass before
+    /// opening it ([`Error::FrameChanged`] when it differs or has no digest).
+    pub(crate) fn with_digests(mut self, digests: Arc<Vec<Digest>>) -> Self {
+        self.expected = Some(digests);
+        self
     }
 
     /// The stream's header.
@@ -166,6 +179,19 @@ impl<R: Read> DecryptingReader<R> {
         self.current = None;
         let Frame { job, checked } = frame;
         let mut buf = job.buf;
+        if let Some(expected) = &self.expected {
+            let digest = FrameHasher.digest(job.index, &buf[..job.len]);
+            let known = usize::try_from(job.index)
+                .ok()
+                .and_then(|i| expected.get(i));
+            if known != Some(&digest) {
+                self.buf = buf;
+                return Err(Error::FrameChanged {
+                    frame: job.index,
+                    offset: job.offset,
+                });
+            }
+        }
         let opened = self
             .opener
             .open(job.index, checked.position, &mut buf[..job.len]);
@@ -316,8 +342,14 @@ impl<R: Read + Seek> DecryptingReader<R> {
                 start
             }
         };
+        // A signed stream's signature follows the frames: a range read never reads it (and
+        // so never checks it; see `Unlocked::reader`).
+        let trailer = self.header.trailer_len() as u64;
         let inner = self.inner();
-        let end = inner.seek(SeekFrom::End(0)).map_err(Error::from_read)?;
+        let end = inner
+            .seek(SeekFrom::End(0))
+            .map_err(Error::from_read)?
+            .saturating_sub(trailer);
         let body = end.saturating_sub(start);
         let last = body.div_ceil(full).max(1) - 1;
         let last_len = (body - last * full) as usize;

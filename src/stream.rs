@@ -16,7 +16,8 @@ use crate::format::{
     Stanza,
 };
 use crate::frame::{FrameOpener, FrameSealer};
-use crate::framing::{self, read_header};
+use crate::framing::signed::{Check, Collector, HashOnly, Hashing, HoldBack, Seen, Tail, Tee};
+use crate::framing::{self, FixedDecoder, read_header};
 use crate::kdf::{self, StreamKeys};
 use crate::keys::{Key, fill_random};
 use crate::passphrase::{self, Passphrase};
@@ -24,6 +25,7 @@ use crate::pipeline::{MAX_THREADS, Positional, Sink};
 use crate::reader::DecryptingReader;
 use crate::recipient::{self, OsRandom, Recipient};
 use crate::secret::{self, Secret};
+use crate::signing::{self, AllowedSigners, SignedBy, SignerSecret};
 use crate::writer::EncryptingWriter;
 
 /// The number of worker threads used when the caller names none: the available cores, at most
@@ -81,6 +83,16 @@ pub struct Encryptor {
     threads: usize,
     /// Set for a live stream.
     max_delay: Option<Duration>,
+    /// Set for a signed stream: the signer and the signed comment.
+    signing: Option<Signing>,
+}
+
+/// What signs a stream.
+struct Signing {
+    secret: SignerSecret,
+    comment: String,
+    /// Fixed ML-DSA randomness, for known-answer vectors only.
+    rnd: Option<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Encryptor {
@@ -115,6 +127,7 @@ impl Encryptor {
             chunk_size: DEFAULT_CHUNK_SIZE,
             threads: default_threads(),
             max_delay: None,
+            signing: None,
         }
     }
 
@@ -212,6 +225,32 @@ impl Encryptor {
         self
     }
 
+    /// Signs the stream with `signer` (format version 3, docs/FORMAT.md "Signed streams"): the
+    /// signer's public key and `comment` (public, at most 1024 bytes of printable UTF-8) go
+    /// into the header, the workers hash every frame as sealed, and the signature follows the
+    /// final frame. Only [`Encryptor::encrypt`] and [`Encryptor::encrypt_to_file`] sign, with
+    /// fixed framing ([`Misuse::SigningUnsupported`](crate::Misuse::SigningUnsupported)).
+    pub fn sign(mut self, signer: &SignerSecret, comment: &str) -> Result<Self> {
+        signing::check_comment(comment.as_bytes())?;
+        self.signing = Some(Signing {
+            secret: signer.duplicate(),
+            comment: comment.to_owned(),
+            rnd: None,
+        });
+        Ok(self)
+    }
+
+    /// **Insecure: for known-answer vectors only.** Signs with fixed ML-DSA randomness `rnd`
+    /// instead of fresh randomness (hedged signing), so that the signature is reproducible.
+    /// Only with the non-default `test-vectors` feature.
+    #[cfg(feature = "test-vectors")]
+    pub fn insecure_fixed_signing_randomness(mut self, rnd: [u8; 32]) -> Self {
+        if let Some(signing) = &mut self.signing {
+            signing.rnd = Some(rnd);
+        }
+        self
+    }
+
     /// **Insecure: for known-answer vectors only.** Uses `salt` instead of the fresh random
     /// one (a passphrase is stretched again with it).
     ///
@@ -281,7 +320,14 @@ impl Encryptor {
             Some(_) => Framing::Live,
             None => Framing::Fixed,
         };
-        let mut header = header.with_framing(framing);
+        let signed = match &self.signing {
+            Some(_) if framing == Framing::Live => {
+                return Err(Error::Misuse(crate::Misuse::SigningUnsupported));
+            }
+            Some(s) => Some(SignedBy::new(s.secret.public().clone(), &s.comment)?),
+            None => None,
+        };
+        let mut header = header.with_framing(framing).with_signer(signed);
         let keys = kdf::derive(base, &header);
         header.set_commitment(keys.commitment);
         Ok((header, keys))
@@ -304,8 +350,16 @@ impl Encryptor {
         }
         let sealer = FrameSealer::new(&header, &keys);
         let sink = Sink::Stream(output, live);
-        let frames = framing::encrypt(&header, sealer, input, sink, self.threads, self.max_delay)?;
-        Ok(header_len + frames)
+        let Some(signing) = &self.signing else {
+            let frames =
+                framing::encrypt(&header, sealer, input, sink, self.threads, self.max_delay)?;
+            return Ok(header_len + frames);
+        };
+        let (hashing, collector) = hashing_sealer(&header, sealer);
+        let frames = framing::encrypt(&header, hashing, input, sink, self.threads, None)?;
+        let signature = signing.signature(&header, &collector)?;
+        output.write_all(&signature).map_err(Error::Write)?;
+        Ok(header_len + frames + signature.len() as u64)
     }
 
     /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
@@ -333,8 +387,16 @@ impl Encryptor {
         };
         let sealer = FrameSealer::new(&header, &keys);
         let sink = Sink::<File>::At(Arc::new(positional));
-        let frames = framing::encrypt(&header, sealer, input, sink, self.threads, None)?;
-        Ok(header_len + frames)
+        let Some(signing) = &self.signing else {
+            let frames = framing::encrypt(&header, sealer, input, sink, self.threads, None)?;
+            return Ok(header_len + frames);
+        };
+        let (hashing, collector) = hashing_sealer(&header, sealer);
+        let frames = framing::encrypt(&header, hashing, input, sink, self.threads, None)?;
+        let signature = signing.signature(&header, &collector)?;
+        file.write_all_at(&signature, header_len + frames)
+            .map_err(Error::Write)?;
+        Ok(header_len + frames + signature.len() as u64)
     }
 
     /// Writes the header to `output` and returns an [`EncryptingWriter`] that encrypts what is
@@ -356,6 +418,7 @@ impl Encryptor {
     /// (`&mut Vec<u8>`, `io::stdout().lock()`): every frame is sealed and written on the
     /// caller's thread.
     pub fn wrap_output_inline<W: Write>(self, output: W) -> Result<EncryptingWriter<W>> {
+        // into_frame_sealer refuses a signed stream.
         let (header, sealer) = self.into_frame_sealer()?;
         EncryptingWriter::inline(header, sealer, output)
     }
@@ -365,6 +428,9 @@ impl Encryptor {
     /// [`FrameSealer::next_frame`] hands out for it. Consumes the encryptor, so that no two
     /// sealers share the stream's key.
     pub fn into_frame_sealer(self) -> Result<(Header, FrameSealer)> {
+        if self.signing.is_some() {
+            return Err(Error::Misuse(crate::Misuse::SigningUnsupported));
+        }
         let (header, keys) = self.start()?;
         let sealer = FrameSealer::new(&header, &keys);
         Ok((header, sealer))
@@ -484,6 +550,13 @@ impl<R> Unlocked<R> {
 impl<R: Read> Unlocked<R> {
     /// The plaintext through `std::io::Read`, and `std::io::Seek` when the input seeks (fixed
     /// framing only): see [`DecryptingReader`].
+    ///
+    /// **A signed stream's signature is not checked by the reader**: after a seek it reads only
+    /// the frames asked for (the signature is left out of the stream's geometry), and reading a
+    /// signed stream in order without any seek fails at its end (the signature is read as frame
+    /// data). Check it first with
+    /// [`Decryptor::require_signers`] and [`Verifying::verify_signature`], or use
+    /// [`Unlocked::decrypt_to`].
     pub fn reader(self) -> DecryptingReader<R> {
         let opener = FrameOpener::new(&self.header, &self.keys);
         DecryptingReader::new(self.header, opener, self.input)
@@ -497,11 +570,19 @@ impl<R: Read + Send + 'static> Unlocked<R> {
     /// Reads the frames and writes their plaintext, in order and only once authenticated, to
     /// `output`. Returns the plaintext length. A live stream's frames are written as soon as
     /// each is authenticated, and `output` is flushed after each.
+    ///
+    /// A signed stream's signature is checked once every frame was released
+    /// ([`Error::BadSignature`] then): without required signers (see
+    /// [`Decryptor::require_signers`]) a signature proves nothing anyway, since anyone can
+    /// sign with a key of their own.
     pub fn decrypt_to<W: Write + ?Sized>(self, output: &mut W) -> Result<u64> {
         let live = self.header.framing() == Framing::Live;
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::Stream(output, live);
-        framing::decrypt(&self.header, opener, self.input, sink, self.threads)
+        if self.header.signed().is_none() {
+            return framing::decrypt(&self.header, opener, self.input, sink, self.threads);
+        }
+        one_pass(&self.header, opener, self.input, sink, self.threads)
     }
 
     /// Like [`Unlocked::decrypt_to`], into `file` from its start, with each worker writing
@@ -522,6 +603,385 @@ impl<R: Read + Send + 'static> Unlocked<R> {
         };
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
+        if self.header.signed().is_some() {
+            return one_pass(&self.header, opener, self.input, sink, self.threads);
+        }
         framing::decrypt(&self.header, opener, self.input, sink, self.threads)
+    }
+}
+
+/// The hashing sealer of a signed stream, and the transcript it feeds.
+fn hashing_sealer(header: &Header, sealer: FrameSealer) -> (Hashing<FrameSealer>, Arc<Collector>) {
+    let collector = Collector::new(&header.to_bytes(), false);
+    let hashing = Hashing {
+        inner: sealer,
+        collector: Arc::clone(&collector),
+        check: Check::Sealed,
+    };
+    (hashing, collector)
+}
+
+impl Signing {
+    /// The signature of the stream whose transcript `collector` holds.
+    fn signature(&self, header: &Header, collector: &Collector) -> Result<Vec<u8>> {
+        let transcript = collector.finish()?.transcript;
+        let signed = header
+            .signed()
+            .ok_or(Error::Misuse(crate::Misuse::SigningUnsupported))?;
+        let message = signing::message(signed, &transcript);
+        self.secret.sign(&message, self.rnd)
+    }
+}
+
+/// Checks the signature `tail` of the stream `header` begins, whose transcript is `transcript`.
+fn check_signature(header: &Header, transcript: &signing::Digest, tail: &Tail) -> Result<()> {
+    let Some(signed) = header.signed() else {
+        return Ok(());
+    };
+    let tail = tail
+        .lock()
+        .map_err(|_| Error::ThreadPanicked("seal-reader"))?
+        .take()
+        .unwrap_or_default();
+    let message = signing::message(signed, transcript);
+    if signing::verify_signature(signed.signer(), &message, &tail) {
+        Ok(())
+    } else {
+        Err(Error::BadSignature)
+    }
+}
+
+/// One pass over a signed stream from `input` (just past the header): frames hashed and opened
+/// into `sink`, the signature checked at the end.
+fn one_pass<R, W>(
+    header: &Header,
+    opener: FrameOpener,
+    input: R,
+    sink: Sink<'_, W>,
+    threads: usize,
+) -> Result<u64>
+where
+    R: Read + Send + 'static,
+    W: Write + ?Sized,
+{
+    let (input, tail) = HoldBack::new(input, header.trailer_len());
+    let collector = Collector::new(&header.to_bytes(), false);
+    let hashing = Hashing {
+        inner: opener,
+        collector: Arc::clone(&collector),
+        check: Check::Opened(None),
+    };
+    let written = framing::decrypt(header, hashing, input, sink, threads)?;
+    check_signature(header, &collector.finish()?.transcript, &tail)?;
+    Ok(written)
+}
+
+/// The keyless first pass: hashes every frame of `input` (just past the header), checks the
+/// signature, and returns the digests of the frames in order.
+fn hash_pass<R: Read + Send + 'static>(header: &Header, input: R, threads: usize) -> Result<Seen> {
+    let (input, tail) = HoldBack::new(input, header.trailer_len());
+    let collector = Collector::new(&header.to_bytes(), true);
+    let source = FixedDecoder::new(input, header.clone());
+    let sink = Sink::Stream(&mut std::io::sink(), false);
+    crate::pipeline::run(
+        source,
+        Arc::new(HashOnly(Arc::clone(&collector))),
+        sink,
+        threads,
+    )?;
+    let seen = collector.finish()?;
+    check_signature(header, &seen.transcript, &tail)?;
+    Ok(seen)
+}
+
+/// The second pass: decrypts `frames` (the stream's frames, as many bytes as the first pass
+/// saw), each frame compared with its digest from the first pass before it is opened. Any
+/// difference, including a different number or layout of frames, is [`Error::FrameChanged`].
+fn second_pass<R, W>(
+    header: &Header,
+    keys: &StreamKeys,
+    frames: R,
+    digests: Vec<signing::Digest>,
+    output: &mut W,
+    threads: usize,
+) -> Result<u64>
+where
+    R: Read + Send + 'static,
+    W: Write + ?Sized,
+{
+    let n = digests.len() as u64;
+    let collector = Collector::new(&header.to_bytes(), false);
+    let hashing = Hashing {
+        inner: FrameOpener::new(header, keys),
+        collector: Arc::clone(&collector),
+        check: Check::Opened(Some(Arc::new(digests))),
+    };
+    let changed = |frame: u64| Error::FrameChanged {
+        frame,
+        offset: header.frame_offset(frame),
+    };
+    let result = framing::decrypt(
+        header,
+        hashing,
+        frames,
+        Sink::Stream(output, false),
+        threads,
+    );
+    let written = result.map_err(|e| match e {
+        Error::Truncated { frame, .. } | Error::FrameOutOfPlace { frame, .. } => changed(frame),
+        Error::TrailingData { .. } => changed(n),
+        e => e,
+    })?;
+    let seen = collector.finish()?.frames;
+    if seen != n {
+        return Err(changed(seen));
+    }
+    Ok(written)
+}
+
+/// A reader shared between the two passes of a verified decryption (the pool owns its
+/// input while it runs; only one thread reads at a time).
+struct Shared<R>(Arc<std::sync::Mutex<R>>);
+
+impl<R: Read> Read for Shared<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("seal-reader panicked"))?
+            .read(buf)
+    }
+}
+
+impl<R> Decryptor<R> {
+    /// The signature block of a signed stream (who the header says signed it, and the signed
+    /// comment), not verified yet; `None` for an unsigned stream.
+    pub fn signed(&self) -> Option<&SignedBy> {
+        self.header.signed()
+    }
+
+    /// Requires the stream to be signed by one of `allowed`: [`Error::NotSigned`] for an
+    /// unsigned stream, [`Error::SignerNotAllowed`] for another signer, both before any
+    /// secret is used. The [`Verifying`] stream it returns releases plaintext only once the
+    /// signature verified (or, through [`VerifiedUnlocked::decrypt_to_file`], into a file the
+    /// caller discards unless `Ok`): it has no reader, frame opener or one-pass decryption to
+    /// any writer.
+    pub fn require_signers(self, allowed: &AllowedSigners) -> Result<Verifying<R>> {
+        let signed = self.header.signed().ok_or(Error::NotSigned)?;
+        let name = allowed
+            .find(signed.signer())
+            .ok_or_else(|| Error::SignerNotAllowed {
+                fingerprint: signed.signer().fingerprint_text(),
+            })?
+            .map(str::to_owned);
+        Ok(Verifying {
+            header: self.header,
+            input: self.input,
+            name,
+        })
+    }
+}
+
+/// A signed stream whose signer is allowed, not yet verified: see
+/// [`Decryptor::require_signers`].
+pub struct Verifying<R> {
+    header: Header,
+    input: R,
+    name: Option<String>,
+}
+
+impl<R> std::fmt::Debug for Verifying<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifying")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> Verifying<R> {
+    /// The stream's header (not yet authenticated).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The signature block (its signer is one of the allowed signers).
+    pub fn signed(&self) -> &SignedBy {
+        // require_signers made this only for a signed header.
+        self.header
+            .signed()
+            .unwrap_or_else(|| unreachable!("Verifying holds a signed header"))
+    }
+
+    /// The name the allowed-signers list gave the signer, if any.
+    pub fn signer_name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Requires the signed comment to be exactly `comment` ([`Error::CommentMismatch`]).
+    pub fn expect_comment(self, comment: &str) -> Result<Self> {
+        if self.signed().comment() == comment {
+            Ok(self)
+        } else {
+            Err(Error::CommentMismatch)
+        }
+    }
+
+    /// Checks `secret` as [`Decryptor::unlock`] does.
+    pub fn unlock<'s>(self, secret: impl Into<Secret<'s>>) -> Result<VerifiedUnlocked<R>> {
+        let keys = secret::open_stream_keys(&self.header, secret.into())?;
+        Ok(VerifiedUnlocked {
+            header: self.header,
+            keys,
+            input: self.input,
+            threads: default_threads(),
+        })
+    }
+}
+
+impl<R: Read + Send + 'static> Verifying<R> {
+    /// Checks the signature without any key: hashes every frame as stored (on `threads`
+    /// workers) and verifies the signature. Proves the signer made these bytes, not that the
+    /// frames decrypt (only a key shows that).
+    pub fn verify_signature(self, threads: usize) -> Result<()> {
+        hash_pass(&self.header, self.input, threads).map(drop)
+    }
+}
+
+/// A signed stream whose signer is allowed and whose secret was checked. Each way out releases
+/// nothing before the signature verified: see the methods.
+pub struct VerifiedUnlocked<R> {
+    header: Header,
+    keys: StreamKeys,
+    input: R,
+    threads: usize,
+}
+
+impl<R> std::fmt::Debug for VerifiedUnlocked<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedUnlocked")
+            .field("header", &self.header)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> VerifiedUnlocked<R> {
+    /// The stream's header, now authenticated by its key commitment.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// How many worker threads hash and open frames.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+}
+
+impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
+    /// Decrypts into `file` (a regular file the caller owns) in one pass, hashing every frame,
+    /// and checks the signature at the end. **`file` holds unverified plaintext until this
+    /// returns `Ok`**: the caller must not let anyone read it before, and must discard it on
+    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then).
+    pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
+        let positional = Positional {
+            file: file.try_clone().map_err(Error::Write)?,
+            base: 0,
+            stride: u64::from(self.header.chunk_size()),
+        };
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        let sink = Sink::<File>::At(Arc::new(positional));
+        one_pass(&self.header, opener, self.input, sink, self.threads)
+    }
+
+    /// Checks everything and releases nothing: one pass that hashes and opens every frame,
+    /// then the signature. Returns the plaintext length.
+    pub fn verify(self) -> Result<u64> {
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        let mut sink = std::io::sink();
+        one_pass(
+            &self.header,
+            opener,
+            self.input,
+            Sink::Stream(&mut sink, false),
+            self.threads,
+        )
+    }
+
+    /// For an input that does not seek (a pipe): copies the ciphertext into `spool` (an empty
+    /// file the caller made, unnamed if it can: it holds ciphertext, never plaintext) while
+    /// hashing it, checks the signature, then decrypts from `spool`, comparing every frame
+    /// with its digest before opening it. `output` receives nothing unless the signature
+    /// verified. `spool` needs as much space as the input.
+    pub fn decrypt_spooled<W: Write + ?Sized>(self, spool: File, output: &mut W) -> Result<u64> {
+        let copy = spool.try_clone().map_err(Error::Write)?;
+        let tee = Tee {
+            inner: self.input,
+            copy: std::io::BufWriter::with_capacity(1 << 20, copy),
+        };
+        let seen = hash_pass(&self.header, tee, self.threads)?;
+        let mut spool = spool;
+        // The copy's last buffer was written when the pool dropped it, where an error cannot
+        // be reported: check that the spool holds everything that was hashed.
+        let spooled = spool.seek(SeekFrom::End(0)).map_err(Error::Write)?;
+        if spooled < seen.bytes + self.header.trailer_len() as u64 {
+            return Err(Error::Write(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "the spool holds less than was read (is its file system full?)",
+            )));
+        }
+        spool.seek(SeekFrom::Start(0)).map_err(Error::Read)?;
+        second_pass(
+            &self.header,
+            &self.keys,
+            spool.take(seen.bytes),
+            seen.digests,
+            output,
+            self.threads,
+        )
+    }
+}
+
+impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
+    /// For an input that seeks: hashes every frame and checks the signature (the whole stream,
+    /// whatever will be read), then returns a [`DecryptingReader`] (`Read` and `Seek`, for a
+    /// range) that compares every frame it reads with its digest from that pass before opening
+    /// it ([`Error::FrameChanged`]). Nothing is read through it before the signature verified.
+    pub fn verified_reader(self) -> Result<DecryptingReader<R>> {
+        let mut input = self.input;
+        let start = input.stream_position().map_err(Error::Read)?;
+        let shared = Arc::new(std::sync::Mutex::new(input));
+        let seen = hash_pass(&self.header, Shared(Arc::clone(&shared)), self.threads)?;
+        let mut input = Arc::try_unwrap(shared)
+            .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
+            .into_inner()
+            .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+        input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
+        let opener = FrameOpener::new(&self.header, &self.keys);
+        Ok(DecryptingReader::new(self.header, opener, input).with_digests(Arc::new(seen.digests)))
+    }
+
+    /// For an input that seeks: hashes every frame and checks the signature (pass 1), then
+    /// decrypts (pass 2), reading the frames again at the offsets of pass 1 and comparing each
+    /// with its digest before opening it (the input may change between the passes:
+    /// [`Error::FrameChanged`]). `output` receives nothing unless the signature verified.
+    pub fn decrypt_verified<W: Write + ?Sized>(self, output: &mut W) -> Result<u64> {
+        let mut input = self.input;
+        let start = input.stream_position().map_err(Error::Read)?;
+        let shared = Arc::new(std::sync::Mutex::new(input));
+        let seen = hash_pass(&self.header, Shared(Arc::clone(&shared)), self.threads)?;
+        let mut input = Arc::try_unwrap(shared)
+            .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
+            .into_inner()
+            .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+        input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
+        // Exactly the frames pass 1 hashed: the trailer is never read again.
+        second_pass(
+            &self.header,
+            &self.keys,
+            input.take(seen.bytes),
+            seen.digests,
+            output,
+            self.threads,
+        )
     }
 }

@@ -760,6 +760,139 @@ def check(path: pathlib.Path) -> None:
             raise AssertionError(f"{path.name}: a stranger's identity decrypted")
 
 
+# Signed streams (docs/FORMAT.md "Signed streams", format version 3). BLAKE3 from the PyPI
+# package `blake3` (bindings to the Rust crate seal uses, so tests/vectors/primitives/blake3.txt,
+# BLAKE3's official vectors, are checked here too); ML-DSA-65 and Ed25519 from `cryptography`.
+
+FRAME_DIGEST_CONTEXT = "seal 2026-12-06 frame digest"
+TRANSCRIPT_CONTEXT = "seal 2026-12-06 stream transcript"
+SIGNER_KINDS = {1: (1984, 3373), 2: (32, 64)}
+COMPOSITE_PREFIX = b"CompositeAlgorithmSignatures2025"
+COMPOSITE_LABEL = b"COMPSIG-MLDSA65-Ed25519-SHA512"
+SIGNATURE_CONTEXT = b"seal signed stream v1"
+
+
+def composite_message(ctx: bytes, m: bytes) -> bytes:
+    return COMPOSITE_PREFIX + COMPOSITE_LABEL + bytes([len(ctx)]) + ctx + hashlib.sha512(m).digest()
+
+
+def composite_verify(pk: bytes, m: bytes, ctx: bytes, sig: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA65PublicKey
+
+    mp = composite_message(ctx, m)
+    ok = True
+    try:
+        MLDSA65PublicKey.from_public_bytes(pk[:1952]).verify(sig[:3309], mp, COMPOSITE_LABEL)
+    except InvalidSignature:
+        ok = False
+    try:
+        Ed25519PublicKey.from_public_bytes(pk[1952:]).verify(sig[3309:], mp)
+    except InvalidSignature:
+        ok = False
+    return ok
+
+
+def signer_keys(kind: int, seed: bytes):
+    """The public key, and the Ed25519 private key, of signer seed `seed` (HKDF-SHA-256)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA65PrivateKey
+
+    def sub(info: bytes) -> bytes:
+        return hkdf_expand(hkdf_extract(b"", seed), info, 32)
+
+    if kind == 1:
+        ml = MLDSA65PrivateKey.from_seed_bytes(sub(b"seal signer v1 ML-DSA-65 seed"))
+        ed = Ed25519PrivateKey.from_private_bytes(sub(b"seal signer v1 hybrid Ed25519 seed"))
+        return ml.public_key().public_bytes_raw() + ed.public_key().public_bytes_raw(), ed
+    ed = Ed25519PrivateKey.from_private_bytes(sub(b"seal signer v1 Ed25519 seed"))
+    return ed.public_key().public_bytes_raw(), ed
+
+
+def check_signed(path: pathlib.Path):
+    import blake3
+
+    v = load(path)
+    stream = bytes.fromhex(v["stream"])
+    assert stream[8] == 3 and stream[10] == 1, "a signed key-file stream"
+    at = 47
+    kind = stream[at]
+    pk_len, sig_len = SIGNER_KINDS[kind]
+    public = stream[at + 1 : at + 1 + pk_len]
+    clen = int.from_bytes(stream[at + 1 + pk_len : at + 3 + pk_len], "big")
+    assert clen <= 1024
+    comment = stream[at + 3 + pk_len : at + 3 + pk_len + clen]
+    assert comment == bytes.fromhex(v["comment"])
+    header_len = at + 3 + pk_len + clen + 32
+    header = stream[:header_len]
+    frames, signature = stream[header_len:-sig_len], stream[-sig_len:]
+    # The signer's public key, re-derived from its seed.
+    derived, ed = signer_keys(kind, bytes.fromhex(v["signer_seed"]))
+    assert derived == public, "public key from the seed"
+    # Decrypt (the frames alone, as an unsigned decoder would after the header).
+    key = parse_key(v["key"])
+    frame_key, commitment = derive(key, header[:-32])
+    assert hmac.compare_digest(commitment, header[-32:]), "commitment"
+    assert decode_frames(header, frame_key, header + frames) == bytes.fromhex(v["plaintext"])
+    # Frame digests, transcript, message.
+    full = int.from_bytes(header[11:15], "big") + OVERHEAD
+    t = blake3.blake3(derive_key_context=TRANSCRIPT_CONTEXT)
+    t.update(header)
+    n = 0
+    for pos in range(0, len(frames), full):
+        d = blake3.blake3(derive_key_context=FRAME_DIGEST_CONTEXT)
+        d.update(n.to_bytes(8, "big") + frames[pos : pos + full])
+        t.update(d.digest())
+        n += 1
+    t.update(n.to_bytes(8, "big"))
+    m = b"seal signed stream v1" + bytes([kind]) + public + clen.to_bytes(2, "big") + comment + t.digest()
+    if kind == 1:
+        assert composite_verify(public, m, SIGNATURE_CONTEXT, signature), "composite signature"
+        assert ed.sign(composite_message(SIGNATURE_CONTEXT, m)) == signature[3309:], "Ed25519 half, byte for byte"
+    else:
+        ed.public_key().verify(signature, m)
+        assert ed.sign(m) == signature, "Ed25519 signature, byte for byte"
+    bad = bytearray(signature)
+    bad[-1] ^= 1
+    if kind == 1:
+        assert not composite_verify(public, m, SIGNATURE_CONTEXT, bytes(bad))
+
+
+def check_primitives(here: pathlib.Path):
+    import blake3
+
+    v = load(here / "primitives" / "composite-mldsa65-ed25519.txt")
+    pk, m, ctx = (bytes.fromhex(v[k]) for k in ("pk", "m", "ctx"))
+    assert composite_verify(pk, m, b"", bytes.fromhex(v["s"]))
+    assert composite_verify(pk, m, ctx, bytes.fromhex(v["sWithContext"]))
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA65PublicKey
+
+    pk = None
+    for line in (here / "primitives" / "wycheproof-mldsa65-verify.txt").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        parts = line.split(" ")
+        if parts[0] == "pk":
+            pk = MLDSA65PublicKey.from_public_bytes(bytes.fromhex(parts[1]))
+            continue
+        ctx, msg, sig = (b"" if x == "-" else bytes.fromhex(x) for x in parts[2:5])
+        try:
+            pk.verify(sig, msg, ctx)
+            ok = True
+        except (InvalidSignature, ValueError):
+            ok = False
+        assert ok == (parts[1] == "valid"), f"Wycheproof ML-DSA-65 tcId {parts[0]}"
+    for line in (here / "primitives" / "blake3.txt").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        n, h, dk = line.split(" ")
+        data = bytes(i % 251 for i in range(int(n)))
+        assert blake3.blake3(data).digest(131).hex() == h
+        assert blake3.blake3(data, derive_key_context="BLAKE3 2019-12-27 16:29:52 test vectors context").digest(131).hex() == dk
+
+
 def main() -> int:
     here = pathlib.Path(__file__).resolve().parent / "vectors"
     if len(sys.argv) == 3 and sys.argv[1] == "--example":
@@ -809,7 +942,14 @@ def main() -> int:
     for path in paths:
         check(path)
     check_armor_example(here)
-    print(f"independent decoder: {len(paths)} vectors and the armor example passed, 0 failed")
+    signed = sorted((here / "signed").glob("*.txt"))
+    for path in signed:
+        check_signed(path)
+    check_primitives(here)
+    print(
+        f"independent decoder: {len(paths)} vectors, {len(signed)} signed vectors, the armor example "
+        "and the composite-signature and BLAKE3 vectors passed, 0 failed"
+    )
     return 0 if paths else 1
 
 

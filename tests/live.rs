@@ -297,6 +297,12 @@ fn expect_flip(sealed: &[u8], offset: usize, mask: u8) -> Kind {
     if offset < HEADER_LEN {
         return match offset {
             0..8 => Kind::BadMagic,
+            // 2 → 3: a signed header (version 3), whose signature kind byte would come where
+            // this header's commitment starts.
+            8 if sealed[8] ^ mask == 3 => match sealed[HEADER_LEN - 32] {
+                1 | 2 => Kind::HeaderTruncated,
+                _ => Kind::SignatureKindByte,
+            },
             8 => Kind::Version,
             // Other header fields: as for fixed framing (see tests/tamper.rs).
             _ => common::expect_flip(sealed, offset, mask),

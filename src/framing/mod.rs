@@ -6,6 +6,7 @@
 //! | `io.rs` | filling a buffer, looking one byte ahead |
 //! | `fixed.rs` | fixed framing (version 1): the plaintext chunker and the one decoder |
 //! | `live.rs` | live framing (version 2): the input thread, the timed chunker, the decoder |
+//! | `signed.rs` | signed streams (version 3): frame digests computed by the workers, the transcript, the signature held back from the frames |
 //!
 //! [`read_header`] takes the header off the input; [`encrypt`] and [`decrypt`] run a whole
 //! stream's frames through the pool with the source its framing needs.
@@ -13,6 +14,7 @@
 mod fixed;
 mod io;
 mod live;
+pub(crate) mod signed;
 
 use std::io::{Read, Write};
 use std::ops::Range;
@@ -44,9 +46,9 @@ impl Process for FrameOpener {
 /// Seals every frame of `input` for the stream `header` begins (live when `max_delay` is set,
 /// as the header's framing then says) into `sink`, with up to `threads` workers. Returns the
 /// number of bytes written (the header not included).
-pub(crate) fn encrypt<R, W>(
+pub(crate) fn encrypt<R, W, P>(
     header: &Header,
-    sealer: FrameSealer,
+    sealer: P,
     input: R,
     sink: Sink<'_, W>,
     threads: usize,
@@ -55,6 +57,7 @@ pub(crate) fn encrypt<R, W>(
 where
     R: Read + Send + 'static,
     W: Write + ?Sized,
+    P: Process,
 {
     let chunk = header.chunk_size() as usize;
     let buf_len = header.full_frame_len();
@@ -75,9 +78,9 @@ where
 
 /// Opens every frame that follows the header in `input` into `sink`, with up to `threads`
 /// workers, in order and only once authenticated. Returns the plaintext length.
-pub(crate) fn decrypt<R, W>(
+pub(crate) fn decrypt<R, W, P>(
     header: &Header,
-    opener: FrameOpener,
+    opener: P,
     input: R,
     sink: Sink<'_, W>,
     threads: usize,
@@ -85,6 +88,7 @@ pub(crate) fn decrypt<R, W>(
 where
     R: Read + Send + 'static,
     W: Write + ?Sized,
+    P: Process,
 {
     let opener = Arc::new(opener);
     match header.framing() {

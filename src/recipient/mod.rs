@@ -63,6 +63,7 @@ pub(crate) use hpke::FixedRandom;
 pub(crate) use hpke::OsRandom;
 pub use identity_file::{EncryptedSshKey, IdentityText};
 pub(crate) use seal::IDENTITY_PREFIX;
+pub(crate) use seal::{bech32_parse, bech32_text};
 use ssh::{SshIdentity, SshPublic};
 pub(crate) use trial::open_stream_keys;
 

@@ -25,7 +25,7 @@ const MAX_IDENTITY_FILE_LEN: usize = 80 + 1024;
 /// Bech32m (BIP 350) as `bech32` implements it, allowed beyond its 1023-character code length
 /// for the long post-quantum recipients (see the module documentation for what that costs).
 /// Every constant is Bech32m's own.
-pub(super) enum Bech32mLong {}
+pub(crate) enum Bech32mLong {}
 
 impl Checksum for Bech32mLong {
     type MidstateRepr = <Bech32m as Checksum>::MidstateRepr;
@@ -59,7 +59,7 @@ impl RecipientKind {
 }
 
 /// `hrp`, the separator `1`, the data and the checksum, in lower case.
-pub(super) fn bech32_text(hrp: &str, data: &[u8]) -> Zeroizing<String> {
+pub(crate) fn bech32_text(hrp: &str, data: &[u8]) -> Zeroizing<String> {
     let hrp = Hrp::parse_unchecked(hrp);
     let mut text = Zeroizing::new(String::new());
     text.extend(
@@ -74,7 +74,7 @@ pub(super) fn bech32_text(hrp: &str, data: &[u8]) -> Zeroizing<String> {
 
 /// The human-readable part and data of a Bech32m text; the text must be canonical (the
 /// encoding of the bytes it decodes to, in one case).
-pub(super) fn bech32_parse(
+pub(crate) fn bech32_parse(
     text: &str,
 ) -> std::result::Result<(Hrp, Zeroizing<Vec<u8>>), TextProblem> {
     let checked = CheckedHrpstring::new::<Bech32mLong>(text).map_err(|e| match e {

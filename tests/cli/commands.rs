@@ -126,7 +126,8 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
          \"key_kind\":\"key-file\",\"kdf\":null,\"header_bytes\":79,\"stream_bytes\":200191,\
          \"frames\":4,\
          \"plaintext_bytes\":200000,\"length_consistent\":true,\"authenticated\":false,\
-         \"recipients\":null,\"classical_stanzas\":null}\n"
+         \"recipients\":null,\"classical_stanzas\":null,\"signed\":false,\"signature_kind\":null,\
+         \"signer\":null,\"signer_fingerprint\":null,\"signed_comment\":null,\"trailer_bytes\":null}\n"
     );
     // Through a pipe the length is unknown.
     let out = Command::new("sh")

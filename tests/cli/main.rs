@@ -37,6 +37,7 @@ mod recipients;
 mod release;
 mod secrets;
 mod signals;
+mod signing;
 mod spec;
 mod ssh_keys;
 mod stanzas;

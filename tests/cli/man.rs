@@ -63,6 +63,7 @@ fn the_man_page_is_complete() {
     // Every command, with every option its --help shows, in its own subsection.
     let commands = [
         "keygen",
+        "signer",
         "recipient",
         "enc",
         "dec",

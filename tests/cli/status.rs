@@ -46,6 +46,7 @@ fn the_table_shows_the_codes() {
         table::KEY,
         table::FORMAT,
         table::INTEGRITY,
+        table::SIGNATURE,
         table::BROKEN_PIPE,
     ]
     .map(|c| c.to_string());

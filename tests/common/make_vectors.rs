@@ -218,6 +218,56 @@ pub fn generate() -> Result<Vec<VectorFile>, Box<dyn std::error::Error>> {
         files.push((v.name, out));
     }
     files.extend(recipient_vectors(salt)?);
+    files.extend(signed_vectors(&key, salt)?);
+    Ok(files)
+}
+
+/// The signed vectors (format version 3) in tests/vectors/signed/: the worked example signed
+/// by an Ed25519 signer (docs/FORMAT.md shows its hex dump) and by a hybrid one, signer seed
+/// `80 81 … 9f`, ML-DSA randomness `e0 e1 … ff`, comment "app 1.0".
+fn signed_vectors(
+    key: &Key,
+    salt: [u8; 32],
+) -> Result<Vec<VectorFile>, Box<dyn std::error::Error>> {
+    use seal::{SignatureKind, SignerSecret};
+    let seed = counting_from(0x80);
+    let rnd = counting_from(0xe0);
+    let text = b"seal v1 worked example: 64 bytes fill frame 0; the last 6 go in frm 1.".to_vec();
+    let mut files = Vec::new();
+    for (name, kind) in [
+        ("signed/aes-256-gcm-signed-ed25519", SignatureKind::Ed25519),
+        (
+            "signed/aes-256-gcm-signed-mldsa65-ed25519",
+            SignatureKind::MlDsa65Ed25519,
+        ),
+    ] {
+        let signer = SignerSecret::from_seed(kind, &seed);
+        let mut stream = Vec::new();
+        Encryptor::with_key(key)?
+            .chunk_size(64)
+            .insecure_fixed_salt(salt)?
+            .sign(&signer, "app 1.0")?
+            .insecure_fixed_signing_randomness(rnd)
+            .encrypt(Cursor::new(text.clone()), &mut stream)?;
+        let mut out = String::new();
+        writeln!(
+            out,
+            "# seal signed known-answer vector: the worked example of docs/FORMAT.md, signed ({})",
+            kind.description()
+        )?;
+        writeln!(out, "cipher: aes-256-gcm")?;
+        writeln!(out, "key: {}", key.to_text().trim_end())?;
+        writeln!(out, "salt: {}", hex(&salt))?;
+        writeln!(out, "chunk_size: 64")?;
+        writeln!(out, "signature_kind: {}", kind.name())?;
+        writeln!(out, "signer_seed: {}", hex(&seed))?;
+        writeln!(out, "signer_public: {}", signer.public())?;
+        writeln!(out, "mldsa_rnd: {}", hex(&rnd))?;
+        writeln!(out, "comment: {}", hex(b"app 1.0"))?;
+        writeln!(out, "plaintext: {}", hex(&text))?;
+        writeln!(out, "stream: {}", hex(&stream))?;
+        files.push((name, out));
+    }
     Ok(files)
 }
 

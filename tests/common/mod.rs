@@ -70,6 +70,8 @@ pub enum Kind {
     Version,
     Cipher,
     KeyKindByte,
+    /// A signed header's signature kind byte this version does not know.
+    SignatureKindByte,
     ChunkRange,
     WrongKey,
     OutOfPlace(u64),
@@ -88,6 +90,7 @@ impl Kind {
     pub fn exit_code(self) -> i32 {
         match self {
             Kind::BadMagic
+            | Kind::SignatureKindByte
             | Kind::Version
             | Kind::Cipher
             | Kind::KeyKindByte
@@ -112,6 +115,7 @@ pub fn kind(e: &Error) -> Kind {
         Error::UnsupportedVersion(_) => Kind::Version,
         Error::UnsupportedCipher(_) => Kind::Cipher,
         Error::UnsupportedKeyKind(_) => Kind::KeyKindByte,
+        Error::UnsupportedSignatureKind(_) => Kind::SignatureKindByte,
         Error::ChunkSizeOutOfRange(_) => Kind::ChunkRange,
         Error::WrongKey => Kind::WrongKey,
         Error::FrameOutOfPlace { frame, .. } => Kind::OutOfPlace(*frame),

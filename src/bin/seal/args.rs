@@ -138,6 +138,34 @@ pub enum Command {
             hide_possible_values = true
         )]
         kind: KindArg,
+        /// Make a signing secret (for enc --sign), not a key
+        ///
+        /// Make a signing secret for 'seal enc --sign' (its public key goes to stderr, and to
+        /// a "# public:" line of the file; 'seal signer' prints it again).
+        #[arg(long, conflicts_with = "identity")]
+        signer: bool,
+        /// The signer's kind
+        ///
+        /// With --signer: mldsa65-ed25519, ML-DSA-65 and Ed25519 together (post-quantum,
+        /// long public keys), or ed25519 (short keys, not post-quantum).
+        #[arg(
+            long = "signer-kind",
+            value_name = "KIND",
+            value_enum,
+            requires = "signer",
+            default_value = "mldsa65-ed25519",
+            hide_possible_values = true
+        )]
+        signer_kind: SignerKindArg,
+    },
+    /// Print a signing secret's public key
+    ///
+    /// Print the public key of a signer file (from 'seal keygen --signer'), for
+    /// --signed-by and allowed-signers files; its fingerprint goes to stderr.
+    Signer {
+        /// The signer file.
+        #[arg(value_name = "SIGNER_FILE")]
+        file: PathBuf,
     },
     /// Print an identity's recipient (public key)
     ///
@@ -194,6 +222,54 @@ pub enum CipherArg {
     Aes256Gcm,
     #[value(name = "chacha20-poly1305")]
     ChaCha20Poly1305,
+}
+
+/// The kinds of signer `keygen --signer` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SignerKindArg {
+    #[value(name = "mldsa65-ed25519")]
+    MlDsa65Ed25519,
+    #[value(name = "ed25519")]
+    Ed25519,
+}
+
+/// Who must have signed a stream (dec, verify).
+#[derive(Debug, Args)]
+pub struct SignedByArgs {
+    /// Require a signature by this signer; repeatable
+    ///
+    /// Require the stream to be signed by this signer: a public key (sealsigpq1...,
+    /// sealsiged1...) or its fingerprint (sealsigfp1...); repeat for several. Nothing is
+    /// released unless the signature verifies (exit 6 otherwise).
+    #[arg(long = "signed-by", value_name = "SIGNER")]
+    pub signed_by: Vec<String>,
+    /// Require a signer from FILE; repeatable
+    ///
+    /// Require a signer listed in FILE: one public key or fingerprint per line, optionally
+    /// followed by a name; blank lines and lines starting with '#' are skipped.
+    #[arg(long = "signed-by-file", value_name = "FILE")]
+    pub signed_by_files: Vec<PathBuf>,
+    /// Require exactly this signed comment
+    ///
+    /// With --signed-by: require the stream's signed comment to be exactly TEXT (exit 6
+    /// otherwise), e.g. to refuse an older artifact of the same signer.
+    #[arg(long = "expect-comment", value_name = "TEXT")]
+    pub expect_comment: Option<String>,
+    /// DANGEROUS: stream plaintext before the signature is checked
+    ///
+    /// With --signed-by and a streamed output (stdout, a pipe, a device): write plaintext as
+    /// it is decrypted and check the signature only at the end (exit 6 then, after the
+    /// output was written). Without it such outputs get nothing before the signature
+    /// verifies. No effect with -o FILE (a regular file), which appears only once verified.
+    #[arg(long = "insecure-release-unverified", hide_short_help = true)]
+    pub insecure_release_unverified: bool,
+}
+
+impl SignedByArgs {
+    /// Whether a signer is required.
+    pub fn required(&self) -> bool {
+        !self.signed_by.is_empty() || !self.signed_by_files.is_empty()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +343,20 @@ pub struct EncArgs {
         conflicts_with_all = RECIPIENT_CONFLICTS
     )]
     pub recipients_files: Vec<PathBuf>,
+    /// Sign the stream with the signer in FILE
+    ///
+    /// Sign the stream with the signing secret in FILE (from 'seal keygen --signer'), in the
+    /// same pass: 'seal dec --signed-by' then checks it before releasing anything. Not with
+    /// --max-delay.
+    #[arg(long, value_name = "FILE", conflicts_with = "max_delay")]
+    pub sign: Option<PathBuf>,
+    /// A public comment covered by the signature
+    ///
+    /// With --sign: TEXT (at most 1024 bytes of printable UTF-8, e.g. "app 1.4.2 2026-12-06")
+    /// is stored in the header, covered by the signature, and shown on verification. Public:
+    /// no secrets.
+    #[arg(long = "signed-comment", value_name = "TEXT", requires = "sign")]
+    pub signed_comment: Option<String>,
     /// Allow classical with post-quantum recipients
     ///
     /// Allow classical recipients (sealx1..., age1..., ssh-ed25519) beside post-quantum ones
@@ -309,6 +399,8 @@ pub struct DecArgs {
     /// Not an option of dec: accepted only to say that armor is recognised by itself.
     #[arg(short = 'a', long = "armor", hide = true)]
     pub armor: bool,
+    #[command(flatten)]
+    pub signers: SignedByArgs,
     #[command(flatten)]
     pub io: IoArgs,
 }
@@ -399,6 +491,8 @@ pub struct VerifyArgs {
     /// Not an option of verify: accepted only to say that armor is recognised by itself.
     #[arg(short = 'a', long = "armor", hide = true)]
     pub armor: bool,
+    #[command(flatten)]
+    pub signers: SignedByArgs,
     #[command(flatten)]
     pub keys: KeyArgs,
     #[command(flatten)]

@@ -48,6 +48,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 Category::Key => exit::KEY,
                 Category::Format => exit::FORMAT,
                 Category::Integrity => exit::INTEGRITY,
+                Category::Signature => exit::SIGNATURE,
                 Category::Usage => exit::USAGE,
             };
         }

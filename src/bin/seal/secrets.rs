@@ -33,6 +33,12 @@ fn mismatch(stream: KeyKind, given: SecretKind) -> Error {
 }
 
 impl KeyArgs {
+    /// Whether no key, identity or passphrase was named at all (`seal verify --signed-by`
+    /// then checks the signature alone).
+    pub fn none_given(&self) -> bool {
+        self.key_files().is_empty() && self.key_env.is_none() && self.passphrase_source().is_none()
+    }
+
     /// The passphrase source the options name, if any.
     pub fn passphrase_source(&self) -> Option<PassphraseSource> {
         if let Some(name) = &self.passphrase_env {

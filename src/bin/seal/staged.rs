@@ -105,6 +105,9 @@ pub struct Staged {
     /// `None` for an anonymous `O_TMPFILE` file, which has no name until committed.
     temp: Option<TempGuard>,
     pending: PendingFile,
+    /// Permission bits given only at commit: the file stays 0600 until then (signed streams,
+    /// whose content is unverified until the end).
+    final_mode: Option<u32>,
 }
 
 impl Staged {
@@ -168,12 +171,23 @@ impl Staged {
             name,
             temp,
             pending,
+            final_mode: None,
         };
         staged
             .file
             .set_permissions(fs::Permissions::from_mode(mode))
             .with_context(|| format!("setting the permissions of the output in {shown_dir}"))?;
         Ok(staged)
+    }
+
+    /// Keeps the file at mode 0600 until [`Staged::commit`], which then gives it the bits it
+    /// was created with: for content that is not verified before the end.
+    pub fn restrict_until_commit(&mut self) -> anyhow::Result<()> {
+        let mode = self.file.metadata().map(|m| m.mode() & 0o777)?;
+        self.file
+            .set_permissions(fs::Permissions::from_mode(0o600))?;
+        self.final_mode = Some(mode);
+        Ok(())
     }
 
     /// The file to write.
@@ -193,6 +207,11 @@ impl Staged {
 
     fn finish(self, replace: bool) -> anyhow::Result<()> {
         let shown = diag::quote(&self.target);
+        if let Some(mode) = self.final_mode {
+            self.file
+                .set_permissions(fs::Permissions::from_mode(mode))
+                .with_context(|| format!("setting the permissions of {shown}"))?;
+        }
         let write_error = |e: io::Error, what: &str| {
             anyhow::Error::new(Error::Write(e)).context(format!("{what} {shown}"))
         };
@@ -206,6 +225,7 @@ impl Staged {
             name,
             temp,
             pending,
+            ..
         } = self;
         let mut temp = match temp {
             Some(temp) => temp,

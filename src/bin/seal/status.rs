@@ -21,6 +21,11 @@ pub const FORMAT: i32 = 4;
 /// The stream is damaged: a frame failed authentication, or the stream is truncated, has
 /// frames out of place, or data after its end.
 pub const INTEGRITY: i32 = 5;
+/// A signature requirement is not met (`--signed-by`): the stream is not signed, is signed
+/// by a signer not allowed, its signature does not verify, its signed comment is not the
+/// expected one, or it changed after its signature was checked; also a signed stream whose
+/// signature fails when no `--signed-by` was given.
+pub const SIGNATURE: i32 = 6;
 /// Standard output was closed before seal finished (as in `seal dec … | head`); nothing is
 /// printed. 141 is the status a shell shows for a process ended by SIGPIPE.
 pub const BROKEN_PIPE: i32 = 141;
@@ -80,6 +85,14 @@ pub const TABLE: &[Status] = &[
         meaning: "damaged stream: a frame failed authentication, the stream is truncated, \
                   frames are out of place, or data follows the final frame (or the armor's END \
                   line)",
+    },
+    Status {
+        code: "6",
+        meaning: "signature (`--signed-by`): the stream is not signed, is signed by a signer \
+                  not allowed, its signature does not verify, its signed comment is not the \
+                  expected one (`--expect-comment`), or it changed after its signature was \
+                  checked; also a signed stream whose signature fails without `--signed-by`. \
+                  Nothing unverified is released at `-o` or on stdout",
     },
     Status {
         code: "141",

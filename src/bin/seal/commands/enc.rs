@@ -67,6 +67,15 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         )
         .into());
     }
+    // The signer is read before any input, as the recipients are.
+    let signer = match &args.sign {
+        Some(path) => Some(super::signing::load_signer(path)?),
+        None => None,
+    };
+    if let Some(comment) = &args.signed_comment {
+        seal::check_comment(comment.as_bytes())
+            .map_err(|e| CliError::Usage(format!("--signed-comment: {e}")))?;
+    }
     let armor = args.armor;
     let output = if armor {
         Produces::Text
@@ -92,6 +101,10 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         let encryptor = encryptor.cipher(cipher).chunk_size(args.chunk_size);
         let encryptor = match args.max_delay {
             Some(delay) => encryptor.max_delay(delay),
+            None => encryptor,
+        };
+        let encryptor = match &signer {
+            Some(signer) => encryptor.sign(signer, args.signed_comment.as_deref().unwrap_or(""))?,
             None => encryptor,
         };
         if !args.io.ui.quiet {

@@ -32,6 +32,18 @@ struct Report {
     authenticated: bool,
     recipients: Option<Vec<String>>,
     classical_stanzas: Option<usize>,
+    /// Whether the stream is signed (format version 3).
+    signed: bool,
+    signature_kind: Option<&'static str>,
+    /// The signer's public key text (as the header names it: not verified by info).
+    signer: Option<String>,
+    signer_fingerprint: Option<String>,
+    signed_comment: Option<String>,
+    /// Bytes of the signature after the final frame.
+    trailer_bytes: Option<usize>,
+    /// The signature kind, for a person (text output only).
+    #[serde(skip)]
+    signature_description: Option<&'static str>,
 }
 
 /// How many of the header's stanzas are of a known classical kind (X25519, SSH Ed25519):
@@ -95,9 +107,10 @@ impl Report {
             _ => (None, None),
         };
         let kind = header.key_kind();
+        let signed = header.signed();
         Report {
             format: "seal",
-            version: header.framing().version(),
+            version: header.version(),
             framing: header.framing().name(),
             armored,
             cipher: header.cipher().name(),
@@ -120,6 +133,13 @@ impl Report {
             authenticated: false,
             recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(header)),
             classical_stanzas: (kind == KeyKind::Recipients).then(|| classical_stanzas(header)),
+            signed: signed.is_some(),
+            signature_kind: signed.map(|s| s.signer().kind().name()),
+            signer: signed.map(|s| s.signer().to_text()),
+            signer_fingerprint: signed.map(|s| s.signer().fingerprint_text()),
+            signed_comment: signed.map(|s| s.comment().to_owned()),
+            trailer_bytes: signed.map(|_| header.trailer_len()),
+            signature_description: signed.map(|s| s.signer().kind().description()),
         }
     }
 
@@ -164,6 +184,20 @@ impl Report {
                 }
             }
             (None, None) => text.push_str("key kind:   key file\n"),
+        }
+        if let (Some(description), Some(fingerprint)) =
+            (self.signature_description, &self.signer_fingerprint)
+        {
+            text.push_str(&format!(
+                "signed:     {description} (not verified by info: use 'seal verify --signed-by')\n\
+                 signer:     {fingerprint}\n"
+            ));
+            if let Some(comment) = self.signed_comment.as_deref().filter(|c| !c.is_empty()) {
+                text.push_str(&format!(
+                    "comment:    {}\n",
+                    crate::diag::quote_str(comment)
+                ));
+            }
         }
         match (self.stream_bytes, self.frames, self.plaintext_bytes) {
             (Some(len), Some(frames), Some(plain)) => text.push_str(&format!(

@@ -6,6 +6,7 @@ mod header;
 mod info;
 mod keygen;
 mod range;
+mod signing;
 mod transfer;
 mod verify;
 
@@ -31,9 +32,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Keygen {
             output,
+            signer: true,
+            signer_kind,
+            ..
+        } => signing::keygen_signer(output.as_deref(), signer_kind),
+        Command::Keygen {
+            output,
             identity,
             kind,
+            ..
         } => keygen(output.as_deref(), identity.then_some(kind)),
+        Command::Signer { file } => signing::signer(&file),
         Command::Recipient { identity } => recipient(&identity),
         Command::Enc(args) => enc(&args),
         Command::Dec(args) => dec(&args),

@@ -13,13 +13,24 @@ use anyhow::Context;
 use seal::{Decryptor, Error, Framing};
 
 use super::input_name;
-use crate::args::IoArgs;
+use crate::args::{IoArgs, SignedByArgs};
 use crate::error::CliError;
 use crate::files::is_stdio;
 use crate::output::{self, Output, Target};
 
 /// Writes plaintext bytes `offset..offset + length` (or to the end) of INPUT to OUTPUT.
-pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Result<()> {
+pub fn dec_range(
+    args: &IoArgs,
+    offset: u64,
+    length: Option<u64>,
+    signers: &SignedByArgs,
+) -> anyhow::Result<()> {
+    // Parsed before any input is read.
+    let allowed = if signers.required() {
+        Some(super::signing::allowed(signers)?)
+    } else {
+        None
+    };
     args.keys.check_fd(args.input.as_deref())?;
     let name = input_name(args.input.as_deref());
     let (mut file, meta) = seekable_input(args.input.as_deref(), &name)?;
@@ -37,14 +48,53 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
         ))
         .into());
     }
-    let secret = args
-        .keys
-        .secret_for(decryptor.header(), args.ui.quiet)
-        .with_context(|| name.clone())?;
-    let mut reader = decryptor
-        .unlock(secret.as_secret())
-        .with_context(|| name.clone())?
-        .reader();
+    let mut verified = None;
+    let mut reader = match &allowed {
+        // With --signed-by: the whole stream is hashed and its signature checked first; then
+        // every frame read for the range is compared with its digest before it is opened.
+        Some(allowed) => {
+            let mut verifying = decryptor
+                .require_signers(allowed)
+                .with_context(|| name.clone())?;
+            if let Some(comment) = &signers.expect_comment {
+                verifying = verifying
+                    .expect_comment(comment)
+                    .with_context(|| name.clone())?;
+            }
+            verified = Some((
+                verifying.signed().clone(),
+                verifying.signer_name().map(str::to_owned),
+            ));
+            let secret = args
+                .keys
+                .secret_for(verifying.header(), args.ui.quiet)
+                .with_context(|| name.clone())?;
+            verifying
+                .unlock(secret.as_secret())
+                .with_context(|| name.clone())?
+                .threads(super::threads_or_default(args.threads))
+                .verified_reader()
+                .with_context(|| name.clone())?
+        }
+        None => {
+            if let Some(signed) = decryptor.signed()
+                && !args.ui.quiet
+            {
+                crate::diag::warn(format_args!(
+                    "{name} is signed by {}; its signature was not checked (range read: use --signed-by to check it)",
+                    signed.signer().fingerprint_text()
+                ));
+            }
+            let secret = args
+                .keys
+                .secret_for(decryptor.header(), args.ui.quiet)
+                .with_context(|| name.clone())?;
+            decryptor
+                .unlock(secret.as_secret())
+                .with_context(|| name.clone())?
+                .reader()
+        }
+    };
     let len = reader
         .plaintext_len()
         .map_err(Error::from_io)
@@ -80,7 +130,11 @@ pub fn dec_range(args: &IoArgs, offset: u64, length: Option<u64>) -> anyhow::Res
             .map_err(Error::Write)
             .with_context(|| out_name.clone())?;
     }
-    output.finish()
+    output.finish()?;
+    if let Some((signed, signer)) = verified {
+        super::signing::report(&signed, signer.as_deref(), true, args.ui.quiet);
+    }
+    Ok(())
 }
 
 /// INPUT (or stdin) as a file that can seek, or a usage error saying what it is instead.

@@ -1,0 +1,193 @@
+//! What signing adds to the commands: `keygen --signer`, `seal signer`, loading a signer for
+//! `enc --sign`, the allowed signers of `--signed-by`, the spool of a streamed verified
+//! decryption, and the lines that report a signature.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use seal::{AllowedSigner, AllowedSigners, SignatureKind, SignedBy, SignerSecret};
+
+use super::write_stdout;
+use crate::args::{SignedByArgs, SignerKindArg};
+use crate::diag;
+use crate::error::CliError;
+use crate::secrets::open_key_file;
+use crate::staged::Staged;
+
+/// `seal keygen --signer`: a new signing secret, to stdout or a new 0600 file; its public key
+/// on stderr.
+pub fn keygen_signer(output: Option<&Path>, kind: SignerKindArg) -> anyhow::Result<()> {
+    let kind = match kind {
+        SignerKindArg::MlDsa65Ed25519 => SignatureKind::MlDsa65Ed25519,
+        SignerKindArg::Ed25519 => SignatureKind::Ed25519,
+    };
+    let signer = SignerSecret::generate(kind)?;
+    let text = signer.to_file_text();
+    match output {
+        None => write_stdout(text.as_bytes())?,
+        Some(path) => {
+            let shown = diag::quote(path);
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(CliError::Refused(format!(
+                    "creating signer file {shown}: it already exists, and seal never overwrites a key"
+                ))
+                .into());
+            }
+            let staged = Staged::create(path, 0o600, None)?;
+            let mut file = staged.file();
+            file.write_all(text.as_bytes())
+                .map_err(seal::Error::Write)
+                .with_context(|| format!("writing signer file {shown}"))?;
+            staged.commit_new()?;
+        }
+    }
+    diag::note(format_args!("signer public key: {}", signer.public()));
+    diag::note(format_args!(
+        "fingerprint: {}",
+        signer.public().fingerprint_text()
+    ));
+    Ok(())
+}
+
+/// Reads the signer file at `path`.
+pub fn load_signer(path: &Path) -> anyhow::Result<SignerSecret> {
+    let name = format!("signer file {}", diag::quote(path));
+    let file = open_key_file(path, "signer file")?;
+    SignerSecret::from_reader(file).with_context(|| name)
+}
+
+/// `seal signer FILE`: the public key on stdout, the fingerprint on stderr.
+pub fn signer(path: &Path) -> anyhow::Result<()> {
+    let signer = load_signer(path)?;
+    write_stdout(format!("{}\n", signer.public()).as_bytes())?;
+    diag::note(format_args!(
+        "fingerprint: {}",
+        signer.public().fingerprint_text()
+    ));
+    Ok(())
+}
+
+/// The allowed signers that `--signed-by` and `--signed-by-file` name.
+pub fn allowed(args: &SignedByArgs) -> anyhow::Result<AllowedSigners> {
+    let mut allowed = AllowedSigners::new();
+    for text in &args.signed_by {
+        let signer = AllowedSigner::from_text(text.trim()).context("--signed-by")?;
+        allowed.push(signer, None)?;
+    }
+    for path in &args.signed_by_files {
+        let name = format!("allowed-signers file {}", diag::quote(path));
+        let file = File::open(path)
+            .map_err(seal::Error::Read)
+            .with_context(|| name.clone())?;
+        allowed.add_file(file).with_context(|| name)?;
+    }
+    Ok(allowed)
+}
+
+/// Where a streamed verified decryption spools the ciphertext: `$TMPDIR`, or `/tmp`.
+pub fn spool_dir() -> PathBuf {
+    std::env::var_os("TMPDIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from)
+}
+
+/// An unnamed file for the spool (`O_TMPFILE`; where the file system lacks it, a file
+/// created and unlinked at once): it has no name, so nothing is left behind on any exit.
+pub fn spool(quiet: bool) -> seal::Result<File> {
+    let dir = spool_dir();
+    if !quiet {
+        diag::note(format_args!(
+            "holding the ciphertext in an unnamed file in {} until the signature is checked (it needs as much space as the input)",
+            diag::quote(&dir)
+        ));
+    }
+    unnamed_file(&dir).map_err(seal::Error::Write)
+}
+
+/// The stderr line for a verified signature.
+pub fn report(signed: &SignedBy, name: Option<&str>, trusted: bool, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let who = signed.signer().fingerprint_text();
+    let who = match name {
+        Some(name) => format!("{who} ({name})"),
+        None => who,
+    };
+    let trust = if trusted {
+        "good signature"
+    } else {
+        "signature checked but not trusted: no --signed-by"
+    };
+    let comment = if signed.comment().is_empty() {
+        String::new()
+    } else {
+        format!("; signed comment: {}", diag::quote_str(signed.comment()))
+    };
+    diag::note(format_args!("signed by {who}: {trust}{comment}"));
+}
+
+/// An unnamed read-write file in `dir`: `O_TMPFILE`, or a new file unlinked at once.
+fn unnamed_file(dir: &Path) -> std::io::Result<File> {
+    use rustix::fs::{CWD, Mode, OFlags};
+    let mode = Mode::from_raw_mode(0o600);
+    let anonymous = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
+    if let Ok(fd) = rustix::fs::openat(CWD, dir, anonymous, mode) {
+        return Ok(File::from(fd));
+    }
+    let flags = OFlags::CREATE | OFlags::EXCL | OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let mut last = std::io::Error::other("no name found");
+    for attempt in 0..100u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = dir.join(format!(
+            ".seal-spool-{}-{nanos}-{attempt}",
+            std::process::id()
+        ));
+        match rustix::fs::openat(CWD, &name, flags, mode) {
+            Ok(fd) => {
+                let file = File::from(fd);
+                std::fs::remove_file(&name)?;
+                return Ok(file);
+            }
+            Err(e) => last = e.into(),
+        }
+    }
+    Err(last)
+}
+
+/// INPUT (or stdin) when it is a regular file holding a binary (not armored) stream, opened,
+/// with its metadata; `None` for anything else (a pipe, armor), which is spooled.
+pub fn regular_binary_input(
+    path: Option<&Path>,
+) -> anyhow::Result<Option<(File, std::fs::Metadata)>> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileExt;
+    let file = if crate::files::is_stdio(path) {
+        let fd = std::io::stdin().as_fd().try_clone_to_owned();
+        File::from(fd.context("using stdin")?)
+    } else {
+        let path = path.unwrap_or(Path::new("-"));
+        match File::open(path) {
+            Ok(file) => file,
+            // Input::open, on the general path, says why.
+            Err(_) => return Ok(None),
+        }
+    };
+    let Ok(meta) = file.metadata() else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mut file = file;
+    let here = std::io::Seek::stream_position(&mut file).unwrap_or(0);
+    let mut first = [0u8; 1];
+    if file.read_at(&mut first, here).ok() == Some(1) && seal::looks_armored(first[0]) {
+        return Ok(None);
+    }
+    Ok(Some((file, meta)))
+}

@@ -1,0 +1,401 @@
+//! Signer keys: the secret (one 32-byte seed, from which each kind derives its halves with
+//! HKDF-SHA-256), the public key, fingerprints, their Bech32m texts, and allowed-signer lists.
+
+use std::io::Read;
+
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::kind::{self, FixedRnd, MLDSA_PUBLIC_LEN, SignatureKind, SigningKeys};
+use super::transcript::fingerprint;
+use crate::error::{Error, Result, TextProblem};
+use crate::limits::{
+    MAX_ALLOWED_SIGNERS, MAX_ALLOWED_SIGNERS_FILE_LEN, MAX_SIGNER_FILE_LEN, MAX_SIGNER_NAME_LEN,
+};
+use crate::recipient::{bech32_parse, bech32_text};
+
+/// HKDF `info` of the ML-DSA-65 seed of a hybrid signer.
+const HYBRID_MLDSA_INFO: &[u8] = b"seal signer v1 ML-DSA-65 seed";
+/// HKDF `info` of the Ed25519 secret of a hybrid signer.
+const HYBRID_ED25519_INFO: &[u8] = b"seal signer v1 hybrid Ed25519 seed";
+/// HKDF `info` of the Ed25519 secret of an Ed25519-only signer.
+const ED25519_INFO: &[u8] = b"seal signer v1 Ed25519 seed";
+/// Human-readable part of fingerprint texts.
+const FINGERPRINT_HRP: &str = "sealsigfp";
+
+fn secret_hrp(kind: SignatureKind) -> &'static str {
+    match kind {
+        SignatureKind::MlDsa65Ed25519 => "SEAL-SIGNER-PQ-",
+        SignatureKind::Ed25519 => "SEAL-SIGNER-ED25519-",
+    }
+}
+
+fn public_hrp(kind: SignatureKind) -> &'static str {
+    match kind {
+        SignatureKind::MlDsa65Ed25519 => "sealsigpq",
+        SignatureKind::Ed25519 => "sealsiged",
+    }
+}
+
+const KINDS: [SignatureKind; 2] = [SignatureKind::MlDsa65Ed25519, SignatureKind::Ed25519];
+
+fn hkdf32(seed: &[u8; 32], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    // 32 bytes is within HKDF-SHA-256's output bound: cannot fail.
+    let _ = Hkdf::<Sha256>::new(None, seed).expand(info, out.as_mut());
+    out
+}
+
+/// A signer's public key: its kind and bytes (`pk_m ‖ pk_e`, 1984 bytes, or `pk_e`, 32).
+///
+/// Invariant: the Ed25519 part decodes, is canonical and is not of small order, so that two
+/// keys are the same key exactly when their bytes are equal.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SignerPublic {
+    kind: SignatureKind,
+    bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for SignerPublic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SignerPublic({}, {})",
+            self.kind.name(),
+            self.fingerprint_text()
+        )
+    }
+}
+
+impl std::fmt::Display for SignerPublic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}
+
+/// Checks that `bytes` is a public key of `kind` (see [`SignerPublic`]'s invariant).
+pub(crate) fn validate_public(kind: SignatureKind, bytes: &[u8]) -> bool {
+    bytes.len() == kind.public_len()
+        && kind::ed25519_public(&bytes[bytes.len() - kind::ED25519_PUBLIC_LEN..]).is_some()
+}
+
+impl SignerPublic {
+    /// A public key of `kind` from its bytes ([`Error::BadSignerKey`] unless valid).
+    pub fn from_bytes(kind: SignatureKind, bytes: &[u8]) -> Result<Self> {
+        if !validate_public(kind, bytes) {
+            return Err(Error::BadSignerKey);
+        }
+        Ok(SignerPublic {
+            kind,
+            bytes: bytes.to_vec(),
+        })
+    }
+
+    /// The signature kind.
+    pub fn kind(&self) -> SignatureKind {
+        self.kind
+    }
+
+    /// The key's bytes, as in the header.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The fingerprint: `BLAKE3-derive_key("seal 2026-12-06 signer fingerprint", kind ‖ key)`.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        fingerprint(self.kind.id(), &self.bytes)
+    }
+
+    /// The fingerprint's text (`sealsigfp1…`), which `--signed-by` accepts as well as the key.
+    pub fn fingerprint_text(&self) -> String {
+        bech32_text(FINGERPRINT_HRP, &self.fingerprint()).to_string()
+    }
+
+    /// The text form (`sealsigpq1…` or `sealsiged1…`).
+    pub fn to_text(&self) -> String {
+        bech32_text(public_hrp(self.kind), &self.bytes).to_string()
+    }
+
+    /// Parses a public key text exactly (no surrounding whitespace).
+    pub fn from_text(text: &str) -> Result<Self> {
+        match AllowedSigner::from_text(text)? {
+            AllowedSigner::Key(key) => Ok(key),
+            AllowedSigner::Fingerprint(_) => Err(Error::SignerText(TextProblem::NotRecognised)),
+        }
+    }
+}
+
+/// One signer a decoder accepts: a public key, or its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedSigner {
+    /// The full public key.
+    Key(SignerPublic),
+    /// The 32-byte fingerprint of the key ([`SignerPublic::fingerprint`]).
+    Fingerprint([u8; 32]),
+}
+
+impl AllowedSigner {
+    /// Parses a public key text (`sealsigpq1…`, `sealsiged1…`) or a fingerprint text
+    /// (`sealsigfp1…`).
+    pub fn from_text(text: &str) -> Result<Self> {
+        let problem = Error::SignerText;
+        let lower = text.to_ascii_lowercase();
+        let is = |hrp: &str| lower.starts_with(&format!("{hrp}1"));
+        if !(KINDS.into_iter().any(|k| is(public_hrp(k))) || is(FINGERPRINT_HRP)) {
+            return Err(problem(TextProblem::NotRecognised));
+        }
+        let (hrp, data) = bech32_parse(text).map_err(problem)?;
+        if hrp.as_str().eq_ignore_ascii_case(FINGERPRINT_HRP) {
+            let fp: [u8; 32] = data
+                .as_slice()
+                .try_into()
+                .map_err(|_| problem(TextProblem::WrongLength))?;
+            return Ok(AllowedSigner::Fingerprint(fp));
+        }
+        let kind = KINDS
+            .into_iter()
+            .find(|&k| hrp.as_str().eq_ignore_ascii_case(public_hrp(k)))
+            .ok_or(problem(TextProblem::NotRecognised))?;
+        if data.len() != kind.public_len() {
+            return Err(problem(TextProblem::WrongLength));
+        }
+        let key =
+            SignerPublic::from_bytes(kind, &data).map_err(|_| problem(TextProblem::InvalidKey))?;
+        Ok(AllowedSigner::Key(key))
+    }
+
+    /// Whether `key` is this signer.
+    pub fn matches(&self, key: &SignerPublic) -> bool {
+        match self {
+            AllowedSigner::Key(k) => k == key,
+            AllowedSigner::Fingerprint(fp) => *fp == key.fingerprint(),
+        }
+    }
+}
+
+/// The signers a decoder accepts, each with an optional name (from an allowed-signers file).
+#[derive(Debug, Clone, Default)]
+pub struct AllowedSigners {
+    entries: Vec<(AllowedSigner, Option<String>)>,
+}
+
+impl AllowedSigners {
+    /// An empty list.
+    pub fn new() -> Self {
+        AllowedSigners::default()
+    }
+
+    /// Adds one signer (at most 1024 in all: [`Error::TooManySigners`]).
+    pub fn push(&mut self, signer: AllowedSigner, name: Option<String>) -> Result<()> {
+        if self.entries.len() >= MAX_ALLOWED_SIGNERS {
+            return Err(Error::TooManySigners);
+        }
+        self.entries.push((signer, name));
+        Ok(())
+    }
+
+    /// Adds the signers of an allowed-signers file: one key or fingerprint text per line,
+    /// optionally followed by spaces or tabs and a name (printable UTF-8, at most 128 bytes);
+    /// blank lines and lines starting with `#` are ignored. A malformed line is an error naming
+    /// its number (never its content, which might be a secret given by mistake). Reads at
+    /// most 4 MiB.
+    pub fn add_file(&mut self, reader: impl Read) -> Result<()> {
+        let mut buf = Zeroizing::new(Vec::new());
+        reader
+            .take(MAX_ALLOWED_SIGNERS_FILE_LEN as u64 + 1)
+            .read_to_end(&mut buf)
+            .map_err(Error::Read)?;
+        if buf.len() > MAX_ALLOWED_SIGNERS_FILE_LEN {
+            return Err(Error::AllowedSignersTooLong);
+        }
+        for (number, line) in buf.split(|&b| b == b'\n').enumerate() {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let bad = || Error::AllowedSignersLine(number + 1);
+            let line = std::str::from_utf8(line).map_err(|_| bad())?;
+            let line = line.trim_matches([' ', '\t']);
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (key, name) = match line.split_once([' ', '\t']) {
+                Some((key, name)) => (key, Some(name.trim_matches([' ', '\t']))),
+                None => (line, None),
+            };
+            let signer = AllowedSigner::from_text(key).map_err(|_| bad())?;
+            let name = match name {
+                Some(name)
+                    if name.len() > MAX_SIGNER_NAME_LEN
+                        || super::check_comment(name.as_bytes()).is_err() =>
+                {
+                    return Err(bad());
+                }
+                name => name.map(str::to_owned),
+            };
+            self.push(signer, name)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry that `key` matches: `Some(name)` if allowed (the name if the list gave one).
+    pub fn find(&self, key: &SignerPublic) -> Option<Option<&str>> {
+        self.entries
+            .iter()
+            .find(|(s, _)| s.matches(key))
+            .map(|(_, name)| name.as_deref())
+    }
+}
+
+/// A signer's secret: one 32-byte seed and the signing keys its kind derives from it. Prints
+/// redacted; zeroized when dropped.
+pub struct SignerSecret {
+    kind: SignatureKind,
+    seed: Zeroizing<[u8; 32]>,
+    keys: SigningKeys,
+    public: SignerPublic,
+}
+
+impl std::fmt::Debug for SignerSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SignerSecret({}, [redacted])", self.kind.name())
+    }
+}
+
+impl SignerSecret {
+    /// A new signer of `kind`, from the operating system's generator.
+    pub fn generate(kind: SignatureKind) -> Result<Self> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        crate::keys::fill_random(seed.as_mut())?;
+        Ok(SignerSecret::from_seed(kind, &seed))
+    }
+
+    /// The signer of `kind` with seed `seed`: HKDF-SHA-256 (salt empty) derives the ML-DSA-65
+    /// seed and the Ed25519 secret, under labels that differ between kinds, so a hybrid key
+    /// never shares its Ed25519 half with an Ed25519-only key.
+    pub fn from_seed(kind: SignatureKind, seed: &[u8; 32]) -> Self {
+        let (keys, public) = match kind {
+            SignatureKind::MlDsa65Ed25519 => {
+                let xi = hkdf32(seed, HYBRID_MLDSA_INFO);
+                let e = hkdf32(seed, HYBRID_ED25519_INFO);
+                kind::keys_from_seeds(Some(&xi), &e)
+            }
+            SignatureKind::Ed25519 => kind::keys_from_seeds(None, &hkdf32(seed, ED25519_INFO)),
+        };
+        debug_assert_eq!(public.len(), kind.public_len());
+        debug_assert!(kind != SignatureKind::MlDsa65Ed25519 || public.len() > MLDSA_PUBLIC_LEN);
+        SignerSecret {
+            kind,
+            seed: Zeroizing::new(*seed),
+            keys,
+            // A key made from a secret is valid by construction (Ed25519 public keys of
+            // secret scalars are canonical and of large order).
+            public: SignerPublic {
+                kind,
+                bytes: public,
+            },
+        }
+    }
+
+    /// The same signer again (its keys derived again from the seed).
+    pub(crate) fn duplicate(&self) -> Self {
+        SignerSecret::from_seed(self.kind, &self.seed)
+    }
+
+    /// The signature kind.
+    pub fn kind(&self) -> SignatureKind {
+        self.kind
+    }
+
+    /// The public key.
+    pub fn public(&self) -> &SignerPublic {
+        &self.public
+    }
+
+    /// Signs the message `m` (hedged).
+    pub(crate) fn sign(&self, m: &[u8], rnd: FixedRnd) -> Result<Vec<u8>> {
+        self.keys.sign(m, rnd)
+    }
+
+    /// The secret's text (`SEAL-SIGNER-PQ-1…` or `SEAL-SIGNER-ED25519-1…`), one line.
+    pub fn to_text(&self) -> Zeroizing<String> {
+        let mut text = bech32_text(secret_hrp(self.kind), self.seed.as_ref());
+        text.make_ascii_uppercase();
+        text
+    }
+
+    /// A signer file: two comment lines (the kind, and `# public: …`) and the secret.
+    pub fn to_file_text(&self) -> Zeroizing<String> {
+        let mut text = Zeroizing::new(format!(
+            "# seal signer: {}\n# public: {}\n",
+            self.kind.description(),
+            self.public.to_text()
+        ));
+        text.push_str(&self.to_text());
+        text.push('\n');
+        text
+    }
+
+    /// Parses a signer file: LF or CRLF lines; blank lines and lines starting with `#`
+    /// ignored; exactly one other line, the secret (trailing spaces and tabs allowed). A
+    /// `# public: …` line, if present, must name the key the secret derives
+    /// ([`Error::SignerPublicMismatch`]); it is never trusted otherwise.
+    pub fn from_text(text: &[u8]) -> Result<Self> {
+        let problem = Error::SignerText;
+        let text = std::str::from_utf8(text).map_err(|_| problem(TextProblem::BadCharacter))?;
+        let mut secret = None;
+        let mut claimed = None;
+        for line in text.split('\n') {
+            let line = line
+                .strip_suffix('\r')
+                .unwrap_or(line)
+                .trim_end_matches([' ', '\t']);
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(comment) = line.strip_prefix('#') {
+                if let Some(public) = comment.trim_start().strip_prefix("public:") {
+                    claimed = Some(public.trim());
+                }
+                continue;
+            }
+            if secret.replace(line).is_some() {
+                return Err(problem(TextProblem::ExtraText));
+            }
+        }
+        let line = secret.ok_or(problem(TextProblem::NotRecognised))?;
+        let kind = KINDS
+            .into_iter()
+            .find(|&k| line.starts_with(&format!("{}1", secret_hrp(k))))
+            .ok_or(problem(TextProblem::NotRecognised))?;
+        let (_, data) = bech32_parse(line).map_err(problem)?;
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
+            data.as_slice()
+                .try_into()
+                .map_err(|_| problem(TextProblem::WrongLength))?,
+        );
+        let signer = SignerSecret::from_seed(kind, &seed);
+        if let Some(claimed) = claimed
+            && claimed != signer.public.to_text()
+        {
+            return Err(Error::SignerPublicMismatch);
+        }
+        Ok(signer)
+    }
+
+    /// Reads a signer file (at most 8192 bytes).
+    pub fn from_reader(reader: impl Read) -> Result<Self> {
+        let mut buf = Zeroizing::new(Vec::new());
+        reader
+            .take(MAX_SIGNER_FILE_LEN as u64 + 1)
+            .read_to_end(&mut buf)
+            .map_err(Error::Read)?;
+        if buf.len() > MAX_SIGNER_FILE_LEN {
+            return Err(Error::SignerText(TextProblem::ExtraText));
+        }
+        SignerSecret::from_text(&buf)
+    }
+}

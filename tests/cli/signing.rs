@@ -1,0 +1,512 @@
+//! Signed streams through the real binary: the recipe, and the tamper matrix under
+//! `--signed-by` (each case refused, nothing on stdout, nothing at `-o`).
+
+use std::io::Cursor;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use seal::{Encryptor, SignatureKind, SignerSecret};
+
+use crate::SEAL;
+use crate::common::{HEADER_LEN, data, key, other_key};
+
+const KEY_TEXT_NAME: &str = "k";
+
+fn setup(dir: &Path) -> (SignerSecret, SignerSecret) {
+    std::fs::write(dir.join(KEY_TEXT_NAME), key().to_text().as_bytes()).unwrap();
+    std::fs::write(dir.join("other"), other_key().to_text().as_bytes()).unwrap();
+    (
+        SignerSecret::from_seed(SignatureKind::Ed25519, &[1; 32]),
+        SignerSecret::from_seed(SignatureKind::Ed25519, &[2; 32]),
+    )
+}
+
+fn signed(key: &seal::Key, signer: &SignerSecret, plain: &[u8], salt: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    Encryptor::with_key(key)
+        .unwrap()
+        .chunk_size(64)
+        .insecure_fixed_salt([salt; 32])
+        .unwrap()
+        .sign(signer, "app 1.0")
+        .unwrap()
+        .encrypt(std::io::Cursor::new(plain.to_vec()), &mut out)
+        .unwrap();
+    out
+}
+
+/// `seal dec --signed-by PUB` of `stream`, to stdout (from a pipe) and to `-o`; asserts the
+/// same status both ways, and that nothing was released. Returns the status.
+fn refused(dir: &Path, stream: &[u8], public: &str) -> i32 {
+    std::fs::write(dir.join("in.seal"), stream).unwrap();
+    let mut cmd = Command::new(SEAL);
+    cmd.current_dir(dir)
+        .args(["dec", "-q", "-k", KEY_TEXT_NAME, "--signed-by", public])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let piped = crate::common::run_cmd(cmd, stream);
+    assert!(piped.stdout.is_empty(), "plaintext released to stdout");
+    let out = dir.join("out");
+    let _ = std::fs::remove_file(&out);
+    let to_file = Command::new(SEAL)
+        .current_dir(dir)
+        .args([
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            public,
+            "-o",
+            "out",
+            "in.seal",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.exists(), "a file appeared at -o");
+    assert!(to_file.stdout.is_empty());
+    let code = to_file.status.code().unwrap();
+    let streamed = piped.status.code().unwrap();
+    // A streamed output checks the signature before opening any frame; -o opens frames as it
+    // hashes them: damage that both checks see is 6 for the first, 5 (or 6) for the second.
+    let why = format!(
+        "{} | {}",
+        String::from_utf8_lossy(&piped.stderr),
+        String::from_utf8_lossy(&to_file.stderr)
+    );
+    assert!(streamed == code || (streamed == 6 && code == 5), "{why}");
+    assert_ne!(code, 0);
+    code
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(SEAL)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_ci_recipe_works_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("app.tar"), data(5000, 1)).unwrap();
+    assert!(run(d, &["keygen", "-o", "deploy.key"]).status.success());
+    let made = run(d, &["keygen", "--signer", "-o", "ci.signer"]);
+    assert!(made.status.success());
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(d.join("ci.signer"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(
+        run(d, &["keygen", "--signer", "-o", "ci.signer"])
+            .status
+            .code(),
+        Some(1),
+        "never overwrites"
+    );
+    let public = String::from_utf8(run(d, &["signer", "ci.signer"]).stdout).unwrap();
+    let public = public.trim();
+    assert!(
+        public.starts_with("sealsigpq1") && public.len() == 3191,
+        "{}",
+        public.len()
+    );
+    let enc = run(
+        d,
+        &[
+            "enc",
+            "-k",
+            "deploy.key",
+            "--sign",
+            "ci.signer",
+            "--signed-comment",
+            "app 1.0",
+            "-o",
+            "app.seal",
+            "app.tar",
+        ],
+    );
+    assert!(
+        enc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enc.stderr)
+    );
+    let dec = run(
+        d,
+        &[
+            "dec",
+            "-k",
+            "deploy.key",
+            "--signed-by",
+            public,
+            "--expect-comment",
+            "app 1.0",
+            "-o",
+            "app.out",
+            "app.seal",
+        ],
+    );
+    assert!(
+        dec.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dec.stderr)
+    );
+    assert_eq!(std::fs::read(d.join("app.out")).unwrap(), data(5000, 1));
+    let stdout = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            "deploy.key",
+            "--signed-by",
+            public,
+            "app.seal",
+        ],
+    );
+    assert_eq!(stdout.stdout, data(5000, 1));
+    assert!(
+        run(d, &["verify", "--signed-by", public, "app.seal"])
+            .status
+            .success()
+    );
+    let older = run(
+        d,
+        &[
+            "dec",
+            "-k",
+            "deploy.key",
+            "--signed-by",
+            public,
+            "--expect-comment",
+            "app 1.1",
+            "app.seal",
+        ],
+    );
+    assert_eq!(older.status.code(), Some(6));
+    assert!(older.stdout.is_empty());
+    let info = run(d, &["info", "--json", "app.seal"]);
+    let json = String::from_utf8(info.stdout).unwrap();
+    assert!(
+        json.contains("\"signed\":true") && json.contains("\"signature_kind\":\"mldsa65-ed25519\""),
+        "{json}"
+    );
+}
+
+#[test]
+fn every_header_and_signature_byte_flipped_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    let public = signer.public().to_text();
+    let stream = signed(&key(), &signer, &data(200, 2), 7);
+    let header_len = HEADER_LEN + 1 + 32 + 2 + 7;
+    let trailer = stream.len() - 64;
+    for at in (0..header_len).chain(trailer..stream.len()) {
+        let mut bad = stream.clone();
+        bad[at] ^= 0x01;
+        let code = refused(d, &bad, &public);
+        if at >= trailer {
+            assert_eq!(code, 6, "signature byte {at}");
+        } else {
+            assert!((3..=6).contains(&code), "header byte {at}: {code}");
+        }
+    }
+}
+
+#[test]
+fn cut_extended_swapped_resigned_and_unsigned_streams_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, other) = setup(d);
+    let public = signer.public().to_text();
+    let plain = data(400, 3);
+    let stream = signed(&key(), &signer, &plain, 7);
+    // Trailer cut by one byte, by half, removed; one byte and a whole trailer appended.
+    for cut in [1, 32, 64] {
+        let code = refused(d, &stream[..stream.len() - cut], &public);
+        assert!(code == 5 || code == 6, "cut {cut}: {code}");
+    }
+    for extra in [1usize, 64] {
+        let mut long = stream.clone();
+        long.extend(std::iter::repeat_n(0u8, extra));
+        let code = refused(d, &long, &public);
+        assert!(code == 5 || code == 6, "extended {extra}: {code}");
+    }
+    // A frame swapped for the same frame of another stream under the same key (same salt,
+    // so the frame opens): the signature catches it.
+    let twin = signed(&key(), &signer, &data(400, 4), 7);
+    let h = HEADER_LEN + 1 + 32 + 2 + 7;
+    let mut swapped = stream.clone();
+    swapped[h + 92..h + 184].copy_from_slice(&twin[h + 92..h + 184]);
+    assert_eq!(refused(d, &swapped, &public), 6);
+    // Re-signed by another signer: another header key, refused by policy.
+    let resigned = signed(&key(), &other, &plain, 7);
+    assert_eq!(refused(d, &resigned, &public), 6);
+    // An unsigned stream presented as signed.
+    let mut unsigned = Vec::new();
+    Encryptor::with_key(&key())
+        .unwrap()
+        .encrypt(std::io::Cursor::new(plain.clone()), &mut unsigned)
+        .unwrap();
+    assert_eq!(refused(d, &unsigned, &public), 6);
+    // A signed stream with a bad signature, without --signed-by: still checked (exit 6).
+    let mut bad = stream.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    std::fs::write(d.join("bad.seal"), &bad).unwrap();
+    let out = run(
+        d,
+        &["dec", "-q", "-k", KEY_TEXT_NAME, "-o", "o2", "bad.seal"],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(!d.join("o2").exists());
+}
+
+#[test]
+fn the_ml_dsa_half_stripped_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(d);
+    let hybrid = SignerSecret::from_seed(SignatureKind::MlDsa65Ed25519, &[3; 32]);
+    let stream = signed(&key(), &hybrid, &data(100, 5), 7);
+    // Kind 01 → 02, key cut to its Ed25519 half, signature cut to its Ed25519 half.
+    let at = HEADER_LEN - 32;
+    let mut stripped = stream[..at].to_vec();
+    stripped.push(2);
+    stripped.extend_from_slice(&stream[at + 1 + 1952..at + 1 + 1984]);
+    stripped.extend_from_slice(&stream[at + 1 + 1984..stream.len() - 3373]);
+    stripped.extend_from_slice(&stream[stream.len() - 64..]);
+    assert_eq!(refused(d, &stripped, &hybrid.public().to_text()), 6);
+    let half =
+        seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &hybrid.public().as_bytes()[1952..])
+            .unwrap();
+    let code = refused(d, &stripped, &half.to_text());
+    assert!(code == 3 || code == 5 || code == 6, "{code}");
+}
+
+#[test]
+fn streamed_outputs_named_by_o_get_nothing_unverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    let public = signer.public().to_text();
+    let mut bad = signed(&key(), &signer, &data(3000, 6), 7);
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    std::fs::write(d.join("bad.seal"), &bad).unwrap();
+    // -o /dev/stdout into a pipe: the output is a stream, verified first.
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "-o",
+            "/dev/stdout",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(out.stdout.is_empty());
+    // -o FIFO: the reader at the other end sees no byte.
+    let fifo = d.join("fifo");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "-o",
+            "fifo",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(reader.join().unwrap().is_empty());
+    // The same from a pipe (spooled), and the good stream both ways.
+    let good = signed(&key(), &signer, &data(3000, 6), 7);
+    std::fs::write(d.join("good.seal"), &good).unwrap();
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "-o",
+            "/dev/stdout",
+            "good.seal",
+        ],
+    );
+    assert_eq!(out.stdout, data(3000, 6));
+    // The escape hatch releases, then fails.
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "--insecure-release-unverified",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert_eq!(out.stdout, data(3000, 6));
+}
+
+#[test]
+fn a_full_spool_directory_releases_nothing() {
+    // $TMPDIR on a 1 MiB tmpfs in a private user and mount namespace; a 4 MiB signed stream
+    // from a pipe cannot be spooled: an I/O error (1), not a byte on stdout.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    let public = signer.public().to_text();
+    let mut stream = Vec::new();
+    Encryptor::with_key(&key())
+        .unwrap()
+        .sign(&signer, "")
+        .unwrap()
+        .encrypt(Cursor::new(data(4 << 20, 8)), &mut stream)
+        .unwrap();
+    std::fs::write(d.join("big.seal"), &stream).unwrap();
+    std::fs::create_dir(d.join("spool")).unwrap();
+    let script = format!(
+        "set -u; mount -t tmpfs -o size=1m tmpfs spool || exit 99; \
+         cat big.seal | TMPDIR=spool {SEAL} dec -q -k {KEY_TEXT_NAME} --signed-by {public} > out; \
+         echo \"status=$?\"; wc -c < out; ls -A spool | wc -l"
+    );
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+        .current_dir(d)
+        .output()
+        .expect("unshare (util-linux) runs this test");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        "status=1\n0\n0\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("No space left"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_range_read_with_signed_by_verifies_the_whole_stream_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, other) = setup(d);
+    let plain = data(2000, 9);
+    let stream = signed(&key(), &signer, &plain, 7);
+    std::fs::write(d.join("s.seal"), &stream).unwrap();
+    let public = signer.public().to_text();
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "--offset",
+            "100",
+            "--length",
+            "700",
+            "s.seal",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, &plain[100..800]);
+    let mut bad = stream.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    std::fs::write(d.join("bad.seal"), &bad).unwrap();
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &public,
+            "--offset",
+            "100",
+            "--length",
+            "700",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(out.stdout.is_empty());
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-q",
+            "-k",
+            KEY_TEXT_NAME,
+            "--signed-by",
+            &other.public().to_text(),
+            "--offset",
+            "1",
+            "s.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(out.stdout.is_empty());
+    // Without --signed-by: the range, and a warning that the signature was not checked.
+    let out = run(
+        d,
+        &[
+            "dec",
+            "-k",
+            KEY_TEXT_NAME,
+            "--offset",
+            "100",
+            "--length",
+            "7",
+            "bad.seal",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, &plain[100..107]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its signature was not checked"));
+}

@@ -1,0 +1,186 @@
+//! Known answers for signed streams: seal's own vectors (tests/vectors/signed/, made by
+//! tests/common/make_vectors.rs) rebuilt byte for byte, and the primitives checked against
+//! published vectors: the IETF composite signatures draft (ML-DSA-65 + Ed25519), BLAKE3's
+//! official vectors, and Ed25519 edge cases `verify_strict` must refuse.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use seal::signing_primitives as prim;
+use seal::{AllowedSigner, AllowedSigners, Decryptor, Encryptor, Key, SignatureKind, SignerSecret};
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn fields(path: &str) -> HashMap<String, String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (k, v) = l.split_once(": ").unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn signed_vectors_are_rebuilt_byte_for_byte_and_verify() {
+    for (name, kind) in [
+        ("aes-256-gcm-signed-ed25519", SignatureKind::Ed25519),
+        (
+            "aes-256-gcm-signed-mldsa65-ed25519",
+            SignatureKind::MlDsa65Ed25519,
+        ),
+    ] {
+        let v = fields(&format!("tests/vectors/signed/{name}.txt"));
+        let key = Key::from_text(v["key"].as_bytes()).unwrap();
+        let seed: [u8; 32] = unhex(&v["signer_seed"]).try_into().unwrap();
+        let rnd: [u8; 32] = unhex(&v["mldsa_rnd"]).try_into().unwrap();
+        let salt: [u8; 32] = unhex(&v["salt"]).try_into().unwrap();
+        let signer = SignerSecret::from_seed(kind, &seed);
+        assert_eq!(signer.public().to_text(), v["signer_public"]);
+        let comment = String::from_utf8(unhex(&v["comment"])).unwrap();
+        let plain = unhex(&v["plaintext"]);
+        let mut stream = Vec::new();
+        Encryptor::with_key(&key)
+            .unwrap()
+            .chunk_size(64)
+            .insecure_fixed_salt(salt)
+            .unwrap()
+            .sign(&signer, &comment)
+            .unwrap()
+            .insecure_fixed_signing_randomness(rnd)
+            .encrypt(Cursor::new(plain.clone()), &mut stream)
+            .unwrap();
+        assert_eq!(stream, unhex(&v["stream"]), "{name}");
+        let mut allowed = AllowedSigners::new();
+        allowed
+            .push(AllowedSigner::from_text(&v["signer_public"]).unwrap(), None)
+            .unwrap();
+        let mut out = Vec::new();
+        Decryptor::new(Cursor::new(stream))
+            .unwrap()
+            .require_signers(&allowed)
+            .unwrap()
+            .unlock(&key)
+            .unwrap()
+            .decrypt_verified(&mut out)
+            .unwrap();
+        assert_eq!(out, plain);
+    }
+}
+
+#[test]
+fn the_composite_drafts_published_vector_checks_out() {
+    let v = fields("tests/vectors/primitives/composite-mldsa65-ed25519.txt");
+    let sk: [u8; 64] = unhex(&v["sk"]).try_into().unwrap();
+    let pk = unhex(&v["pk"]);
+    let (m, ctx) = (unhex(&v["m"]), unhex(&v["ctx"]));
+    assert_eq!(
+        prim::composite_public(&sk),
+        pk,
+        "key generation from the seeds"
+    );
+    for (sig, ctx) in [
+        (unhex(&v["s"]), &b""[..]),
+        (unhex(&v["sWithContext"]), &ctx[..]),
+    ] {
+        assert!(prim::composite_verify(&pk, &m, ctx, &sig));
+        // Ed25519 is deterministic: the half is rebuilt exactly.
+        assert_eq!(prim::composite_ed25519_half(&sk, &m, ctx), sig[3309..]);
+        // Either half changed: refused.
+        for at in [0, 3308, 3309, 3372] {
+            let mut bad = sig.clone();
+            bad[at] ^= 1;
+            assert!(!prim::composite_verify(&pk, &m, ctx, &bad), "byte {at}");
+        }
+        assert!(!prim::composite_verify(&pk, b"another message", ctx, &sig));
+    }
+}
+
+#[test]
+fn blake3_matches_its_official_vectors() {
+    let text = std::fs::read_to_string("tests/vectors/primitives/blake3.txt").unwrap();
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let parts: Vec<&str> = line.split(' ').collect();
+        let len: usize = parts[0].parse().unwrap();
+        let input: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let mut out = vec![0u8; 131];
+        let mut h = blake3::Hasher::new();
+        h.update(&input);
+        h.finalize_xof().fill(&mut out);
+        assert_eq!(out, unhex(parts[1]), "hash {len}");
+        let mut h =
+            blake3::Hasher::new_derive_key("BLAKE3 2019-12-27 16:29:52 test vectors context");
+        h.update(&input);
+        h.finalize_xof().fill(&mut out);
+        assert_eq!(out, unhex(parts[2]), "derive_key {len}");
+        n += 1;
+    }
+    assert_eq!(n, 5);
+}
+
+#[test]
+fn ed25519_refuses_non_canonical_s_and_small_order_keys() {
+    // A valid signature (RFC 8032 test 1), then S + L (the group order): the same point
+    // equation holds, so only a canonical-S check refuses it. If a dependency enabled
+    // ed25519-dalek's `legacy_compatibility`, this would pass verification: the test fails.
+    let pk = unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    let sig = unhex(
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+    );
+    assert!(prim::ed25519_verify(&pk, b"", &sig));
+    let l = unhex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+    let mut s_plus_l = sig.clone();
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let sum = u16::from(sig[32 + i]) + u16::from(l[i]) + carry;
+        s_plus_l[32 + i] = sum as u8;
+        carry = sum >> 8;
+    }
+    assert!(!prim::ed25519_verify(&pk, b"", &s_plus_l));
+    // A small-order public key (the identity point) is refused as a signer key.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    assert!(seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &identity).is_err());
+    // A non-canonical encoding (y = p) is refused too.
+    let p = unhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    assert!(seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &p).is_err());
+}
+
+#[test]
+fn ml_dsa_65_agrees_with_wycheproof() {
+    let text =
+        std::fs::read_to_string("tests/vectors/primitives/wycheproof-mldsa65-verify.txt").unwrap();
+    let mut pk = Vec::new();
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let parts: Vec<&str> = line.split(' ').collect();
+        if parts[0] == "pk" {
+            pk = unhex(parts[1]);
+            continue;
+        }
+        let field = |s: &str| if s == "-" { Vec::new() } else { unhex(s) };
+        let (ctx, msg, sig) = (field(parts[2]), field(parts[3]), field(parts[4]));
+        let valid = parts[1] == "valid";
+        assert_eq!(
+            prim::mldsa65_verify(&pk, &msg, &ctx, &sig),
+            valid,
+            "tcId {}",
+            parts[0]
+        );
+        n += 1;
+    }
+    assert_eq!(n, 13);
+}
