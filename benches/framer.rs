@@ -1,5 +1,10 @@
 //! Sealing and opening single frames, per cipher and chunk size: the AEAD's share of the
 //! pipeline's cost. `cargo bench --bench framer`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark panics to report a failed setup"
+)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use seal::{Cipher, Decryptor, Encryptor, Key, Position, check_frame};

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 S=target/release/seal
 cargo build --release --quiet
 k=$(mktemp); trap 'rm -f "$k"' EXIT
-cargo run --quiet --example fuzz_key > "$k"
+cargo run --quiet --manifest-path fuzz/Cargo.toml --bin fuzz_key > "$k"
 chmod 600 "$k"
 out=fuzz/seeds
 mkdir -p "$out/decrypt" "$out/header" "$out/key_text" "$out/armor"

@@ -418,6 +418,11 @@ impl<R: Read> ArmorReader<R> {
                         self.state = State::Done;
                         return Ok(true);
                     }
+                    if self.line.starts_with(b"-----") {
+                        // Neither a body line (`-` is not base64) nor the END line: this line
+                        // is the problem, not whether the body line before it was the last.
+                        return Err(error(self.line_no, ArmorProblem::BadEnd));
+                    }
                     let had_line = !self.held.is_empty();
                     if had_line {
                         self.decode_held(false)?;
@@ -560,6 +565,16 @@ mod tests {
         // Cut before END, data after END, no body.
         let cut: String = lines[..4].join("\n") + "\n";
         assert_eq!(fails(&cut), e(5, ArmorProblem::NoEnd));
+        // A part of the END line, given a line ending: that line is named, not the short last
+        // body line before it.
+        let cut_end = format!("{cut}-----END SEAL\n");
+        assert_eq!(fails(&cut_end), e(5, ArmorProblem::BadEnd));
+        let cut_end = format!("{cut}-----END SEAL\r\n\n");
+        assert_eq!(fails(&cut_end), e(5, ArmorProblem::BadEnd));
+        assert_eq!(
+            fails(&format!("{cut}-----END PGP MESSAGE-----\n")),
+            e(5, ArmorProblem::BadEnd)
+        );
         assert_eq!(
             fails(&format!("{good}x\n")),
             e(6, ArmorProblem::TrailingData)

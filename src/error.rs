@@ -41,6 +41,10 @@ pub enum ArmorProblem {
     Whitespace,
     /// The first line that is not blank starts with `-----` but is not seal's BEGIN line.
     BadBegin,
+    /// A line between the BEGIN and the END line that starts with `-----` but is not the END
+    /// line (a part of it, say, cut and then given a line ending): that line is named, not
+    /// the body line before it.
+    BadEnd,
     /// A blank line between the BEGIN and the END line.
     BlankLine,
     /// Nothing between the BEGIN and the END line.
@@ -68,6 +72,7 @@ impl std::fmt::Display for ArmorProblem {
             ArmorProblem::BadBegin => {
                 "not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----"
             }
+            ArmorProblem::BadEnd => "this line is not -----END SEAL ENCRYPTED FILE-----",
             ArmorProblem::BlankLine => "blank line inside the armor",
             ArmorProblem::EmptyBody => "no base64 between the BEGIN and END lines",
             ArmorProblem::BadBase64 => "not canonical base64",

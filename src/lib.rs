@@ -132,27 +132,27 @@
 //! |---|---|
 //! | `main.rs` | entry, exit |
 //! | `args.rs` | the clap definitions of every command and option, and the size parser |
-//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `signing` (`keygen --signer`, `signer`, `--signed-by`, the spool), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
+//! | `commands/` | one file per command (`enc`, `dec`, `range`, `verify`, `info`, `keygen`), `header` (armor recognised and the header read, the one way for every command that reads a stream), `signing` (`keygen --signer`, `signer`, `--signed-by`, the spool), `transfer` (input → job → output) and the dispatcher in `mod.rs` |
 //! | `secrets.rs`, `prompt.rs`, `recipients.rs` | where a key, passphrase or recipient comes from; asking on the terminal |
 //! | `files.rs`, `output.rs`, `staged.rs` | input and the refusals around it; where output lands; the atomic, synced file behind `-o` |
 //! | `sys.rs` | the few system calls that need `unsafe` |
 //! | `man.rs` | the manual page, from the same definitions as `--help` |
 //! | `progress.rs`, `signals.rs` | the progress display; what a terminating signal undoes |
-//! | `error.rs`, `diag.rs` | the exit statuses; writing errors and warnings without panicking |
+//! | `status.rs` | the one table of exit statuses (the man page renders it; a test checks the README's against it) |
+//! | `error.rs`, `diag.rs` | the command line's errors and the status each gets; writing errors and warnings without panicking |
 //!
 //! | elsewhere | what it holds |
 //! |---|---|
 //! | `tests/*.rs` | library tests (round trips, tampering, the pool, adapters, live streams, recipients, known-answer vectors, properties) |
 //! | `tests/cli/` | the command line through the real binary |
 //! | `tests/common/` | helpers shared by the tests, and the armor oracle |
-//! | `tests/vectors/`, `tests/independent_decoder.py` | known-answer vectors, and a decoder written apart from this crate that reads them |
-//! | `fuzz/` | fuzz targets (they reach the header parser through `cfg(fuzzing)`) |
+//! | `tests/vectors/`, `tests/common/make_vectors.rs`, `tests/independent_decoder.py` | known-answer vectors, the inputs that make them (`SEAL_WRITE_VECTORS=1 cargo test --test vectors` rewrites them), and a decoder written apart from this crate that reads them |
+//! | `fuzz/` | fuzz targets (they reach the header parser through `cfg(fuzzing)`), the seed script and its `fuzz_key` tool |
 //! | `benches/` | the framer benchmark and the speed and memory scripts |
-//! | `examples/` | `make_vectors` (writes `tests/vectors/`), `fuzz_key` |
+//! | `examples/` | the library in use: `encrypt_file` (the writer), `read_range` (the seeking reader), `decrypt_with_identities` |
 
+// Stricter than Cargo.toml's `unsafe_code = "deny"`: no module of the library may allow it.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
-#![warn(missing_debug_implementations)]
 
 mod aead;
 mod armor;

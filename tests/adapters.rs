@@ -1,6 +1,11 @@
 //! The std::io adapters: EncryptingWriter writes exactly what Encryptor::encrypt writes, at
 //! every thread count and however the writes are cut; DecryptingReader reads it back, fails
 //! damaged and truncated streams with the decoder's error kinds, and seeks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

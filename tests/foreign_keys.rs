@@ -2,6 +2,11 @@
 //! stanza (C2SP age.md; Debian's age 1.1.1 has no post-quantum keys), identity files with
 //! comments and several identities, SSH identities, the refusal to mix post-quantum and
 //! classical recipients, and the bound on the decoder's trial work.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

@@ -3,6 +3,11 @@
 //! tamper matrix of the live framing: every byte flipped, every cut, frames swapped, dropped,
 //! duplicated and spliced from another stream, hostile lengths and trailing data, each failing
 //! with its exact kind and releasing only the frames before the damage.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

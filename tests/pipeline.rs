@@ -1,6 +1,11 @@
 //! The worker pool under failure: damage deep in a large stream, inputs and outputs that fail
 //! midway, and an input that blocks forever. Every case runs at several thread counts, must
 //! report the first error in stream order, and must not hang.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

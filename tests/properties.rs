@@ -1,5 +1,10 @@
 //! Property tests: valid streams mutated, cut and spliced must either fail cleanly or decrypt
 //! to exactly the original plaintext; and on failure, what was released is a prefix of it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 #[path = "common/armor_oracle.rs"]
 mod armor_oracle;

@@ -1,6 +1,11 @@
 //! Recipient streams through the library: round trips to one and many recipients, every
 //! header byte of a recipient stream altered in turn, and the header reader on hostile and
 //! dribbled input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

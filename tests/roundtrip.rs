@@ -1,4 +1,9 @@
 //! Round trips through the library for both ciphers, many sizes and thread counts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

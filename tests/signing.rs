@@ -1,4 +1,9 @@
 //! Signed streams through the library: round trips, the verify-first typestate, tampering.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 use std::io::Cursor;
 

@@ -1,7 +1,12 @@
 //! Known answers for signed streams: seal's own vectors (tests/vectors/signed/, made by
-//! examples/make_vectors.rs) rebuilt byte for byte, and the primitives checked against
+//! tests/common/make_vectors.rs) rebuilt byte for byte, and the primitives checked against
 //! published vectors: the IETF composite signatures draft (ML-DSA-65 + Ed25519), BLAKE3's
 //! official vectors, and Ed25519 edge cases `verify_strict` must refuse.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 use std::collections::HashMap;
 use std::io::Cursor;

@@ -3,6 +3,11 @@
 //! X25519 points (RFC 9180 section 7.1.4 for DHKEM; none checked for X-Wing), the identity and
 //! key file bounds, armor cut inside its BEGIN or END line and the 66-byte rule, which HPKE
 //! randomness and cipher each recipient vector fixes, and the per-frame overheads.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -1,6 +1,11 @@
 //! Damaged streams: every byte flipped, every truncation, frames swapped, dropped and
 //! duplicated, header fields changed, wrong key. Each case must fail with its exact kind, and
 //! only plaintext of frames before the damaged one may have been released.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
 #[allow(unused_imports)]

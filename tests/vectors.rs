@@ -1,7 +1,14 @@
 //! Known-answer vectors: a fixed key and salt must give exactly the bytes in tests/vectors/,
 //! and those bytes must decrypt to the plaintext. Any change to the format breaks this test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 mod common;
+#[path = "common/make_vectors.rs"]
+mod make_vectors;
 #[allow(unused_imports)]
 use common::{enc_key, enc_pass, enc_pass_salted, enc_salted, enc_to, enc_to_fixed};
 
@@ -9,10 +16,10 @@ use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
 use std::time::Duration;
 
-use common::LIVE_FRAME_OVERHEAD;
+use make_vectors::seal_live;
 use seal::{
     Argon2Params, Cipher, Decryptor, Encryptor, Error, Framing, Identity, Key, KeyKind, Passphrase,
-    Position, Recipient, Secret,
+    Recipient, Secret,
 };
 use zeroize::Zeroizing;
 
@@ -259,29 +266,6 @@ impl VectorSecret {
         }
         .unwrap()
     }
-}
-
-/// Seals a live stream frame by frame with the given frame lengths.
-fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
-    let encryptor = encryptor.max_delay(Duration::ZERO);
-    let (stream_header, mut sealer) = encryptor.into_frame_sealer().unwrap();
-    let mut out = stream_header.to_bytes();
-    let mut at = 0;
-    for (i, &len) in frames.iter().enumerate() {
-        let position = if i + 1 == frames.len() {
-            Position::Final
-        } else {
-            Position::More
-        };
-        let mut buf = vec![0u8; len + LIVE_FRAME_OVERHEAD];
-        buf[16..16 + len].copy_from_slice(&plaintext[at..at + len]);
-        let ticket = sealer.next_frame(position).unwrap();
-        assert_eq!(ticket.index(), i as u64);
-        let n = sealer.seal(ticket, &mut buf, len).unwrap();
-        out.extend_from_slice(&buf[..n]);
-        at += len;
-    }
-    out
 }
 
 /// Gives its pieces one `read` each.
@@ -532,4 +516,45 @@ fn format_doc_live_example_is_what_seal_writes() {
     let compact: String = section.split_whitespace().collect();
     let stream = example.get("stream");
     assert!(compact.contains(&format!("commitment={}", &stream[2 * 47..2 * 79])));
+}
+
+/// tests/vectors/ holds exactly the files the generator (tests/common/make_vectors.rs, where
+/// every vector's inputs are) writes, byte for byte, and no others. With SEAL_WRITE_VECTORS
+/// set, it rewrites them instead: only for a deliberate format change.
+#[test]
+fn the_vector_files_are_what_the_generator_writes() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let files = make_vectors::generate().unwrap();
+    if std::env::var_os("SEAL_WRITE_VECTORS").is_some() {
+        for (name, text) in &files {
+            std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
+        }
+        return;
+    }
+    let mut names: Vec<String> = files.iter().map(|(n, _)| format!("{n}.txt")).collect();
+    names.sort();
+    // tests/vectors/signed/ is the generator's too; tests/vectors/primitives/ holds published
+    // vectors of the primitives (BLAKE3, the composite draft, Wycheproof), copied, not made.
+    let mut present: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        match name.as_str() {
+            "primitives" => {}
+            "signed" => present.extend(
+                std::fs::read_dir(dir.join("signed"))
+                    .unwrap()
+                    .map(|e| format!("signed/{}", e.unwrap().file_name().to_string_lossy())),
+            ),
+            _ => present.push(name),
+        }
+    }
+    present.sort();
+    assert_eq!(present, names);
+    for (name, text) in files {
+        let on_disk = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
+        assert!(
+            on_disk == text,
+            "tests/vectors/{name}.txt is not what the generator writes"
+        );
+    }
 }

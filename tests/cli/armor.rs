@@ -1,27 +1,17 @@
-//! ASCII armor through the real binary: `enc -a` writes it, `dec`, `verify` and `info`
-//! recognise it by themselves, and malformed armor is refused with the line at fault.
+//! What belongs here: ASCII armor through the real binary: `enc -a` writes it, `dec`, `verify`
+//! and `info` recognise it by themselves, and malformed or pasted-badly armor is refused with
+//! the line at fault. (Armor's exact grammar is pinned in src/armor.rs and tests/properties.rs.)
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::common::{assert_fails, ok, run_cmd};
+use crate::common::{assert_fails, ok};
 use base64ct::{Base64, Encoding};
 
 use crate::SEAL;
+use crate::kit::*;
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
 
 /// A directory with a key and a 150,000-byte plaintext.
 fn setup() -> tempfile::TempDir {
@@ -241,4 +231,68 @@ fn armor_may_go_to_a_terminal_binary_may_not() {
         "{shown}"
     );
     assert!(shown.contains("status=1"), "{shown}");
+}
+
+#[test]
+fn pasted_armor_is_refused_with_the_line_and_the_problem() {
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    let armor = ok(&seal_setsid(
+        p,
+        &["enc", "-a", "-k", "key", "--chunk-size", "64", "doc.txt"],
+        &[],
+        b"",
+    ))
+    .to_vec();
+    let text = String::from_utf8(armor).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 5, "{text}");
+    let dec = |input: String| seal_setsid(p, &["dec", "-k", "key"], &[], input.as_bytes());
+    // Indented (quoted in a mail, pasted into YAML).
+    let indented: String = lines.iter().map(|l| format!("  {l}\n")).collect();
+    assert_fails(
+        &dec(indented),
+        4,
+        "stdin: armor line 1: spaces or tabs before or after",
+    );
+    // Trailing spaces on the lines of the body, or after END: the line at fault.
+    let mut l = lines.clone();
+    let spaced = format!("{}   ", l[2]);
+    l[2] = &spaced;
+    assert_fails(&dec(l.join("\n") + "\n"), 4, "armor line 3: spaces or tabs");
+    let last = lines.len();
+    let spaced_end = format!("{} ", lines[last - 1]);
+    let mut l = lines.clone();
+    l[last - 1] = &spaced_end;
+    assert_fails(
+        &dec(l.join("\n") + "\n"),
+        4,
+        &format!("armor line {last}: spaces or tabs"),
+    );
+    // A blank line inside the body.
+    let mut l = lines.clone();
+    l.insert(2, "");
+    assert_fails(
+        &dec(l.join("\n") + "\n"),
+        4,
+        "armor line 3: blank line inside the armor",
+    );
+    // Another program's armor.
+    assert_fails(
+        &dec(format!(
+            "-----BEGIN PGP MESSAGE-----\n{}",
+            lines[1..].join("\n")
+        )),
+        4,
+        "armor line 1: not a seal stream: this line is not -----BEGIN SEAL ENCRYPTED FILE-----",
+    );
+    // Cut, even with a blank line after the cut: cut (exit 5), naming where END was expected.
+    assert_fails(
+        &dec(format!("{}\n\n", lines[..3].join("\n"))),
+        5,
+        "armor line 5: armor truncated",
+    );
+    // Blank lines and CR LF around the armor are still fine.
+    let framed = format!("\r\n \t\r\n{}\r\n\n", lines.join("\r\n"));
+    assert_eq!(ok(&dec(framed)), b"the plaintext\n");
 }

@@ -1,10 +1,14 @@
-//! `seal verify`, `seal info`, `seal completions` and `seal man` through the real binary.
+//! What belongs here: what `seal verify`, `seal info` (text), `seal completions` and `seal man`
+//! print and do, and options every command shares (`--threads`). A command's secrets, output
+//! or messages belong with those subjects.
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use crate::SEAL;
+use crate::common::*;
+use crate::kit::*;
 
 fn seal(dir: &Path, args: &[&str], stdin: Option<&Path>) -> Output {
     let mut cmd = Command::new(SEAL);
@@ -247,4 +251,26 @@ fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
         None,
     );
     assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
+fn threads_are_capped_at_64() {
+    let dir = with_key();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"x").unwrap();
+    for n in ["65", "1024"] {
+        let out = seal_no_stdin(
+            d,
+            &["enc", "-k", "key", "--threads", n, "-o", "out", "plain"],
+        );
+        assert_fails(&out, 2, "is not in 1..=64");
+    }
+    ok(&seal_no_stdin(
+        d,
+        &["enc", "-k", "key", "--threads", "64", "-o", "out", "plain"],
+    ));
+    ok(&seal_no_stdin(
+        d,
+        &["verify", "-k", "key", "--threads", "64", "out"],
+    ));
 }

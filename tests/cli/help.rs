@@ -1,9 +1,12 @@
-//! Help on a terminal: `-h` is short (one line an option), `--help` long, and both wrap to
-//! the terminal's width.
+//! What belongs here: usage and help: `seal` alone, `-h` short (one line an option), `--help`
+//! long and wrapped to the terminal's width, the size syntax as help and parser state it,
+//! `--version`.
 
 use std::process::{Command, Stdio};
 
 use crate::SEAL;
+use crate::common::{assert_fails, ok, stderr};
+use crate::kit::*;
 use crate::progress::terminal_of;
 
 /// What `seal ARGS` shows on a terminal `columns` wide, without colours, in lines.
@@ -115,4 +118,68 @@ fn the_man_page_names_recipients_and_writes_every_default_one_way() {
     let dec = page.split(".SS \"\\fBseal dec\\fR").nth(1).unwrap();
     let dec = dec.split(".SS").next().unwrap();
     assert!(!dec.contains("\\-\\-armor"), "{dec}");
+}
+
+/// The size syntax, as the help and the parser's errors must both state it.
+const SIZES: &str = "bytes, or with a suffix k/K/KiB, M/MiB, G/GiB";
+
+#[test]
+fn help_shows_examples_and_version_works() {
+    let s = Scratch::new();
+    let help = s.run(&["--help"], b"");
+    let text = String::from_utf8_lossy(ok(&help));
+    assert!(text.contains("tar c dir | seal enc -k key.seal > dir.tar.seal"));
+    let version = s.run(&["--version"], b"");
+    assert!(String::from_utf8_lossy(ok(&version)).starts_with("seal "));
+}
+
+#[test]
+fn seal_alone_prints_the_usage_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seal_setsid(dir.path(), &[], &[], b"");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("Usage: seal <COMMAND>"), "{err}");
+    assert!(err.contains("enc") && err.contains("keygen"), "{err}");
+    assert!(!err.contains("seal: seal:"), "{err}");
+}
+
+#[test]
+fn one_size_syntax_in_the_parser_and_the_help() {
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    // Chunk size in the header: bytes 11..15, big-endian.
+    for (size, bytes) in [
+        ("65536", 65536u32),
+        ("64k", 65536),
+        ("64K", 65536),
+        ("64KiB", 65536),
+        ("1M", 1 << 20),
+        ("1MiB", 1 << 20),
+    ] {
+        let out = seal_setsid(p, &["enc", "-k", "key", "--chunk-size", size], &[], b"x");
+        assert_eq!(&ok(&out)[11..15], &bytes.to_be_bytes(), "{size}");
+    }
+    // G and GiB parse (and are then out of range for a chunk).
+    for size in ["1G", "1GiB"] {
+        let out = seal_setsid(p, &["enc", "-k", "key", "--chunk-size", size], &[], b"");
+        assert_fails(&out, 2, "out of range");
+    }
+    for size in ["1b", "1B", "1kib", "1m", "1g", "1KB", "1 KiB", "k"] {
+        let out = seal_setsid(p, &["enc", "-k", "key", "--chunk-size", size], &[], b"");
+        let expect = if size == "k" { "not a size" } else { SIZES };
+        assert_fails(&out, 2, expect);
+    }
+    let out = seal_setsid(
+        p,
+        &["enc", "-k", "key", "--kdf-memory", "1q", "-p"],
+        &[],
+        b"",
+    );
+    assert_fails(&out, 2, SIZES);
+    let help =
+        String::from_utf8(ok(&seal_setsid(p, &["enc", "--help"], &[], b"")).to_vec()).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains(SIZES), "{help}");
 }

@@ -1,14 +1,13 @@
-//! `seal info --json` against its schema in docs/FORMAT.md: the documented fields, in order,
-//! with the documented types, and null exactly where the document says.
+//! What belongs here: `seal info --json` against its schema in docs/FORMAT.md: the documented
+//! fields, in order, with the documented types, and null exactly where the document says.
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::SEAL;
-use crate::common::{ok, run_cmd};
+use crate::common::ok;
+use crate::kit::seal_env;
 
 /// The field table of FORMAT.md's "seal info --json": (name, type words).
 fn documented_fields() -> Vec<(String, String)> {
@@ -40,18 +39,6 @@ fn type_word(value: &Value) -> &'static str {
     }
 }
 
-fn seal(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> std::process::Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
-
 /// `seal info --json` of `input` (a file name, or stdin when empty), checked against the
 /// documented fields and types, as a JSON object.
 fn info(dir: &Path, input: &str, stdin: &[u8]) -> serde_json::Map<String, Value> {
@@ -59,7 +46,7 @@ fn info(dir: &Path, input: &str, stdin: &[u8]) -> serde_json::Map<String, Value>
     if !input.is_empty() {
         args.push(input);
     }
-    let out = seal(dir, &args, &[], stdin);
+    let out = seal_env(dir, &args, &[], stdin);
     let text = String::from_utf8(ok(&out).to_vec()).unwrap();
     assert!(
         text.ends_with('\n') && text.lines().count() == 1,
@@ -97,10 +84,10 @@ fn info(dir: &Path, input: &str, stdin: &[u8]) -> serde_json::Map<String, Value>
 fn info_json_follows_its_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    ok(&seal(p, &["keygen", "-o", "key"], &[], b""));
+    ok(&seal_env(p, &["keygen", "-o", "key"], &[], b""));
     fs::write(p.join("plain"), vec![5u8; 200_000]).unwrap();
     let enc = |args: &[&str], env: &[(&str, &str)]| {
-        let out = seal(p, args, env, b"");
+        let out = seal_env(p, args, env, b"");
         ok(&out);
     };
     enc(

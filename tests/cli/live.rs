@@ -1,36 +1,16 @@
-//! Live streams through the real binary: `seal enc --max-delay` with a real slow producer,
-//! `seal dec` releasing each line as it comes, and the options around them.
+//! What belongs here: live streams through the real binary: `seal enc --max-delay` with a real
+//! slow producer, `seal dec` releasing each line as it comes, and the options around them.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd};
-
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let made = Command::new(SEAL)
-        .args(["keygen", "-o", "key"])
-        .current_dir(dir.path())
-        .status();
-    assert!(made.unwrap().success());
-    dir
-}
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
+use crate::common::{assert_fails, ok};
+use crate::kit::*;
 
 #[test]
 fn each_line_of_a_slow_producer_reaches_the_consumer_before_the_next_is_written() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     // The producer marks each line just before writing it, then pauses 2 s (ten times the
     // maximum delay: a generous margin for a loaded machine).
@@ -74,7 +54,7 @@ fn each_line_of_a_slow_producer_reaches_the_consumer_before_the_next_is_written(
 
 #[test]
 fn a_live_stream_round_trips_through_files_and_verifies() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     let plain: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(p.join("plain"), &plain).unwrap();
@@ -134,7 +114,7 @@ fn a_live_stream_round_trips_through_files_and_verifies() {
 
 #[test]
 fn max_delay_is_refused_with_armor_and_without_a_unit() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     let out = seal(p, &["enc", "-a", "--max-delay", "1s", "-k", "key"], b"x");
     assert_eq!(out.status.code(), Some(2));
@@ -149,4 +129,45 @@ fn max_delay_is_refused_with_armor_and_without_a_unit() {
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(out.stdout.is_empty());
     }
+}
+
+/// The check for an already sealed input must not hold back a live stream's first frame
+/// until 128 bytes have come.
+#[test]
+fn the_sealed_input_check_does_not_delay_a_live_stream() {
+    use std::io::{Read, Write};
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    let mut child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "--max-delay", "100ms"])
+        .current_dir(p)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            if tx.send(n).is_err() {
+                break;
+            }
+        }
+    });
+    stdin.write_all(b"abc").unwrap();
+    // The header and a frame holding "abc" come out while stdin is still open.
+    let mut got = 0;
+    while got <= 79 {
+        got += rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the first frame within the delay, not after more input");
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -1,5 +1,6 @@
-//! `seal man`: one complete page, every command with every option `--help` shows, the exit
-//! statuses, environment, files and examples, and roff that formats without a warning.
+//! What belongs here: `seal man`: one complete page, every command with every option `--help`
+//! shows, the exit statuses, environment, files and examples, and roff that formats without a
+//! warning.
 
 use std::process::{Command, Stdio};
 

@@ -1,9 +1,10 @@
-//! Peak memory of the real binary when a stream asks for the largest frames and the command
-//! line for many threads: frame buffers stay within 256 MiB (SECURITY.md, "Limits").
+//! What belongs here: peak memory of the real binary when a stream asks for the largest frames
+//! and the command line for many threads: frame buffers stay within 256 MiB (SECURITY.md,
+//! "Limits"). Speed and memory goals otherwise live in benches/.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::SEAL;
 
@@ -68,9 +69,22 @@ fn dec_of_16_mib_chunks_at_64_threads_stays_under_300_mib() {
             *peak = (*peak).max(kib);
         }
     };
-    // Let the reader take what it may (the frames arrive in well under a second).
-    for _ in 0..300 {
+    // Let the reader take what it may. The frames arrive in well under a second on an idle
+    // machine, but on a loaded one they can take many: wait until the peak is past the floor
+    // below (the reader holds frames) and has not grown for a second (it holds all it may),
+    // for at most two minutes, rather than for a fixed time.
+    const FLOOR_KIB: u64 = 128 * 1024;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut still_since = Instant::now();
+    let mut last = 0;
+    while Instant::now() < deadline {
         measure(&mut peak);
+        if peak != last {
+            last = peak;
+            still_since = Instant::now();
+        } else if peak > FLOOR_KIB && still_since.elapsed() >= Duration::from_secs(1) {
+            break;
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
     let mut out = dec.stdout.take().unwrap();
@@ -93,6 +107,6 @@ fn dec_of_16_mib_chunks_at_64_threads_stays_under_300_mib() {
     assert_eq!(status.code(), Some(5), "{err}");
     assert!(err.contains("frame 1 "), "{err}");
     // It did hold frames (so the measure is real), and no more than the bound allows.
-    assert!(peak > 128 * 1024, "peak {peak} KiB: not measured?");
+    assert!(peak > FLOOR_KIB, "peak {peak} KiB: not measured?");
     assert!(peak < 300 * 1024, "seal dec peaked at {} MiB", peak / 1024);
 }

@@ -1,22 +1,14 @@
-//! Messages a person can act on: each refusal or mistake names what was wrong and what to type
-//! instead, on one line.
+//! What belongs here: messages a person can act on: each refusal or mistake names what was
+//! wrong and what to type instead, on one line; file names escaped; warnings (encrypting what is
+//! already sealed). A message's exit status is asserted with it.
 
 use std::process::{Command, Output, Stdio};
 
 use crate::SEAL;
+use crate::common::*;
 use crate::common::{assert_fails, run_cmd};
-
-/// Runs seal in `dir` with `args`, stdin from `stdin`.
-fn seal_in(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
+use crate::kit::*;
+use std::fs;
 
 /// The one error line of a failed run with status `code`.
 fn error_line(out: &Output, code: i32) -> String {
@@ -27,7 +19,7 @@ fn error_line(out: &Output, code: i32) -> String {
 #[test]
 fn usage_errors_keep_their_useful_part_on_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| error_line(&seal_in(dir.path(), args, b""), 2);
+    let run = |args: &[&str]| error_line(&seal(dir.path(), args, b""), 2);
     assert_eq!(
         run(&["completions"]),
         "seal: the following required arguments were not provided: <SHELL> \
@@ -70,7 +62,7 @@ fn setup() -> tempfile::TempDir {
         &["keygen", "-o", "key"][..],
         &["keygen", "--identity", "-o", "me.id"][..],
     ] {
-        let out = seal_in(d, args, b"");
+        let out = seal(d, args, b"");
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -78,12 +70,12 @@ fn setup() -> tempfile::TempDir {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let out = seal_in(d, &["recipient", "me.id"], b"");
+    let out = seal(d, &["recipient", "me.id"], b"");
     std::fs::write(d.join("recipients.txt"), &out.stdout).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(d.join("me.id"), std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::write(d.join("plain"), b"one frame").unwrap();
-    let out = seal_in(d, &["enc", "-k", "key", "-o", "plain.seal", "plain"], b"");
+    let out = seal(d, &["enc", "-k", "key", "-o", "plain.seal", "plain"], b"");
     assert_eq!(out.status.code(), Some(0));
     dir
 }
@@ -93,14 +85,14 @@ fn no_key_names_every_way_to_give_one_and_armor_is_recognised_by_itself() {
     let dir = setup();
     let d = dir.path();
     assert_eq!(
-        error_line(&seal_in(d, &["enc", "-o", "out"], b"data"), 2),
+        error_line(&seal(d, &["enc", "-o", "out"], b"data"), 2),
         "seal: no key given: use -k KEYFILE, -p for a passphrase, or -r/-R to encrypt to \
          recipients (or name a key file in SEAL_KEY_FILE, key text with --key-env NAME)"
     );
     for command in ["dec", "verify"] {
         assert_eq!(
             error_line(
-                &seal_in(d, &[command, "-a", "-k", "key", "plain.seal"], b""),
+                &seal(d, &[command, "-a", "-k", "key", "plain.seal"], b""),
                 2
             ),
             format!(
@@ -115,14 +107,14 @@ fn no_key_names_every_way_to_give_one_and_armor_is_recognised_by_itself() {
 fn identities_and_recipients_files_are_called_what_they_are() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(
+    let out = seal(
         d,
         &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
         b"",
     );
     assert_eq!(out.status.code(), Some(0));
     // An identity readable by others is warned about as an identity.
-    let out = seal_in(d, &["dec", "-k", "me.id", "to-me.seal"], b"");
+    let out = seal(d, &["dec", "-k", "me.id", "to-me.seal"], b"");
     assert_eq!(out.stdout, b"one frame");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -130,11 +122,11 @@ fn identities_and_recipients_files_are_called_what_they_are() {
     );
     // A missing identity, for a stream to recipients or for 'seal recipient'.
     assert_eq!(
-        error_line(&seal_in(d, &["dec", "-k", "gone.id", "to-me.seal"], b""), 3),
+        error_line(&seal(d, &["dec", "-k", "gone.id", "to-me.seal"], b""), 3),
         "seal: 'to-me.seal': identity file 'gone.id': No such file or directory (os error 2)"
     );
     assert_eq!(
-        error_line(&seal_in(d, &["recipient", "gone.id"], b""), 3),
+        error_line(&seal(d, &["recipient", "gone.id"], b""), 3),
         "seal: identity file 'gone.id': No such file or directory (os error 2)"
     );
     // A recipients file given as the key, to decrypt or to encrypt.
@@ -142,16 +134,13 @@ fn identities_and_recipients_files_are_called_what_they_are() {
                 FILE', to decrypt give the identity a recipient was made from";
     assert_eq!(
         error_line(
-            &seal_in(d, &["dec", "-k", "recipients.txt", "to-me.seal"], b""),
+            &seal(d, &["dec", "-k", "recipients.txt", "to-me.seal"], b""),
             3
         ),
         format!("seal: 'to-me.seal': recipients file 'recipients.txt': {hint}")
     );
     assert_eq!(
-        error_line(
-            &seal_in(d, &["enc", "-k", "recipients.txt", "plain"], b""),
-            3
-        ),
+        error_line(&seal(d, &["enc", "-k", "recipients.txt", "plain"], b""), 3),
         format!("seal: recipients file 'recipients.txt': {hint}")
     );
     // The same text in the variable --key-env names.
@@ -179,33 +168,30 @@ fn read_recipient(d: &std::path::Path) -> String {
 fn counts_have_the_right_number() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(d, &["info", "plain.seal"], b"");
+    let out = seal(d, &["info", "plain.seal"], b"");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("stream:     116 bytes, 1 frame\n"), "{text}");
     std::fs::write(d.join("one"), b"1").unwrap();
-    let out = seal_in(d, &["enc", "-k", "key", "-o", "one.seal", "one"], b"");
+    let out = seal(d, &["enc", "-k", "key", "-o", "one.seal", "one"], b"");
     assert_eq!(out.status.code(), Some(0));
-    let out = seal_in(d, &["info", "one.seal"], b"");
+    let out = seal(d, &["info", "one.seal"], b"");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("plaintext:  1 byte (from"), "{text}");
     assert_eq!(
         error_line(
-            &seal_in(d, &["dec", "-k", "key", "--offset", "2", "one.seal"], b""),
+            &seal(d, &["dec", "-k", "key", "--offset", "2", "one.seal"], b""),
             2
         ),
         "seal: --offset 2 is past the end of the plaintext of 'one.seal' (1 byte)"
     );
     // A stream to one recipient, and an identity that is not it.
-    let out = seal_in(d, &["keygen", "--identity", "-o", "other.id"], b"");
+    let out = seal(d, &["keygen", "--identity", "-o", "other.id"], b"");
     assert_eq!(out.status.code(), Some(0));
     let r = read_recipient(d);
-    let out = seal_in(d, &["enc", "-r", &r, "-o", "to-me.seal", "plain"], b"");
+    let out = seal(d, &["enc", "-r", &r, "-o", "to-me.seal", "plain"], b"");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
-        error_line(
-            &seal_in(d, &["dec", "-k", "other.id", "to-me.seal"], b""),
-            3
-        ),
+        error_line(&seal(d, &["dec", "-k", "other.id", "to-me.seal"], b""), 3),
         "seal: 'to-me.seal': no identity matches the stream's recipient"
     );
 }
@@ -214,7 +200,7 @@ fn counts_have_the_right_number() {
 fn a_changed_character_in_an_armored_header_reads_as_damage() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(d, &["enc", "-a", "-k", "key", "plain"], b"");
+    let out = seal(d, &["enc", "-a", "-k", "key", "plain"], b"");
     let armored = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = armored.lines().collect();
     // Byte 9 (the cipher id, 1) is in base64 characters 12..16 ("AQEA" for bytes 9..12 = 1, 1,
@@ -236,7 +222,7 @@ fn a_changed_character_in_an_armored_header_reads_as_damage() {
         &["verify", "-k", "key", "damaged.asc"][..],
         &["info", "damaged.asc"][..],
     ] {
-        assert_eq!(error_line(&seal_in(d, args, b""), 4), expect, "{args:?}");
+        assert_eq!(error_line(&seal(d, args, b""), 4), expect, "{args:?}");
     }
 }
 
@@ -313,7 +299,7 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
         vec!["dec", "--threads", identity],
         vec!["keygen", "--identity", "--kind", identity],
     ] {
-        let line = error_line(&seal_in(d, &args, b""), 2);
+        let line = error_line(&seal(d, &args, b""), 2);
         assert!(line.contains("(secret text, not shown)"), "{line}");
         // Not even a piece of the secret half of either.
         for secret in [&key[11..], &identity[14..]] {
@@ -335,13 +321,13 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
 fn an_identity_named_as_the_output_is_not_called_a_key_file() {
     let dir = setup();
     let d = dir.path();
-    let out = seal_in(
+    let out = seal(
         d,
         &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
         b"",
     );
     assert_eq!(out.status.code(), Some(0));
-    let out = seal_in(
+    let out = seal(
         d,
         &["dec", "-q", "-k", "me.id", "-o", "me.id", "to-me.seal"],
         b"",
@@ -350,4 +336,148 @@ fn an_identity_named_as_the_output_is_not_called_a_key_file() {
         error_line(&out, 1),
         "seal: the key or identity file is also the output: refusing to overwrite it"
     );
+}
+
+#[test]
+fn error_messages_name_the_cause() {
+    let s = Scratch::new();
+    let k = s.key();
+    let sealed = ok(&s.run(&["enc", "-k", &k, "--chunk-size", "64"], &data(200, 1))).to_vec();
+    assert_fails(
+        &s.run(&["dec", "-k", &k], b"plain text, not sealed at all ......"),
+        4,
+        "not a seal stream",
+    );
+    // The stream with one byte set to `value`, decrypted.
+    let dec_edited = |at: usize, value: u8| {
+        let mut edited = sealed.clone();
+        edited[at] = value;
+        s.run(&["dec", "-k", &k], &edited)
+    };
+    assert_fails(&dec_edited(8, 9), 4, "unsupported format version 9");
+    assert_fails(&dec_edited(9, 7), 4, "unsupported cipher id 7");
+    assert_fails(
+        &dec_edited(11, 0x7f),
+        4,
+        "chunk size 2130706496 is out of range",
+    );
+    let in_frame_1 = 79 + 92 + 40;
+    assert_fails(
+        &dec_edited(in_frame_1, sealed[in_frame_1] ^ 1),
+        5,
+        "frame 1 at byte offset 171 failed authentication",
+    );
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &sealed[..79 + 92]),
+        5,
+        "stream truncated: frame 1",
+    );
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &sealed[..50]),
+        5,
+        "input ended after 50 of the 79 header bytes",
+    );
+    let mut swapped = sealed[..79].to_vec();
+    swapped.extend_from_slice(&sealed[79 + 92..79 + 184]);
+    swapped.extend_from_slice(&sealed[79..79 + 92]);
+    swapped.extend_from_slice(&sealed[79 + 184..]);
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &swapped),
+        5,
+        "frame 0 at byte offset 79 is out of place",
+    );
+    let full = ok(&s.run(&["enc", "-k", &k, "--chunk-size", "64"], &data(128, 2))).to_vec();
+    let mut trailing = full.clone();
+    trailing.extend_from_slice(b"junk");
+    assert_fails(
+        &s.run(&["dec", "-k", &k], &trailing),
+        5,
+        "data after the final frame",
+    );
+    assert_fails(
+        &s.run(&["dec", "-k", &k, "nonexistent"], b""),
+        1,
+        "opening input 'nonexistent'",
+    );
+    assert_fails(
+        &s.run(&["enc", "-k", &k, "--chunk-size", "63"], b""),
+        2,
+        "out of range",
+    );
+    assert_fails(
+        &s.run(&["enc", "-k", &k, "--chunk-size", "1GB"], b""),
+        2,
+        "unknown size suffix",
+    );
+    assert_fails(
+        &s.run(&["enc", "-k", &k, "--threads", "0"], b""),
+        2,
+        "--threads",
+    );
+    assert_fails(&s.run(&["frobnicate"], b""), 2, "unrecognized subcommand");
+    // Sizes with suffixes are accepted.
+    let out = s.run(&["enc", "-k", &k, "--chunk-size", "1MiB"], b"x");
+    assert_eq!(&ok(&out)[11..15], &[0, 0x10, 0, 0]);
+    let out = s.run(&["enc", "-k", &k, "--chunk-size", "64k"], b"x");
+    assert_eq!(&ok(&out)[11..15], &[0, 1, 0, 0]);
+}
+
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = with_key();
+    let name = "evil\u{1b}[2J\nseal: all good";
+    let out = seal_no_stdin(dir.path(), &["enc", "-k", "key", "-o", "out", name]);
+    assert_fails(&out, 1, r"'evil\u{1b}[2J\nseal: all good'");
+    assert!(!out.stderr.contains(&0x1b));
+}
+
+#[test]
+fn encrypting_a_sealed_file_warns_but_still_encrypts() {
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    ok(&seal_setsid(
+        p,
+        &["enc", "-k", "key", "-o", "doc.txt.seal", "doc.txt"],
+        &[],
+        b"",
+    ));
+    ok(&seal_setsid(
+        p,
+        &["enc", "-a", "-k", "key", "-o", "doc.txt.asc", "doc.txt"],
+        &[],
+        b"",
+    ));
+    let mut pasted = b"\r\n\n  ".to_vec();
+    pasted.extend(fs::read(p.join("doc.txt.asc")).unwrap());
+    fs::write(p.join("pasted.asc"), pasted).unwrap();
+    for (input, kind) in [
+        ("doc.txt.seal", "binary"),
+        ("doc.txt.asc", "ASCII armor"),
+        ("pasted.asc", "ASCII armor"),
+    ] {
+        let out = seal_setsid(p, &["enc", "-k", "key", "-o", "twice", input], &[], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "seal: warning: '{input}' is already a seal stream ({kind}); encrypting it again \
+                 (did you mean 'seal dec'?)\n"
+            )
+        );
+        // Nothing of the input was lost to the peek: two decryptions give the file back.
+        let once = ok(&seal_setsid(p, &["dec", "-k", "key", "twice"], &[], b"")).to_vec();
+        assert_eq!(once, fs::read(p.join(input)).unwrap());
+        fs::remove_file(p.join("twice")).unwrap();
+        let out = seal_setsid(p, &["enc", "-q", "-k", "key", input], &[], b"");
+        ok(&out);
+    }
+    // Through a pipe too, and a short input or plain text gets no warning.
+    let sealed = fs::read(p.join("doc.txt.seal")).unwrap();
+    let out = seal_setsid(p, &["enc", "-k", "key"], &[], &sealed);
+    assert!(stderr(&out).contains("stdin is already a seal stream (binary)"));
+    let once = ok(&seal_setsid(p, &["dec", "-k", "key"], &[], &out.stdout)).to_vec();
+    assert_eq!(once, sealed);
+    for plain in [&b""[..], b"\x89SEA", b"-----BEGIN SEAL", b"plain text"] {
+        ok(&seal_setsid(p, &["enc", "-k", "key"], &[], plain));
+    }
 }

@@ -1,5 +1,6 @@
-//! Passphrase streams through the real binary: from an environment variable, from a file
-//! descriptor, and typed on a real (pseudo-)terminal, which must not echo it.
+//! What belongs here: passphrase streams through the real binary: from an environment variable,
+//! from a file descriptor, and typed on a real (pseudo-)terminal, which must not echo it; the
+//! Argon2id cost and the options that go with `-p`.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -15,6 +16,8 @@ use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{LocalModes, tcgetattr};
 
 use crate::SEAL;
+use crate::common::{ok, run_cmd};
+use crate::kit::*;
 /// The cheapest cost enc accepts, so that tests spend milliseconds in Argon2id.
 const CHEAP: [&str; 4] = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
 
@@ -458,4 +461,135 @@ fn ctrl_c_or_sigterm_at_the_prompt_restores_the_terminal() {
             .all(|n| n != "out" && !n.starts_with(".seal-tmp")),
         "{names:?}"
     );
+}
+
+#[test]
+fn passphrase_fd_reads_the_descriptor_itself() {
+    let dir = with_key();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"by descriptor").unwrap();
+    fs::write(d.join("pass"), b"first line\nsecond line\n").unwrap();
+    let cheap = "--kdf-memory 1MiB --kdf-passes 1";
+    // The shell reads the first line from descriptor 3: seal must go on from there, not
+    // reopen the file from its start.
+    let script = format!(
+        "exec 3<pass; read -r skipped <&3; \
+         {SEAL} enc {cheap} --passphrase-fd 3 -o sealed plain"
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    ok(&out);
+    let mut dec = Command::new(SEAL);
+    dec.args(["dec", "--passphrase-env", "PASS", "sealed"])
+        .current_dir(d)
+        .env("PASS", "second line");
+    assert_eq!(ok(&dec.output().unwrap()), b"by descriptor");
+    // A socket cannot be reopened through /dev/fd at all.
+    let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    std::io::Write::write_all(&mut &mine, b"over a socket\n").unwrap();
+    let out = Command::new(SEAL)
+        .args(["enc", "--kdf-memory", "1MiB", "--kdf-passes", "1"])
+        .args(["--passphrase-fd", "0", "-o", "sealed2", "plain"])
+        .current_dir(d)
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .output()
+        .unwrap();
+    ok(&out);
+    let mut dec = Command::new(SEAL);
+    dec.args(["dec", "--passphrase-env", "PASS", "sealed2"])
+        .current_dir(d)
+        .env("PASS", "over a socket");
+    assert_eq!(ok(&dec.output().unwrap()), b"by descriptor");
+    // A descriptor that is not open.
+    let out = seal_no_stdin(d, &["enc", "--passphrase-fd", "57", "-o", "x", "plain"]);
+    assert_fails(&out, 3, "--passphrase-fd 57: Bad file descriptor");
+}
+
+#[test]
+fn dash_p_goes_with_the_passphrase_options_and_a_newline_in_the_variable_is_warned_about() {
+    let dir = with_key_and_doc();
+    let p = dir.path();
+    fs::write(p.join("pw"), b"pw\n").unwrap();
+    let enc = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["enc", "-p"];
+        args.extend(extra);
+        args.extend(CHEAP);
+        args.push("doc.txt");
+        seal_setsid(p, &args, env, b"")
+    };
+    // -p with --passphrase-env, and with --passphrase-fd: the passphrase comes from there.
+    let by_env = ok(&enc(&["--passphrase-env", "PW"], &[("PW", "pw")])).to_vec();
+    fs::write(p.join("by_env"), &by_env).unwrap();
+    let dec_fd = ["dec", "--passphrase-fd", "3", "by_env"];
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec 3<pw; exec setsid -w {SEAL} \"$@\"",
+            SEAL = SEAL
+        ))
+        .arg("sh")
+        .args(dec_fd)
+        .current_dir(p)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    assert_eq!(ok(&run_cmd(cmd, b"")), b"the plaintext\n");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "exec 3<pw; exec setsid -w {SEAL} enc -p --passphrase-fd 3 --kdf-memory 1MiB \
+             --kdf-passes 1 doc.txt"
+        ))
+        .current_dir(p)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let by_fd = ok(&run_cmd(cmd, b"")).to_vec();
+    let out = seal_setsid(
+        p,
+        &["dec", "--passphrase-env", "PW"],
+        &[("PW", "pw")],
+        &by_fd,
+    );
+    assert_eq!(ok(&out), b"the plaintext\n");
+
+    // A trailing line ending in the variable is kept, byte for byte, with a warning.
+    for ending in ["\n", "\r\n", "\r"] {
+        let value = format!("pw{ending}");
+        let out = enc(&["--passphrase-env", "PW"], &[("PW", &value)]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(
+                "seal: warning: the passphrase in environment variable PW ends in a line ending"
+            ),
+            "{err}"
+        );
+        // The line ending is part of the passphrase: "pw" alone is wrong ...
+        let dec = seal_setsid(
+            p,
+            &["dec", "--passphrase-env", "PW"],
+            &[("PW", "pw")],
+            &out.stdout,
+        );
+        assert_fails(&dec, 3, "wrong key or passphrase");
+        // ... and the same value opens it (warning again on dec).
+        let dec = seal_setsid(
+            p,
+            &["dec", "--passphrase-env", "PW"],
+            &[("PW", &value)],
+            &out.stdout,
+        );
+        assert_eq!(dec.stdout, b"the plaintext\n");
+        assert!(stderr(&dec).contains("ends in a line ending"));
+        // --quiet: no warning.
+        let quiet = enc(&["-q", "--passphrase-env", "PW"], &[("PW", &value)]);
+        assert!(ok(&quiet).len() > 91);
+    }
+    // A newline inside the value is not at its end: no warning.
+    ok(&enc(&["--passphrase-env", "PW"], &[("PW", "p\nw")]));
 }

@@ -1,6 +1,7 @@
-//! Progress through the real binary: on a terminal only for runs that last, cleared at the
-//! end, never drawn through output on the same terminal; with `--progress` into a log, plain
-//! newline-terminated lines and a summary, and an error always on a line of its own.
+//! What belongs here: progress through the real binary: on a terminal only for runs that last,
+//! cleared at the end, never drawn through output on the same terminal; with `--progress` into
+//! a log, plain newline-terminated lines and a summary, and an error always on a line of its
+//! own; the figures the bar draws.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -15,6 +16,7 @@ use rustix::termios::{Winsize, tcsetwinsize};
 
 use crate::SEAL;
 use crate::common::{ok, run_cmd, stderr};
+use crate::kit::with_key;
 
 /// A pseudo-terminal of 80 × 24: the slave for seal, and a thread collecting what the master
 /// side shows until every slave descriptor is closed.
@@ -67,17 +69,6 @@ fn feed_slowly(mut stdin: ChildStdin, bytes: Vec<u8>, pieces: usize, pause: Dura
     }
 }
 
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(SEAL)
-        .args(["keygen", "-o", "key"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    dir
-}
-
 fn spawn(dir: &Path, args: &[&str], stdout: Stdio, stderr: Stdio) -> Child {
     Command::new(SEAL)
         .args(args)
@@ -116,7 +107,7 @@ fn on_terminal(
 
 #[test]
 fn a_long_run_on_a_terminal_shows_a_bar_and_clears_it_a_short_one_shows_nothing() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     let input = vec![7u8; 512 * 1024];
     // About 2.5 s: the bar appears after a second, and is cleared at the end.
@@ -187,7 +178,7 @@ fn a_long_run_on_a_terminal_shows_a_bar_and_clears_it_a_short_one_shows_nothing(
 
 #[test]
 fn no_bar_is_drawn_through_output_on_the_same_terminal() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     // Armor to the terminal, with progress forced even: only the armor is shown.
     let (status, shown) = on_terminal(
@@ -226,7 +217,7 @@ fn plain_lines(err: &[u8]) -> Vec<String> {
 
 #[test]
 fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     // A pipe of unknown size, for about 4.5 s: bytes and rate every 2 s, then the summary.
     let started = std::time::Instant::now();
@@ -400,7 +391,7 @@ fn drawn_figures(shown: &str, total: &str, what: &str) -> Vec<(f64, f64, u64)> {
 
 #[test]
 fn the_bar_draws_the_real_rate_and_eta_from_its_first_drawing() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     // 4 MiB read at about 1.25 MiB/s by a slow reader of stdout: the bar's rate and ETA follow
     // that reader, from the first drawing on (which comes a second in, with bytes done).
@@ -455,7 +446,7 @@ fn the_bar_draws_the_real_rate_and_eta_from_its_first_drawing() {
 
 #[test]
 fn dec_progress_says_it_counts_ciphertext() {
-    let dir = setup();
+    let dir = with_key();
     let p = dir.path();
     let mut child = spawn(
         p,

@@ -1,4 +1,5 @@
-//! `seal dec --offset N --length M`: ranges of a seekable stream, through the real binary.
+//! What belongs here: `seal dec --offset N --length M`: ranges of a seekable stream, through
+//! the real binary, and the inputs it refuses.
 
 use std::fs::{self, File};
 use std::path::PathBuf;

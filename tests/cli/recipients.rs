@@ -1,31 +1,14 @@
-//! Public-key recipients through the real binary: `keygen --identity`, `seal recipient`,
-//! `enc -r/-R`, `dec`/`verify` with an identity from `-k`, `--key-env` or `$SEAL_KEY_FILE`,
-//! refusals with their exact messages and exit statuses, and every header byte of a
-//! recipient stream altered in turn.
+//! What belongs here: public-key recipients through the real binary: `keygen --identity`,
+//! `seal recipient`, `enc -r/-R`, `dec`/`verify` with an identity from `-k`, `--key-env` or
+//! `$SEAL_KEY_FILE`, refusals with their exact messages and exit statuses, and every header
+//! byte of a recipient stream altered in turn.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd, stderr};
-
-fn seal_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    seal_env(dir, args, &[], stdin)
-}
+use crate::common::{assert_fails, ok, stderr};
+use crate::kit::{seal, seal_env};
 
 /// Makes identity `name` of `kind` in `dir` and returns its recipient, checking what keygen
 /// prints: nothing on stdout, the recipient on stderr, a 0600 file holding the identity line

@@ -1,4 +1,5 @@
-//! What a release says about itself: `seal --version`, the man page and the CHANGELOG agree.
+//! What belongs here: what a release says about itself: `seal --version`, the man page, the
+//! README's shape and the CHANGELOG agree.
 
 use std::process::Command;
 

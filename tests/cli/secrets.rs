@@ -1,36 +1,24 @@
-//! No secret in any message: key text, identity text or a passphrase given where a variable's
-//! name or a file's name goes is never echoed on stderr, and file names cannot hide
-//! invisible Unicode in a message.
+//! What belongs here: no secret in any message: key text, identity text or a passphrase given
+//! where a variable's name or a file's name goes is never echoed on stderr, and file names
+//! cannot hide invisible Unicode in a message.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use crate::SEAL;
 use crate::common::*;
-
-/// `seal ARGS` in `dir` with `env` set, stdin from /dev/null.
-fn seal_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(SEAL)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use crate::kit::seal_no_stdin_env;
 
 /// A scratch directory with a key file, an identity file, a plaintext and its ciphertext;
 /// returns it with the key's and the identity's text.
 fn setup() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(&seal_env(d, &["keygen", "-o", "key.seal"], &[]));
-    let out = seal_env(d, &["keygen", "--identity", "-o", "id.seal"], &[]);
+    ok(&seal_no_stdin_env(d, &["keygen", "-o", "key.seal"], &[]));
+    let out = seal_no_stdin_env(d, &["keygen", "--identity", "-o", "id.seal"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     fs::write(d.join("plain"), b"secret plans").unwrap();
-    ok(&seal_env(
+    ok(&seal_no_stdin_env(
         d,
         &["enc", "-k", "key.seal", "-o", "sealed", "plain"],
         &[],
@@ -77,7 +65,7 @@ fn a_secret_given_where_a_variable_name_goes_is_refused_unshown() {
         ),
     ];
     for (args, secret) in cases {
-        let out = seal_env(d, args, &[]);
+        let out = seal_no_stdin_env(d, args, &[]);
         let option = if secret.contains("SEAL") {
             "--key-env"
         } else {
@@ -91,14 +79,14 @@ fn a_secret_given_where_a_variable_name_goes_is_refused_unshown() {
         no_trace(&out, secret);
     }
     // The message shows the right form.
-    let out = seal_env(d, &["dec", "--key-env", &key, "sealed"], &[]);
+    let out = seal_no_stdin_env(d, &["dec", "--key-env", &key, "sealed"], &[]);
     assert!(
         stderr(&out).contains(r#"SEAL_KEY="$(cat key.seal)" seal dec --key-env SEAL_KEY"#),
         "{}",
         stderr(&out)
     );
     // A real name works, and its variable's value is the key.
-    let out = seal_env(
+    let out = seal_no_stdin_env(
         d,
         &["dec", "--key-env", "SEAL_KEY", "sealed"],
         &[("SEAL_KEY", &key)],
@@ -110,7 +98,7 @@ fn a_secret_given_where_a_variable_name_goes_is_refused_unshown() {
 fn key_text_given_to_dash_k_points_at_the_environment_the_right_way() {
     let (dir, key, _) = setup();
     let d = dir.path();
-    let out = seal_env(d, &["dec", "-k", &key, "sealed"], &[]);
+    let out = seal_no_stdin_env(d, &["dec", "-k", &key, "sealed"], &[]);
     assert_fails(&out, 2, "-k takes a key file's name");
     let err = stderr(&out);
     assert!(
@@ -142,14 +130,14 @@ fn key_identity_or_passphrase_text_in_place_of_a_file_name_is_never_shown() {
         ),
     ];
     for (args, secret) in cases {
-        let out = seal_env(d, args, &env);
+        let out = seal_no_stdin_env(d, args, &env);
         let err = stderr(&out);
         assert_ne!(out.status.code(), Some(0), "{args:?}: {err}");
         assert!(err.contains("(secret text, not shown)"), "{args:?}: {err}");
         no_trace(&out, secret);
     }
     // An argument clap did not expect is not echoed either.
-    let out = seal_env(d, &["enc", "-k", "key.seal", "plain", &key], &[]);
+    let out = seal_no_stdin_env(d, &["enc", "-k", "key.seal", "plain", &key], &[]);
     assert_fails(&out, 2, "unexpected argument (secret text, not shown)");
     no_trace(&out, &key);
 }
@@ -161,7 +149,7 @@ fn unicode_format_characters_in_file_names_are_escaped() {
     // A right-to-left override would show "...gpj.exe" as "...exe.jpg"; a zero-width space
     // and a line separator hide or split what follows.
     let name = "photo\u{202E}gpj.exe\u{200B}\u{2028}x";
-    let out = seal_env(d, &["enc", "-k", "key.seal", "-o", "out", name], &[]);
+    let out = seal_no_stdin_env(d, &["enc", "-k", "key.seal", "-o", "out", name], &[]);
     assert_fails(&out, 1, r"'photo\u{202e}gpj.exe\u{200b}\u{2028}x'");
     let err = stderr(&out);
     for c in ['\u{202E}', '\u{200B}', '\u{2028}'] {
@@ -177,7 +165,7 @@ fn a_wrong_passphrase_that_is_a_word_of_the_message_leaves_the_message_whole() {
     let (dir, _, _) = setup();
     let d = dir.path();
     crate::ssh_keys::ssh_keygen(d, "edp", "ed25519", "right one", &[]);
-    ok(&seal_env(
+    ok(&seal_no_stdin_env(
         d,
         &["enc", "-R", "edp.pub", "-o", "e.seal", "plain"],
         &[],
@@ -203,8 +191,8 @@ fn a_wrong_passphrase_that_is_a_word_of_the_message_leaves_the_message_whole() {
     let cheap = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
     let mut args = vec!["enc", "--passphrase-env", "P", "-o", "p.seal", "plain"];
     args.extend(cheap);
-    ok(&seal_env(d, &args, &[("P", "the right one")]));
-    let out = seal_env(
+    ok(&seal_no_stdin_env(d, &args, &[("P", "the right one")]));
+    let out = seal_no_stdin_env(
         d,
         &["dec", "--passphrase-env", "P", "p.seal"],
         &[("P", "wrong")],
@@ -215,7 +203,7 @@ fn a_wrong_passphrase_that_is_a_word_of_the_message_leaves_the_message_whole() {
         "seal: 'p.seal': wrong key or passphrase (or the stream header was modified)\n"
     );
     for name in ["wrong", "dir/wrong", "wrong/x"] {
-        let out = seal_env(
+        let out = seal_no_stdin_env(
             d,
             &["dec", "--passphrase-env", "P", name],
             &[("P", "wrong")],

@@ -1,6 +1,7 @@
-//! Signals through the real binary: no core file whatever `ulimit -c` says, the documented
-//! status for a signal during Argon2id on a stdout run, every terminating signal removing a
-//! named temporary file, and a second signal ending a run stuck in its directory sync.
+//! What belongs here: signals through the real binary: what a terminating signal undoes during
+//! `-o` output (SIGINT, SIGTERM, SIGKILL, every other terminating signal), no core file whatever
+//! `ulimit -c` says, signals ignored at start, a signal after the output is in place, and a
+//! second signal ending a run stuck in its directory sync.
 
 use std::fs;
 use std::os::unix::process::ExitStatusExt;
@@ -11,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use crate::SEAL;
 use crate::common::*;
+use crate::kit::*;
+use std::io::Write;
 
 /// The number of the signal that bash's `kill -l NAME` knows as `name` (bash knows the
 /// real-time names, RTMIN+3 and RTMAX-1, that not every kill(1) knows).
@@ -280,4 +283,186 @@ fn a_second_signal_ends_a_run_stuck_in_its_directory_sync() {
         .output()
         .unwrap();
     assert_eq!(ok(&dec), b"in place");
+}
+
+/// Starts `seal enc -o out` fed by a pipe that stays open, waits until its temporary file
+/// exists and holds data, sends `signal`, and checks that nothing is left but the key.
+fn interrupt_during_output(signal: &str, number: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(dir.path());
+    let mut child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "-o", "out", "--chunk-size", "64KiB"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&vec![7u8; 1 << 20]).unwrap();
+    // The stream is now mid-way: its output file exists and has frames in it.
+    wait_for_output_data(child.id(), dir.path());
+    let killed = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    // seal dies of the signal itself, so that its parent sees a real signal death.
+    assert_eq!(out.status.signal(), Some(number), "{signal}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        format!("seal: interrupted by SIG{signal}; no output was written\n")
+    );
+    assert_eq!(listing(dir.path()), ["key"], "{signal} left files behind");
+}
+
+/// `seal enc -k key` of `plain` through pipes, in `dir`.
+fn seal_stdin(dir: &Path, plain: &[u8]) -> Vec<u8> {
+    let mut cmd = Command::new(SEAL);
+    cmd.args(["enc", "-k", "key", "--chunk-size", "64KiB"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    ok(&run_cmd(cmd, plain)).to_vec()
+}
+
+#[test]
+fn sigkill_leaves_no_partial_output_behind() {
+    let dir = with_key();
+    let d = dir.path();
+    let mut child = Command::new(SEAL)
+        .args(["dec", "-k", "key", "-o", "out"])
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // A stream seal can start on: a header, then frames that keep coming.
+    let sealed = seal_stdin(d, &data(4 << 20, 3));
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, &sealed[..3 << 20]).unwrap();
+    crate::kit::wait_for_output_data(child.id(), d);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    let names: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, ["key"], "SIGKILL left partial plaintext behind");
+}
+
+#[test]
+fn a_signal_after_the_output_is_in_place_changes_nothing() {
+    let dir = with_key();
+    let d = dir.path();
+    fs::write(d.join("plain"), b"complete").unwrap();
+    // Hold seal at its exit for a while, so that the signal surely comes after the rename.
+    let child = Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null"])
+        .args(["-e", "inject=exit_group:delay_enter=1500000"])
+        .args([SEAL, "enc", "-k", "key", "-o", "out", "plain"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("strace runs this test");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !d.join("out").exists() {
+        assert!(std::time::Instant::now() < deadline, "no output appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok()?.parse::<u32>().ok())
+        .find(|pid| {
+            fs::read(format!("/proc/{pid}/status")).is_ok_and(|s| {
+                String::from_utf8_lossy(&s).contains(&format!("PPid:\t{}\n", child.id()))
+            })
+        })
+        .expect("seal runs under strace");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    assert_eq!(
+        ok(&seal_no_stdin(d, &["dec", "-k", "key", "out"])),
+        b"complete"
+    );
+}
+
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    // As under nohup: SIGHUP ignored by the parent, then sent while seal writes -o output.
+    let dir = with_key();
+    let d = dir.path();
+    let mut child = Command::new("sh")
+        .args(["-c", &format!("trap '' HUP; exec {SEAL} enc -k key -o out")])
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let plain = data(2 << 20, 5);
+    std::io::Write::write_all(&mut stdin, &plain[..1 << 20]).unwrap();
+    crate::kit::wait_for_output_data(child.id(), d);
+    let killed = Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::io::Write::write_all(&mut stdin, &plain[1 << 20..]).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ok(&seal_no_stdin(d, &["dec", "-k", "key", "out"])), plain);
+}
+
+#[test]
+fn sigterm_during_output_leaves_no_file() {
+    interrupt_during_output("TERM", 15);
+}
+
+#[test]
+fn sigint_during_output_leaves_no_file() {
+    interrupt_during_output("INT", 2);
+}
+
+#[test]
+fn sigint_keeps_an_existing_target_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(dir.path());
+    fs::write(dir.path().join("out"), b"older version").unwrap();
+    let mut child = Command::new(SEAL)
+        .args(["enc", "-k", "key", "-o", "out"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&[1u8; 3 << 20]).unwrap();
+    wait_for_output_data(child.id(), dir.path());
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().signal(), Some(2));
+    assert_eq!(fs::read(dir.path().join("out")).unwrap(), b"older version");
+    assert_eq!(listing(dir.path()), ["key", "out"]);
 }

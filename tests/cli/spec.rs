@@ -1,8 +1,9 @@
-//! The answers docs/FORMAT.md and SECURITY.md give to the questions a second implementer would
-//! otherwise guess at, pinned through the real binary: how cut and malformed armor end, which
-//! lines are judged by their first 66 bytes, recipient text and identity files, what "the same
-//! recipient" means, low-order X25519 recipients, a recipient count larger than the stanzas,
-//! ranges at the end of the plaintext and on live streams, and a live frame's length error.
+//! What belongs here: the answers docs/FORMAT.md and SECURITY.md give to the questions a second
+//! implementer would otherwise guess at (issue 16's list), pinned through the real binary: how
+//! cut and malformed armor end, which lines are judged by their first 66 bytes, recipient text
+//! and identity files, what "the same recipient" means, low-order X25519 recipients, a
+//! recipient count larger than the stanzas, ranges at the end of the plaintext and on live
+//! streams, and a live frame's length error. A new question of the spec goes here.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -11,21 +12,11 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd, stderr};
+use crate::common::{assert_fails, ok, stderr};
+use crate::kit::seal;
 
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
 
 /// A directory with a key file `key` and `plain`, `len` bytes.
 fn setup(len: usize) -> tempfile::TempDir {
@@ -455,6 +446,24 @@ fn a_low_order_x25519_recipient_is_refused_when_encrypting() {
         drop(stdin);
         let out = child.wait_with_output().unwrap();
         assert_fails(&out, 3, "malformed recipient: not a valid public key");
+        // Named as every other bad recipient is: which argument it was.
+        assert_fails(
+            &out,
+            3,
+            &format!(
+                "-r '{}'... (recipient 1): malformed recipient: not a valid public key",
+                &text[..24]
+            ),
+        );
+        assert!(!p.join("out").exists());
+        // And in a recipients file, by its line.
+        std::fs::write(p.join("low.txt"), format!("# low order\n{text}\n")).unwrap();
+        let out = seal(p, &["enc", "-R", "low.txt", "-o", "out"], b"");
+        assert_fails(
+            &out,
+            3,
+            "recipients file 'low.txt', line 2: malformed recipient: not a valid public key",
+        );
         assert!(!p.join("out").exists());
     }
 }

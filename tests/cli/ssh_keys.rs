@@ -205,6 +205,10 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
 }
 
 /// Runs the child in a new session (no controlling terminal).
+#[allow(
+    unsafe_code,
+    reason = "pre_exec is unsafe; the closure only calls setsid"
+)]
 fn unsafe_setsid(cmd: &mut Command) {
     use std::os::unix::process::CommandExt;
     // SAFETY: setsid is async-signal-safe and touches no memory of the parent.

@@ -1,22 +1,11 @@
-//! A recipient whose stanza opens but whose key is not the stream's: what seal tells them.
+//! What belongs here: a recipient whose stanza opens but whose key is not the stream's: what
+//! seal tells them.
 
 use std::fs;
 use std::io::Cursor;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use crate::SEAL;
 use crate::common::*;
-
-fn seal(dir: &Path, args: &[&str]) -> Output {
-    Command::new(SEAL)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use crate::kit::seal_no_stdin;
 
 #[test]
 fn a_stanza_whose_key_is_not_the_streams_is_told_as_such() {
@@ -24,9 +13,9 @@ fn a_stanza_whose_key_is_not_the_streams_is_told_as_such() {
     let d = dir.path();
     let mut recipients = Vec::new();
     for name in ["alice", "bob"] {
-        let out = seal(d, &["keygen", "--identity", "--kind", "x25519", "-o", name]);
+        let out = seal_no_stdin(d, &["keygen", "--identity", "--kind", "x25519", "-o", name]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        let out = seal(d, &["recipient", name]);
+        let out = seal_no_stdin(d, &["recipient", name]);
         recipients.push(
             String::from_utf8(ok(&out).to_vec())
                 .unwrap()
@@ -35,7 +24,7 @@ fn a_stanza_whose_key_is_not_the_streams_is_told_as_such() {
         );
     }
     fs::write(d.join("plain"), b"for both").unwrap();
-    let out = seal(
+    let out = seal_no_stdin(
         d,
         &[
             "enc",
@@ -64,7 +53,7 @@ fn a_stanza_whose_key_is_not_the_streams_is_told_as_such() {
     swapped.extend_from_slice(&stream[len - 32..]);
     fs::write(d.join("swapped"), swapped).unwrap();
     for name in ["alice", "bob"] {
-        let out = seal(d, &["dec", "-k", name, "swapped"]);
+        let out = seal_no_stdin(d, &["dec", "-k", name, "swapped"]);
         assert_fails(
             &out,
             5,

@@ -1,4 +1,4 @@
-//! The command line's own errors and the documented exit statuses.
+//! The command line's own errors, and which exit status (`status.rs`) each error gets.
 //!
 //! Library errors ([`seal::Error`]) carry their class ([`seal::Category`]); the command line adds
 //! the few failures that only it can have (bad usage, refusals, where a key comes from, an
@@ -8,36 +8,7 @@ use std::io;
 
 use seal::{Category, Error};
 
-/// Exit statuses of `seal`, as documented in the README and the man page (`man.rs`).
-pub mod exit {
-    /// The whole input was processed.
-    pub const OK: i32 = 0;
-    /// Reading or writing failed, or seal refused (terminal output, same file in and out).
-    pub const IO: i32 = 1;
-    /// Bad command-line arguments, or no key given, or a request seal refuses by policy
-    /// (post-quantum and classical recipients mixed without --allow-classical-mix, too many
-    /// identities).
-    pub const USAGE: i32 = 2;
-    /// The key file is missing, unreadable or malformed, or the key is not the stream's key.
-    pub const KEY: i32 = 3;
-    /// The input is not a seal stream this version reads.
-    pub const FORMAT: i32 = 4;
-    /// The stream is damaged: a frame failed authentication, or the stream is truncated, has
-    /// frames out of place, or data after its end.
-    pub const INTEGRITY: i32 = 5;
-    /// A signature requirement is not met (`--signed-by`): the stream is not signed, is signed
-    /// by a signer not allowed, its signature does not verify, its signed comment is not the
-    /// expected one, or it changed after its signature was checked; also a signed stream whose
-    /// signature fails when no `--signed-by` was given.
-    pub const SIGNATURE: i32 = 6;
-    /// Standard output was closed before seal finished (as in `seal dec … | head`); nothing
-    /// is printed. 141 is the status a shell shows for a process ended by SIGPIPE.
-    pub const BROKEN_PIPE: i32 = 141;
-    /// Ctrl-C at a prompt when the signal thread did not end seal first. A terminating
-    /// signal otherwise ends seal by the signal itself (a shell shows 128 + its number), or
-    /// with 128 + its number for SIGQUIT, SIGXCPU and SIGXFSZ; see `signals`.
-    pub const INTERRUPTED: i32 = 130;
-}
+use crate::status as exit;
 
 /// The refusal of ciphertext to a terminal, wherever it is found.
 pub const CIPHERTEXT_TO_TERMINAL: &str = "refusing to write ciphertext to a terminal: use -o \

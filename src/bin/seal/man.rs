@@ -128,66 +128,6 @@ fn synopsis(sub: &Command) -> String {
     line
 }
 
-const EXIT_STATUS: &[(&str, &str)] = &[
-    ("0", "The whole input was processed."),
-    (
-        "1",
-        "I/O error, or refused: the input cannot be read or the output written (a failed \
-         sync or close included), ciphertext would go to a terminal, the input and the output \
-         are the same file, the key file is the input or the output, or \\fB\\-o\\fR names a \
-         directory, a missing directory, a block device or a socket.",
-    ),
-    (
-        "2",
-        "Usage: bad arguments, no key given, key text given as a file name, a closed stdin \
-         or stdout, or a passphrase needed with no terminal to ask on; post\\-quantum and \
-         classical recipients mixed without \\fB\\-\\-allow\\-classical\\-mix\\fR; an identity \
-         or private key given as a recipient; more than 64 identities, or more trial work than \
-         seal's bound. Also \\fBseal\\fR with no arguments, after printing the usage.",
-    ),
-    (
-        "3",
-        "Key: a key file, identity or recipient missing, unreadable or malformed; an \
-         environment variable unset; an empty, overlong or mismatched passphrase; a key file, \
-         passphrase or identity given for a stream of another kind; the wrong key or \
-         passphrase; no identity that matches any of the stream's recipients; an SSH key of a \
-         type seal does not use (ssh\\-rsa, ECDSA, sk\\-, ssh\\-dss) given alone; a \
-         passphrase\\-protected SSH key with no passphrase, a wrong one, or bcrypt rounds over \
-         512.",
-    ),
-    (
-        "4",
-        "Not a seal stream this version reads: bad magic bytes, an unsupported version, \
-         cipher or key kind, a chunk size, Argon2id cost, recipient count or stanza length out \
-         of range, malformed armor.",
-    ),
-    (
-        "5",
-        "Damaged stream: a frame failed authentication, the stream is truncated, frames are \
-         out of place, or data follows the final frame (or the armor's END line).",
-    ),
-    (
-        "6",
-        "Signature (\\fB\\-\\-signed\\-by\\fR): the stream is not signed, is signed by a signer \
-         not allowed, its signature does not verify, its signed comment is not the expected \
-         one, or it changed after its signature was checked; also a signed stream whose \
-         signature fails without \\fB\\-\\-signed\\-by\\fR. Nothing unverified is released.",
-    ),
-    (
-        "141",
-        "Standard output was closed before seal finished (as in \\fBseal dec ... | head\\fR); \
-         nothing is printed, as for a process ended by SIGPIPE.",
-    ),
-    (
-        "129, 130, 143, ...",
-        "Ended by a signal (SIGHUP, SIGINT, SIGTERM, SIGALRM, SIGUSR1, SIGUSR2): seal dies of \
-         it, so a shell shows 128 + its number; for SIGQUIT, SIGXCPU and SIGXFSZ it exits with \
-         128 + the number instead of dumping core. With \\fB\\-o\\fR nothing remains at the \
-         output; a terminal whose echo was off for a prompt gets it back. A signal after the \
-         output is in place changes nothing; one ignored at start (nohup) stays ignored.",
-    ),
-];
-
 const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "SEAL_KEY_FILE",
@@ -314,11 +254,9 @@ pub fn page(cmd: &Command) -> String {
          Print help (of seal, or of a command: \\fBseal enc \\-\\-help\\fR).\n\
          .TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nPrint the version.\n",
     );
-    for (title, items) in [
-        ("EXIT STATUS", EXIT_STATUS),
-        ("ENVIRONMENT", ENVIRONMENT),
-        ("FILES", FILES),
-    ] {
+    out.push_str(".SH EXIT STATUS\n");
+    out.push_str(&crate::status::roff());
+    for (title, items) in [("ENVIRONMENT", ENVIRONMENT), ("FILES", FILES)] {
         writeln!(out, ".SH {title}").ok();
         for (tag, text) in items {
             let tag = if tag.starts_with('\\') || tag.starts_with('(') {

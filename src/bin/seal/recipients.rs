@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, MAX_RECIPIENTS, Recipient, TextProblem, Unsupported};
+use seal::{Encryptor, Error, MAX_RECIPIENTS, Recipient, RecipientKind, TextProblem, Unsupported};
 
 use crate::diag;
 use crate::error::CliError;
@@ -31,7 +31,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// Parses one recipient; `place` says where it came from, for the error.
-fn parse(text: &str, place: impl FnOnce() -> String) -> anyhow::Result<Recipient> {
+fn parse(text: &str, place: impl Fn() -> String) -> anyhow::Result<Recipient> {
     let is_key = text
         .get(..seal::Key::TEXT_PREFIX.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(seal::Key::TEXT_PREFIX));
@@ -54,7 +54,19 @@ fn parse(text: &str, place: impl FnOnce() -> String) -> anyhow::Result<Recipient
         ))
         .into());
     }
-    Recipient::from_text(text).with_context(place)
+    let recipient = Recipient::from_text(text).with_context(&place)?;
+    check_usable(&recipient, place)?;
+    Ok(recipient)
+}
+
+/// An X25519 point of low order parses, but no stanza can be made for it (RFC 9180, 7.1.4):
+/// found here, where the recipient can still be named by `place`, rather than when the
+/// stream's stanzas are made.
+fn check_usable(recipient: &Recipient, place: impl Fn() -> String) -> anyhow::Result<()> {
+    if recipient.kind() == RecipientKind::X25519 {
+        Encryptor::with_recipients(std::slice::from_ref(recipient)).with_context(place)?;
+    }
+    Ok(())
 }
 
 /// Whether a recipients-file line's problem is an SSH key of a type seal does not use, which
@@ -163,7 +175,10 @@ pub fn gather(
                 parse(line, place)?;
             }
             let r = match Recipient::from_text(line) {
-                Ok(r) => r,
+                Ok(r) => {
+                    check_usable(&r, place)?;
+                    r
+                }
                 Err(e) => match skippable(&e) {
                     Some(u) => {
                         // Never silent, whatever -q says: a skipped key is someone who

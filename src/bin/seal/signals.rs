@@ -283,3 +283,26 @@ impl Drop for SavedTerminal {
         *lock(&TERMINAL) = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{handled, signal_name};
+
+    /// The exit-status table's signals row names every signal seal handles.
+    #[test]
+    fn the_status_table_names_every_handled_signal() {
+        let row = crate::status::SIGNALS;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let realtime = libc::SIGRTMIN()..=libc::SIGRTMAX();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let realtime = 0..=-1;
+        for signal in handled() {
+            if realtime.contains(&signal) {
+                assert!(row.contains("SIGRTMIN to SIGRTMAX"), "{row}");
+                continue;
+            }
+            let name = signal_name(signal);
+            assert!(row.contains(&name), "{name} is not in the status table");
+        }
+    }
+}

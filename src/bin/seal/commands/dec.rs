@@ -1,10 +1,11 @@
 //! `seal dec`: decrypt INPUT to OUTPUT, releasing only authenticated plaintext.
 
-use std::io::{self, Read};
+use std::io;
 
 use anyhow::Context;
-use seal::{Decryptor, Error, Unlocked, unarmor};
+use seal::{Decryptor, Error, Unlocked};
 
+use super::header::{self, Input};
 use super::range::dec_range;
 use super::signing;
 use super::transfer::{Produces, transfer};
@@ -16,39 +17,17 @@ use crate::output::Target;
 pub fn open_stream(
     keys: &KeyArgs,
     quiet: bool,
-    input: &mut Box<dyn Read + Send>,
+    input: &mut Input,
     name: &str,
-) -> anyhow::Result<Unlocked<Box<dyn Read + Send>>> {
+) -> anyhow::Result<Unlocked<Input>> {
     let raw = std::mem::replace(input, Box::new(io::empty()));
-    let (reader, armored) = unarmor(raw)
-        .map_err(Error::from_read)
-        .with_context(|| name.to_string())?;
-    let decryptor = decryptor_of(reader, armored).with_context(|| name.to_string())?;
+    let (decryptor, _) = header::read(raw, name)?;
     let secret = keys
         .secret_for(decryptor.header(), quiet)
         .with_context(|| name.to_string())?;
     decryptor
         .unlock(secret.as_secret())
         .with_context(|| name.to_string())
-}
-
-/// Reads a stream's header. In armored text, which people copy by hand and through mail, a
-/// version, cipher or key kind that seal does not know is most likely a changed character:
-/// the message says so first (the exit status stays the format's, as a newer seal's stream
-/// would give).
-pub fn decryptor_of<R: Read>(input: R, armored: bool) -> anyhow::Result<Decryptor<R>> {
-    Decryptor::new(input).map_err(|e| {
-        let unknown = matches!(
-            e,
-            Error::UnsupportedVersion(_) | Error::UnsupportedCipher(_) | Error::UnsupportedKeyKind(_)
-        );
-        let e = anyhow::Error::new(e);
-        if armored && unknown {
-            e.context("the armored text is damaged (a changed character in its header), or from a newer seal")
-        } else {
-            e
-        }
-    })
 }
 
 pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
@@ -74,10 +53,7 @@ pub fn dec(args: &DecArgs) -> anyhow::Result<()> {
     };
     transfer(args, Produces::Plaintext, |input, name| {
         let raw = std::mem::replace(input, Box::new(io::empty()));
-        let (reader, armored) = unarmor(raw)
-            .map_err(Error::from_read)
-            .with_context(|| name.to_string())?;
-        let decryptor = decryptor_of(reader, armored).with_context(|| name.to_string())?;
+        let (decryptor, _) = header::read(raw, name)?;
         let signed = decryptor.signed().cloned();
         let mut name_of_signer = None;
         if let Some(allowed) = &allowed {
@@ -149,10 +125,7 @@ fn dec_verified(args: &IoArgs, signers: &SignedByArgs) -> anyhow::Result<()> {
     }
     transfer(args, Produces::Plaintext, |input, name| {
         let raw = std::mem::replace(input, Box::new(io::empty()));
-        let (reader, armored) = unarmor(raw)
-            .map_err(Error::from_read)
-            .with_context(|| name.to_string())?;
-        let decryptor = decryptor_of(reader, armored).with_context(|| name.to_string())?;
+        let (decryptor, _) = header::read(raw, name)?;
         // Policy before the secret: no passphrase is asked for a stream refused anyway.
         let mut verifying = decryptor
             .require_signers(&allowed)

@@ -3,10 +3,11 @@
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Error, Framing, Header, KeyKind, RecipientKind, unarmor};
+use seal::{Framing, Header, KeyKind, RecipientKind};
 
 use serde::Serialize;
 
+use super::header;
 use super::{input_name, write_stdout};
 use crate::files::Input;
 
@@ -40,6 +41,9 @@ struct Report {
     signed_comment: Option<String>,
     /// Bytes of the signature after the final frame.
     trailer_bytes: Option<usize>,
+    /// The signature kind, for a person (text output only).
+    #[serde(skip)]
+    signature_description: Option<&'static str>,
 }
 
 /// How many of the header's stanzas are of a known classical kind (X25519, SSH Ed25519):
@@ -78,32 +82,39 @@ struct Kdf {
 pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let input = Input::open(path, "info")?;
     let file_len = input.regular_file_len();
-    let (reader, armored) = unarmor(input.reader)
-        .map_err(Error::from_read)
-        .with_context(|| input_name(path))?;
-    let decryptor = super::dec::decryptor_of(reader, armored).with_context(|| input_name(path))?;
-    let header = decryptor.header().clone();
-    // The length of armored text says little about the stream's: no layout from it.
-    let stream_len = file_len.filter(|_| !armored);
-    let live = header.framing() == Framing::Live;
-    let version = header.version();
-    let signed = header.signed();
-    let layout = stream_len.map(|len| header.layout_for_length(len));
-    let cipher = header.cipher().name();
-    let chunk = header.chunk_size();
-    let kind = header.key_kind();
+    let (decryptor, armored) = header::read(input.reader, &input_name(path))?;
+    let report = Report::of(decryptor.header(), armored, file_len);
     let text = if json {
+        let mut text = serde_json::to_string(&report).context("writing JSON")?;
+        text.push('\n');
+        text
+    } else {
+        report.text()
+    };
+    write_stdout(text.as_bytes())
+}
+
+impl Report {
+    /// The facts, gathered once: what the header says, and what the input's length says
+    /// (`file_len`, for a regular file) about its frames.
+    fn of(header: &Header, armored: bool, file_len: Option<u64>) -> Report {
+        // The length of armored text says little about the stream's: no layout from it.
+        let stream_len = file_len.filter(|_| !armored);
+        let live = header.framing() == Framing::Live;
+        let layout = stream_len.map(|len| header.layout_for_length(len));
         let (frames, plaintext_bytes) = match layout {
             Some(Some((f, p))) => (Some(f), Some(p)),
             _ => (None, None),
         };
-        let report = Report {
+        let kind = header.key_kind();
+        let signed = header.signed();
+        Report {
             format: "seal",
-            version,
+            version: header.version(),
             framing: header.framing().name(),
             armored,
-            cipher,
-            chunk_size: chunk,
+            cipher: header.cipher().name(),
+            chunk_size: header.chunk_size(),
             key_kind: kind.name(),
             kdf: match kind {
                 KeyKind::KeyFile | KeyKind::Recipients => None,
@@ -120,33 +131,40 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
             plaintext_bytes,
             length_consistent: layout.filter(|_| !live).map(|l| l.is_some()),
             authenticated: false,
-            recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(&header)),
-            classical_stanzas: (kind == KeyKind::Recipients).then(|| classical_stanzas(&header)),
+            recipients: (kind == KeyKind::Recipients).then(|| stanza_kinds(header)),
+            classical_stanzas: (kind == KeyKind::Recipients).then(|| classical_stanzas(header)),
             signed: signed.is_some(),
             signature_kind: signed.map(|s| s.signer().kind().name()),
             signer: signed.map(|s| s.signer().to_text()),
             signer_fingerprint: signed.map(|s| s.signer().fingerprint_text()),
             signed_comment: signed.map(|s| s.comment().to_owned()),
             trailer_bytes: signed.map(|_| header.trailer_len()),
-        };
-        let mut text = serde_json::to_string(&report).context("writing JSON")?;
-        text.push('\n');
-        text
-    } else {
+            signature_description: signed.map(|s| s.signer().kind().description()),
+        }
+    }
+
+    /// The same facts, for a person.
+    fn text(&self) -> String {
+        let live = self.framing == Framing::Live.name();
         let mut text = format!(
-            "format:     seal version {version}{}{}\ncipher:     {cipher}\nchunk size: {chunk} bytes\n",
+            "format:     seal version {}{}{}\ncipher:     {}\nchunk size: {} bytes\n",
+            self.version,
             if live { ", live framing" } else { "" },
-            if armored { ", ASCII armor" } else { "" }
+            if self.armored { ", ASCII armor" } else { "" },
+            self.cipher,
+            self.chunk_size,
         );
-        match kind {
-            KeyKind::KeyFile => text.push_str("key kind:   key file\n"),
-            KeyKind::Recipients => {
-                let kinds = stanza_kinds(&header);
-                let mut counts: Vec<(String, usize)> = Vec::new();
-                for k in kinds.iter() {
+        match (&self.kdf, &self.recipients) {
+            (Some(kdf), _) => text.push_str(&format!(
+                "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
+                kdf.memory_kib, kdf.passes, kdf.lanes
+            )),
+            (None, Some(kinds)) => {
+                let mut counts: Vec<(&str, usize)> = Vec::new();
+                for k in kinds {
                     match counts.iter_mut().find(|(name, _)| name == k) {
                         Some((_, n)) => *n += 1,
-                        None => counts.push((k.clone(), 1)),
+                        None => counts.push((k, 1)),
                     }
                 }
                 let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -156,7 +174,7 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
                     kinds.len(),
                     counts.join(", ")
                 ));
-                let classical = classical_stanzas(&header);
+                let classical = self.classical_stanzas.unwrap_or(0);
                 if classical > 0 {
                     text.push_str(&format!(
                         "classical:  {classical} of {} stanzas are not post-quantum: a quantum \
@@ -165,51 +183,43 @@ pub fn info(path: Option<&Path>, json: bool) -> anyhow::Result<()> {
                     ));
                 }
             }
-            KeyKind::Passphrase(p) => text.push_str(&format!(
-                "key kind:   passphrase\nkdf:        argon2id, {} KiB, {} passes, {} lane(s)\n",
-                p.memory_kib(),
-                p.passes(),
-                p.lanes()
-            )),
+            (None, None) => text.push_str("key kind:   key file\n"),
         }
-        if let Some(s) = signed {
+        if let (Some(description), Some(fingerprint)) =
+            (self.signature_description, &self.signer_fingerprint)
+        {
             text.push_str(&format!(
-                "signed:     {} (not verified by info: use 'seal verify --signed-by')
-signer:     {}
-",
-                s.signer().kind().description(),
-                s.signer().fingerprint_text()
+                "signed:     {description} (not verified by info: use 'seal verify --signed-by')\n\
+                 signer:     {fingerprint}\n"
             ));
-            if !s.comment().is_empty() {
+            if let Some(comment) = self.signed_comment.as_deref().filter(|c| !c.is_empty()) {
                 text.push_str(&format!(
-                    "comment:    {}
-",
-                    crate::diag::quote_str(s.comment())
+                    "comment:    {}\n",
+                    crate::diag::quote_str(comment)
                 ));
             }
         }
-        match (stream_len, layout) {
-            (Some(len), Some(Some((frames, plain)))) => text.push_str(&format!(
+        match (self.stream_bytes, self.frames, self.plaintext_bytes) {
+            (Some(len), Some(frames), Some(plain)) => text.push_str(&format!(
                 "stream:     {}, {}\n\
                  plaintext:  {} (from the length; run 'seal verify' to authenticate)\n",
                 super::count(len, "byte"),
                 super::count(frames, "frame"),
                 super::count(plain, "byte"),
             )),
-            (Some(len), _) if live => text.push_str(&format!(
+            (Some(len), ..) if live => text.push_str(&format!(
                 "stream:     {len} bytes, live framing: frame count unknown until read\n"
             )),
-            (Some(len), _) => text.push_str(&format!(
+            (Some(len), ..) => text.push_str(&format!(
                 "stream:     {len} bytes: no complete stream has this length (truncated or extended)\n"
             )),
-            (None, _) if armored => {
+            (None, ..) if self.armored => {
                 text.push_str("stream:     armored text: frame count unknown until read\n")
             }
-            (None, _) => {
+            (None, ..) => {
                 text.push_str("stream:     not a regular file: frame count unknown until read\n")
             }
         }
         text
-    };
-    write_stdout(text.as_bytes())
+    }
 }

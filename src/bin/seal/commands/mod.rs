@@ -2,6 +2,7 @@
 
 mod dec;
 mod enc;
+mod header;
 mod info;
 mod keygen;
 mod range;

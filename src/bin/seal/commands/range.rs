@@ -6,11 +6,11 @@
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::fd::AsFd;
-use std::os::unix::fs::{FileExt, FileTypeExt};
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
 use anyhow::Context;
-use seal::{Decryptor, Error, Framing, looks_armored};
+use seal::{Decryptor, Error, Framing};
 
 use super::input_name;
 use crate::args::{IoArgs, SignedByArgs};
@@ -170,13 +170,7 @@ fn seekable_input(path: Option<&Path>, name: &str) -> anyhow::Result<(File, Meta
 
 /// Armored text cannot be read at an offset: its frames are not where the binary ones are.
 fn refuse_armor(file: &mut File, name: &str) -> anyhow::Result<()> {
-    let here = file.stream_position().with_context(|| name.to_string())?;
-    let mut first = [0u8; 1];
-    let n = file
-        .read_at(&mut first, here)
-        .map_err(Error::Read)
-        .with_context(|| name.to_string())?;
-    if n == 1 && looks_armored(first[0]) {
+    if super::header::is_armored(file, name)? {
         return Err(CliError::Usage(format!(
             "--offset and --length need a binary stream, and {name} is ASCII armor: decrypt \
              the whole stream and cut the range from it"

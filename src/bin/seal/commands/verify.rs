@@ -43,10 +43,7 @@ fn verify_signed(
 ) -> anyhow::Result<()> {
     let quiet = args.ui.quiet;
     let allowed = super::signing::allowed(&args.signers)?;
-    let (reader, armored) = seal::unarmor(reader)
-        .map_err(seal::Error::from_read)
-        .with_context(|| name.to_string())?;
-    let decryptor = super::dec::decryptor_of(reader, armored).with_context(|| name.to_string())?;
+    let (decryptor, _) = super::header::read(reader, name)?;
     let mut verifying = decryptor
         .require_signers(&allowed)
         .with_context(|| name.to_string())?;

@@ -1,17 +1,22 @@
-//! Writes the known-answer vectors in tests/vectors/. Run once when the format changes on
-//! purpose (`cargo run --example make_vectors`); tests/vectors.rs then pins the bytes, and
-//! tests/independent_decoder.py checks them against docs/FORMAT.md.
+//! The known-answer vectors of tests/vectors/: every vector's inputs (in one place) and the
+//! text of its file. tests/vectors.rs checks that the files are exactly what this writes, and
+//! rewrites them when asked, only for a deliberate format change:
+//! `SEAL_WRITE_VECTORS=1 cargo test --test vectors`. tests/independent_decoder.py then checks
+//! them against docs/FORMAT.md.
 
 use std::fmt::Write as _;
 use std::io::Cursor;
 use std::time::Duration;
 
-/// Bytes a live frame adds: length, nonce and tag (docs/FORMAT.md).
-const LIVE_FRAME_OVERHEAD: usize = 32;
 use seal::{
     Argon2Params, Cipher, Encryptor, Identity, Key, Passphrase, Position, Recipient, RecipientKind,
 };
 use zeroize::Zeroizing;
+
+use crate::common::{LIVE_FRAME_OVERHEAD, enc_pass_salted, enc_salted};
+
+/// A vector's file name (without `.txt`) and its text.
+pub type VectorFile = (&'static str, String);
 
 /// The secret of a vector: the fixed key, or a passphrase at a (cheap) Argon2id cost.
 enum Secret {
@@ -32,7 +37,7 @@ struct Vector {
 
 /// Seals a live stream frame by frame, with the frame lengths given (a live encoder cuts
 /// frames by time, so a vector fixes them instead).
-fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
+pub fn seal_live(encryptor: Encryptor, plaintext: &[u8], frames: &[usize]) -> Vec<u8> {
     assert_eq!(frames.iter().sum::<usize>(), plaintext.len());
     let encryptor = encryptor.max_delay(Duration::ZERO);
     let (stream_header, mut sealer) = encryptor.into_frame_sealer().unwrap();
@@ -59,7 +64,9 @@ fn hex(bytes: &[u8]) -> String {
     base16ct::lower::encode_string(bytes)
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// Every vector file, in the order they are made.
+pub fn generate() -> Result<Vec<VectorFile>, Box<dyn std::error::Error>> {
+    let mut files = Vec::new();
     let key_bytes: [u8; 32] = std::array::from_fn(|i| i as u8);
     let salt: [u8; 32] = std::array::from_fn(|i| 0x20 + i as u8);
     let key = Key::from_bytes(key_bytes);
@@ -167,16 +174,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for v in vectors {
         let mut stream = Vec::new();
         let encryptor = match &v.secret {
-            Secret::Key => Encryptor::with_key(&key)?
-                .cipher(v.cipher)
-                .chunk_size(v.chunk)
-                .insecure_fixed_salt(salt)?,
+            Secret::Key => enc_salted(&key, v.cipher, v.chunk, salt)?,
             Secret::Passphrase(text, params) => {
                 let pass = Passphrase::new(Zeroizing::new(text.as_bytes().to_vec()))?;
-                Encryptor::with_passphrase_cost(&pass, *params)?
-                    .cipher(v.cipher)
-                    .chunk_size(v.chunk)
-                    .insecure_fixed_salt(salt)?
+                enc_pass_salted(&pass, *params, v.cipher, v.chunk, salt)?
             }
         };
         match v.frames {
@@ -214,25 +215,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         writeln!(out, "plaintext: {}", hex(&v.plaintext))?;
         writeln!(out, "stream: {}", hex(&stream))?;
-        std::fs::write(format!("tests/vectors/{}.txt", v.name), out)?;
+        files.push((v.name, out));
     }
-    recipient_vectors(salt)?;
-    signed_vectors(&key, salt)
+    files.extend(recipient_vectors(salt)?);
+    files.extend(signed_vectors(&key, salt)?);
+    Ok(files)
 }
 
 /// The signed vectors (format version 3) in tests/vectors/signed/: the worked example signed
 /// by an Ed25519 signer (docs/FORMAT.md shows its hex dump) and by a hybrid one, signer seed
 /// `80 81 … 9f`, ML-DSA randomness `e0 e1 … ff`, comment "app 1.0".
-fn signed_vectors(key: &Key, salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
+fn signed_vectors(
+    key: &Key,
+    salt: [u8; 32],
+) -> Result<Vec<VectorFile>, Box<dyn std::error::Error>> {
     use seal::{SignatureKind, SignerSecret};
     let seed = counting_from(0x80);
     let rnd = counting_from(0xe0);
     let text = b"seal v1 worked example: 64 bytes fill frame 0; the last 6 go in frm 1.".to_vec();
-    std::fs::create_dir_all("tests/vectors/signed")?;
+    let mut files = Vec::new();
     for (name, kind) in [
-        ("aes-256-gcm-signed-ed25519", SignatureKind::Ed25519),
+        ("signed/aes-256-gcm-signed-ed25519", SignatureKind::Ed25519),
         (
-            "aes-256-gcm-signed-mldsa65-ed25519",
+            "signed/aes-256-gcm-signed-mldsa65-ed25519",
             SignatureKind::MlDsa65Ed25519,
         ),
     ] {
@@ -261,9 +266,9 @@ fn signed_vectors(key: &Key, salt: [u8; 32]) -> Result<(), Box<dyn std::error::E
         writeln!(out, "comment: {}", hex(b"app 1.0"))?;
         writeln!(out, "plaintext: {}", hex(&text))?;
         writeln!(out, "stream: {}", hex(&stream))?;
-        std::fs::write(format!("tests/vectors/signed/{name}.txt"), out)?;
+        files.push((name, out));
     }
-    Ok(())
+    Ok(files)
 }
 
 /// 32 bytes counting up from `first`.
@@ -275,7 +280,8 @@ fn counting_from(first: u8) -> [u8; 32] {
 /// identity's is its Ed25519 seed, written `ssh-ed25519-seed HEX`), file key (from 0xa0) and
 /// HPKE randomness (from 0xc0: 64 bytes per X-Wing recipient, 32 per X25519 or SSH one, in
 /// stanza order). Mixed vectors are made with the mix allowed on purpose.
-fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
+fn recipient_vectors(salt: [u8; 32]) -> Result<Vec<VectorFile>, Box<dyn std::error::Error>> {
+    let mut files = Vec::new();
     use RecipientKind::{MlKem768X25519 as Pq, SshEd25519 as Ssh, X25519};
     let example =
         b"seal v1 worked example: 64 bytes fill frame 0; the last 6 go in frm 1.".to_vec();
@@ -369,7 +375,7 @@ fn recipient_vectors(salt: [u8; 32]) -> Result<(), Box<dyn std::error::Error>> {
         writeln!(out, "chunk_size: 64")?;
         writeln!(out, "plaintext: {}", hex(&plaintext))?;
         writeln!(out, "stream: {}", hex(&stream))?;
-        std::fs::write(format!("tests/vectors/{name}.txt"), out)?;
+        files.push((name, out));
     }
-    Ok(())
+    Ok(files)
 }

@@ -1,0 +1,180 @@
+//! The one kit of helpers for tests that drive the real `seal` binary (tests/cli/): running
+//! it in a scratch directory with captured output, a scratch directory with a key, listings,
+//! and waiting for an output to start. A helper used by one test file stays in that file;
+//! one used by two or more belongs here.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::SEAL;
+use crate::common::{run_cmd, stderr};
+
+/// The cheapest Argon2id cost `seal enc` accepts, to keep passphrase tests fast.
+pub const CHEAP: [&str; 4] = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
+
+/// `seal ARGS` in `dir` with `stdin` fed through a pipe, stdout and stderr captured, and no
+/// `SEAL_KEY_FILE` from the environment of whoever runs the tests.
+pub fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    seal_env(dir, args, &[], stdin)
+}
+
+/// [`seal`] with the variables `env` added.
+pub fn seal_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new(SEAL);
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    run_cmd(cmd, stdin)
+}
+
+/// `seal ARGS` in `dir`, stdin from /dev/null, stdout and stderr captured.
+pub fn seal_no_stdin(dir: &Path, args: &[&str]) -> Output {
+    seal_no_stdin_env(dir, args, &[])
+}
+
+/// [`seal_no_stdin`] with the variables `env` added.
+pub fn seal_no_stdin_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Runs the shell `script` in `dir` as root of a private user and mount namespace (`unshare
+/// -rm`), for set-ups that need root (mounts, device nodes); stdout and stderr captured.
+pub fn as_root(dir: &Path, script: &str) -> Output {
+    Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script])
+        .current_dir(dir)
+        .output()
+        .expect("unshare (util-linux) runs this test")
+}
+
+/// [`seal_env`] with no controlling terminal (`setsid`), so that seal never asks on the
+/// terminal of whoever runs the tests.
+pub fn seal_setsid(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w")
+        .arg(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    run_cmd(cmd, stdin)
+}
+
+/// `seal ARGS` under timeout(1), so that a hang fails the test instead of blocking it.
+pub fn seal_with_timeout(dir: &Path, args: &[&str], stdin: Stdio) -> Output {
+    Command::new("timeout")
+        .arg("10")
+        .arg(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(stdin)
+        .output()
+        .unwrap()
+}
+
+/// Makes the key file `key` in `dir` with `seal keygen`.
+pub fn keygen(dir: &Path) {
+    let out = seal_no_stdin(dir, &["keygen", "-o", "key"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// A scratch directory with a private key file `key` in it.
+pub fn with_key() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(dir.path());
+    dir
+}
+
+/// A scratch directory with a key file `key` and a short plaintext `doc.txt`.
+pub fn with_key_and_doc() -> tempfile::TempDir {
+    let dir = with_key();
+    fs::write(dir.path().join("doc.txt"), b"the plaintext\n").unwrap();
+    dir
+}
+
+/// Names of the files in `dir`, sorted, to spot stray temporary files.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Waits until process `pid` has written data into its unfinished output in `dir`: a file
+/// it holds open there (anonymous, `O_TMPFILE`, or a `.seal-tmp-*` file) that is not empty.
+pub fn wait_for_output_data(pid: u32, dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let dir = fs::canonicalize(dir).unwrap();
+    loop {
+        let fds = fs::read_dir(format!("/proc/{pid}/fd")).unwrap();
+        let writing = fds.flatten().any(|fd| {
+            fs::read_link(fd.path()).is_ok_and(|to| to.starts_with(&dir))
+                && fs::metadata(fd.path()).is_ok_and(|m| m.is_file() && m.len() > 0)
+        });
+        if writing {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no output data appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A scratch directory with a key file in it, and seal run there.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch { dir: with_key() }
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn key(&self) -> String {
+        self.path("key").display().to_string()
+    }
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(SEAL);
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("SEAL_KEY_FILE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+    /// Runs seal with `stdin` fed through a pipe.
+    pub fn run(&self, args: &[&str], stdin: &[u8]) -> Output {
+        run_cmd(self.cmd(args), stdin)
+    }
+    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+    /// Names of the files in the directory, to spot stray temporary files.
+    pub fn listing(&self) -> Vec<String> {
+        listing(self.dir.path())
+    }
+}
