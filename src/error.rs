@@ -809,7 +809,9 @@ pub enum Error {
     WrongSignerPassphrase,
     /// A protected signer file asks for an Argon2id cost outside the bounds (refused before
     /// any work).
-    #[error("signer file asks for an Argon2id cost out of bounds ({memory_kib} KiB, {passes} passes, {lanes} lanes)")]
+    #[error(
+        "signer file asks for an Argon2id cost out of bounds ({memory_kib} KiB, {passes} passes, {lanes} lanes)"
+    )]
     SignerKdfCostOutOfRange {
         /// Memory, in KiB.
         memory_kib: u32,

@@ -148,7 +148,10 @@ fn every_protected_byte_changed_is_refused() {
             // AD binds them, so the tag fails.
             Err(Error::SignerKdfCostOutOfRange { .. }) => assert!(i < 12, "byte {i}"),
             Ok(SignerFile::Protected(p)) => assert!(
-                matches!(p.unlock(&pass(&v["passphrase"])), Err(Error::WrongSignerPassphrase)),
+                matches!(
+                    p.unlock(&pass(&v["passphrase"])),
+                    Err(Error::WrongSignerPassphrase)
+                ),
                 "byte {i}"
             ),
             other => panic!("byte {i}: {other:?}"),

@@ -12,10 +12,10 @@ use super::transcript::fingerprint;
 use crate::aead::FrameAead;
 use crate::error::{Error, Result, TextProblem};
 use crate::format::{ARGON2_PARAMS_LEN, Argon2Params, Cipher, NONCE_LEN, SALT_LEN, TAG_LEN};
-use crate::passphrase::{Passphrase, stretch};
 use crate::limits::{
     MAX_ALLOWED_SIGNERS, MAX_ALLOWED_SIGNERS_FILE_LEN, MAX_SIGNER_FILE_LEN, MAX_SIGNER_NAME_LEN,
 };
+use crate::passphrase::{Passphrase, stretch};
 use crate::recipient::{bech32_parse, bech32_text};
 
 /// HKDF `info` of the ML-DSA-65 seed of a hybrid signer.
@@ -390,13 +390,20 @@ impl SignerSecret {
         salt: &[u8; SALT_LEN],
     ) -> Result<Zeroizing<String>> {
         let hrp = protected_hrp(self.kind);
-        let aead = FrameAead::new(Cipher::ChaCha20Poly1305, stretch(passphrase, params, salt)?.as_bytes());
+        let aead = FrameAead::new(
+            Cipher::ChaCha20Poly1305,
+            stretch(passphrase, params, salt)?.as_bytes(),
+        );
         let mut data = Zeroizing::new(Vec::with_capacity(PROTECTED_LEN));
         data.extend_from_slice(&params.to_bytes());
         data.extend_from_slice(salt);
         let mut wrapped = Zeroizing::new(*self.seed);
         let tag = aead
-            .seal(&[0; NONCE_LEN], &protected_ad(hrp, params), wrapped.as_mut())
+            .seal(
+                &[0; NONCE_LEN],
+                &protected_ad(hrp, params),
+                wrapped.as_mut(),
+            )
             .map_err(|_| Error::SigningFailed)?;
         data.extend_from_slice(wrapped.as_ref());
         data.extend_from_slice(&tag);

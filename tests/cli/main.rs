@@ -26,6 +26,7 @@ mod release;
 mod secrets;
 mod signals;
 mod signing;
+mod signing_keys;
 mod spec;
 mod ssh_keys;
 mod stanzas;

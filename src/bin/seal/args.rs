@@ -253,7 +253,12 @@ pub struct SignerProtectArgs {
     ///
     /// With --signer: protect the file with the passphrase in the environment variable named
     /// NAME (its whole value).
-    #[arg(long, value_name = "NAME", requires = "signer", conflicts_with = "passphrase_fd")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "signer",
+        conflicts_with = "passphrase_fd"
+    )]
     pub passphrase_env: Option<OsString>,
     /// With --signer: the passphrase from file descriptor N
     ///

@@ -90,7 +90,11 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
                 args.signer_passphrase_fd,
                 false,
             );
-            Some(super::signing::load_signer(path, source.as_ref(), args.io.ui.quiet)?)
+            Some(super::signing::load_signer(
+                path,
+                source.as_ref(),
+                args.io.ui.quiet,
+            )?)
         }
         None => None,
     };

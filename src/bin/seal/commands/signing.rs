@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use seal::{
-    AllowedSigner, AllowedSigners, Argon2Params, SignatureKind, SignedBy, SignerFile,
-    SignerSecret,
+    AllowedSigner, AllowedSigners, Argon2Params, SignatureKind, SignedBy, SignerFile, SignerSecret,
 };
 
 use super::write_stdout;
