@@ -249,7 +249,7 @@ pub struct SignerProtectArgs {
     /// enc --sign' then ask for it. Argon2id stretches it, as for passphrase streams.
     #[arg(short, long, requires = "signer")]
     pub passphrase: bool,
-    /// With --signer: the passphrase from environment variable NAME
+    /// With --signer: passphrase from variable NAME
     ///
     /// With --signer: protect the file with the passphrase in the environment variable named
     /// NAME (its whole value).
@@ -260,7 +260,7 @@ pub struct SignerProtectArgs {
         conflicts_with = "passphrase_fd"
     )]
     pub passphrase_env: Option<OsString>,
-    /// With --signer: the passphrase from file descriptor N
+    /// With --signer: passphrase from descriptor N
     ///
     /// With --signer: protect the file with the passphrase read from file descriptor N (its
     /// first line).
@@ -413,7 +413,8 @@ pub struct EncArgs {
         long,
         value_name = "NAME",
         requires = "sign",
-        conflicts_with = "signer_passphrase_fd"
+        conflicts_with = "signer_passphrase_fd",
+        hide_short_help = true
     )]
     pub signer_passphrase_env: Option<OsString>,
     /// The signer file's passphrase from file descriptor N
@@ -421,7 +422,7 @@ pub struct EncArgs {
     /// With --sign, if the signer file is protected by a passphrase: read that passphrase
     /// from file descriptor N (its first line), not the terminal. Not the descriptor of
     /// --passphrase-fd.
-    #[arg(long, value_name = "N", requires = "sign")]
+    #[arg(long, value_name = "N", requires = "sign", hide_short_help = true)]
     pub signer_passphrase_fd: Option<u32>,
     /// A public comment covered by the signature
     ///
