@@ -44,3 +44,17 @@ for path in sorted(pathlib.Path("tests/vectors").glob("*recipient*.txt")):
     (out / "key_text" / f"{path.stem}-identity").write_text(fields["identity_1"] + "\n")
     (out / "key_text" / f"{path.stem}-recipient").write_text(fields["recipient_1"])
 PY
+# Signed streams under the fuzz key, by signers other than the target's allowed one (a seed
+# that verified would be a stream the fuzzer "signed"): both kinds, a comment, several frames.
+mkdir -p "$out/signed_decode"
+d=$(mktemp -d); trap 'rm -rf "$k" "$d"' EXIT
+"$S" keygen --signer --signer-kind ed25519 -o "$d/ed" 2>/dev/null
+"$S" keygen --signer -o "$d/pq" 2>/dev/null
+printf 'seal' | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" > "$out/signed_decode/ed25519-small"
+head -c 300 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" \
+  --signed-comment "app 1.0" > "$out/signed_decode/ed25519-frames-comment"
+head -c 200 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/pq" > "$out/signed_decode/mldsa65-ed25519"
+# Protected signer files: the known-answer vectors' texts (Argon2id m = 8, t = 1, p = 1).
+for v in tests/vectors/signer-files/*-passphrase.txt; do
+  sed -n 's/^secret: //p' "$v" > "$out/signer_text/$(basename "$v" .txt)"
+done

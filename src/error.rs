@@ -815,6 +815,25 @@ pub enum Error {
     /// A signer file's `# public:` line names another key than its secret derives.
     #[error("the signer file's \"# public:\" line does not match its secret")]
     SignerPublicMismatch,
+    /// A signer file is protected by a passphrase and none was given.
+    #[error("the signer file is protected by a passphrase")]
+    SignerPassphraseNeeded,
+    /// The passphrase does not open a protected signer file (or the file was altered).
+    #[error("wrong passphrase for signer file (or the file was altered)")]
+    WrongSignerPassphrase,
+    /// A protected signer file asks for an Argon2id cost outside the bounds (refused before
+    /// any work).
+    #[error(
+        "signer file asks for an Argon2id cost out of bounds ({memory_kib} KiB, {passes} passes, {lanes} lanes)"
+    )]
+    SignerKdfCostOutOfRange {
+        /// Memory, in KiB.
+        memory_kib: u32,
+        /// Passes.
+        passes: u32,
+        /// Lanes.
+        lanes: u32,
+    },
     /// A line of an allowed-signers file is malformed (its content is not repeated).
     #[error("allowed-signers file, line {0}: not a signer public key or fingerprint, optionally followed by a printable name of at most {max} bytes", max = limits::MAX_SIGNER_NAME_LEN)]
     AllowedSignersLine(usize),
@@ -1020,6 +1039,17 @@ impl Error {
             Error::BadSignedComment => Error::BadSignedComment,
             Error::SignerText(p) => Error::SignerText(*p),
             Error::SignerPublicMismatch => Error::SignerPublicMismatch,
+            Error::SignerPassphraseNeeded => Error::SignerPassphraseNeeded,
+            Error::WrongSignerPassphrase => Error::WrongSignerPassphrase,
+            Error::SignerKdfCostOutOfRange {
+                memory_kib,
+                passes,
+                lanes,
+            } => Error::SignerKdfCostOutOfRange {
+                memory_kib: *memory_kib,
+                passes: *passes,
+                lanes: *lanes,
+            },
             Error::AllowedSignersLine(n) => Error::AllowedSignersLine(*n),
             Error::AllowedSignersTooLong => Error::AllowedSignersTooLong,
             Error::TooManySigners => Error::TooManySigners,
@@ -1066,6 +1096,9 @@ impl Error {
             | Error::Kdf(_)
             | Error::SignerText(_)
             | Error::SignerPublicMismatch
+            | Error::SignerPassphraseNeeded
+            | Error::WrongSignerPassphrase
+            | Error::SignerKdfCostOutOfRange { .. }
             | Error::AllowedSignersLine(_)
             | Error::AllowedSignersTooLong
             | Error::TooManySigners => Category::Key,
@@ -1244,6 +1277,13 @@ mod tests {
             Error::BadSignedComment,
             Error::SignerText(TextProblem::BadChecksum),
             Error::SignerPublicMismatch,
+            Error::SignerPassphraseNeeded,
+            Error::WrongSignerPassphrase,
+            Error::SignerKdfCostOutOfRange {
+                memory_kib: 1,
+                passes: 1,
+                lanes: 1,
+            },
             Error::AllowedSignersLine(3),
             Error::AllowedSignersTooLong,
             Error::TooManySigners,

@@ -290,7 +290,7 @@ impl Argon2Params {
         self.lanes
     }
 
-    fn to_bytes(self) -> [u8; ARGON2_PARAMS_LEN] {
+    pub(crate) fn to_bytes(self) -> [u8; ARGON2_PARAMS_LEN] {
         let mut out = [0u8; ARGON2_PARAMS_LEN];
         out[0..4].copy_from_slice(&self.memory_kib.to_be_bytes());
         out[4..8].copy_from_slice(&self.passes.to_be_bytes());

@@ -198,8 +198,8 @@ pub use secret::Secret;
 #[doc(hidden)]
 pub use signing::primitives as signing_primitives;
 pub use signing::{
-    AllowedSigner, AllowedSigners, MAX_SIGNED_COMMENT_LEN, SignatureKind, SignedBy, SignerPublic,
-    SignerSecret, check_comment,
+    AllowedSigner, AllowedSigners, MAX_SIGNED_COMMENT_LEN, ProtectedSigner, SignatureKind,
+    SignedBy, SignerFile, SignerPublic, SignerSecret, check_comment,
 };
 pub use stream::{Decryptor, Encryptor, Unlocked, VerifiedUnlocked, Verifying, default_threads};
 pub use writer::EncryptingWriter;

@@ -893,6 +893,37 @@ def check_primitives(here: pathlib.Path):
         assert blake3.blake3(data, derive_key_context="BLAKE3 2019-12-27 16:29:52 test vectors context").digest(131).hex() == dk
 
 
+PROTECTED_SIGNER_HRPS = {"ed25519": "SEAL-SIGNER-ED25519-PASSPHRASE-", "mldsa65-ed25519": "SEAL-SIGNER-PQ-PASSPHRASE-"}
+
+
+def check_protected_signer(path: pathlib.Path):
+    """A passphrase-protected signer file: decoded, its cost bounded, opened with OpenSSL's
+    Argon2id and ChaCha20-Poly1305, its seed and public key compared, and re-encoded."""
+    v = load(path)
+    hrp = PROTECTED_SIGNER_HRPS[v["signature_kind"]]
+    got_hrp, data = bech32m_decode(v["secret"])
+    assert got_hrp == hrp.lower() and len(data) == 92, path
+    params = data[:12]
+    memory, passes, lanes = kdf_params(params)
+    assert (memory, passes, lanes) == (int(v["memory_kib"]), int(v["passes"]), int(v["lanes"]))
+    salt, wrapped, tag = data[12:44], data[44:76], data[76:]
+    assert salt.hex() == v["salt"]
+    w = stretch(v["passphrase"].encode(), salt, memory, passes, lanes)
+    ad = hrp.encode() + params
+    seed = ChaCha20Poly1305(w).decrypt(bytes(12), wrapped + tag, ad)
+    assert seed.hex() == v["signer_seed"], path
+    public, _ = signer_keys(1 if v["signature_kind"] == "mldsa65-ed25519" else 2, seed)
+    assert bech32m_decode(v["signer_public"])[1] == public, path
+    # Re-encoded: the same bytes; a wrong passphrase or another kind's AD fails.
+    assert ChaCha20Poly1305(w).encrypt(bytes(12), seed, ad) == wrapped + tag
+    for bad_w, bad_ad in ((hashlib.sha256(w).digest(), ad), (w, b"SEAL-SIGNER-X-" + params)):
+        try:
+            ChaCha20Poly1305(bad_w).decrypt(bytes(12), wrapped + tag, bad_ad)
+        except Exception:
+            continue
+        raise AssertionError("a wrong key or AD opened the signer file")
+
+
 def main() -> int:
     here = pathlib.Path(__file__).resolve().parent / "vectors"
     if len(sys.argv) == 3 and sys.argv[1] == "--example":
@@ -946,8 +977,12 @@ def main() -> int:
     for path in signed:
         check_signed(path)
     check_primitives(here)
+    protected = sorted((here / "signer-files").glob("*-passphrase.txt"))
+    for path in protected:
+        check_protected_signer(path)
     print(
-        f"independent decoder: {len(paths)} vectors, {len(signed)} signed vectors, the armor example "
+        f"independent decoder: {len(paths)} vectors, {len(signed)} signed vectors, "
+        f"{len(protected)} protected signer files, the armor example "
         "and the composite-signature and BLAKE3 vectors passed, 0 failed"
     )
     return 0 if paths else 1

@@ -9,10 +9,13 @@ use zeroize::Zeroizing;
 
 use super::kind::{self, FixedRnd, MLDSA_PUBLIC_LEN, SignatureKind, SigningKeys};
 use super::transcript::fingerprint;
+use crate::aead::FrameAead;
 use crate::error::{Error, Result, TextProblem};
+use crate::format::{ARGON2_PARAMS_LEN, Argon2Params, Cipher, NONCE_LEN, SALT_LEN, TAG_LEN};
 use crate::limits::{
     MAX_ALLOWED_SIGNERS, MAX_ALLOWED_SIGNERS_FILE_LEN, MAX_SIGNER_FILE_LEN, MAX_SIGNER_NAME_LEN,
 };
+use crate::passphrase::{Passphrase, stretch};
 use crate::recipient::{bech32_parse, bech32_text};
 
 /// HKDF `info` of the ML-DSA-65 seed of a hybrid signer.
@@ -30,6 +33,17 @@ fn secret_hrp(kind: SignatureKind) -> &'static str {
         SignatureKind::Ed25519 => "SEAL-SIGNER-ED25519-",
     }
 }
+
+/// Human-readable part of a passphrase-protected secret text.
+fn protected_hrp(kind: SignatureKind) -> &'static str {
+    match kind {
+        SignatureKind::MlDsa65Ed25519 => "SEAL-SIGNER-PQ-PASSPHRASE-",
+        SignatureKind::Ed25519 => "SEAL-SIGNER-ED25519-PASSPHRASE-",
+    }
+}
+
+/// Bytes of a protected secret: memory ‖ passes ‖ lanes ‖ salt ‖ wrapped seed ‖ tag.
+const PROTECTED_LEN: usize = ARGON2_PARAMS_LEN + SALT_LEN + 32 + TAG_LEN;
 
 fn public_hrp(kind: SignatureKind) -> &'static str {
     match kind {
@@ -329,20 +343,117 @@ impl SignerSecret {
 
     /// A signer file: two comment lines (the kind, and `# public: …`) and the secret.
     pub fn to_file_text(&self) -> Zeroizing<String> {
+        self.file_text(&self.to_text())
+    }
+
+    fn file_text(&self, secret: &str) -> Zeroizing<String> {
         let mut text = Zeroizing::new(format!(
             "# seal signer: {}\n# public: {}\n",
             self.kind.description(),
             self.public.to_text()
         ));
-        text.push_str(&self.to_text());
+        text.push_str(secret);
         text.push('\n');
         text
     }
 
+    /// A signer file whose secret is protected by `passphrase` (docs/FORMAT.md "Signer
+    /// files"): Argon2id at `params`' cost with a fresh random salt stretches the passphrase
+    /// into a ChaCha20-Poly1305 key that wraps the seed. Costs one Argon2id run.
+    pub fn to_protected_file_text(
+        &self,
+        passphrase: &Passphrase,
+        params: Argon2Params,
+    ) -> Result<Zeroizing<String>> {
+        let mut salt = [0u8; SALT_LEN];
+        crate::keys::fill_random(&mut salt)?;
+        self.protected_with_salt(passphrase, params, &salt)
+    }
+
+    /// [`SignerSecret::to_protected_file_text`] with a given salt, for known-answer vectors:
+    /// only with the `test-vectors` feature, not an API.
+    #[cfg(feature = "test-vectors")]
+    #[doc(hidden)]
+    pub fn to_protected_file_text_with_salt(
+        &self,
+        passphrase: &Passphrase,
+        params: Argon2Params,
+        salt: &[u8; SALT_LEN],
+    ) -> Result<Zeroizing<String>> {
+        self.protected_with_salt(passphrase, params, salt)
+    }
+
+    fn protected_with_salt(
+        &self,
+        passphrase: &Passphrase,
+        params: Argon2Params,
+        salt: &[u8; SALT_LEN],
+    ) -> Result<Zeroizing<String>> {
+        let hrp = protected_hrp(self.kind);
+        let aead = FrameAead::new(
+            Cipher::ChaCha20Poly1305,
+            stretch(passphrase, params, salt)?.as_bytes(),
+        );
+        let mut data = Zeroizing::new(Vec::with_capacity(PROTECTED_LEN));
+        data.extend_from_slice(&params.to_bytes());
+        data.extend_from_slice(salt);
+        let mut wrapped = Zeroizing::new(*self.seed);
+        let tag = aead
+            .seal(
+                &[0; NONCE_LEN],
+                &protected_ad(hrp, params),
+                wrapped.as_mut(),
+            )
+            .map_err(|_| Error::SigningFailed)?;
+        data.extend_from_slice(wrapped.as_ref());
+        data.extend_from_slice(&tag);
+        let mut line = bech32_text(hrp, &data);
+        line.make_ascii_uppercase();
+        Ok(self.file_text(&line))
+    }
+
+    /// Parses a signer file without a passphrase ([`SignerFile::from_text`]): a protected
+    /// one is [`Error::SignerPassphraseNeeded`].
+    pub fn from_text(text: &[u8]) -> Result<Self> {
+        match SignerFile::from_text(text)? {
+            SignerFile::Plain(signer) => Ok(signer),
+            SignerFile::Protected(_) => Err(Error::SignerPassphraseNeeded),
+        }
+    }
+
+    /// Reads a signer file without a passphrase (at most 8192 bytes).
+    pub fn from_reader(reader: impl Read) -> Result<Self> {
+        match SignerFile::from_reader(reader)? {
+            SignerFile::Plain(signer) => Ok(signer),
+            SignerFile::Protected(_) => Err(Error::SignerPassphraseNeeded),
+        }
+    }
+}
+
+/// The associated data of a protected secret: its text's human-readable part (so its kind)
+/// and its Argon2id parameters.
+fn protected_ad(hrp: &str, params: Argon2Params) -> Vec<u8> {
+    let mut ad = hrp.as_bytes().to_vec();
+    ad.extend_from_slice(&params.to_bytes());
+    ad
+}
+
+/// A parsed signer file: its secret, or the secret still protected by a passphrase.
+#[derive(Debug)]
+pub enum SignerFile {
+    /// An unprotected secret.
+    Plain(SignerSecret),
+    /// A passphrase-protected secret: [`ProtectedSigner::unlock`] opens it.
+    Protected(ProtectedSigner),
+}
+
+impl SignerFile {
     /// Parses a signer file: LF or CRLF lines; blank lines and lines starting with `#`
-    /// ignored; exactly one other line, the secret (trailing spaces and tabs allowed). A
-    /// `# public: …` line, if present, must name the key the secret derives
-    /// ([`Error::SignerPublicMismatch`]); it is never trusted otherwise.
+    /// ignored; exactly one other line, the secret (trailing spaces and tabs allowed), plain
+    /// or passphrase-protected. A `# public: …` line, if present, must name the key the
+    /// secret derives ([`Error::SignerPublicMismatch`], checked once a protected secret is
+    /// unlocked); it is never trusted otherwise. A protected secret's Argon2id cost is
+    /// checked here, before any work ([`Error::SignerKdfCostOutOfRange`]).
     pub fn from_text(text: &[u8]) -> Result<Self> {
         let problem = Error::SignerText;
         let text = std::str::from_utf8(text).map_err(|_| problem(TextProblem::BadCharacter))?;
@@ -358,7 +469,7 @@ impl SignerSecret {
             }
             if let Some(comment) = line.strip_prefix('#') {
                 if let Some(public) = comment.trim_start().strip_prefix("public:") {
-                    claimed = Some(public.trim());
+                    claimed = Some(public.trim().to_owned());
                 }
                 continue;
             }
@@ -367,9 +478,45 @@ impl SignerSecret {
             }
         }
         let line = secret.ok_or(problem(TextProblem::NotRecognised))?;
+        let is = |hrp: &str| line.starts_with(&format!("{hrp}1"));
+        if let Some(kind) = KINDS.into_iter().find(|&k| is(protected_hrp(k))) {
+            let (_, data) = bech32_parse(line).map_err(problem)?;
+            let data = Zeroizing::new(data);
+            if data.len() != PROTECTED_LEN {
+                return Err(problem(TextProblem::WrongLength));
+            }
+            let (params, rest) = data.split_at(ARGON2_PARAMS_LEN);
+            let word = |i: usize| {
+                u32::from_be_bytes([params[i], params[i + 1], params[i + 2], params[i + 3]])
+            };
+            let params = Argon2Params::new(word(0), word(4), word(8)).map_err(|_| {
+                Error::SignerKdfCostOutOfRange {
+                    memory_kib: word(0),
+                    passes: word(4),
+                    lanes: word(8),
+                }
+            })?;
+            let (salt, rest) = rest.split_at(SALT_LEN);
+            let (wrapped, tag) = rest.split_at(32);
+            let copy = |b: &[u8]| -> [u8; 32] {
+                let mut out = [0u8; 32];
+                out.copy_from_slice(b);
+                out
+            };
+            let mut tag_bytes = [0u8; TAG_LEN];
+            tag_bytes.copy_from_slice(tag);
+            return Ok(SignerFile::Protected(ProtectedSigner {
+                kind,
+                params,
+                salt: copy(salt),
+                wrapped: copy(wrapped),
+                tag: tag_bytes,
+                claimed,
+            }));
+        }
         let kind = KINDS
             .into_iter()
-            .find(|&k| line.starts_with(&format!("{}1", secret_hrp(k))))
+            .find(|&k| is(secret_hrp(k)))
             .ok_or(problem(TextProblem::NotRecognised))?;
         let (_, data) = bech32_parse(line).map_err(problem)?;
         let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
@@ -378,12 +525,8 @@ impl SignerSecret {
                 .map_err(|_| problem(TextProblem::WrongLength))?,
         );
         let signer = SignerSecret::from_seed(kind, &seed);
-        if let Some(claimed) = claimed
-            && claimed != signer.public.to_text()
-        {
-            return Err(Error::SignerPublicMismatch);
-        }
-        Ok(signer)
+        check_claimed(&signer, claimed.as_deref())?;
+        Ok(SignerFile::Plain(signer))
     }
 
     /// Reads a signer file (at most 8192 bytes).
@@ -396,6 +539,67 @@ impl SignerSecret {
         if buf.len() > MAX_SIGNER_FILE_LEN {
             return Err(Error::SignerText(TextProblem::ExtraText));
         }
-        SignerSecret::from_text(&buf)
+        SignerFile::from_text(&buf)
+    }
+}
+
+fn check_claimed(signer: &SignerSecret, claimed: Option<&str>) -> Result<()> {
+    match claimed {
+        Some(claimed) if claimed != signer.public.to_text() => Err(Error::SignerPublicMismatch),
+        _ => Ok(()),
+    }
+}
+
+/// A passphrase-protected signer secret, parsed and its Argon2id cost within bounds, not yet
+/// opened. Holds no secret in the clear (the seed is encrypted); prints redacted anyway.
+pub struct ProtectedSigner {
+    kind: SignatureKind,
+    params: Argon2Params,
+    salt: [u8; SALT_LEN],
+    wrapped: [u8; 32],
+    tag: [u8; TAG_LEN],
+    claimed: Option<String>,
+}
+
+impl std::fmt::Debug for ProtectedSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ProtectedSigner({}, {:?}, [redacted])",
+            self.kind.name(),
+            self.params
+        )
+    }
+}
+
+impl ProtectedSigner {
+    /// The signature kind.
+    pub fn kind(&self) -> SignatureKind {
+        self.kind
+    }
+
+    /// The Argon2id cost of opening it.
+    pub fn params(&self) -> Argon2Params {
+        self.params
+    }
+
+    /// Opens the secret with `passphrase` (one Argon2id run at [`ProtectedSigner::params`]):
+    /// [`Error::WrongSignerPassphrase`] if the tag does not verify (a wrong passphrase, or
+    /// any byte of the protected data changed).
+    pub fn unlock(&self, passphrase: &Passphrase) -> Result<SignerSecret> {
+        let hrp = protected_hrp(self.kind);
+        let key = stretch(passphrase, self.params, &self.salt)?;
+        let aead = FrameAead::new(Cipher::ChaCha20Poly1305, key.as_bytes());
+        let mut seed = Zeroizing::new(self.wrapped);
+        aead.open(
+            &[0; NONCE_LEN],
+            &protected_ad(hrp, self.params),
+            seed.as_mut(),
+            &self.tag,
+        )
+        .map_err(|_| Error::WrongSignerPassphrase)?;
+        let signer = SignerSecret::from_seed(self.kind, &seed);
+        check_claimed(&signer, self.claimed.as_deref())?;
+        Ok(signer)
     }
 }

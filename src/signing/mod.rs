@@ -13,7 +13,9 @@ mod keys;
 mod kind;
 mod transcript;
 
-pub use keys::{AllowedSigner, AllowedSigners, SignerPublic, SignerSecret};
+pub use keys::{
+    AllowedSigner, AllowedSigners, ProtectedSigner, SignerFile, SignerPublic, SignerSecret,
+};
 pub use kind::SignatureKind;
 #[cfg(feature = "test-vectors")]
 pub use kind::primitives;

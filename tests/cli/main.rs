@@ -38,6 +38,7 @@ mod release;
 mod secrets;
 mod signals;
 mod signing;
+mod signing_keys;
 mod spec;
 mod ssh_keys;
 mod stanzas;

@@ -157,6 +157,9 @@ pub enum Command {
             hide_possible_values = true
         )]
         signer_kind: SignerKindArg,
+        /// With --signer: how the new signer file's passphrase is given.
+        #[command(flatten)]
+        protect: SignerProtectArgs,
     },
     /// Print a signing secret's public key
     ///
@@ -166,6 +169,18 @@ pub enum Command {
         /// The signer file.
         #[arg(value_name = "SIGNER_FILE")]
         file: PathBuf,
+        /// Passphrase from environment variable NAME
+        ///
+        /// If the signer file is protected by a passphrase: read it from the environment
+        /// variable named NAME (its whole value), not the terminal.
+        #[arg(long, value_name = "NAME", conflicts_with = "passphrase_fd")]
+        passphrase_env: Option<OsString>,
+        /// Passphrase from file descriptor N
+        ///
+        /// If the signer file is protected by a passphrase: read it from file descriptor N
+        /// (its first line), not the terminal.
+        #[arg(long, value_name = "N")]
+        passphrase_fd: Option<u32>,
     },
     /// Print an identity's recipient (public key)
     ///
@@ -222,6 +237,45 @@ pub enum CipherArg {
     Aes256Gcm,
     #[value(name = "chacha20-poly1305")]
     ChaCha20Poly1305,
+}
+
+/// How `keygen --signer` protects the new signer file with a passphrase.
+#[derive(Debug, Args)]
+pub struct SignerProtectArgs {
+    /// With --signer: protect the file with a passphrase
+    ///
+    /// With --signer: protect the signing secret with a passphrase, asked twice on the
+    /// terminal (or read from --passphrase-env or --passphrase-fd); 'seal signer' and 'seal
+    /// enc --sign' then ask for it. Argon2id stretches it, as for passphrase streams.
+    #[arg(short, long, requires = "signer")]
+    pub passphrase: bool,
+    /// With --signer: passphrase from variable NAME
+    ///
+    /// With --signer: protect the file with the passphrase in the environment variable named
+    /// NAME (its whole value).
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "signer",
+        conflicts_with = "passphrase_fd"
+    )]
+    pub passphrase_env: Option<OsString>,
+    /// With --signer: passphrase from descriptor N
+    ///
+    /// With --signer: protect the file with the passphrase read from file descriptor N (its
+    /// first line).
+    #[arg(long, value_name = "N", requires = "signer")]
+    pub passphrase_fd: Option<u32>,
+    /// Argon2id memory, 1MiB to 1GiB [default: 256MiB]
+    ///
+    /// With a protected signer file: the memory Argon2id stretches the passphrase with.
+    #[arg(long, value_name = "SIZE", value_parser = parse_kdf_memory, requires = "signer")]
+    pub kdf_memory: Option<u32>,
+    /// Argon2id passes, 1 to 64 [default: 6]
+    ///
+    /// With a protected signer file: how many passes Argon2id makes over its memory.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64), requires = "signer")]
+    pub kdf_passes: Option<u32>,
 }
 
 /// The kinds of signer `keygen --signer` makes.
@@ -350,6 +404,26 @@ pub struct EncArgs {
     /// --max-delay.
     #[arg(long, value_name = "FILE", conflicts_with = "max_delay")]
     pub sign: Option<PathBuf>,
+    /// The signer file's passphrase from environment variable NAME
+    ///
+    /// With --sign, if the signer file is protected by a passphrase: read that passphrase
+    /// from the environment variable named NAME (its whole value), not the terminal.
+    /// --passphrase-env/-fd stay the stream's own passphrase.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "sign",
+        conflicts_with = "signer_passphrase_fd",
+        hide_short_help = true
+    )]
+    pub signer_passphrase_env: Option<OsString>,
+    /// The signer file's passphrase from file descriptor N
+    ///
+    /// With --sign, if the signer file is protected by a passphrase: read that passphrase
+    /// from file descriptor N (its first line), not the terminal. Not the descriptor of
+    /// --passphrase-fd.
+    #[arg(long, value_name = "N", requires = "sign", hide_short_help = true)]
+    pub signer_passphrase_fd: Option<u32>,
     /// A public comment covered by the signature
     ///
     /// With --sign: TEXT (at most 1024 bytes of printable UTF-8, e.g. "app 1.4.2 2026-12-06")

@@ -431,7 +431,11 @@ pub fn looks_like_key(path: &Path) -> bool {
 }
 
 /// The options that take an environment variable's name, and how to use each right.
-const ENV_OPTIONS: [(&str, &str); 2] = [
+const ENV_OPTIONS: [(&str, &str); 3] = [
+    (
+        "--signer-passphrase-env",
+        "seal enc --sign ci.signer --signer-passphrase-env SIGNER_PASS ...",
+    ),
     (
         "--key-env",
         "SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY ...",

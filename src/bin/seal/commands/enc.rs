@@ -57,8 +57,34 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         .into());
     }
     // The signer is read before any input, as the recipients are.
+    if args.signer_passphrase_fd.is_some() && args.signer_passphrase_fd == keys.passphrase_fd {
+        return Err(CliError::Usage(
+            "--signer-passphrase-fd and --passphrase-fd name the same descriptor: give the \
+             signer file's passphrase and the stream's on different ones"
+                .into(),
+        )
+        .into());
+    }
+    if args.signer_passphrase_fd == Some(0) && crate::files::is_stdio(args.io.input.as_deref()) {
+        return Err(CliError::Usage(
+            "--signer-passphrase-fd 0 reads stdin, which is also the input: name an INPUT file"
+                .into(),
+        )
+        .into());
+    }
     let signer = match &args.sign {
-        Some(path) => Some(super::signing::load_signer(path)?),
+        Some(path) => {
+            let source = super::signing::passphrase_source(
+                args.signer_passphrase_env.as_ref(),
+                args.signer_passphrase_fd,
+                false,
+            );
+            Some(super::signing::load_signer(
+                path,
+                source.as_ref(),
+                args.io.ui.quiet,
+            )?)
+        }
         None => None,
     };
     if let Some(comment) = &args.signed_comment {

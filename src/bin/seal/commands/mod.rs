@@ -34,15 +34,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             signer: true,
             signer_kind,
+            protect,
             ..
-        } => signing::keygen_signer(output.as_deref(), signer_kind),
+        } => signing::keygen_signer(output.as_deref(), signer_kind, &protect),
         Command::Keygen {
             output,
             identity,
             kind,
             ..
         } => keygen(output.as_deref(), identity.then_some(kind)),
-        Command::Signer { file } => signing::signer(&file),
+        Command::Signer {
+            file,
+            passphrase_env,
+            passphrase_fd,
+        } => signing::signer(
+            &file,
+            signing::passphrase_source(passphrase_env.as_ref(), passphrase_fd, false).as_ref(),
+        ),
         Command::Recipient { identity } => recipient(&identity),
         Command::Enc(args) => enc(&args),
         Command::Dec(args) => dec(&args),

@@ -7,24 +7,61 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use seal::{AllowedSigner, AllowedSigners, SignatureKind, SignedBy, SignerSecret};
+use seal::{
+    AllowedSigner, AllowedSigners, Argon2Params, SignatureKind, SignedBy, SignerFile, SignerSecret,
+};
 
 use super::write_stdout;
-use crate::args::{SignedByArgs, SignerKindArg};
+use crate::args::{SignedByArgs, SignerKindArg, SignerProtectArgs};
 use crate::diag;
 use crate::error::CliError;
-use crate::secrets::open_key_file;
+use crate::prompt::{self, PassphraseSource};
+use crate::secrets::{open_key_file, read_passphrase};
 use crate::staged::Staged;
 
 /// `seal keygen --signer`: a new signing secret, to stdout or a new 0600 file; its public key
 /// on stderr.
-pub fn keygen_signer(output: Option<&Path>, kind: SignerKindArg) -> anyhow::Result<()> {
+/// With `--passphrase` (or `--passphrase-env`/`-fd`) the secret is protected by a passphrase
+/// (asked twice on the terminal), stretched by Argon2id at `--kdf-memory`/`--kdf-passes`.
+pub fn keygen_signer(
+    output: Option<&Path>,
+    kind: SignerKindArg,
+    protect: &SignerProtectArgs,
+) -> anyhow::Result<()> {
     let kind = match kind {
         SignerKindArg::MlDsa65Ed25519 => SignatureKind::MlDsa65Ed25519,
         SignerKindArg::Ed25519 => SignatureKind::Ed25519,
     };
+    let source = passphrase_source(
+        protect.passphrase_env.as_ref(),
+        protect.passphrase_fd,
+        protect.passphrase,
+    );
+    if source.is_none() && (protect.kdf_memory.is_some() || protect.kdf_passes.is_some()) {
+        return Err(CliError::Usage(
+            "--kdf-memory and --kdf-passes set the cost of a passphrase: add --passphrase".into(),
+        )
+        .into());
+    }
+    // The passphrase is read before the key is made, so a refusal leaves nothing behind.
+    let passphrase = match &source {
+        Some(source) => Some(read_passphrase(source, true, false)?),
+        None => None,
+    };
     let signer = SignerSecret::generate(kind)?;
-    let text = signer.to_file_text();
+    let text = match &passphrase {
+        None => signer.to_file_text(),
+        Some(passphrase) => {
+            let default = Argon2Params::DEFAULT;
+            let params = Argon2Params::new(
+                protect.kdf_memory.unwrap_or(default.memory_kib()),
+                protect.kdf_passes.unwrap_or(default.passes()),
+                default.lanes(),
+            )
+            .map_err(|e| CliError::Usage(format!("--kdf-memory and --kdf-passes: {e}")))?;
+            signer.to_protected_file_text(passphrase, params)?
+        }
+    };
     match output {
         None => write_stdout(text.as_bytes())?,
         Some(path) => {
@@ -51,16 +88,49 @@ pub fn keygen_signer(output: Option<&Path>, kind: SignerKindArg) -> anyhow::Resu
     Ok(())
 }
 
-/// Reads the signer file at `path`.
-pub fn load_signer(path: &Path) -> anyhow::Result<SignerSecret> {
+/// Where a signer file's passphrase comes from: an environment variable, a descriptor, or
+/// (with `terminal`, or when a protected file needs one) the terminal.
+pub fn passphrase_source(
+    env: Option<&std::ffi::OsString>,
+    fd: Option<u32>,
+    terminal: bool,
+) -> Option<PassphraseSource> {
+    match (env, fd) {
+        (Some(name), _) => Some(PassphraseSource::Env(name.clone())),
+        (None, Some(fd)) => Some(PassphraseSource::Fd(fd)),
+        (None, None) => terminal.then_some(PassphraseSource::Terminal),
+    }
+}
+
+/// Reads the signer file at `path`; a protected one is opened with the passphrase from
+/// `source`, or asked for on the terminal, naming the file. The Argon2id cost is checked
+/// before the passphrase is asked for.
+pub fn load_signer(
+    path: &Path,
+    source: Option<&PassphraseSource>,
+    quiet: bool,
+) -> anyhow::Result<SignerSecret> {
     let name = format!("signer file {}", diag::quote(path));
     let file = open_key_file(path, "signer file")?;
-    SignerSecret::from_reader(file).with_context(|| name)
+    match SignerFile::from_reader(file).with_context(|| name.clone())? {
+        SignerFile::Plain(signer) => Ok(signer),
+        SignerFile::Protected(locked) => {
+            let passphrase = match source {
+                None | Some(PassphraseSource::Terminal) => {
+                    let pass = prompt::ask(&format!("Passphrase for {name}: "))?;
+                    diag::hide(pass.as_bytes());
+                    pass
+                }
+                Some(source) => read_passphrase(source, false, quiet)?,
+            };
+            locked.unlock(&passphrase).with_context(|| name)
+        }
+    }
 }
 
 /// `seal signer FILE`: the public key on stdout, the fingerprint on stderr.
-pub fn signer(path: &Path) -> anyhow::Result<()> {
-    let signer = load_signer(path)?;
+pub fn signer(path: &Path, source: Option<&PassphraseSource>) -> anyhow::Result<()> {
+    let signer = load_signer(path, source, false)?;
     write_stdout(format!("{}\n", signer.public()).as_bytes())?;
     diag::note(format_args!(
         "fingerprint: {}",
