@@ -2,6 +2,11 @@
 //! known-answer vectors of tests/vectors/signer-files/ rebuilt byte for byte (fixed salt,
 //! Argon2id m = 8 KiB, t = 1, p = 1), opened, and refused with a wrong passphrase, with any
 //! byte of the protected data changed, or with a cost out of bounds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test panics to report its failure"
+)]
 
 use std::collections::HashMap;
 
