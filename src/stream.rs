@@ -957,7 +957,13 @@ impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
             .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
         input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
         let opener = FrameOpener::new(&self.header, &self.keys);
-        Ok(DecryptingReader::new(self.header, opener, input).with_digests(Arc::new(seen.digests)))
+        let mut reader =
+            DecryptingReader::new(self.header, opener, input).with_digests(Arc::new(seen.digests));
+        // Read in order from the start, the reader would look for frames where a stream
+        // without a signature ends them: its seeking path knows where this one's end, so the
+        // reader starts there, at plaintext offset 0.
+        reader.seek(SeekFrom::Start(0)).map_err(Error::from_io)?;
+        Ok(reader)
     }
 
     /// For an input that seeks: hashes every frame and checks the signature (pass 1), then

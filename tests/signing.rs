@@ -361,6 +361,19 @@ fn the_verified_reader_checks_everything_first_and_every_frame_it_reads() {
     let mut got = vec![0u8; 200];
     r.read_exact(&mut got).unwrap();
     assert_eq!(got, &data[130..330]);
+    // Read to the end in order, with no seek first: the whole plaintext, no false "changed".
+    let mut r = Decryptor::new(Cursor::new(stream.clone()))
+        .unwrap()
+        .require_signers(&allowed(&s))
+        .unwrap()
+        .unlock(&key)
+        .unwrap()
+        .threads(2)
+        .verified_reader()
+        .unwrap();
+    let mut all = Vec::new();
+    r.read_to_end(&mut all).unwrap();
+    assert_eq!(all, data);
     // A bad signature: no reader at all.
     let mut bad = stream.clone();
     let last = bad.len() - 1;

@@ -92,7 +92,9 @@ pub const TABLE: &[Status] = &[
                   not allowed, its signature does not verify, its signed comment is not the \
                   expected one (`--expect-comment`), or it changed after its signature was \
                   checked; also a signed stream whose signature fails without `--signed-by`. \
-                  Nothing unverified is released at `-o` or on stdout",
+                  With `--signed-by`, nothing unverified is released at `-o` or on stdout; \
+                  without it, stdout may already hold the authenticated plaintext when the \
+                  signature fails at the end (`-o` gets nothing)",
     },
     Status {
         code: "141",
