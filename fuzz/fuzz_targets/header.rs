@@ -31,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         if header.key_kind() == KeyKind::Recipients {
             let identities: Vec<Identity> = RecipientKind::ALL
                 .into_iter()
-                .map(|kind| Identity::from_bytes(kind, [0x42; 32]))
+                .filter_map(|kind| Identity::from_bytes(kind, [0x42; 32]).ok())
+                .chain([Identity::from_ssh_seed(&[0x42; 32])])
                 .collect();
             for identity in &identities {
                 let _ = Decryptor::new(data).and_then(|d| d.unlock(identity));
