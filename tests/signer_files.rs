@@ -8,7 +8,8 @@
     reason = "a test panics to report its failure"
 )]
 
-use std::collections::HashMap;
+mod common;
+use common::{unhex, vector_fields};
 
 use bech32::Hrp;
 use bech32::primitives::checksum::Checksum;
@@ -19,25 +20,6 @@ use seal::{
     Argon2Params, Error, Passphrase, SignatureKind, SignerFile, SignerSecret, TextProblem,
     Zeroizing,
 };
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn fields(path: &str) -> HashMap<String, String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            let (k, v) = l.split_once(": ").unwrap();
-            (k.to_string(), v.to_string())
-        })
-        .collect()
-}
 
 fn pass(text: &str) -> Passphrase {
     Passphrase::new(Zeroizing::new(text.as_bytes().to_vec())).unwrap()
@@ -58,7 +40,7 @@ fn protected(file: &str) -> seal::ProtectedSigner {
 #[test]
 fn protected_signer_vectors_are_rebuilt_and_open() {
     for (name, kind) in VECTORS {
-        let v = fields(&format!("tests/vectors/signer-files/{name}-passphrase.txt"));
+        let v = vector_fields(&format!("tests/vectors/signer-files/{name}-passphrase.txt"));
         let seed: [u8; 32] = unhex(&v["signer_seed"]).try_into().unwrap();
         let salt: [u8; 32] = unhex(&v["salt"]).try_into().unwrap();
         let params = Argon2Params::new(
@@ -104,7 +86,7 @@ fn a_fresh_protected_file_has_a_fresh_salt_and_round_trips() {
 
 #[test]
 fn parsed_signer_files_print_redacted() {
-    let v = fields("tests/vectors/signer-files/ed25519-passphrase.txt");
+    let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
     let shown = format!("{:?}", protected(&v["secret"]));
     assert_eq!(
         shown,
@@ -153,7 +135,7 @@ fn decode(text: &str) -> Vec<u8> {
 
 #[test]
 fn every_protected_byte_changed_is_refused() {
-    let v = fields("tests/vectors/signer-files/ed25519-passphrase.txt");
+    let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
     let hrp = "SEAL-SIGNER-ED25519-PASSPHRASE-";
     let data = decode(&v["secret"]);
     assert_eq!(data.len(), 92);
@@ -193,7 +175,7 @@ fn every_protected_byte_changed_is_refused() {
 
 #[test]
 fn a_cost_out_of_bounds_is_refused_before_any_work() {
-    let v = fields("tests/vectors/signer-files/ed25519-passphrase.txt");
+    let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
     let mut data = decode(&v["secret"]);
     // 4 GiB - 1 KiB of memory: refused at parse time, so no Argon2id run.
     data[0..4].copy_from_slice(&u32::MAX.to_be_bytes());
@@ -210,7 +192,7 @@ fn a_cost_out_of_bounds_is_refused_before_any_work() {
 
 #[test]
 fn a_mismatched_public_line_is_refused_once_unlocked() {
-    let v = fields("tests/vectors/signer-files/ed25519-passphrase.txt");
+    let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
     let other = SignerSecret::generate(SignatureKind::Ed25519).unwrap();
     let text = format!("# public: {}\n{}\n", other.public(), v["secret"]);
     assert!(matches!(

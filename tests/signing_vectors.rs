@@ -8,30 +8,13 @@
     reason = "a test panics to report its failure"
 )]
 
-use std::collections::HashMap;
+mod common;
+use common::{unhex, vector_fields};
+
 use std::io::Cursor;
 
 use seal::signing_primitives as prim;
 use seal::{AllowedSigner, AllowedSigners, Decryptor, Encryptor, Key, SignatureKind, SignerSecret};
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn fields(path: &str) -> HashMap<String, String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            let (k, v) = l.split_once(": ").unwrap();
-            (k.to_string(), v.to_string())
-        })
-        .collect()
-}
 
 #[test]
 fn signed_vectors_are_rebuilt_byte_for_byte_and_verify() {
@@ -42,7 +25,7 @@ fn signed_vectors_are_rebuilt_byte_for_byte_and_verify() {
             SignatureKind::MlDsa65Ed25519,
         ),
     ] {
-        let v = fields(&format!("tests/vectors/signed/{name}.txt"));
+        let v = vector_fields(&format!("tests/vectors/signed/{name}.txt"));
         let key = Key::from_text(v["key"].as_bytes()).unwrap();
         let seed: [u8; 32] = unhex(&v["signer_seed"]).try_into().unwrap();
         let rnd: [u8; 32] = unhex(&v["mldsa_rnd"]).try_into().unwrap();
@@ -82,7 +65,7 @@ fn signed_vectors_are_rebuilt_byte_for_byte_and_verify() {
 
 #[test]
 fn the_composite_drafts_published_vector_checks_out() {
-    let v = fields("tests/vectors/primitives/composite-mldsa65-ed25519.txt");
+    let v = vector_fields("tests/vectors/primitives/composite-mldsa65-ed25519.txt");
     let sk: [u8; 64] = unhex(&v["sk"]).try_into().unwrap();
     let pk = unhex(&v["pk"]);
     let (m, ctx) = (unhex(&v["m"]), unhex(&v["ctx"]));

@@ -360,3 +360,26 @@ pub fn unlock<'s>(
 pub fn header_of(sealed: &[u8]) -> Result<seal::Header, Error> {
     Ok(Decryptor::new(sealed)?.header().clone())
 }
+
+/// Bytes from hex text (white space ignored), as the vector files write them.
+pub fn unhex(hex: &str) -> Vec<u8> {
+    let hex: String = hex.split_whitespace().collect();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The `name: value` fields of a vector file (tests/vectors/), comments and blank lines
+/// skipped.
+pub fn vector_fields(path: &str) -> std::collections::HashMap<String, String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (k, v) = l.split_once(": ").unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
