@@ -941,21 +941,31 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
     }
 }
 
+/// Pass 1 over a seekable `input`: hashes every frame and checks the signature, then puts the
+/// input back where the frames begin, for pass 2 to read them again.
+fn first_pass<R: Read + Seek + Send + 'static>(
+    header: &Header,
+    mut input: R,
+    threads: usize,
+) -> Result<(R, Seen)> {
+    let start = input.stream_position().map_err(Error::Read)?;
+    let shared = Arc::new(std::sync::Mutex::new(input));
+    let seen = hash_pass(header, Shared(Arc::clone(&shared)), threads)?;
+    let mut input = Arc::try_unwrap(shared)
+        .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
+        .into_inner()
+        .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+    input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
+    Ok((input, seen))
+}
+
 impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
     /// For an input that seeks: hashes every frame and checks the signature (the whole stream,
     /// whatever will be read), then returns a [`DecryptingReader`] (`Read` and `Seek`, for a
     /// range) that compares every frame it reads with its digest from that pass before opening
     /// it ([`Error::FrameChanged`]). Nothing is read through it before the signature verified.
     pub fn verified_reader(self) -> Result<DecryptingReader<R>> {
-        let mut input = self.input;
-        let start = input.stream_position().map_err(Error::Read)?;
-        let shared = Arc::new(std::sync::Mutex::new(input));
-        let seen = hash_pass(&self.header, Shared(Arc::clone(&shared)), self.threads)?;
-        let mut input = Arc::try_unwrap(shared)
-            .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
-            .into_inner()
-            .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
-        input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
+        let (input, seen) = first_pass(&self.header, self.input, self.threads)?;
         let opener = FrameOpener::new(&self.header, &self.keys);
         let mut reader =
             DecryptingReader::new(self.header, opener, input).with_digests(Arc::new(seen.digests));
@@ -971,15 +981,7 @@ impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
     /// with its digest before opening it (the input may change between the passes:
     /// [`Error::FrameChanged`]). `output` receives nothing unless the signature verified.
     pub fn decrypt_verified<W: Write + ?Sized>(self, output: &mut W) -> Result<u64> {
-        let mut input = self.input;
-        let start = input.stream_position().map_err(Error::Read)?;
-        let shared = Arc::new(std::sync::Mutex::new(input));
-        let seen = hash_pass(&self.header, Shared(Arc::clone(&shared)), self.threads)?;
-        let mut input = Arc::try_unwrap(shared)
-            .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
-            .into_inner()
-            .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
-        input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
+        let (input, seen) = first_pass(&self.header, self.input, self.threads)?;
         // Exactly the frames pass 1 hashed: the trailer is never read again.
         second_pass(
             &self.header,
