@@ -167,3 +167,77 @@ fn ml_dsa_65_agrees_with_wycheproof() {
     }
     assert_eq!(n, 13);
 }
+
+/// The non-comment lines of a vector file in tests/vectors/primitives/, split at spaces.
+fn vector_lines(name: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(format!("tests/vectors/primitives/{name}"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(' ').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn ml_dsa_65_key_generation_agrees_with_acvp() {
+    let mut n = 0;
+    for case in vector_lines("acvp-mldsa65-keygen.txt") {
+        let seed: [u8; 32] = unhex(&case[1]).try_into().unwrap();
+        let (pk, sk) = prim::mldsa65_from_seed(&seed);
+        assert_eq!(pk, unhex(&case[2]), "tcId {} public key", case[0]);
+        assert_eq!(sk, unhex(&case[3]), "tcId {} secret key", case[0]);
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn ml_dsa_65_signing_agrees_with_acvp() {
+    let mut hedged = 0;
+    for case in vector_lines("acvp-mldsa65-siggen.txt") {
+        // Deterministic ML-DSA is the hedged algorithm with rnd = 32 zero bytes (FIPS 204 3.4).
+        let rnd: [u8; 32] = match case[2].as_str() {
+            "-" => [0; 32],
+            rnd => {
+                hedged += 1;
+                unhex(rnd).try_into().unwrap()
+            }
+        };
+        let (sk, m, sig) = (unhex(&case[3]), unhex(&case[4]), unhex(&case[5]));
+        assert_eq!(
+            prim::mldsa65_sign_internal(&sk, &m, rnd).unwrap(),
+            sig,
+            "tcId {}",
+            case[0]
+        );
+    }
+    assert_eq!(hedged, 2, "two of the four cases are hedged");
+}
+
+#[test]
+fn ed25519_agrees_with_wycheproof() {
+    let mut pk = Vec::new();
+    let mut n = 0;
+    for case in vector_lines("wycheproof-ed25519-verify.txt") {
+        if case[0] == "pk" {
+            pk = unhex(&case[1]);
+            continue;
+        }
+        let field = |s: &str| if s == "-" { Vec::new() } else { unhex(s) };
+        let (msg, sig) = (field(&case[3]), field(&case[4]));
+        let valid = match case[1].as_str() {
+            "valid" => true,
+            "invalid" => false,
+            other => panic!("tcId {}: result {other}", case[0]),
+        };
+        assert_eq!(
+            prim::ed25519_verify(&pk, &msg, &sig),
+            valid,
+            "tcId {} ({})",
+            case[0],
+            case[2]
+        );
+        n += 1;
+    }
+    assert_eq!(n, 74);
+}
