@@ -241,3 +241,37 @@ fn ed25519_agrees_with_wycheproof() {
     }
     assert_eq!(n, 74);
 }
+
+#[test]
+fn ed25519_agrees_with_the_speccheck_edge_cases() {
+    // Only case 3 (mixed-order A and R, canonical, S < L) verifies under verify_strict; the
+    // others have a small-order A or R, S ≥ L, or a non-canonical R or A.
+    let mut accepted = Vec::new();
+    for case in vector_lines("speccheck-ed25519.txt") {
+        let (msg, pk, sig) = (unhex(&case[2]), unhex(&case[3]), unhex(&case[4]));
+        let valid = match case[1].as_str() {
+            "V" => true,
+            "X" => false,
+            other => panic!("case {}: result {other}", case[0]),
+        };
+        assert_eq!(
+            prim::ed25519_verify(&pk, &msg, &sig),
+            valid,
+            "case {}",
+            case[0]
+        );
+        if valid {
+            accepted.push(case[0].clone());
+        }
+        // A small-order A (cases 0 and 1, speccheck's README) or a non-canonical one (10, 11)
+        // is refused as a signer key before any signature is looked at.
+        let key_refused = ["0", "1", "10", "11"].contains(&case[0].as_str());
+        assert_eq!(
+            seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &pk).is_err(),
+            key_refused,
+            "case {} public key",
+            case[0]
+        );
+    }
+    assert_eq!(accepted, ["3"]);
+}

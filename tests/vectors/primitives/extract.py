@@ -3,11 +3,13 @@
 
     extract.py acvp ACVP_JSON_DIR COMMIT      # acvp-mldsa65-keygen.txt, acvp-mldsa65-siggen.txt
     extract.py ed25519 WYCHEPROOF_CLONE       # wycheproof-ed25519-verify.txt
+    extract.py speccheck SPECCHECK_CLONE      # speccheck-ed25519.txt
 
 ACVP_JSON_DIR holds ML-DSA-keyGen-FIPS204/ and ML-DSA-sigGen-FIPS204/ (each with its
 internalProjection.json) as in usnistgov/ACVP-Server's gen-val/json-files/; COMMIT is the
 ACVP-Server commit they are from. WYCHEPROOF_CLONE is a git clone of C2SP/wycheproof (bare or not; the
-file is read at its HEAD, which is recorded). The test ids taken are listed below; tests/signing_vectors.rs reads the files.
+file is read at its HEAD, which is recorded). SPECCHECK_CLONE is a git clone of
+novifinancial/ed25519-speccheck, read the same way. The test ids taken are listed below; tests/signing_vectors.rs reads the files.
 """
 
 import json
@@ -123,10 +125,41 @@ def ed25519(clone):
     (HERE / "wycheproof-ed25519-verify.txt").write_text("\n".join(lines) + "\n")
 
 
+def git_head_file(clone, path):
+    run = lambda *args: subprocess.run(
+        ["git", "-C", str(clone), *args], capture_output=True, text=True, check=True
+    ).stdout
+    return run("rev-parse", "HEAD").strip(), run("show", f"HEAD:{path}")
+
+
+def speccheck(clone):
+    commit, text = git_head_file(clone, "cases.json")
+    _, results = git_head_file(clone, "results.md")
+    # The row of ed25519-dalek's verify_strict, the check seal makes ("V" accepted, "X" not).
+    row = next(l for l in results.splitlines() if l.startswith("|Dalek strict"))
+    expected = [c.strip() for c in row.strip("|").split("|")[1:]]
+    cases = json.loads(text)
+    if len(cases) != 12 or expected.count("V") + expected.count("X") != 12:
+        sys.exit("speccheck: expected 12 cases and 12 results")
+    lines = [
+        "# The 12 Ed25519 edge cases of \"Taming the many EdDSAs\" (Chalkias, Garillot,",
+        "# Nikolaenko, SSR 2020; github.com/novifinancial/ed25519-speccheck, cases.json at commit",
+        f"# {commit}, Apache-2.0): small-order and mixed-order",
+        "# keys and R, S out of range, non-canonical R and A. Expected results: the",
+        "# \"Dalek strict\" row of its results.md (verify_strict: V accepted, X refused). A case",
+        "# is index expected message public-key signature (hex). Written by extract.py.",
+    ]
+    for i, (case, result) in enumerate(zip(cases, expected)):
+        lines.append(f"{i} {result} {case['message']} {case['pub_key']} {case['signature']}")
+    (HERE / "speccheck-ed25519.txt").write_text("\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "acvp":
         acvp(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "ed25519":
         ed25519(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "speccheck":
+        speccheck(sys.argv[2])
     else:
         sys.exit(__doc__)
