@@ -7,9 +7,10 @@
 
 ACVP_JSON_DIR holds ML-DSA-keyGen-FIPS204/ and ML-DSA-sigGen-FIPS204/ (each with its
 internalProjection.json) as in usnistgov/ACVP-Server's gen-val/json-files/; COMMIT is the
-ACVP-Server commit they are from. WYCHEPROOF_CLONE is a git clone of C2SP/wycheproof (bare or not; the
-file is read at its HEAD, which is recorded). SPECCHECK_CLONE is a git clone of
-novifinancial/ed25519-speccheck, read the same way. The test ids taken are listed below; tests/signing_vectors.rs reads the files.
+ACVP-Server commit they are from. WYCHEPROOF_CLONE and SPECCHECK_CLONE are git clones (bare or
+not) of C2SP/wycheproof and novifinancial/ed25519-speccheck; files are read at their HEAD,
+which is recorded. The test ids taken are listed below; tests/signing_vectors.rs reads the
+files.
 """
 
 import json
@@ -90,15 +91,20 @@ def acvp(json_dir, commit):
     (HERE / "acvp-mldsa65-siggen.txt").write_text("\n".join(lines) + "\n")
 
 
+def git_head_file(clone, path):
+    """The HEAD commit of the git clone `clone` and the text of `path` there."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(clone), *args], capture_output=True, text=True, check=True
+        ).stdout
+
+    return git("rev-parse", "HEAD").strip(), git("show", f"HEAD:{path}")
+
+
 def ed25519(clone):
-    clone = pathlib.Path(clone)
-    commit = subprocess.run(
-        ["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
     path = "testvectors_v1/ed25519_test.json"
-    text = subprocess.run(
-        ["git", "-C", str(clone), "show", f"HEAD:{path}"], capture_output=True, text=True, check=True
-    ).stdout
+    commit, text = git_head_file(clone, path)
     data = json.loads(text)
     lines = [
         "# A subset of Wycheproof's Ed25519 verification vectors (github.com/C2SP/wycheproof,",
@@ -123,13 +129,6 @@ def ed25519(clone):
     if found != ED25519_TCIDS:
         sys.exit(f"{path}: wanted tcIds {ED25519_TCIDS}, found {found}")
     (HERE / "wycheproof-ed25519-verify.txt").write_text("\n".join(lines) + "\n")
-
-
-def git_head_file(clone, path):
-    run = lambda *args: subprocess.run(
-        ["git", "-C", str(clone), *args], capture_output=True, text=True, check=True
-    ).stdout
-    return run("rev-parse", "HEAD").strip(), run("show", f"HEAD:{path}")
 
 
 def speccheck(clone):
