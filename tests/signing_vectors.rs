@@ -1,7 +1,9 @@
 //! Known answers for signed streams: seal's own vectors (tests/vectors/signed/, made by
 //! tests/common/make_vectors.rs) rebuilt byte for byte, and the primitives checked against
-//! published vectors: the IETF composite signatures draft (ML-DSA-65 + Ed25519), BLAKE3's
-//! official vectors, and Ed25519 edge cases `verify_strict` must refuse.
+//! published vectors (tests/vectors/primitives/, each file naming its source): the IETF
+//! composite signatures draft (ML-DSA-65 + Ed25519), NIST ACVP ML-DSA-65 key generation and
+//! signing, Wycheproof ML-DSA-65 and Ed25519 verification, ed25519-speccheck's Ed25519 edge
+//! cases, and BLAKE3's official vectors.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
