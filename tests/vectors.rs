@@ -534,8 +534,9 @@ fn the_vector_files_are_what_the_generator_writes() {
     let mut names: Vec<String> = files.iter().map(|(n, _)| format!("{n}.txt")).collect();
     names.sort();
     // tests/vectors/signed/ is the generator's too; tests/vectors/primitives/ holds published
-    // vectors of the primitives (BLAKE3, the composite draft, Wycheproof), copied, not made;
-    // tests/vectors/signer-files/ is rebuilt byte for byte by tests/signer_files.rs.
+    // vectors of the primitives (BLAKE3, the composite draft, ACVP, Wycheproof, speccheck),
+    // copied, not made; tests/vectors/signer-files/ is rebuilt byte for byte by
+    // tests/signer_files.rs.
     let mut present: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
