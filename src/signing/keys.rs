@@ -255,6 +255,11 @@ impl AllowedSigners {
         self.entries.is_empty()
     }
 
+    /// How many signers the list holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The entry that `key` matches: `Some(name)` if allowed (the name if the list gave one).
     pub fn find(&self, key: &SignerPublic) -> Option<Option<&str>> {
         self.entries

@@ -15,6 +15,11 @@ const KEY_TEXT_NAME: &str = "k";
 fn setup(dir: &Path) -> (SignerSecret, SignerSecret) {
     std::fs::write(dir.join(KEY_TEXT_NAME), key().to_text().as_bytes()).unwrap();
     std::fs::write(dir.join("other"), other_key().to_text().as_bytes()).unwrap();
+    // Private, as keygen makes them: no warning on stderr.
+    for name in [KEY_TEXT_NAME, "other"] {
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+        std::fs::set_permissions(dir.join(name), private).unwrap();
+    }
     (
         SignerSecret::from_seed(SignatureKind::Ed25519, &[1; 32]),
         SignerSecret::from_seed(SignatureKind::Ed25519, &[2; 32]),
@@ -509,4 +514,109 @@ fn a_range_read_with_signed_by_verifies_the_whole_stream_first() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, &plain[100..107]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("its signature was not checked"));
+}
+
+#[test]
+fn without_signed_by_verify_and_dec_say_the_signature_is_not_trusted_in_one_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    std::fs::write(d.join("s.seal"), signed(&key(), &signer, &data(300, 10), 7)).unwrap();
+    let expected = format!(
+        "seal: signed by {}: signature checked but not trusted: no --signed-by; signed comment: 'app 1.0'\n",
+        signer.public().fingerprint_text()
+    );
+    let dec = run(d, &["dec", "-k", KEY_TEXT_NAME, "s.seal"]);
+    assert_eq!(dec.status.code(), Some(0));
+    assert_eq!(dec.stdout, data(300, 10));
+    assert_eq!(String::from_utf8_lossy(&dec.stderr), expected);
+    let verify = run(d, &["verify", "-k", KEY_TEXT_NAME, "s.seal"]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert!(verify.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&verify.stderr), expected);
+    // -q says nothing; an unsigned stream says nothing of signers.
+    let quiet = run(d, &["verify", "-q", "-k", KEY_TEXT_NAME, "s.seal"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stderr.is_empty());
+    let mut unsigned = Vec::new();
+    Encryptor::with_key(&key())
+        .unwrap()
+        .encrypt(Cursor::new(data(300, 10)), &mut unsigned)
+        .unwrap();
+    std::fs::write(d.join("u.seal"), unsigned).unwrap();
+    let plain = run(d, &["verify", "-k", KEY_TEXT_NAME, "u.seal"]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(
+        plain.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+}
+
+#[test]
+fn an_allowed_signers_file_that_names_no_signer_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    std::fs::write(d.join("s.seal"), signed(&key(), &signer, &data(300, 11), 7)).unwrap();
+    std::fs::write(
+        d.join("none"),
+        "# the release signers\n\n   \n# (none yet)\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("empty"), "").unwrap();
+    std::fs::write(
+        d.join("one"),
+        format!("# the release signers\n{} ci\n", signer.public()),
+    )
+    .unwrap();
+    for file in ["none", "empty"] {
+        for args in [
+            &[
+                "dec",
+                "-k",
+                KEY_TEXT_NAME,
+                "--signed-by-file",
+                file,
+                "s.seal",
+            ][..],
+            &[
+                "dec",
+                "-k",
+                KEY_TEXT_NAME,
+                "--signed-by-file",
+                file,
+                "-o",
+                "out",
+                "s.seal",
+            ],
+            &["verify", "--signed-by-file", file, "s.seal"],
+            // A key given beside it does not make an empty file right.
+            &[
+                "verify",
+                "--signed-by",
+                &signer.public().to_text(),
+                "--signed-by-file",
+                file,
+                "s.seal",
+            ],
+        ] {
+            let out = run(d, args);
+            crate::common::assert_fails(
+                &out,
+                2,
+                &format!("allowed-signers file '{file}' names no signer"),
+            );
+            assert!(out.stdout.is_empty());
+            assert!(!d.join("out").exists());
+        }
+    }
+    let out = run(d, &["verify", "--signed-by-file", "one", "s.seal"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(ci): good signature"));
 }
