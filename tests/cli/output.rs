@@ -727,8 +727,8 @@ fn a_staged_output_is_0600_until_it_is_complete_then_gets_the_kept_bits() {
 fn while_seal_waits_for_input_its_staged_output_is_0600() {
     // Observed from outside, with seal blocked on its input half-way through the run: the
     // file it writes (anonymous or `.seal-tmp-*`) is 0600, though it replaces a 0755 file.
-    let dir = with_key();
-    let d = dir.path();
+    let s = Scratch::new();
+    let d = s.dir.path();
     let plain = data(3 << 20, 13);
     fs::write(d.join("plain"), &plain).unwrap();
     ok(&seal_no_stdin(
@@ -742,15 +742,7 @@ fn while_seal_waits_for_input_its_staged_output_is_0600() {
     ] {
         fs::write(d.join("out"), b"old").unwrap();
         fs::set_permissions(d.join("out"), fs::Permissions::from_mode(0o755)).unwrap();
-        let mut child = Command::new(SEAL)
-            .args(args)
-            .current_dir(d)
-            .env_remove("SEAL_KEY_FILE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = s.cmd(&args).stdout(Stdio::null()).spawn().unwrap();
         let mut stdin = child.stdin.take().unwrap();
         std::io::Write::write_all(&mut stdin, &input[..2 << 20]).unwrap();
         wait_for_output_data(child.id(), d);

@@ -276,7 +276,7 @@ fn cut_extended_swapped_resigned_and_unsigned_streams_are_refused() {
 }
 
 /// The frames of a signed stream that begins with a `header_len`-byte header and ends with a
-/// `trailer`-byte signature, at chunk size 64: (index, frame as stored).
+/// `trailer`-byte signature, at chunk size 64, each as stored, in order.
 fn frames_of(stream: &[u8], header_len: usize, trailer: usize) -> Vec<&[u8]> {
     stream[header_len..stream.len() - trailer]
         .chunks(64 + 28)
