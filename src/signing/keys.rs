@@ -255,6 +255,11 @@ impl AllowedSigners {
         self.entries.is_empty()
     }
 
+    /// How many signers the list holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The entry that `key` matches: `Some(name)` if allowed (the name if the list gave one).
     pub fn find(&self, key: &SignerPublic) -> Option<Option<&str>> {
         self.entries
@@ -481,7 +486,6 @@ impl SignerFile {
         let is = |hrp: &str| line.starts_with(&format!("{hrp}1"));
         if let Some(kind) = KINDS.into_iter().find(|&k| is(protected_hrp(k))) {
             let (_, data) = bech32_parse(line).map_err(problem)?;
-            let data = Zeroizing::new(data);
             if data.len() != PROTECTED_LEN {
                 return Err(problem(TextProblem::WrongLength));
             }
@@ -519,11 +523,12 @@ impl SignerFile {
             .find(|&k| is(secret_hrp(k)))
             .ok_or(problem(TextProblem::NotRecognised))?;
         let (_, data) = bech32_parse(line).map_err(problem)?;
-        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
-            data.as_slice()
-                .try_into()
-                .map_err(|_| problem(TextProblem::WrongLength))?,
-        );
+        if data.len() != 32 {
+            return Err(problem(TextProblem::WrongLength));
+        }
+        // Copied straight into wiped memory: no unwiped array on the way.
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(&data);
         let signer = SignerSecret::from_seed(kind, &seed);
         check_claimed(&signer, claimed.as_deref())?;
         Ok(SignerFile::Plain(signer))

@@ -17,6 +17,7 @@ use ml_dsa::{
     EncodedSignature, EncodedVerifyingKey, ExpandedSigningKey, MlDsa65, Signature, VerifyingKey,
 };
 use sha2::{Digest as _, Sha512};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -215,7 +216,10 @@ pub(crate) fn keys_from_seeds(xi: Option<&[u8; 32]>, e: &[u8; 32]) -> (SigningKe
     let ed = EdSigningKey::from_bytes(e);
     let mut public = Vec::new();
     let ml = xi.map(|xi| {
-        let key = ExpandedSigningKey::<MlDsa65>::from_seed(&(*xi).into());
+        // The crate takes its own array type: the copy is made in memory wiped on drop.
+        let mut seed = Zeroizing::new(ml_dsa::B32::default());
+        seed.copy_from_slice(xi);
+        let key = ExpandedSigningKey::<MlDsa65>::from_seed(&seed);
         public.extend_from_slice(&key.verifying_key().encode());
         Box::new(key)
     });

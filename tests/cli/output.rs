@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use crate::SEAL;
 use crate::common::*;
 use crate::kit::*;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::process::Output;
 
 /// Runs a Python program with `seal` and the scratch directory as its arguments; returns
@@ -625,4 +625,147 @@ fn full_file_system_leaves_no_partial_output() {
         2,
         "{stderr}"
     );
+}
+
+/// The modes seal gives its files in `dir` while it runs `args` (each fchmod(2), in order, as
+/// strace sees it), and whether it succeeded.
+fn modes_set(dir: &Path, args: &[&str]) -> Vec<String> {
+    let log = dir.join("chmod.log");
+    let out = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=fchmod,fchmodat,chmod", "-o"])
+        .arg(&log)
+        .arg(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("strace runs this test");
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    let text = fs::read_to_string(&log).unwrap();
+    fs::remove_file(&log).unwrap();
+    text.lines()
+        .filter_map(|l| {
+            let call = l.split_once(' ').map_or(l, |(_, rest)| rest);
+            let args = call.split_once('(')?.1.split_once(')')?.0;
+            Some(args.rsplit(", ").next()?.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_staged_output_is_0600_until_it_is_complete_then_gets_the_kept_bits() {
+    // The review of issue 19 (finding 7): the staged file took the replaced file's bits
+    // (here 0755) when it was made, and was set back to 0600 only afterwards, so a named
+    // `.seal-tmp-*` file was briefly readable by others. Now it is made 0600, and the kept
+    // bits come only with the commit, for every command that stages a file.
+    let dir = with_key();
+    let d = dir.path();
+    fs::write(d.join("plain"), data(5000, 12)).unwrap();
+    ok(&seal_no_stdin(
+        d,
+        &["enc", "-k", "key", "-o", "s.seal", "plain"],
+    ));
+    let made = seal_no_stdin(
+        d,
+        &[
+            "keygen",
+            "--signer",
+            "--signer-kind",
+            "ed25519",
+            "-o",
+            "ci.signer",
+        ],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let public = String::from_utf8(seal_no_stdin(d, &["signer", "ci.signer"]).stdout).unwrap();
+    let public = public.trim();
+    ok(&seal_no_stdin(
+        d,
+        &[
+            "enc",
+            "-q",
+            "-k",
+            "key",
+            "--sign",
+            "ci.signer",
+            "-o",
+            "signed.seal",
+            "plain",
+        ],
+    ));
+    let runs: [&[&str]; 5] = [
+        &["enc", "-k", "key", "-o", "out", "plain"],
+        &["dec", "-k", "key", "-o", "out", "s.seal"],
+        &["dec", "-k", "key", "--offset", "10", "-o", "out", "s.seal"],
+        &["dec", "-q", "-k", "key", "-o", "out", "signed.seal"],
+        &[
+            "dec",
+            "-k",
+            "key",
+            "--signed-by",
+            public,
+            "-o",
+            "out",
+            "signed.seal",
+        ],
+    ];
+    for args in runs {
+        fs::write(d.join("out"), b"old").unwrap();
+        fs::set_permissions(d.join("out"), fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(modes_set(d, args), ["0600", "0755"], "{args:?}");
+        let mode = fs::metadata(d.join("out")).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o755, "{args:?}");
+        assert_ne!(fs::read(d.join("out")).unwrap(), b"old");
+        // A new file: 0600 from the start to the end.
+        fs::remove_file(d.join("out")).unwrap();
+        assert_eq!(modes_set(d, args), ["0600", "0600"], "{args:?}");
+    }
+}
+
+#[test]
+fn while_seal_waits_for_input_its_staged_output_is_0600() {
+    // Observed from outside, with seal blocked on its input half-way through the run: the
+    // file it writes (anonymous or `.seal-tmp-*`) is 0600, though it replaces a 0755 file.
+    let s = Scratch::new();
+    let d = s.dir.path();
+    let plain = data(3 << 20, 13);
+    fs::write(d.join("plain"), &plain).unwrap();
+    ok(&seal_no_stdin(
+        d,
+        &["enc", "-k", "key", "-o", "s.seal", "plain"],
+    ));
+    let sealed = fs::read(d.join("s.seal")).unwrap();
+    for (args, input) in [
+        (["enc", "-k", "key", "-o", "out"], &plain),
+        (["dec", "-k", "key", "-o", "out"], &sealed),
+    ] {
+        fs::write(d.join("out"), b"old").unwrap();
+        fs::set_permissions(d.join("out"), fs::Permissions::from_mode(0o755)).unwrap();
+        let mut child = s.cmd(&args).stdout(Stdio::null()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, &input[..2 << 20]).unwrap();
+        wait_for_output_data(child.id(), d);
+        let canonical = fs::canonicalize(d).unwrap();
+        // The files seal holds open in the directory but the key file: the staged output
+        // (through one descriptor or more), by inode.
+        let key = fs::metadata(d.join("key")).unwrap().ino();
+        let mut modes: Vec<(u64, u32)> = fs::read_dir(format!("/proc/{}/fd", child.id()))
+            .unwrap()
+            .flatten()
+            .filter(|fd| fs::read_link(fd.path()).is_ok_and(|to| to.starts_with(&canonical)))
+            .filter_map(|fd| fs::metadata(fd.path()).ok())
+            .filter(|m| m.is_file() && m.len() > 0 && m.ino() != key)
+            .map(|m| (m.ino(), m.permissions().mode() & 0o7777))
+            .collect();
+        modes.dedup();
+        let modes: Vec<u32> = modes.into_iter().map(|(_, mode)| mode).collect();
+        std::io::Write::write_all(&mut stdin, &input[2 << 20..]).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(modes, [0o600], "{args:?}");
+        let mode = fs::metadata(d.join("out")).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o755, "{args:?}");
+    }
 }

@@ -5,6 +5,8 @@ use std::io::Cursor;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use chacha20poly1305::ChaCha20Poly1305;
+use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use seal::{Encryptor, SignatureKind, SignerSecret};
 
 use crate::SEAL;
@@ -15,6 +17,11 @@ const KEY_TEXT_NAME: &str = "k";
 fn setup(dir: &Path) -> (SignerSecret, SignerSecret) {
     std::fs::write(dir.join(KEY_TEXT_NAME), key().to_text().as_bytes()).unwrap();
     std::fs::write(dir.join("other"), other_key().to_text().as_bytes()).unwrap();
+    // Private, as keygen makes them: no warning on stderr.
+    for name in [KEY_TEXT_NAME, "other"] {
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+        std::fs::set_permissions(dir.join(name), private).unwrap();
+    }
     (
         SignerSecret::from_seed(SignatureKind::Ed25519, &[1; 32]),
         SignerSecret::from_seed(SignatureKind::Ed25519, &[2; 32]),
@@ -268,26 +275,248 @@ fn cut_extended_swapped_resigned_and_unsigned_streams_are_refused() {
     assert!(!d.join("o2").exists());
 }
 
+/// The frames of a signed stream that begins with a `header_len`-byte header and ends with a
+/// `trailer`-byte signature, at chunk size 64, each as stored, in order.
+fn frames_of(stream: &[u8], header_len: usize, trailer: usize) -> Vec<&[u8]> {
+    stream[header_len..stream.len() - trailer]
+        .chunks(64 + 28)
+        .collect()
+}
+
+/// The message `M` a signer signs (docs/FORMAT.md "Frame digests, transcript, signed
+/// message"), computed here from the format alone: `header` whole, `block` its signature block.
+fn signed_message(header: &[u8], frames: &[&[u8]], block: &[u8]) -> Vec<u8> {
+    let mut transcript = blake3::Hasher::new_derive_key("seal 2026-12-06 stream transcript");
+    transcript.update(header);
+    for (i, frame) in frames.iter().enumerate() {
+        let mut digest = blake3::Hasher::new_derive_key("seal 2026-12-06 frame digest");
+        digest.update(&(i as u64).to_be_bytes());
+        digest.update(frame);
+        transcript.update(digest.finalize().as_bytes());
+    }
+    transcript.update(&(frames.len() as u64).to_be_bytes());
+    let mut m = b"seal signed stream v1".to_vec();
+    m.extend_from_slice(block);
+    m.extend_from_slice(transcript.finalize().as_bytes());
+    m
+}
+
+/// HKDF-SHA-256 (salt `salt`, IKM `ikm`) expanded to 32 bytes with `info` = the `info` parts.
+fn hkdf32(salt: Option<&[u8]>, ikm: &[u8], info: &[&[u8]]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    hkdf::Hkdf::<sha2::Sha256>::new(salt, ikm)
+        .expand_multi_info(info, &mut out)
+        .unwrap();
+    out
+}
+
+/// A kind-02 signature block: kind, key, comment length, comment.
+fn ed25519_block(public: &[u8], comment: &[u8]) -> Vec<u8> {
+    let mut block = vec![2];
+    block.extend_from_slice(public);
+    block.extend_from_slice(&(comment.len() as u16).to_be_bytes());
+    block.extend_from_slice(comment);
+    block
+}
+
 #[test]
-fn the_ml_dsa_half_stripped_is_refused() {
+fn an_outsider_cannot_put_another_signer_on_a_stream_made_for_others() {
+    // Encrypt-then-sign substitution (SECURITY.md): Mallory, who holds no identity of the
+    // stream's recipients and so no file key, takes a stream signed by A, swaps the header's
+    // signer key for her own key B, recomputes the transcript over the frames as stored and
+    // signs it with B. Her signature is good (`verify --signed-by B` without a key says so),
+    // but the signature block is in the bytes the key commitment binds: a recipient who
+    // requires B is refused by the commitment (damaged, 5), before any frame is opened.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(d);
+    let out = run(
+        d,
+        &["keygen", "--identity", "--kind", "x25519", "-o", "alice.id"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let recipient = String::from_utf8(out.stderr).unwrap();
+    let recipient = recipient.trim().strip_prefix("seal: recipient: ").unwrap();
+    let out = run(
+        d,
+        &[
+            "keygen",
+            "--signer",
+            "--signer-kind",
+            "ed25519",
+            "-o",
+            "a.signer",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let plain = data(300, 14);
+    std::fs::write(d.join("plain"), &plain).unwrap();
+    let out = run(
+        d,
+        &[
+            "enc",
+            "-r",
+            recipient,
+            "--sign",
+            "a.signer",
+            "--signed-comment",
+            "app 1.0",
+            "--chunk-size",
+            "64",
+            "-o",
+            "s.seal",
+            "plain",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stream = std::fs::read(d.join("s.seal")).unwrap();
+
+    // Mallory's key B, derived as FORMAT.md says ("Signer keys"), checked against seal's.
+    let seed_b = [0x4d; 32];
+    let mallory = SignerSecret::from_seed(SignatureKind::Ed25519, &seed_b);
+    let secret_b = hkdf32(None, &seed_b, &[b"seal signer v1 Ed25519 seed"]);
+    let key_b = ed25519_dalek::SigningKey::from_bytes(&secret_b);
+    assert_eq!(
+        key_b.verifying_key().as_bytes(),
+        mallory.public().as_bytes()
+    );
+
+    // Header = bound ‖ commitment; the block is bound's last 1 + 32 + 2 + 7 bytes.
+    let header_len = crate::common::header_of(&stream).unwrap().len();
+    let block_len = 1 + 32 + 2 + 7;
+    let block_at = header_len - 32 - block_len;
+    assert_eq!(stream[block_at], 2);
+    let block = ed25519_block(key_b.verifying_key().as_bytes(), b"app 1.0");
+    let mut header = stream[..header_len].to_vec();
+    header[block_at..header_len - 32].copy_from_slice(&block);
+    let frames = frames_of(&stream, header_len, 64);
+    let m = signed_message(&header, &frames, &block);
+    let signature = ed25519_dalek::Signer::sign(&key_b, &m).to_bytes();
+    let mut forged = header.clone();
+    forged.extend(frames.concat());
+    forged.extend_from_slice(&signature);
+    std::fs::write(d.join("forged.seal"), &forged).unwrap();
+
+    let b = mallory.public().to_text();
+    // Mallory's signature verifies: the stream is exactly what she signed.
+    let out = run(d, &["verify", "-q", "--signed-by", &b, "forged.seal"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Alice, requiring B, is refused by the key commitment, to stdout and to -o alike.
+    for to in [&[][..], &["-o", "out"]] {
+        let mut args = vec!["dec", "-k", "alice.id", "--signed-by", &b];
+        args.extend_from_slice(to);
+        args.push("forged.seal");
+        let out = run(d, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("key commitment does not match"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+        assert!(!d.join("out").exists());
+    }
+    // The original still opens for her.
+    let out = run(d, &["dec", "-q", "-k", "alice.id", "s.seal"]);
+    assert_eq!(out.stdout, plain);
+}
+
+#[test]
+fn the_ml_dsa_half_stripped_is_refused_even_with_the_commitment_recomputed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     setup(d);
     let hybrid = SignerSecret::from_seed(SignatureKind::MlDsa65Ed25519, &[3; 32]);
-    let stream = signed(&key(), &hybrid, &data(100, 5), 7);
-    // Kind 01 → 02, key cut to its Ed25519 half, signature cut to its Ed25519 half.
+    let plain = data(200, 5);
+    let mut stream = Vec::new();
+    Encryptor::with_key(&key())
+        .unwrap()
+        .cipher(seal::Cipher::ChaCha20Poly1305)
+        .chunk_size(64)
+        .sign(&hybrid, "app 1.0")
+        .unwrap()
+        .encrypt(Cursor::new(plain.clone()), &mut stream)
+        .unwrap();
+    let pk_e = &hybrid.public().as_bytes()[1952..];
+    let sig_e = &stream[stream.len() - 64..];
+    let half = seal::SignerPublic::from_bytes(SignatureKind::Ed25519, pk_e).unwrap();
+    // Cut only (kind 01 → 02, key to its Ed25519 half, signature to its last 64 bytes):
+    // refused by the policy for the hybrid key, by the commitment for the half.
     let at = HEADER_LEN - 32;
-    let mut stripped = stream[..at].to_vec();
-    stripped.push(2);
-    stripped.extend_from_slice(&stream[at + 1 + 1952..at + 1 + 1984]);
-    stripped.extend_from_slice(&stream[at + 1 + 1984..stream.len() - 3373]);
-    stripped.extend_from_slice(&stream[stream.len() - 64..]);
-    assert_eq!(refused(d, &stripped, &hybrid.public().to_text()), 6);
-    let half =
-        seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &hybrid.public().as_bytes()[1952..])
+    let mut cut = stream[..at].to_vec();
+    cut.extend(ed25519_block(pk_e, b"app 1.0"));
+    cut.extend_from_slice(&stream[at + 1 + 1984 + 2 + 7..stream.len() - 3373]);
+    cut.extend_from_slice(sig_e);
+    assert_eq!(refused(d, &cut, &hybrid.public().to_text()), 6);
+    assert_eq!(refused(d, &cut, &half.to_text()), 3);
+
+    // A holder of the key strips it properly: the kind-02 header with the Ed25519 half, its
+    // commitment and frame key derived again (docs/FORMAT.md "Key derivation"), every frame
+    // sealed again under that key, and the hybrid's Ed25519 signature as the trailer.
+    let bound = [&stream[..at], &ed25519_block(pk_e, b"app 1.0")].concat();
+    let salt = &stream[15..47];
+    let raw_key = key();
+    let raw_key = raw_key.as_bytes();
+    let commitment = hkdf32(Some(salt), raw_key, &[b"seal v1 key commitment", &bound]);
+    let frame_key = hkdf32(Some(salt), raw_key, &[b"seal v1 frame key", &bound]);
+    let aead = ChaCha20Poly1305::new(&frame_key.into());
+    let mut stripped = [&bound[..], &commitment].concat();
+    let chunks: Vec<&[u8]> = plain.chunks(64).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut nonce = [0u8; 12];
+        nonce[3..11].copy_from_slice(&(i as u64).to_be_bytes());
+        nonce[11] = u8::from(i + 1 == chunks.len());
+        let mut sealed = chunk.to_vec();
+        let tag = aead
+            .encrypt_inout_detached(&nonce.into(), b"", sealed.as_mut_slice().into())
             .unwrap();
-    let code = refused(d, &stripped, &half.to_text());
-    assert!(code == 3 || code == 5 || code == 6, "{code}");
+        stripped.extend_from_slice(&nonce);
+        stripped.extend_from_slice(&sealed);
+        stripped.extend_from_slice(&tag);
+    }
+    stripped.extend_from_slice(sig_e);
+    // Well made: its commitment holds and every frame opens (a range read checks no
+    // signature, and says so).
+    std::fs::write(d.join("stripped.seal"), &stripped).unwrap();
+    let out = run(
+        d,
+        &["dec", "-k", KEY_TEXT_NAME, "--offset", "0", "stripped.seal"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, plain);
+    // But sig_e signed the composite message M' of kind 01, not this stream's kind-02 M:
+    // the signature does not verify, and nothing is released.
+    assert_eq!(refused(d, &stripped, &half.to_text()), 6);
+    let out = run(
+        d,
+        &["verify", "--signed-by", &half.to_text(), "stripped.seal"],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("signature"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -509,4 +738,109 @@ fn a_range_read_with_signed_by_verifies_the_whole_stream_first() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, &plain[100..107]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("its signature was not checked"));
+}
+
+#[test]
+fn without_signed_by_verify_and_dec_say_the_signature_is_not_trusted_in_one_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    std::fs::write(d.join("s.seal"), signed(&key(), &signer, &data(300, 10), 7)).unwrap();
+    let expected = format!(
+        "seal: signed by {}: signature checked but not trusted: no --signed-by; signed comment: 'app 1.0'\n",
+        signer.public().fingerprint_text()
+    );
+    let dec = run(d, &["dec", "-k", KEY_TEXT_NAME, "s.seal"]);
+    assert_eq!(dec.status.code(), Some(0));
+    assert_eq!(dec.stdout, data(300, 10));
+    assert_eq!(String::from_utf8_lossy(&dec.stderr), expected);
+    let verify = run(d, &["verify", "-k", KEY_TEXT_NAME, "s.seal"]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert!(verify.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&verify.stderr), expected);
+    // -q says nothing; an unsigned stream says nothing of signers.
+    let quiet = run(d, &["verify", "-q", "-k", KEY_TEXT_NAME, "s.seal"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stderr.is_empty());
+    let mut unsigned = Vec::new();
+    Encryptor::with_key(&key())
+        .unwrap()
+        .encrypt(Cursor::new(data(300, 10)), &mut unsigned)
+        .unwrap();
+    std::fs::write(d.join("u.seal"), unsigned).unwrap();
+    let plain = run(d, &["verify", "-k", KEY_TEXT_NAME, "u.seal"]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(
+        plain.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+}
+
+#[test]
+fn an_allowed_signers_file_that_names_no_signer_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (signer, _) = setup(d);
+    std::fs::write(d.join("s.seal"), signed(&key(), &signer, &data(300, 11), 7)).unwrap();
+    std::fs::write(
+        d.join("none"),
+        "# the release signers\n\n   \n# (none yet)\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("empty"), "").unwrap();
+    std::fs::write(
+        d.join("one"),
+        format!("# the release signers\n{} ci\n", signer.public()),
+    )
+    .unwrap();
+    for file in ["none", "empty"] {
+        for args in [
+            &[
+                "dec",
+                "-k",
+                KEY_TEXT_NAME,
+                "--signed-by-file",
+                file,
+                "s.seal",
+            ][..],
+            &[
+                "dec",
+                "-k",
+                KEY_TEXT_NAME,
+                "--signed-by-file",
+                file,
+                "-o",
+                "out",
+                "s.seal",
+            ],
+            &["verify", "--signed-by-file", file, "s.seal"],
+            // A key given beside it does not make an empty file right.
+            &[
+                "verify",
+                "--signed-by",
+                &signer.public().to_text(),
+                "--signed-by-file",
+                file,
+                "s.seal",
+            ],
+        ] {
+            let out = run(d, args);
+            crate::common::assert_fails(
+                &out,
+                2,
+                &format!("allowed-signers file '{file}' names no signer"),
+            );
+            assert!(out.stdout.is_empty());
+            assert!(!d.join("out").exists());
+        }
+    }
+    let out = run(d, &["verify", "--signed-by-file", "one", "s.seal"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(ci): good signature"));
 }

@@ -12,7 +12,7 @@ pub const OK: i32 = 0;
 pub const IO: i32 = 1;
 /// Bad command-line arguments, or no key given, or a request seal refuses by policy
 /// (post-quantum and classical recipients mixed without --allow-classical-mix, too many
-/// identities).
+/// identities, an allowed-signers file that names no signer).
 pub const USAGE: i32 = 2;
 /// The key file is missing, unreadable or malformed, or the key is not the stream's key.
 pub const KEY: i32 = 3;
@@ -60,7 +60,8 @@ pub const TABLE: &[Status] = &[
                   given, key text given as a file name, a closed stdin or stdout, a passphrase \
                   needed with no terminal to ask on; post-quantum and classical recipients mixed \
                   without `--allow-classical-mix`; an identity or private key given as a \
-                  recipient; more than 64 identities, or more trial work than seal's bound; or \
+                  recipient; more than 64 identities, or more trial work than seal's bound; an \
+                  allowed-signers file (`--signed-by-file`) that names no signer; or \
                   `dec --offset/--length` on a pipe, on armor, on a live stream or with an \
                   offset past the end",
     },

@@ -151,7 +151,15 @@ pub fn allowed(args: &SignedByArgs) -> anyhow::Result<AllowedSigners> {
         let file = File::open(path)
             .map_err(seal::Error::Read)
             .with_context(|| name.clone())?;
-        allowed.add_file(file).with_context(|| name)?;
+        let before = allowed.len();
+        allowed.add_file(file).with_context(|| name.clone())?;
+        if allowed.len() == before {
+            // Every stream would be refused as "not an allowed signer": say what is wrong.
+            return Err(CliError::Usage(format!(
+                "{name} names no signer (only blank or # lines): add a public key or fingerprint, one a line"
+            ))
+            .into());
+        }
     }
     Ok(allowed)
 }
