@@ -640,7 +640,7 @@ fn check_signature(header: &Header, transcript: &signing::Digest, tail: &Tail) -
     };
     let tail = tail
         .lock()
-        .map_err(|_| Error::ThreadPanicked("seal-reader"))?
+        .map_err(|_| Error::ThreadPanicked("seal-worker"))?
         .take()
         .unwrap_or_default();
     let message = signing::message(signed, transcript);
@@ -747,7 +747,7 @@ impl<R: Read> Read for Shared<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         self.0
             .lock()
-            .map_err(|_| std::io::Error::other("seal-reader panicked"))?
+            .map_err(|_| std::io::Error::other("seal-worker panicked"))?
             .read(buf)
     }
 }
@@ -954,7 +954,7 @@ fn first_pass<R: Read + Seek + Send + 'static>(
     let mut input = Arc::try_unwrap(shared)
         .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
         .into_inner()
-        .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+        .map_err(|_| Error::ThreadPanicked("seal-worker"))?;
     input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
     Ok((input, seen))
 }
