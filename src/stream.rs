@@ -365,7 +365,9 @@ impl Encryptor {
     /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
     /// frames at their offsets (so writing, too, runs on every thread). `file` must be a
     /// regular file that nothing else writes; its content is the stream only if this returns
-    /// `Ok`, and the caller must discard it otherwise.
+    /// `Ok`, and the caller must discard it otherwise. Its data is synced every 64 MiB as it is
+    /// written, so that the disk works while the workers do and a final
+    /// [`File::sync_all`] has little left to wait for.
     pub fn encrypt_to_file<R>(self, input: R, file: &File) -> Result<u64>
     where
         R: Read + Send + 'static,
@@ -588,7 +590,8 @@ impl<R: Read + Send + 'static> Unlocked<R> {
     /// Like [`Unlocked::decrypt_to`], into `file` from its start, with each worker writing
     /// its plaintext at its offset. `file` must be a regular file that nothing else writes and
     /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
-    /// after the failing one (all authenticated), and the caller must discard it.
+    /// after the failing one (all authenticated), and the caller must discard it. Its data is
+    /// synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
         if self.header.framing() == Framing::Live {
             // Plaintext offsets of a live stream are not known in advance: write in order.
@@ -881,7 +884,8 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
     /// Decrypts into `file` (a regular file the caller owns) in one pass, hashing every frame,
     /// and checks the signature at the end. **`file` holds unverified plaintext until this
     /// returns `Ok`**: the caller must not let anyone read it before, and must discard it on
-    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then).
+    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then). Its
+    /// data is synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
         let positional = Positional {
             file: file.try_clone().map_err(Error::Write)?,
