@@ -113,12 +113,24 @@ const SYNC_EVERY: u64 = 64 << 20;
 
 /// A file written at fixed offsets: frame `i`'s output goes to `base + i × stride`.
 pub(crate) struct Positional {
-    pub(crate) file: File,
-    pub(crate) base: u64,
-    pub(crate) stride: u64,
+    file: File,
+    base: u64,
+    stride: u64,
+    /// Held while a worker writes: the kernel writes to one file one writer at a time anyway
+    /// (the inode lock), and a worker that waits here sleeps instead of spinning on that lock.
+    writing: Mutex<()>,
 }
 
 impl Positional {
+    pub(crate) fn new(file: File, base: u64, stride: u64) -> Self {
+        Positional {
+            file,
+            base,
+            stride,
+            writing: Mutex::new(()),
+        }
+    }
+
     fn write(&self, job: &Job, range: Range<usize>) -> Result<u64> {
         let offset = job
             .index
@@ -126,6 +138,8 @@ impl Positional {
             .and_then(|o| o.checked_add(self.base))
             .ok_or_else(|| Error::Write(io::Error::other("output offset overflows")))?;
         let bytes = &job.buf[range];
+        // A poisoned lock only says another worker panicked: its `()` is still whole.
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         self.file
             .write_all_at(bytes, offset)
             .map_err(Error::Write)?;

@@ -382,11 +382,11 @@ impl Encryptor {
         let header_len = header.len() as u64;
         file.write_all_at(&header.to_bytes(), 0)
             .map_err(Error::Write)?;
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: header_len,
-            stride: header.full_frame_len() as u64,
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            header_len,
+            header.full_frame_len() as u64,
+        );
         let sealer = FrameSealer::new(&header, &keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         let Some(signing) = &self.signing else {
@@ -599,11 +599,11 @@ impl<R: Read + Send + 'static> Unlocked<R> {
             out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
             return self.decrypt_to(&mut out);
         }
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: 0,
-            stride: u64::from(self.header.chunk_size()),
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            0,
+            u64::from(self.header.chunk_size()),
+        );
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         if self.header.signed().is_some() {
@@ -887,11 +887,11 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
     /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then). Its
     /// data is synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: 0,
-            stride: u64::from(self.header.chunk_size()),
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            0,
+            u64::from(self.header.chunk_size()),
+        );
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         one_pass(&self.header, opener, self.input, sink, self.threads)
