@@ -1,11 +1,16 @@
-//! The worker pool: a reader, `threads` workers and an in-order writer, with bounded memory.
+//! The worker pool: `threads` workers that each read, process and (to a file) write their own
+//! frames, and an in-order writer, with bounded memory.
 //!
 //! ```text
-//!             jobs (bounded)            results               caller's thread
-//!   reader ───────────────▶ workers ─────────────▶ writer (reorders by index, writes)
-//!     ▲                                                │
-//!     └──────────────── free frame buffers ◀───────────┘
+//!            feed (one reader at a time)              results              caller's thread
+//!   input ──▶ worker: read ▸ seal/open [▸ pwrite] ────────────▶ writer (reorders by index,
+//!                ▲                                                │       writes a stream)
+//!                └──────────── free frame buffers ◀───────────────┘
 //! ```
+//!
+//! Why the workers read: a frame read on the core that then seals or opens it and writes it is
+//! still in that core's cache at each step, and there is no separate reader thread to hand it
+//! over, wake and schedule (docs/PERFORMANCE.md, "Design").
 //!
 //! Invariants:
 //! - Memory is bounded whatever the header and the caller ask for: at most
@@ -16,20 +21,25 @@
 //!   the steady state allocates nothing per frame.
 //! - The first job is read on the caller's thread; if it is also the last (an input of at most
 //!   one chunk) it is processed there and no thread is started.
+//! - The source is read by one worker at a time, under the feed's lock, so jobs are made in
+//!   index order exactly as one reader would make them; a read error is reported under the
+//!   index of the frame it stopped, and no worker reads after it.
 //! - The writer writes frame i only after frames 0..i were written and frame i was processed
 //!   successfully, so output is in order and, when decrypting, every byte written was
 //!   authenticated. With `flush_each` (live streams) it flushes after every frame.
 //! - The first error in stream order is the one returned: an error at frame i is reported only
 //!   once every frame before i was written. Frames before it are still processed (at most the
 //!   pool's worth), never skipped.
-//! - On error the writer sets `stop` and returns at once without waiting for the reader, which
-//!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
-//!   on its own.
+//! - On error the writer sets `stop` and returns at once without waiting for the workers, one
+//!   of which may be blocked in `read`; every other worker notices `stop` or a closed channel
+//!   and exits on its own.
 //! - With one worker the same source and processing run inline on the caller's thread.
 //! - With a [`Sink::At`] (a regular file the caller owns, such as a temporary file it renames
-//!   into place once the stream is complete), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
-//!   of writing the output is spread over the workers too. The writer still walks outcomes
-//!   in stream order to report the first error; the caller must discard the file on error.
+//!   into place once the stream is complete), each worker writes its own frame at the frame's
+//!   fixed offset and keeps its buffer for its next frame, so the kernel's cost of writing the
+//!   output is spread over the workers too. The writer still walks outcomes in stream order to
+//!   report the first error, and syncs the file's data every [`SYNC_EVERY`] bytes so that the
+//!   disk writes while the workers work; the caller must discard the file on error.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -37,7 +47,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
@@ -81,7 +91,7 @@ pub(crate) struct Job {
     pub(crate) position: Position,
 }
 
-/// Produces jobs in index order. Runs on the reader thread.
+/// Produces jobs in index order. Runs on one worker at a time (or the caller's thread).
 pub(crate) trait Source: Send + 'static {
     /// Length of the buffers this source fills (one full frame).
     fn buffer_len(&self) -> usize;
@@ -96,14 +106,31 @@ pub(crate) trait Process: Send + Sync + 'static {
     fn process(&self, job: &mut Job) -> Result<Range<usize>>;
 }
 
+/// How many bytes of a positional output may be written, in stream order, before they are
+/// synced: the disk writes them while the workers go on, so that the caller's final sync has
+/// little left to wait for.
+const SYNC_EVERY: u64 = 64 << 20;
+
 /// A file written at fixed offsets: frame `i`'s output goes to `base + i × stride`.
 pub(crate) struct Positional {
-    pub(crate) file: File,
-    pub(crate) base: u64,
-    pub(crate) stride: u64,
+    file: File,
+    base: u64,
+    stride: u64,
+    /// Held while a worker writes: the kernel writes to one file one writer at a time anyway
+    /// (the inode lock), and a worker that waits here sleeps instead of spinning on that lock.
+    writing: Mutex<()>,
 }
 
 impl Positional {
+    pub(crate) fn new(file: File, base: u64, stride: u64) -> Self {
+        Positional {
+            file,
+            base,
+            stride,
+            writing: Mutex::new(()),
+        }
+    }
+
     fn write(&self, job: &Job, range: Range<usize>) -> Result<u64> {
         let offset = job
             .index
@@ -111,6 +138,8 @@ impl Positional {
             .and_then(|o| o.checked_add(self.base))
             .ok_or_else(|| Error::Write(io::Error::other("output offset overflows")))?;
         let bytes = &job.buf[range];
+        // A poisoned lock only says another worker panicked: its `()` is still whole.
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         self.file
             .write_all_at(bytes, offset)
             .map_err(Error::Write)?;
@@ -139,6 +168,25 @@ impl<W: Write + ?Sized> Sink<'_, W> {
             }
             Sink::At(file) => file.write(job, range),
         }
+    }
+}
+
+/// Counts the bytes of a positional output written in stream order and syncs the file's data
+/// every [`SYNC_EVERY`] of them.
+#[derive(Default)]
+struct Landing {
+    unsynced: u64,
+}
+
+impl Landing {
+    fn landed<W: Write + ?Sized>(&mut self, sink: &Sink<'_, W>, n: u64) -> Result<()> {
+        let Sink::At(file) = sink else { return Ok(()) };
+        self.unsynced += n;
+        if self.unsynced >= SYNC_EVERY {
+            self.unsynced = 0;
+            file.file.sync_data().map_err(Error::Write)?;
+        }
+        Ok(())
     }
 }
 
@@ -178,10 +226,13 @@ fn run_inline<S: Source, P: Process, W: Write + ?Sized>(
     mut sink: Sink<'_, W>,
 ) -> Result<u64> {
     let mut written = 0;
+    let mut landing = Landing::default();
     let mut next = Some(first);
     while let Some(mut job) = next {
         let range = process.process(&mut job)?;
-        written += sink.write(&job, range)?;
+        let n = sink.write(&job, range)?;
+        landing.landed(&sink, n)?;
+        written += n;
         next = source.next(Some(job.buf))?;
     }
     Ok(written)
@@ -201,77 +252,104 @@ fn spawn<F: FnOnce() + Send + 'static>(
         })
 }
 
-fn read_loop<S: Source>(
-    first: Job,
-    mut source: S,
-    pool: usize,
-    jobs: SyncSender<Job>,
+/// What the workers share to take their next job: the source (read by one worker at a time),
+/// the job the caller's thread read first, and the frame buffers.
+///
+/// Invariant: at most `pool` buffers are ever created; a worker takes a free one (given back
+/// by the writer) before a new one is made, and waits for one when `pool` exist.
+struct Feed<S> {
+    source: S,
+    /// The first job, read on the caller's thread, for whichever worker comes first.
+    first: Option<Job>,
+    /// Buffers the writer gave back.
     free: Receiver<Vec<u8>>,
-    done: mpsc::Sender<(u64, Outcome)>,
-    stop: Arc<AtomicBool>,
-) {
-    if jobs.send(first).is_err() {
-        return;
-    }
-    let mut created = 1;
-    while !stop.load(Ordering::Relaxed) {
-        // A buffer the writer gave back before a new one; a new one only within the pool.
-        let spare = match free.try_recv() {
-            Ok(buf) => Some(buf),
-            Err(TryRecvError::Empty) if created < pool => {
-                created += 1;
+    /// Buffers created so far, `first`'s included.
+    created: usize,
+    pool: usize,
+    /// The source returned its last job or an error: no worker reads it again.
+    ended: bool,
+}
+
+impl<S: Source> Feed<S> {
+    /// The next job, read into `spare` (the buffer of the worker's previous frame when it
+    /// wrote that frame itself) or into a free buffer; `None` when the stream has no more jobs
+    /// for this worker. A read error is sent to `done` under the index it stopped at.
+    fn take(&mut self, spare: Option<Vec<u8>>, done: &mpsc::Sender<(u64, Outcome)>) -> Option<Job> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
+        if self.ended {
+            return None;
+        }
+        let spare = match spare {
+            Some(buf) => Some(buf),
+            None => match self.free.try_recv() {
+                Ok(buf) => Some(buf),
+                Err(TryRecvError::Empty) if self.created < self.pool => {
+                    self.created += 1;
+                    None
+                }
+                // Every buffer is in flight: the writer gives one back once the frames before
+                // it are written, which needs no worker to hold this lock.
+                Err(TryRecvError::Empty) => Some(self.free.recv().ok()?),
+                Err(TryRecvError::Disconnected) => return None,
+            },
+        };
+        let index = self.source.next_index();
+        match self.source.next(spare) {
+            Ok(Some(job)) => Some(job),
+            Ok(None) => {
+                self.ended = true;
                 None
             }
-            Err(TryRecvError::Empty) => match free.recv() {
-                Ok(buf) => Some(buf),
-                Err(_) => return,
-            },
-            Err(TryRecvError::Disconnected) => return,
-        };
-        let index = source.next_index();
-        match source.next(spare) {
-            Ok(Some(job)) => {
-                if jobs.send(job).is_err() {
-                    return;
-                }
-            }
-            Ok(None) => return,
             Err(e) => {
+                self.ended = true;
                 let _ = done.send((index, Err(e)));
-                return;
+                None
             }
         }
     }
 }
 
-fn work_loop<P: Process>(
+/// One worker: takes the next job from the feed (reading the input itself, one worker at a
+/// time), processes it and, with a positional sink, writes it; the frame's buffer then stays
+/// with the worker (still in its core's cache) for its next read.
+fn work_loop<S: Source, P: Process>(
+    feed: Arc<Mutex<Feed<S>>>,
     process: Arc<P>,
     positional: Option<Arc<Positional>>,
-    jobs: Arc<Mutex<Receiver<Job>>>,
     done: mpsc::Sender<(u64, Outcome)>,
     stop: Arc<AtomicBool>,
 ) {
+    let mut own: Option<Vec<u8>> = None;
     loop {
-        let next = match jobs.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(mut job) = next else { return };
         if stop.load(Ordering::Relaxed) {
             return;
         }
+        let next = match feed.lock() {
+            Ok(mut feed) => feed.take(own.take(), &done),
+            Err(_) => return,
+        };
+        let Some(mut job) = next else { return };
         let index = job.index;
-        let outcome = process.process(&mut job).and_then(|range| {
-            let written = match &positional {
-                Some(file) => Some(file.write(&job, range.clone())?),
-                None => None,
-            };
-            Ok(Done {
-                job,
-                range,
-                written,
-            })
-        });
+        let outcome = process
+            .process(&mut job)
+            .and_then(|range| match &positional {
+                Some(file) => {
+                    let written = file.write(&job, range)?;
+                    own = Some(std::mem::take(&mut job.buf));
+                    Ok(Done {
+                        job,
+                        range: 0..0,
+                        written: Some(written),
+                    })
+                }
+                None => Ok(Done {
+                    job,
+                    range,
+                    written: None,
+                }),
+            });
         if done.send((index, outcome)).is_err() {
             return;
         }
@@ -285,27 +363,32 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     mut sink: Sink<'_, W>,
     threads: usize,
 ) -> Result<u64> {
-    let pool = 2 * threads + 1;
     let positional = match &sink {
         Sink::At(file) => Some(Arc::clone(file)),
         Sink::Stream(..) => None,
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
-    let job_rx = Arc::new(Mutex::new(job_rx));
     let (done_tx, done_rx) = mpsc::channel::<(u64, Outcome)>();
     let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
+    let feed = Arc::new(Mutex::new(Feed {
+        source,
+        first: Some(first),
+        free: free_rx,
+        created: 1,
+        pool: 2 * threads + 1,
+        ended: false,
+    }));
 
-    let mut handles = Vec::with_capacity(threads + 1);
+    let mut handles = Vec::with_capacity(threads);
     for i in 0..threads {
-        let (process, positional, jobs, done, worker_stop) = (
+        let (feed, process, positional, done, worker_stop) = (
+            Arc::clone(&feed),
             Arc::clone(&process),
             positional.clone(),
-            Arc::clone(&job_rx),
             done_tx.clone(),
             Arc::clone(&stop),
         );
-        let work = move || work_loop(process, positional, jobs, done, worker_stop);
+        let work = move || work_loop(feed, process, positional, done, worker_stop);
         match spawn("seal-worker", format!("seal-worker-{i}"), work) {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -314,30 +397,18 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
             }
         }
     }
-    drop(job_rx);
-    let reader_stop = Arc::clone(&stop);
-    let reader = spawn("seal-reader", "seal-reader".into(), move || {
-        read_loop(first, source, pool, job_tx, free_rx, done_tx, reader_stop)
-    });
-    let reader = match reader {
-        Ok(h) => h,
-        Err(e) => {
-            stop.store(true, Ordering::Relaxed);
-            return Err(e);
-        }
-    };
-    handles.push(reader);
+    drop(done_tx);
 
     let result = write_in_order(&done_rx, &free_tx, &mut sink);
     if result.is_err() {
-        // Do not wait: the reader may be blocked reading input that never comes.
+        // Do not wait: a worker may be blocked reading input that never comes.
         stop.store(true, Ordering::Relaxed);
         return result;
     }
     for handle in handles {
         handle
             .join()
-            .map_err(|_| Error::ThreadPanicked("seal-worker or seal-reader"))?;
+            .map_err(|_| Error::ThreadPanicked("seal-worker"))?;
     }
     result
 }
@@ -352,6 +423,7 @@ fn write_in_order<W: Write + ?Sized>(
     let mut window: VecDeque<Option<Outcome>> = VecDeque::new();
     let mut expected: u64 = 0;
     let mut written = 0;
+    let mut landing = Landing::default();
     loop {
         while let Some(Some(_)) = window.front() {
             let Some(Some(outcome)) = window.pop_front() else {
@@ -363,12 +435,17 @@ fn write_in_order<W: Write + ?Sized>(
                 range,
                 written: by_worker,
             } = outcome?;
-            written += match by_worker {
+            let n = match by_worker {
                 Some(n) => n,
                 None => sink.write(&job, range)?,
             };
-            // The reader may have finished and dropped its end; the buffer is then unneeded.
-            let _ = free.send(job.buf);
+            landing.landed(sink, n)?;
+            written += n;
+            // A worker that wrote its frame kept its buffer. The workers may have finished;
+            // the buffer is then unneeded.
+            if job.buf.capacity() > 0 {
+                let _ = free.send(job.buf);
+            }
         }
         let Ok((index, outcome)) = done.recv() else {
             break;

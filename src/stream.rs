@@ -365,7 +365,9 @@ impl Encryptor {
     /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
     /// frames at their offsets (so writing, too, runs on every thread). `file` must be a
     /// regular file that nothing else writes; its content is the stream only if this returns
-    /// `Ok`, and the caller must discard it otherwise.
+    /// `Ok`, and the caller must discard it otherwise. Its data is synced every 64 MiB as it is
+    /// written, so that the disk works while the workers do and a final
+    /// [`File::sync_all`] has little left to wait for.
     pub fn encrypt_to_file<R>(self, input: R, file: &File) -> Result<u64>
     where
         R: Read + Send + 'static,
@@ -380,11 +382,11 @@ impl Encryptor {
         let header_len = header.len() as u64;
         file.write_all_at(&header.to_bytes(), 0)
             .map_err(Error::Write)?;
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: header_len,
-            stride: header.full_frame_len() as u64,
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            header_len,
+            header.full_frame_len() as u64,
+        );
         let sealer = FrameSealer::new(&header, &keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         let Some(signing) = &self.signing else {
@@ -588,7 +590,8 @@ impl<R: Read + Send + 'static> Unlocked<R> {
     /// Like [`Unlocked::decrypt_to`], into `file` from its start, with each worker writing
     /// its plaintext at its offset. `file` must be a regular file that nothing else writes and
     /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
-    /// after the failing one (all authenticated), and the caller must discard it.
+    /// after the failing one (all authenticated), and the caller must discard it. Its data is
+    /// synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
         if self.header.framing() == Framing::Live {
             // Plaintext offsets of a live stream are not known in advance: write in order.
@@ -596,11 +599,11 @@ impl<R: Read + Send + 'static> Unlocked<R> {
             out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
             return self.decrypt_to(&mut out);
         }
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: 0,
-            stride: u64::from(self.header.chunk_size()),
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            0,
+            u64::from(self.header.chunk_size()),
+        );
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         if self.header.signed().is_some() {
@@ -640,7 +643,7 @@ fn check_signature(header: &Header, transcript: &signing::Digest, tail: &Tail) -
     };
     let tail = tail
         .lock()
-        .map_err(|_| Error::ThreadPanicked("seal-reader"))?
+        .map_err(|_| Error::ThreadPanicked("seal-worker"))?
         .take()
         .unwrap_or_default();
     let message = signing::message(signed, transcript);
@@ -753,7 +756,7 @@ impl<R: Read> Read for Shared<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         self.0
             .lock()
-            .map_err(|_| std::io::Error::other("seal-reader panicked"))?
+            .map_err(|_| std::io::Error::other("seal-worker panicked"))?
             .read(buf)
     }
 }
@@ -892,13 +895,14 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
     /// Decrypts into `file` (a regular file the caller owns) in one pass, hashing every frame,
     /// and checks the signature at the end. **`file` holds unverified plaintext until this
     /// returns `Ok`**: the caller must not let anyone read it before, and must discard it on
-    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then).
+    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then). Its
+    /// data is synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: 0,
-            stride: u64::from(self.header.chunk_size()),
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            0,
+            u64::from(self.header.chunk_size()),
+        );
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         one_pass(&self.header, opener, self.input, sink, self.threads)
@@ -971,7 +975,7 @@ fn first_pass<R: Read + Seek + Send + 'static>(
     let mut input = Arc::try_unwrap(shared)
         .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
         .into_inner()
-        .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+        .map_err(|_| Error::ThreadPanicked("seal-worker"))?;
     input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
     Ok((input, seen))
 }
