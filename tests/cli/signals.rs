@@ -363,9 +363,13 @@ fn a_signal_after_the_output_is_in_place_changes_nothing() {
     let dir = with_key();
     let d = dir.path();
     fs::write(d.join("plain"), b"complete").unwrap();
-    // Hold seal at its exit for a while, so that the signal surely comes after the rename.
+    // Hold seal at its exit for a while, and send the signal only once it is there: past the
+    // rename and the directory's sync (a signal during that sync is answered with a note).
+    // strace writes the `exit_group(` of the held call before it holds it.
+    let trace = d.join("trace");
     let child = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null"])
+        .args(["-f", "-qq", "-e", "trace=exit_group", "-o"])
+        .arg(&trace)
         .args(["-e", "inject=exit_group:delay_enter=1500000"])
         .args([SEAL, "enc", "-k", "key", "-o", "out", "plain"])
         .current_dir(d)
@@ -375,10 +379,17 @@ fn a_signal_after_the_output_is_in_place_changes_nothing() {
         .spawn()
         .expect("strace runs this test");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !d.join("out").exists() {
-        assert!(std::time::Instant::now() < deadline, "no output appeared");
+    while !fs::read_to_string(&trace).is_ok_and(|t| t.contains("exit_group(")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "seal never reached its exit"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
+    assert!(
+        d.join("out").exists(),
+        "at its exit, seal has put the output in place"
+    );
     let pid = fs::read_dir("/proc")
         .unwrap()
         .flatten()
