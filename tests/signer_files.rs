@@ -85,6 +85,19 @@ fn a_fresh_protected_file_has_a_fresh_salt_and_round_trips() {
 }
 
 #[test]
+fn every_signer_secret_text_starts_with_the_one_prefix() {
+    // The binary redacts any name holding this prefix: every secret text must carry it.
+    let params = Argon2Params::new(8, 1, 1).unwrap();
+    for (_, kind) in VECTORS {
+        let signer = SignerSecret::generate(kind).unwrap();
+        assert!(signer.to_text().starts_with(SignerSecret::TEXT_PREFIX));
+        let file = signer.to_protected_file_text(&pass("pw"), params).unwrap();
+        let secret = file.lines().last().unwrap();
+        assert!(secret.starts_with(SignerSecret::TEXT_PREFIX), "{secret}");
+    }
+}
+
+#[test]
 fn parsed_signer_files_print_redacted() {
     let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
     let shown = format!("{:?}", protected(&v["secret"]));

@@ -27,6 +27,8 @@ const ED25519_INFO: &[u8] = b"seal signer v1 Ed25519 seed";
 /// Human-readable part of fingerprint texts.
 const FINGERPRINT_HRP: &str = "sealsigfp";
 
+/// Human-readable part of a plain secret text; it and [`protected_hrp`] start with
+/// [`SignerSecret::TEXT_PREFIX`] (checked in tests/signer_files.rs).
 fn secret_hrp(kind: SignatureKind) -> &'static str {
     match kind {
         SignatureKind::MlDsa65Ed25519 => "SEAL-SIGNER-PQ-",
@@ -280,6 +282,11 @@ impl std::fmt::Debug for SignerSecret {
 }
 
 impl SignerSecret {
+    /// What every signer secret's text starts with, plain or passphrase-protected
+    /// (`SEAL-SIGNER-PQ-`, `SEAL-SIGNER-ED25519-`, and their `-PASSPHRASE-` forms): text that
+    /// holds it is a secret, never to be shown where a file name was expected.
+    pub const TEXT_PREFIX: &'static str = "SEAL-SIGNER-";
+
     /// A new signer of `kind`, from the operating system's generator.
     pub fn generate(kind: SignatureKind) -> Result<Self> {
         let mut seed = Zeroizing::new([0u8; 32]);

@@ -141,3 +141,58 @@ fn kdf_options_without_a_passphrase_are_refused() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(!dir.path().join("s.signer").exists());
 }
+
+/// A signer's secret text given where a signer file's name goes (`--sign "$SIGNER"`, `seal
+/// signer "$SIGNER"`) is refused as a usage error (exit 2), and no byte of it is shown on
+/// either stream: plain and passphrase-protected, both kinds.
+#[test]
+fn signer_text_given_as_a_file_name_is_refused_unshown() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    protected_signer(p);
+    let out = sh(
+        p,
+        "\"$SEAL\" keygen --signer -o pq.signer && \
+         \"$SEAL\" keygen --signer --signer-kind ed25519 -o ed.signer && \
+         \"$SEAL\" keygen -o k && echo data > plain",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in ["pq.signer", "ed.signer", "s.signer"] {
+        let text = std::fs::read_to_string(p.join(file)).unwrap();
+        let secret = text.lines().last().unwrap().to_string();
+        assert!(secret.starts_with("SEAL-SIGNER-"), "{secret}");
+        let scripts = [
+            "\"$SEAL\" enc -k k --sign \"$SIGNER\" -o c plain",
+            "\"$SEAL\" enc -k k --sign=\"$SIGNER\" -o c plain",
+            "\"$SEAL\" signer \"$SIGNER\"",
+            "\"$SEAL\" signer --passphrase-fd 3 \"$SIGNER\" 3<pw",
+        ];
+        for script in scripts {
+            let out = Command::new("sh")
+                .current_dir(p)
+                .env("SEAL", SEAL)
+                .env("SIGNER", &secret)
+                .arg("-c")
+                .arg(script)
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{file}: {script}: {err}");
+            assert_eq!(
+                err,
+                "seal: --sign and 'seal signer' take a signer file's name, and this looks like a \
+                 signer secret (not shown): keep it in a file (mode 0600) and give the file's \
+                 name\n",
+                "{file}: {script}"
+            );
+            assert!(out.stdout.is_empty(), "{file}: {script}");
+            // Not the whole text, and not its data part either.
+            let data = &secret[secret.find('1').unwrap() + 1..][..20];
+            for shown in [&out.stdout[..], &out.stderr[..]] {
+                let shown = String::from_utf8_lossy(shown);
+                assert!(!shown.contains(data), "{file}: {script}: {shown}");
+            }
+            assert!(!p.join("c").exists());
+        }
+    }
+}

@@ -424,6 +424,10 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
     }
 }
 
+/// What messages call a signer file; [`open_key_file`] given it refuses signer text as a name
+/// with its own words.
+pub const SIGNER_FILE: &str = "signer file";
+
 /// Whether a "file name" is really key text (`-k "$(cat key.seal)"`): then it must never be
 /// printed, not even in an error message.
 pub fn looks_like_key(path: &Path) -> bool {
@@ -499,18 +503,20 @@ pub fn check_env_options(args: &[OsString]) -> anyhow::Result<()> {
 /// the key neither hangs seal nor eats its input; `-k /dev/stdin` is refused), and read by
 /// [`Key::from_reader`], which reads a bounded number of bytes. A name that is key text is
 /// refused without being shown. `noun` names the file in messages ("key file", "identity
-/// file").
+/// file", [`SIGNER_FILE`]).
 pub fn open_key_file(path: &Path, noun: &str) -> anyhow::Result<File> {
     use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::FileTypeExt;
     if looks_like_key(path) && std::fs::symlink_metadata(path).is_err() {
-        return Err(CliError::Usage(
+        let message = if noun == SIGNER_FILE {
+            "--sign and 'seal signer' take a signer file's name, and this looks like a signer \
+             secret (not shown): keep it in a file (mode 0600) and give the file's name"
+        } else {
             "-k takes a key file's name, and this looks like key text (not shown): keep the key \
              in a file, or put it in an environment variable and give the variable's name, as \
              in SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY ..."
-                .into(),
-        )
-        .into());
+        };
+        return Err(CliError::Usage(message.into()).into());
     }
     let shown = diag::quote(path);
     let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;

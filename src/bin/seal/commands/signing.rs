@@ -16,7 +16,7 @@ use crate::args::{SignedByArgs, SignerKindArg, SignerProtectArgs};
 use crate::diag;
 use crate::error::CliError;
 use crate::prompt::{self, PassphraseSource};
-use crate::secrets::{open_key_file, read_passphrase};
+use crate::secrets::{SIGNER_FILE, open_key_file, read_passphrase};
 use crate::staged::Staged;
 
 /// `seal keygen --signer`: a new signing secret, to stdout or a new 0600 file; its public key
@@ -110,8 +110,8 @@ pub fn load_signer(
     source: Option<&PassphraseSource>,
     quiet: bool,
 ) -> anyhow::Result<SignerSecret> {
-    let name = format!("signer file {}", diag::quote(path));
-    let file = open_key_file(path, "signer file")?;
+    let name = format!("{SIGNER_FILE} {}", diag::quote(path));
+    let file = open_key_file(path, SIGNER_FILE)?;
     match SignerFile::from_reader(file).with_context(|| name.clone())? {
         SignerFile::Plain(signer) => Ok(signer),
         SignerFile::Protected(locked) => {
