@@ -196,3 +196,203 @@ fn signer_text_given_as_a_file_name_is_refused_unshown() {
         }
     }
 }
+
+/// Runs `script` through `sh` in a new session (no terminal to ask on).
+fn sh_setsid(dir: &Path, script: &str) -> Output {
+    Command::new("setsid")
+        .arg("-w")
+        .arg("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .env("SEAL", SEAL)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn fails(out: &Output, status: i32, message: &str) {
+    assert_eq!(out.status.code(), Some(status), "{}", stderr(out));
+    assert_eq!(stderr(out), format!("seal: {message}\n"));
+    assert!(out.stdout.is_empty());
+}
+
+/// `keygen --signer` checks its cost and its `-o` before it reads a passphrase: with the
+/// passphrase on a descriptor that is not open (9), a bad cost, an existing file, a name
+/// ending in `/` or a missing directory is what is reported, not the descriptor.
+#[test]
+fn keygen_signer_refuses_cheap_problems_before_reading_a_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("s.signer"), "there").unwrap();
+    let keygen = "\"$SEAL\" keygen --signer --signer-kind ed25519 --passphrase-fd 9";
+    let out = sh(p, &format!("{keygen} -o s.signer"));
+    fails(
+        &out,
+        1,
+        "creating signer file 's.signer': it already exists, and seal never overwrites a key",
+    );
+    assert_eq!(std::fs::read(p.join("s.signer")).unwrap(), b"there");
+    let out = sh(
+        p,
+        &format!("{keygen} --kdf-memory 1GiB --kdf-passes 64 -o new.signer"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .starts_with("seal: --kdf-memory and --kdf-passes: passphrase KDF cost out of range"),
+        "{}",
+        stderr(&out)
+    );
+    // The same refusal as plain keygen's, for both: no file `nodir` is made.
+    for args in ["--passphrase-fd 9", ""] {
+        let out = sh(p, &format!("\"$SEAL\" keygen --signer {args} -o nodir/"));
+        fails(
+            &out,
+            1,
+            "signer file 'nodir/' names a directory: -o takes a file name",
+        );
+        assert!(!p.join("nodir").exists());
+    }
+    let out = sh(p, &format!("{keygen} -o missing/new.signer"));
+    fails(
+        &out,
+        1,
+        "opening directory 'missing': No such file or directory (os error 2)",
+    );
+    let listing: Vec<_> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(listing, ["s.signer"]);
+}
+
+/// `enc --sign` checks the stream's cost, `--signed-comment`, the input and the output before
+/// it reads the signer's passphrase (here from descriptor 9, not open).
+#[test]
+fn enc_sign_refuses_cheap_problems_before_reading_the_signers_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    protected_signer(p);
+    std::fs::write(p.join("plain"), b"data").unwrap();
+    std::fs::write(p.join("spw"), "stream words\n").unwrap();
+    let out = sh(p, "\"$SEAL\" keygen -o k");
+    assert!(out.status.success());
+    let enc = "\"$SEAL\" enc --sign s.signer --signer-passphrase-fd 9";
+    let out = sh(
+        p,
+        &format!("{enc} --passphrase-fd 4 --kdf-memory 1GiB --kdf-passes 64 -o c plain 4<spw"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .starts_with("seal: --kdf-memory and --kdf-passes: passphrase KDF cost out of range"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sh(
+        p,
+        &format!("{enc} -k k --signed-comment \"$(printf 'a\\tb')\" -o c plain"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("seal: --signed-comment: "),
+        "{}",
+        stderr(&out)
+    );
+    for (args, status) in [("-o nodir/c plain", 1), ("-o c missing-input", 1)] {
+        let out = sh(p, &format!("{enc} -k k {args}"));
+        assert_eq!(out.status.code(), Some(status), "{args}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("passphrase"),
+            "{args}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!p.join("c").exists());
+}
+
+/// The messages about a signer file's passphrase in `enc --sign` name the signer's options,
+/// and name the file when there is no terminal to ask on; `seal signer` names its own.
+#[test]
+fn signer_passphrase_messages_name_the_signers_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    protected_signer(p);
+    std::fs::write(p.join("plain"), b"data").unwrap();
+    assert!(sh(p, "\"$SEAL\" keygen -o k").status.success());
+    let out = sh_setsid(p, "\"$SEAL\" enc -k k --sign s.signer -o c plain");
+    fails(
+        &out,
+        2,
+        "signer file 's.signer' is protected by a passphrase: a passphrase is needed and there \
+         is no terminal to ask on: use --signer-passphrase-env NAME or --signer-passphrase-fd N",
+    );
+    let out = sh_setsid(p, "\"$SEAL\" signer s.signer");
+    fails(
+        &out,
+        2,
+        "signer file 's.signer' is protected by a passphrase: a passphrase is needed and there \
+         is no terminal to ask on: use --passphrase-env NAME or --passphrase-fd N",
+    );
+    let out = sh(
+        p,
+        "\"$SEAL\" enc -k k --sign s.signer --signer-passphrase-fd 7 -o c plain",
+    );
+    fails(
+        &out,
+        3,
+        "--signer-passphrase-fd 7: Bad file descriptor (os error 9)",
+    );
+    let out = sh(
+        p,
+        "unset NOPE; \"$SEAL\" enc -k k --sign s.signer --signer-passphrase-env NOPE -o c plain",
+    );
+    fails(
+        &out,
+        3,
+        "environment variable NOPE (from --signer-passphrase-env) is not set",
+    );
+    assert!(!p.join("c").exists());
+}
+
+/// A passphrase given for a signer file that has none is not used, and seal says so (unless
+/// `-q`): whoever believed the file protected learns that it is not.
+#[test]
+fn a_passphrase_for_a_plain_signer_file_is_not_used_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("pw"), "signer words\n").unwrap();
+    std::fs::write(p.join("plain"), b"data").unwrap();
+    let out = sh(
+        p,
+        "\"$SEAL\" keygen -o k && \"$SEAL\" keygen --signer --signer-kind ed25519 -o p.signer",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sh(
+        p,
+        "\"$SEAL\" enc -k k --sign p.signer --signer-passphrase-fd 3 -o c plain 3<pw",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "seal: warning: signer file 'p.signer' is not protected by a passphrase: \
+         --signer-passphrase-fd not used\n"
+    );
+    let out = sh(
+        p,
+        "\"$SEAL\" enc -q -k k --sign p.signer --signer-passphrase-fd 3 -o d plain 3<pw",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let out = sh(p, "SP=x \"$SEAL\" signer --passphrase-env SP p.signer");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "seal: warning: signer file 'p.signer' is not protected by a passphrase: \
+             --passphrase-env not used\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

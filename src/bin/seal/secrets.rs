@@ -22,7 +22,7 @@ use crate::args::KeyArgs;
 use crate::diag;
 use crate::error::CliError;
 use crate::files::is_stdio;
-use crate::prompt::PassphraseSource;
+use crate::prompt::{PassphraseOptions, PassphraseSource};
 
 /// The error for a secret of kind `given` for a stream whose header names `stream`.
 fn mismatch(stream: KeyKind, given: SecretKind) -> Error {
@@ -42,11 +42,15 @@ impl KeyArgs {
     /// The passphrase source the options name, if any.
     pub fn passphrase_source(&self) -> Option<PassphraseSource> {
         if let Some(name) = &self.passphrase_env {
-            Some(PassphraseSource::Env(name.clone()))
+            Some(PassphraseSource::Env(
+                name.clone(),
+                PassphraseOptions::STREAM,
+            ))
         } else if let Some(fd) = self.passphrase_fd.filter(|_| self.key.is_empty()) {
-            Some(PassphraseSource::Fd(fd))
+            Some(PassphraseSource::Fd(fd, PassphraseOptions::STREAM))
         } else {
-            self.passphrase.then_some(PassphraseSource::Terminal)
+            self.passphrase
+                .then_some(PassphraseSource::Terminal(PassphraseOptions::STREAM))
         }
     }
 
@@ -120,7 +124,7 @@ impl KeyArgs {
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()
-                    .unwrap_or(PassphraseSource::Terminal);
+                    .unwrap_or(PassphraseSource::Terminal(PassphraseOptions::STREAM));
                 Ok(OwnedSecret::Passphrase(read_passphrase(
                     &source, false, quiet,
                 )?))
@@ -170,7 +174,7 @@ impl KeyArgs {
             .collect();
         header.check_trial(&kinds)?;
         let from_fd = match self.passphrase_fd {
-            Some(fd) => Some(PassphraseSource::Fd(fd).read(false)?),
+            Some(fd) => Some(PassphraseSource::Fd(fd, PassphraseOptions::STREAM).read(false)?),
             None => None,
         };
         let mut failed = Vec::new();
@@ -178,7 +182,8 @@ impl KeyArgs {
             let pass = match &from_fd {
                 Some(pass) => pass.clone(),
                 None => {
-                    match crate::prompt::ask(&format!("Enter passphrase for key file {shown}: ")) {
+                    let prompt = format!("Enter passphrase for key file {shown}: ");
+                    match crate::prompt::ask(&prompt, PassphraseOptions::STREAM) {
                         Ok(pass) => pass,
                         Err(e)
                             if e.downcast_ref::<CliError>()
@@ -229,7 +234,7 @@ pub fn read_passphrase(
     // a name or an argument, so no message holds it (`--passphrase-env`'s value is registered
     // by `check_env_options`, before any name is quoted).
     let pass = source.read(confirm)?;
-    if let PassphraseSource::Env(name) = source
+    if let PassphraseSource::Env(name, _) = source
         && !quiet
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
     {

@@ -49,7 +49,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             passphrase_fd,
         } => signing::signer(
             &file,
-            signing::passphrase_source(passphrase_env.as_ref(), passphrase_fd, false).as_ref(),
+            signing::passphrase_source(
+                passphrase_env.as_ref(),
+                passphrase_fd,
+                false,
+                crate::prompt::PassphraseOptions::STREAM,
+            )
+            .as_ref(),
         ),
         Command::Recipient { identity } => recipient(&identity),
         Command::Enc(args) => enc(&args),
