@@ -396,3 +396,151 @@ fn a_passphrase_for_a_plain_signer_file_is_not_used_with_a_warning() {
         stderr(&out)
     );
 }
+
+/// The secret line of the signer file `name` in `dir`.
+fn secret_line(dir: &Path, name: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
+    text.lines().last().unwrap().to_string()
+}
+
+/// `seal signer FILE -o NEW` copies the signer under a new passphrase (changed: a fresh
+/// salt, the old one no longer opens the copy), adds one to a plain file, or removes it with
+/// `--no-passphrase`; the key is the same, FILE is untouched, NEW is 0600.
+#[test]
+fn seal_signer_o_changes_adds_and_removes_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let public = protected_signer(p);
+    std::fs::write(p.join("npw"), "new words\n").unwrap();
+    let before = std::fs::read(p.join("s.signer")).unwrap();
+    let cost = "--kdf-memory 1MiB --kdf-passes 1";
+    // Change.
+    let out = sh(
+        p,
+        &format!(
+            "\"$SEAL\" signer --passphrase-fd 3 --new-passphrase-fd 4 {cost} -o t.signer \
+             s.signer 3<pw 4<npw"
+        ),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{public}\n")
+    );
+    assert_eq!(std::fs::read(p.join("s.signer")).unwrap(), before);
+    let (old, new) = (secret_line(p, "s.signer"), secret_line(p, "t.signer"));
+    assert!(new.starts_with("SEAL-SIGNER-ED25519-PASSPHRASE-1"), "{new}");
+    assert_ne!(old, new);
+    let mode = std::fs::metadata(p.join("t.signer"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 3 t.signer 3<npw");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{public}\n")
+    );
+    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 3 t.signer 3<pw");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // Remove.
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 3 --no-passphrase -o plain.signer s.signer 3<pw",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(secret_line(p, "plain.signer").starts_with("SEAL-SIGNER-ED25519-1"));
+    let out = sh(p, "\"$SEAL\" signer plain.signer");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{public}\n")
+    );
+    // Add, from the environment.
+    let out = sh(
+        p,
+        &format!(
+            "NP='again' \"$SEAL\" signer --new-passphrase-env NP {cost} -o again.signer plain.signer"
+        ),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(secret_line(p, "again.signer").starts_with("SEAL-SIGNER-ED25519-PASSPHRASE-1"));
+    let out = sh(
+        p,
+        "NP='again' \"$SEAL\" signer --passphrase-env NP again.signer",
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{public}\n")
+    );
+}
+
+/// `seal signer -o` refuses, before reading any passphrase (descriptor 9 is not open): a NEW
+/// that exists, no new passphrase named, a cost with `--no-passphrase`, one descriptor for
+/// both; and with a wrong old passphrase it writes nothing.
+#[test]
+fn seal_signer_o_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    protected_signer(p);
+    std::fs::write(p.join("npw"), "new words\n").unwrap();
+    std::fs::write(p.join("bad"), "signer word\n").unwrap();
+    let before = std::fs::read(p.join("s.signer")).unwrap();
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 9 --new-passphrase-fd 9 -o s.signer s.signer",
+    );
+    fails(
+        &out,
+        2,
+        "--passphrase-fd and --new-passphrase-fd name the same descriptor: give the old \
+         passphrase and the new one on different ones",
+    );
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 9 --new-passphrase-fd 8 -o s.signer s.signer",
+    );
+    fails(
+        &out,
+        1,
+        "creating signer file 's.signer': it already exists, and seal never overwrites a key",
+    );
+    assert_eq!(std::fs::read(p.join("s.signer")).unwrap(), before);
+    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 9 -o t.signer s.signer");
+    fails(
+        &out,
+        2,
+        "-o writes a copy of the signer: give its passphrase (--new-passphrase, \
+         --new-passphrase-env or --new-passphrase-fd) or --no-passphrase",
+    );
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 9 --no-passphrase --kdf-passes 1 -o t.signer s.signer",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 3 --new-passphrase-fd 4 -o t.signer s.signer 3<bad 4<npw",
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    // A new passphrase option needs -o.
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 3 --new-passphrase-fd 4 s.signer 3<pw 4<npw",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let listing: Vec<_> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let mut listing: Vec<_> = listing
+        .into_iter()
+        .map(|n| n.into_string().unwrap())
+        .collect();
+    listing.sort();
+    assert_eq!(listing, ["bad", "npw", "pw", "s.signer"]);
+}

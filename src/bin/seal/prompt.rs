@@ -16,14 +16,17 @@ use crate::signals::SavedTerminal;
 use seal::{MAX_PASSPHRASE_LEN, Passphrase};
 
 /// The two options that give one passphrase without a terminal, named in the messages about
-/// it: the stream's (`--passphrase-env`, `--passphrase-fd`; also `seal signer`'s and `keygen
-/// --signer`'s) or, in `enc --sign`, the signer file's.
+/// it, and what the terminal's prompt calls it: the stream's (`--passphrase-env`,
+/// `--passphrase-fd`; also `seal signer`'s), the signer file's in `enc --sign`, and a new
+/// signer file's (`keygen --signer`, `seal signer -o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PassphraseOptions {
     /// The option that names an environment variable.
     pub env: &'static str,
     /// The option that names a file descriptor.
     pub fd: &'static str,
+    /// The terminal's prompt, without its `: `.
+    pub prompt: &'static str,
 }
 
 impl PassphraseOptions {
@@ -31,11 +34,24 @@ impl PassphraseOptions {
     pub const STREAM: PassphraseOptions = PassphraseOptions {
         env: "--passphrase-env",
         fd: "--passphrase-fd",
+        prompt: "Passphrase",
     };
     /// `--signer-passphrase-env`, `--signer-passphrase-fd` (`enc --sign`).
     pub const SIGNER: PassphraseOptions = PassphraseOptions {
         env: "--signer-passphrase-env",
         fd: "--signer-passphrase-fd",
+        prompt: "Passphrase for the signer file",
+    };
+    /// `keygen --signer`'s `--passphrase-env`, `--passphrase-fd`.
+    pub const NEW_SIGNER: PassphraseOptions = PassphraseOptions {
+        prompt: "Passphrase for the new signer file",
+        ..PassphraseOptions::STREAM
+    };
+    /// `seal signer -o`'s `--new-passphrase-env`, `--new-passphrase-fd`.
+    pub const COPY_SIGNER: PassphraseOptions = PassphraseOptions {
+        env: "--new-passphrase-env",
+        fd: "--new-passphrase-fd",
+        prompt: "New passphrase for the copy",
     };
 }
 
@@ -56,9 +72,9 @@ impl PassphraseSource {
     pub fn read(&self, confirm: bool) -> anyhow::Result<Passphrase> {
         match self {
             PassphraseSource::Terminal(options) => {
-                let first = ask("Passphrase: ", *options)?;
+                let first = ask(&format!("{}: ", options.prompt), *options)?;
                 if confirm {
-                    let again = ask("Passphrase (again): ", *options)?;
+                    let again = ask(&format!("{} (again): ", options.prompt), *options)?;
                     if !first.same_as(&again) {
                         return Err(CliError::KeySource("the two passphrases differ".into()).into());
                     }

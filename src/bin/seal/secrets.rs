@@ -440,10 +440,14 @@ pub fn looks_like_key(path: &Path) -> bool {
 }
 
 /// The options that take an environment variable's name, and how to use each right.
-const ENV_OPTIONS: [(&str, &str); 3] = [
+const ENV_OPTIONS: [(&str, &str); 4] = [
     (
         "--signer-passphrase-env",
         "seal enc --sign ci.signer --signer-passphrase-env SIGNER_PASS ...",
+    ),
+    (
+        "--new-passphrase-env",
+        "seal signer old.signer -o new.signer --new-passphrase-env NEW_PASS",
     ),
     (
         "--key-env",

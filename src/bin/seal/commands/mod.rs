@@ -47,6 +47,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             passphrase_env,
             passphrase_fd,
+            output,
+            new,
         } => signing::signer(
             &file,
             signing::passphrase_source(
@@ -56,6 +58,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::prompt::PassphraseOptions::STREAM,
             )
             .as_ref(),
+            output.as_deref(),
+            &new,
         ),
         Command::Recipient { identity } => recipient(&identity),
         Command::Enc(args) => enc(&args),

@@ -12,7 +12,7 @@ use seal::{
 
 use super::keygen::NewSecretFile;
 use super::write_stdout;
-use crate::args::{SignedByArgs, SignerKindArg, SignerProtectArgs};
+use crate::args::{NewPassphraseArgs, SignedByArgs, SignerKindArg, SignerProtectArgs};
 use crate::diag;
 use crate::error::CliError;
 use crate::prompt::{self, PassphraseOptions, PassphraseSource};
@@ -36,7 +36,7 @@ pub fn keygen_signer(
         protect.passphrase_env.as_ref(),
         protect.passphrase_fd,
         protect.passphrase,
-        PassphraseOptions::STREAM,
+        PassphraseOptions::NEW_SIGNER,
     );
     if source.is_none() && (protect.kdf_memory.is_some() || protect.kdf_passes.is_some()) {
         return Err(CliError::Usage(
@@ -142,9 +142,71 @@ pub fn load_signer(
     }
 }
 
-/// `seal signer FILE`: the public key on stdout, the fingerprint on stderr.
-pub fn signer(path: &Path, source: Option<&PassphraseSource>) -> anyhow::Result<()> {
+/// `seal signer FILE`: the public key on stdout, the fingerprint on stderr. With `-o NEW`
+/// (`output`), also a copy of the signer in the new 0600 file NEW, under the passphrase that
+/// `new` gives or, with `--no-passphrase`, none: a signer file's passphrase added, changed
+/// (with a fresh salt) or removed, the key kept. Everything cheap (the options, NEW, the
+/// cost) is checked before a passphrase is asked for.
+pub fn signer(
+    path: &Path,
+    source: Option<&PassphraseSource>,
+    output: Option<&Path>,
+    new: &NewPassphraseArgs,
+) -> anyhow::Result<()> {
+    let copy = match output {
+        None => None,
+        Some(output) => {
+            let new_source = passphrase_source(
+                new.new_passphrase_env.as_ref(),
+                new.new_passphrase_fd,
+                new.new_passphrase,
+                PassphraseOptions::COPY_SIGNER,
+            );
+            if new_source.is_none() && !new.no_passphrase {
+                return Err(CliError::Usage(
+                    "-o writes a copy of the signer: give its passphrase (--new-passphrase, \
+                     --new-passphrase-env or --new-passphrase-fd) or --no-passphrase"
+                        .into(),
+                )
+                .into());
+            }
+            if new.no_passphrase && (new.kdf_memory.is_some() || new.kdf_passes.is_some()) {
+                return Err(CliError::Usage(
+                    "--kdf-memory and --kdf-passes set the cost of a passphrase, and \
+                     --no-passphrase writes none"
+                        .into(),
+                )
+                .into());
+            }
+            if let (Some(PassphraseSource::Fd(old, _)), Some(new)) = (source, new.new_passphrase_fd)
+                && *old == new
+            {
+                return Err(CliError::Usage(
+                    "--passphrase-fd and --new-passphrase-fd name the same descriptor: give the \
+                     old passphrase and the new one on different ones"
+                        .into(),
+                )
+                .into());
+            }
+            let params = match &new_source {
+                Some(_) => Some(kdf_params(new.kdf_memory, new.kdf_passes)?),
+                None => None,
+            };
+            let file = NewSecretFile::create(output, SIGNER_FILE)?;
+            Some((file, new_source, params))
+        }
+    };
     let signer = load_signer(path, source, PassphraseOptions::STREAM, false)?;
+    if let Some((file, new_source, params)) = copy {
+        let text = match (new_source, params) {
+            (Some(new_source), Some(params)) => {
+                let passphrase = read_passphrase(&new_source, true, false)?;
+                signer.to_protected_file_text(&passphrase, params)?
+            }
+            _ => signer.to_file_text(),
+        };
+        file.write(text.as_bytes())?;
+    }
     write_stdout(format!("{}\n", signer.public()).as_bytes())?;
     diag::note(format_args!(
         "fingerprint: {}",
