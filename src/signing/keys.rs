@@ -367,6 +367,10 @@ impl SignerSecret {
     /// A signer file whose secret is protected by `passphrase` (docs/FORMAT.md "Signer
     /// files"): Argon2id at `params`' cost with a fresh random salt stretches the passphrase
     /// into a ChaCha20-Poly1305 key that wraps the seed. Costs one Argon2id run.
+    ///
+    /// Any cost within [`Argon2Params`]' bounds is accepted, down to 8 KiB and one pass, which
+    /// are for tests only: a real file wants [`Argon2Params::DEFAULT`] (256 MiB, 6 passes),
+    /// what `seal keygen --signer` writes (its command line goes no lower than 1 MiB).
     pub fn to_protected_file_text(
         &self,
         passphrase: &Passphrase,

@@ -548,3 +548,36 @@ fn seal_signer_o_refusals() {
     listing.sort();
     assert_eq!(listing, ["bad", "npw", "pw", "s.signer"]);
 }
+
+/// A signer file given to `-k` is named as what it is (exit 3), plain or protected, and its
+/// secret is not shown.
+#[test]
+fn a_signer_file_given_as_a_key_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    protected_signer(p);
+    let out = sh(
+        p,
+        "\"$SEAL\" keygen --signer --signer-kind ed25519 -o p.signer && echo x > plain && \
+         \"$SEAL\" keygen -o k && \"$SEAL\" enc -k k -o c.seal plain",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in ["p.signer", "s.signer"] {
+        // dec names the stream it was opening first.
+        for (command, before) in [
+            ("enc -k {file} -o c plain", ""),
+            ("dec -k {file} -o c c.seal", "'c.seal': "),
+        ] {
+            let command = command.replace("{file}", file);
+            let out = sh(p, &format!("\"$SEAL\" {command}"));
+            fails(
+                &out,
+                3,
+                &format!(
+                    "{before}signer file '{file}': a signing secret, for 'seal enc --sign', not a \
+                     key or an identity"
+                ),
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use seal::{
     EncryptedSshKey, Error, Header, Identity, IdentityText, Key, KeyKind, Passphrase,
-    RecipientKind, Secret, SecretKind,
+    RecipientKind, Secret, SecretKind, SignerSecret,
 };
 use zeroize::Zeroizing;
 
@@ -286,6 +286,12 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
         ))
         .into());
     }
+    if holds_signer(text) {
+        return Err(CliError::KeySource(format!(
+            "signer {what}: a signing secret, for 'seal enc --sign', not a key or an identity"
+        ))
+        .into());
+    }
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -323,13 +329,26 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
 /// Whether `text` is a recipients file's: its first line that is neither blank nor a comment
 /// is a recipient.
 fn holds_recipients(text: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(text) else {
-        return false;
-    };
-    text.lines()
+    first_line(text).is_some_and(|l| seal::Recipient::from_text(l).is_ok())
+}
+
+/// Whether `text` is a signer file's: its first line that is neither blank nor a comment
+/// starts with a signer secret's prefix (in any case).
+fn holds_signer(text: &[u8]) -> bool {
+    let prefix = SignerSecret::TEXT_PREFIX;
+    first_line(text).is_some_and(|l| {
+        l.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    })
+}
+
+/// The first line of `text` that is neither blank nor a comment, trimmed.
+fn first_line(text: &[u8]) -> Option<&str> {
+    std::str::from_utf8(text)
+        .ok()?
+        .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .is_some_and(|l| seal::Recipient::from_text(l).is_ok())
 }
 
 /// The key or identity from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order; `missing`
