@@ -479,8 +479,11 @@ impl SignerFile {
                 continue;
             }
             if let Some(comment) = line.strip_prefix('#') {
-                if let Some(public) = comment.trim_start().strip_prefix("public:") {
-                    claimed = Some(public.trim().to_owned());
+                if let Some(public) = comment.trim_start().strip_prefix("public:")
+                    && claimed.replace(public.trim().to_owned()).is_some()
+                {
+                    // Which of two claims would count is a guess: refuse both.
+                    return Err(problem(TextProblem::ExtraText));
                 }
                 continue;
             }
@@ -489,7 +492,11 @@ impl SignerFile {
             }
         }
         let line = secret.ok_or(problem(TextProblem::NotRecognised))?;
-        let is = |hrp: &str| line.starts_with(&format!("{hrp}1"));
+        // Bech32m's one case, upper (as seal writes it) or lower, as `bech32_parse` checks.
+        let is = |hrp: &str| {
+            line.get(..=hrp.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(&format!("{hrp}1")))
+        };
         if let Some(kind) = KINDS.into_iter().find(|&k| is(protected_hrp(k))) {
             let (_, data) = bech32_parse(line).map_err(problem)?;
             let data = Zeroizing::new(data);
@@ -554,9 +561,13 @@ impl SignerFile {
     }
 }
 
+/// Checks a `# public:` claim by the key it names (so in either case of its text); one that
+/// names no key does not match.
 fn check_claimed(signer: &SignerSecret, claimed: Option<&str>) -> Result<()> {
     match claimed {
-        Some(claimed) if claimed != signer.public.to_text() => Err(Error::SignerPublicMismatch),
+        Some(claimed) if SignerPublic::from_text(claimed).ok().as_ref() != Some(&signer.public) => {
+            Err(Error::SignerPublicMismatch)
+        }
         _ => Ok(()),
     }
 }
