@@ -531,6 +531,19 @@ fn seal_signer_o_refusals() {
         "{}",
         stderr(&out)
     );
+    // --new-passphrase-env takes a variable's name: a passphrase there is refused, unshown.
+    let out = sh(
+        p,
+        "\"$SEAL\" signer --passphrase-fd 9 --new-passphrase-env 'new words' -o t.signer s.signer",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .starts_with("seal: --new-passphrase-env takes the NAME of an environment variable"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("new words"));
     // A new passphrase option needs -o.
     let out = sh(
         p,
