@@ -654,4 +654,27 @@ fn the_terminal_prompts_for_signer_files_say_which_passphrase() {
         b"",
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // enc -p --sign: the signer file's, then the stream's, each named.
+    fs::write(p.join("plain"), b"data").unwrap();
+    let mut term = Terminal::new();
+    let mut args = vec!["enc", "-p", "--sign", "s.signer", "-o", "c"];
+    args.extend(CHEAP);
+    args.push("plain");
+    let child = term.spawn(p, &args);
+    for (prompt, answer) in [
+        ("Passphrase for signer file 's.signer': ", old),
+        ("Passphrase for the stream: ", new),
+        ("Passphrase for the stream (again): ", new),
+    ] {
+        term.wait_for_prompt(prompt, 1);
+        term.type_text(format!("{answer}\n").as_bytes());
+    }
+    let out = finish(child);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = term.transcript();
+    assert!(
+        !shown.contains(old) && !shown.contains(new),
+        "echoed: {shown:?}"
+    );
 }

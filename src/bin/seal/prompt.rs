@@ -36,6 +36,11 @@ impl PassphraseOptions {
         fd: "--passphrase-fd",
         prompt: "Passphrase",
     };
+    /// The stream's, in `enc --sign`, where the signer file's is asked for too.
+    pub const STREAM_BESIDE_SIGNER: PassphraseOptions = PassphraseOptions {
+        prompt: "Passphrase for the stream",
+        ..PassphraseOptions::STREAM
+    };
     /// `--signer-passphrase-env`, `--signer-passphrase-fd` (`enc --sign`).
     pub const SIGNER: PassphraseOptions = PassphraseOptions {
         env: "--signer-passphrase-env",

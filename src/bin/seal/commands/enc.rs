@@ -11,7 +11,7 @@ use crate::args::{CipherArg, EncArgs};
 use crate::diag;
 use crate::error::CliError;
 use crate::output::Target;
-use crate::prompt::PassphraseOptions;
+use crate::prompt::{PassphraseOptions, PassphraseSource};
 use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 
@@ -25,7 +25,13 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
     };
     let keys = &args.io.keys;
-    let source = keys.passphrase_source();
+    let source = match keys.passphrase_source() {
+        // Two passphrases may be asked for: the prompt says which one this is.
+        Some(PassphraseSource::Terminal(_)) if args.sign.is_some() => Some(
+            PassphraseSource::Terminal(PassphraseOptions::STREAM_BESIDE_SIGNER),
+        ),
+        other => other,
+    };
     if source.is_none() && (args.kdf_memory.is_some() || args.kdf_passes.is_some()) {
         return Err(CliError::Usage(
             "--kdf-memory and --kdf-passes apply only to a passphrase (-p, --passphrase-env, \
