@@ -57,8 +57,9 @@ pub const TABLE: &[Status] = &[
     Status {
         code: "2",
         meaning: "usage: bad arguments (and `seal` alone, after printing the usage), no key \
-                  given, key text given as a file name, a closed stdin or stdout, a passphrase \
-                  needed with no terminal to ask on; post-quantum and classical recipients mixed \
+                  given, key or signer text given as a file name, a closed stdin or stdout, a \
+                  passphrase needed with no terminal to ask on, an Argon2id cost out of range \
+                  in `--kdf-memory`/`--kdf-passes`; post-quantum and classical recipients mixed \
                   without `--allow-classical-mix`; an identity or private key given as a \
                   recipient; more than 64 identities, or more trial work than seal's bound; an \
                   allowed-signers file (`--signed-by-file`) that names no signer; or \
@@ -73,12 +74,14 @@ pub const TABLE: &[Status] = &[
                   passphrase; no identity matches any of the stream's recipients; an SSH key of \
                   a type seal does not use (ssh-rsa, ECDSA, sk-, ssh-dss) given alone; a \
                   passphrase-protected SSH key with no passphrase, a wrong one, or bcrypt \
-                  rounds over 512",
+                  rounds over 512; a signer file missing, unreadable or malformed, its \
+                  `# public:` line not matching its secret, its Argon2id cost out of bounds, or \
+                  a wrong signer passphrase",
     },
     Status {
         code: "4",
         meaning: "not a seal stream this version reads: bad magic, unsupported version, cipher \
-                  or key kind, chunk size, Argon2id cost, recipient count or stanza length out \
+                  or key kind, chunk size, the stream's Argon2id cost, recipient count or stanza length out \
                   of range, malformed armor",
     },
     Status {
