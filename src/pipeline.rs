@@ -19,6 +19,10 @@
 //!   most what the budget allows for the stream's frame size ([`workers_for`]): 7 workers for
 //!   16 MiB chunks. Buffers are recycled, a free one always before a new one is allocated, so
 //!   the steady state allocates nothing per frame.
+//! - The workers are never more than a bounded number of frames ahead of the writer: a job is
+//!   taken only with a permit, which the writer gives back once it has walked the frame
+//!   ([`Feed`]): `2 × w + 1` permits, and with a [`Sink::At`] up to [`MAX_AHEAD_OF_SYNC`] more,
+//!   whose frames' buffers the workers keep (only their outcomes wait).
 //! - The first job is read on the caller's thread; if it is also the last (an input of at most
 //!   one chunk) it is processed there and no thread is started.
 //! - The source is read by one worker at a time, under the feed's lock, so jobs are made in
@@ -28,8 +32,9 @@
 //!   successfully, so output is in order and, when decrypting, every byte written was
 //!   authenticated. With `flush_each` (live streams) it flushes after every frame.
 //! - The first error in stream order is the one returned: an error at frame i is reported only
-//!   once every frame before i was written. Frames before it are still processed (at most the
-//!   pool's worth), never skipped.
+//!   once every frame before i was written. Frames before it are still processed, never
+//!   skipped; frames after it, at most the permits' worth. A panic in a worker (or in the
+//!   source) is its frame's error, [`Error::ThreadPanicked`].
 //! - On error the writer sets `stop` and returns at once without waiting for the workers, one
 //!   of which may be blocked in `read`; every other worker notices `stop` or a closed channel
 //!   and exits on its own.
@@ -39,13 +44,15 @@
 //!   fixed offset and keeps its buffer for its next frame, so the kernel's cost of writing the
 //!   output is spread over the workers too. The writer still walks outcomes in stream order to
 //!   report the first error, and syncs the file's data every [`SYNC_EVERY`] bytes so that the
-//!   disk writes while the workers work; the caller must discard the file on error.
+//!   disk writes while the workers work; the caller must discard the file on error. Once
+//!   [`run`] has returned, whether `Ok` or `Err`, no worker writes to the file any more.
 
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
@@ -118,7 +125,8 @@ pub(crate) struct Positional {
     stride: u64,
     /// Held while a worker writes: the kernel writes to one file one writer at a time anyway
     /// (the inode lock), and a worker that waits here sleeps instead of spinning on that lock.
-    writing: Mutex<()>,
+    /// `true` once the pool is over ([`Positional::close`]): no write starts after that.
+    writing: Mutex<bool>,
 }
 
 impl Positional {
@@ -127,7 +135,7 @@ impl Positional {
             file,
             base,
             stride,
-            writing: Mutex::new(()),
+            writing: Mutex::new(false),
         }
     }
 
@@ -138,12 +146,21 @@ impl Positional {
             .and_then(|o| o.checked_add(self.base))
             .ok_or_else(|| Error::Write(io::Error::other("output offset overflows")))?;
         let bytes = &job.buf[range];
-        // A poisoned lock only says another worker panicked: its `()` is still whole.
-        let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        // A poisoned lock only says another worker panicked: its flag is still whole.
+        let closed = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        if *closed {
+            return Err(Error::Internal(Internal::PoolStopped));
+        }
         self.file
             .write_all_at(bytes, offset)
             .map_err(Error::Write)?;
         Ok(bytes.len() as u64)
+    }
+
+    /// Ends the writing: waits for a write in progress, and makes every later one fail, so
+    /// that once the pool has returned (an error included) nothing writes to the file.
+    fn close(&self) {
+        *self.writing.lock().unwrap_or_else(|e| e.into_inner()) = true;
     }
 }
 
@@ -225,14 +242,13 @@ fn run_inline<S: Source, P: Process, W: Write + ?Sized>(
     process: &P,
     mut sink: Sink<'_, W>,
 ) -> Result<u64> {
+    // No sync as it goes here: with one thread it would stop the only one that works; the
+    // kernel writes back in the background, and the caller's final sync waits for the rest.
     let mut written = 0;
-    let mut landing = Landing::default();
     let mut next = Some(first);
     while let Some(mut job) = next {
         let range = process.process(&mut job)?;
-        let n = sink.write(&job, range)?;
-        landing.landed(&sink, n)?;
-        written += n;
+        written += sink.write(&job, range)?;
         next = source.next(Some(job.buf))?;
     }
     Ok(written)
@@ -252,51 +268,69 @@ fn spawn<F: FnOnce() + Send + 'static>(
         })
 }
 
+/// Most frames a pool with a positional output lets its workers process beyond the ones the
+/// writer has walked, besides the `2 × w + 1` of any pool: room for [`SYNC_EVERY`] bytes of
+/// frames, so that the writer's sync does not stop the workers, and at most this many. Such a
+/// frame's worker keeps its buffer: what waits is its outcome, about 100 bytes.
+const MAX_AHEAD_OF_SYNC: u64 = 16 * 1024;
+
 /// What the workers share to take their next job: the source (read by one worker at a time),
-/// the job the caller's thread read first, and the frame buffers.
+/// the job the caller's thread read first, and the permits.
 ///
-/// Invariant: at most `pool` buffers are ever created; a worker takes a free one (given back
-/// by the writer) before a new one is made, and waits for one when `pool` exist.
+/// Invariant: a job is taken only with a permit, and at most `permits` permits exist: the
+/// writer gives one back for every frame it has walked, so the workers are never more than
+/// `permits` frames ahead of it. A permit carries a frame buffer when the writer wrote the
+/// frame (a stream sink), none when the worker did and kept its buffer (a positional sink);
+/// so at most `permits` buffers exist with a stream sink, one a worker with a positional one.
 struct Feed<S> {
     source: S,
     /// The first job, read on the caller's thread, for whichever worker comes first.
     first: Option<Job>,
-    /// Buffers the writer gave back.
+    /// Permits the writer gave back.
     free: Receiver<Vec<u8>>,
-    /// Buffers created so far, `first`'s included.
+    /// Permits created so far, `first`'s included.
     created: usize,
-    pool: usize,
+    permits: usize,
     /// The source returned its last job or an error: no worker reads it again.
     ended: bool,
 }
 
 impl<S: Source> Feed<S> {
-    /// The next job, read into `spare` (the buffer of the worker's previous frame when it
-    /// wrote that frame itself) or into a free buffer; `None` when the stream has no more jobs
-    /// for this worker. A read error is sent to `done` under the index it stopped at.
-    fn take(&mut self, spare: Option<Vec<u8>>, done: &mpsc::Sender<(u64, Outcome)>) -> Option<Job> {
+    /// The next job, read into `own` (the buffer a worker kept from the frame it wrote itself),
+    /// a buffer that came with the permit, or a new one; `None` when the stream has no more
+    /// jobs for this worker. A read error (or a panic of the source) is sent to `done` under
+    /// the index it stopped at.
+    fn take(
+        &mut self,
+        own: Option<Vec<u8>>,
+        stop: &AtomicBool,
+        done: &mpsc::Sender<(u64, Outcome)>,
+    ) -> Option<Job> {
         if let Some(first) = self.first.take() {
             return Some(first);
         }
-        if self.ended {
+        if self.ended || stop.load(Ordering::Relaxed) {
             return None;
         }
-        let spare = match spare {
-            Some(buf) => Some(buf),
-            None => match self.free.try_recv() {
-                Ok(buf) => Some(buf),
-                Err(TryRecvError::Empty) if self.created < self.pool => {
-                    self.created += 1;
-                    None
-                }
-                // Every buffer is in flight: the writer gives one back once the frames before
-                // it are written, which needs no worker to hold this lock.
-                Err(TryRecvError::Empty) => Some(self.free.recv().ok()?),
-                Err(TryRecvError::Disconnected) => return None,
-            },
+        let permit = match self.free.try_recv() {
+            Ok(permit) => permit,
+            Err(TryRecvError::Empty) if self.created < self.permits => {
+                self.created += 1;
+                Vec::new()
+            }
+            // Every permit is out: the writer gives one back once the frames before it are
+            // walked, which needs no worker to hold this lock.
+            Err(TryRecvError::Empty) => self.free.recv().ok()?,
+            Err(TryRecvError::Disconnected) => return None,
         };
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let spare = own.or((permit.capacity() > 0).then_some(permit));
         let index = self.source.next_index();
-        match self.source.next(spare) {
+        let next = panic::catch_unwind(AssertUnwindSafe(|| self.source.next(spare)))
+            .unwrap_or(Err(Error::ThreadPanicked("seal-worker")));
+        match next {
             Ok(Some(job)) => Some(job),
             Ok(None) => {
                 self.ended = true;
@@ -313,7 +347,8 @@ impl<S: Source> Feed<S> {
 
 /// One worker: takes the next job from the feed (reading the input itself, one worker at a
 /// time), processes it and, with a positional sink, writes it; the frame's buffer then stays
-/// with the worker (still in its core's cache) for its next read.
+/// with the worker (still in its core's cache) for its next read. A panic while processing is
+/// that frame's error ([`Error::ThreadPanicked`]), so the writer never waits for it.
 fn work_loop<S: Source, P: Process>(
     feed: Arc<Mutex<Feed<S>>>,
     process: Arc<P>,
@@ -327,14 +362,14 @@ fn work_loop<S: Source, P: Process>(
             return;
         }
         let next = match feed.lock() {
-            Ok(mut feed) => feed.take(own.take(), &done),
+            Ok(mut feed) => feed.take(own.take(), &stop, &done),
             Err(_) => return,
         };
         let Some(mut job) = next else { return };
         let index = job.index;
-        let outcome = process
-            .process(&mut job)
-            .and_then(|range| match &positional {
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            let range = process.process(&mut job)?;
+            match &positional {
                 Some(file) => {
                     let written = file.write(&job, range)?;
                     own = Some(std::mem::take(&mut job.buf));
@@ -349,9 +384,22 @@ fn work_loop<S: Source, P: Process>(
                     range,
                     written: None,
                 }),
-            });
+            }
+        }))
+        .unwrap_or(Err(Error::ThreadPanicked("seal-worker")));
         if done.send((index, outcome)).is_err() {
             return;
+        }
+    }
+}
+
+/// Closes a positional output when dropped ([`Positional::close`]).
+struct Closing(Option<Arc<Positional>>);
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        if let Some(file) = &self.0 {
+            file.close();
         }
     }
 }
@@ -367,6 +415,10 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
         Sink::At(file) => Some(Arc::clone(file)),
         Sink::Stream(..) => None,
     };
+    let ahead = match &positional {
+        Some(file) => (SYNC_EVERY / file.stride.max(1)).min(MAX_AHEAD_OF_SYNC),
+        None => 0,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let (done_tx, done_rx) = mpsc::channel::<(u64, Outcome)>();
     let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
@@ -375,9 +427,11 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
         first: Some(first),
         free: free_rx,
         created: 1,
-        pool: 2 * threads + 1,
+        permits: 2 * threads + 1 + usize::try_from(ahead).unwrap_or(0),
         ended: false,
     }));
+    // Whatever way this returns, no worker writes to a positional output afterwards.
+    let _closing = Closing(positional.clone());
 
     let mut handles = Vec::with_capacity(threads);
     for i in 0..threads {
@@ -441,11 +495,9 @@ fn write_in_order<W: Write + ?Sized>(
             };
             landing.landed(sink, n)?;
             written += n;
-            // A worker that wrote its frame kept its buffer. The workers may have finished;
-            // the buffer is then unneeded.
-            if job.buf.capacity() > 0 {
-                let _ = free.send(job.buf);
-            }
+            // The frame's permit, with its buffer unless the worker kept it. The workers may
+            // have finished; the permit is then unneeded.
+            let _ = free.send(job.buf);
         }
         let Ok((index, outcome)) = done.recv() else {
             break;
@@ -469,6 +521,164 @@ fn write_in_order<W: Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU64;
+    use std::time::{Duration, Instant};
+
+    /// `n` jobs of 16 bytes each, the last one final.
+    struct Counting {
+        next: u64,
+        n: u64,
+    }
+
+    impl Source for Counting {
+        fn buffer_len(&self) -> usize {
+            16
+        }
+        fn next_index(&self) -> u64 {
+            self.next
+        }
+        fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
+            if self.next == self.n {
+                return Ok(None);
+            }
+            let index = self.next;
+            self.next += 1;
+            let mut buf = spare.unwrap_or_else(|| vec![0; 16]);
+            buf.fill(index as u8);
+            let position = if index + 1 == self.n {
+                Position::Final
+            } else {
+                Position::More
+            };
+            Ok(Some(Job {
+                index,
+                offset: index * 16,
+                buf,
+                len: 16,
+                position,
+            }))
+        }
+    }
+
+    /// Processes every frame as it is, except that frame `slow` takes `pause` (and records the
+    /// highest frame begun meanwhile), frame `fails` fails and frame `panics` panics.
+    #[derive(Default)]
+    struct Probe {
+        slow: Option<(u64, Duration)>,
+        fails: Option<u64>,
+        panics: Option<u64>,
+        highest: AtomicU64,
+        highest_during_pause: AtomicU64,
+    }
+
+    impl Process for Probe {
+        fn process(&self, job: &mut Job) -> Result<Range<usize>> {
+            self.highest.fetch_max(job.index, Ordering::SeqCst);
+            if let Some((slow, pause)) = self.slow
+                && job.index == slow
+            {
+                std::thread::sleep(pause);
+                let highest = self.highest.load(Ordering::SeqCst);
+                self.highest_during_pause.store(highest, Ordering::SeqCst);
+            }
+            if self.fails == Some(job.index) {
+                return Err(Error::Internal(Internal::PoolStopped));
+            }
+            assert_ne!(self.panics, Some(job.index), "a probe that panics");
+            Ok(0..job.len)
+        }
+    }
+
+    fn positional() -> (File, Sink<'static, Vec<u8>>) {
+        let file = tempfile::tempfile().unwrap();
+        let at = Positional::new(file.try_clone().unwrap(), 0, 16);
+        (file, Sink::At(Arc::new(at)))
+    }
+
+    #[test]
+    fn workers_stay_a_bounded_number_of_frames_ahead_of_a_stalled_frame_with_a_positional_output() {
+        let probe = Arc::new(Probe {
+            slow: Some((1, Duration::from_millis(500))),
+            ..Probe::default()
+        });
+        let (file, sink) = positional();
+        let n = 40_000;
+        let written = run(Counting { next: 0, n }, Arc::clone(&probe), sink, 4).unwrap();
+        assert_eq!(written, n * 16);
+        assert_eq!(file.metadata().unwrap().len(), n * 16);
+        // 2 × 4 + 1 permits, and as many more as 64 MiB of 16-byte frames, at most 16,384.
+        let bound = 1 + 9 + MAX_AHEAD_OF_SYNC;
+        let ahead = probe.highest_during_pause.load(Ordering::SeqCst);
+        assert!(ahead <= bound, "frame {ahead} begun while frame 1 waited");
+    }
+
+    #[test]
+    fn workers_stay_a_bounded_number_of_frames_ahead_of_a_stalled_frame_with_a_stream_output() {
+        let probe = Arc::new(Probe {
+            slow: Some((1, Duration::from_millis(300))),
+            ..Probe::default()
+        });
+        let mut out = Vec::new();
+        let n = 2_000;
+        run(
+            Counting { next: 0, n },
+            Arc::clone(&probe),
+            Sink::Stream(&mut out, false),
+            4,
+        )
+        .unwrap();
+        assert_eq!(out.len() as u64, n * 16);
+        let ahead = probe.highest_during_pause.load(Ordering::SeqCst);
+        assert!(ahead <= 1 + 9, "frame {ahead} begun while frame 1 waited");
+    }
+
+    #[test]
+    fn a_worker_that_panics_fails_its_frame_instead_of_hanging_the_pool() {
+        for positional_output in [false, true] {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                let probe = Arc::new(Probe {
+                    panics: Some(5),
+                    ..Probe::default()
+                });
+                let source = Counting { next: 0, n: 2_000 };
+                let result = if positional_output {
+                    let (_file, sink) = positional();
+                    run(source, probe, sink, 4)
+                } else {
+                    run(source, probe, Sink::Stream(&mut Vec::new(), false), 4)
+                };
+                let _ = tx.send(result);
+            });
+            let result = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the pool returned");
+            assert!(
+                matches!(result, Err(Error::ThreadPanicked("seal-worker"))),
+                "{result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_is_written_to_a_positional_output_once_the_pool_has_failed() {
+        let probe = Arc::new(Probe {
+            fails: Some(3),
+            slow: Some((4, Duration::from_millis(300))),
+            ..Probe::default()
+        });
+        let (file, sink) = positional();
+        let result = run(Counting { next: 0, n: 100 }, probe, sink, 4);
+        assert!(matches!(
+            result,
+            Err(Error::Internal(Internal::PoolStopped))
+        ));
+        let failed_at = Instant::now();
+        file.set_len(0).unwrap();
+        // Frame 4's worker wakes up within 300 ms of the failure: its write must not land.
+        std::thread::sleep(Duration::from_millis(600).saturating_sub(failed_at.elapsed()));
+        assert_eq!(file.metadata().unwrap().len(), 0);
+    }
 
     #[test]
     fn workers_are_capped_by_the_thread_limit_and_the_memory_budget() {
