@@ -1,5 +1,7 @@
 //! The one kit of helpers for tests that drive the real `seal` binary (tests/cli/): running
-//! it in a scratch directory with captured output, a scratch directory with a key, listings,
+//! it in a scratch directory with captured output (with or without a terminal, under a
+//! timeout, as root of a namespace), running it and insisting on success, making keys and
+//! identities, writing secret files as keygen does, a scratch directory with a key, listings,
 //! and waiting for an output to start. A helper used by one test file stays in that file;
 //! one used by two or more belongs here.
 #![allow(dead_code)]
@@ -10,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::SEAL;
-use crate::common::{run_cmd, stderr};
+use crate::common::{ok, run_cmd, stderr};
 
 /// The cheapest Argon2id cost `seal enc` accepts, to keep passphrase tests fast.
 pub const CHEAP: [&str; 4] = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
@@ -88,6 +90,49 @@ pub fn seal_with_timeout(dir: &Path, args: &[&str], stdin: Stdio) -> Output {
         .stdin(stdin)
         .output()
         .unwrap()
+}
+
+/// [`seal`] with empty stdin, asserting success with nothing on stderr (as
+/// [`ok`](crate::common::ok) does); returns stdout.
+pub fn seal_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
+    ok(&seal(dir, args, b"")).to_vec()
+}
+
+/// Makes the identity file `name` of `kind` in `dir` with `seal keygen --identity`, asserting
+/// success; returns the recipient keygen printed on stderr.
+pub fn identity(dir: &Path, name: &str, kind: &str) -> String {
+    let out = seal(
+        dir,
+        &["keygen", "--identity", "--kind", kind, "-o", name],
+        b"",
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    err.strip_prefix("seal: recipient: ")
+        .and_then(|r| r.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("{err:?}"))
+        .to_owned()
+}
+
+/// Writes a key or identity file as keygen does: mode 0600 (so seal prints no warning).
+pub fn write_secret(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// `ssh-keygen -q -t TYPE -N PASSPHRASE -f DIR/NAME` (plus `extra`); the tool must be there.
+pub fn ssh_keygen(dir: &Path, name: &str, key_type: &str, passphrase: &str, extra: &[&str]) {
+    let status = Command::new("ssh-keygen")
+        .args([
+            "-q", "-t", key_type, "-N", passphrase, "-C", "me@host", "-f", name,
+        ])
+        .args(extra)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .status()
+        .expect("ssh-keygen (Debian package openssh-client) must be installed");
+    assert!(status.success());
 }
 
 /// Makes the key file `key` in `dir` with `seal keygen`.
