@@ -1,14 +1,15 @@
 //! The one kit of helpers for tests that drive the real `seal` binary (tests/cli/): running
 //! it in a scratch directory with captured output (with or without a terminal, under a
-//! timeout, as root of a namespace), running it and insisting on success, making keys and
-//! identities, writing secret files as keygen does, a scratch directory with a key, listings,
-//! and waiting for an output to start. A helper used by one test file stays in that file;
-//! one used by two or more belongs here.
+//! timeout, under strace, under a shell, as root of a namespace), running it and insisting on
+//! success, spawning it fed by a pipe, making keys and identities (seal's and ssh-keygen's),
+//! writing secret files as keygen does, a scratch directory with a key, listings, and waiting
+//! for an output to start. A helper used by one test file stays in that file; one used by two
+//! or more belongs here.
 #![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::SEAL;
@@ -51,6 +52,29 @@ pub fn seal_no_stdin_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out
         .stdin(Stdio::null())
         .output()
         .unwrap()
+}
+
+/// Runs the shell `script` in `dir` (`sh -c`), stdin inherited, stdout and stderr captured.
+pub fn shell(dir: &Path, script: &str) -> Output {
+    Command::new("sh")
+        .args(["-c", script])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// `strace -f -qq STRACE seal ARGS` in `dir`, without `SEAL_KEY_FILE`, stdin from /dev/null,
+/// ready to be run or spawned (strace must be installed).
+pub fn under_strace(dir: &Path, strace: &[&str], args: &[&str]) -> Command {
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq"])
+        .args(strace)
+        .arg(SEAL)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEAL_KEY_FILE")
+        .stdin(Stdio::null());
+    cmd
 }
 
 /// Runs the shell `script` in `dir` as root of a private user and mount namespace (`unshare
@@ -133,6 +157,20 @@ pub fn ssh_keygen(dir: &Path, name: &str, key_type: &str, passphrase: &str, extr
         .status()
         .expect("ssh-keygen (Debian package openssh-client) must be installed");
     assert!(status.success());
+}
+
+/// Spawns `cmd` in `dir` with stdin a pipe (returned apart, to write to and to close), stdout
+/// to /dev/null and stderr piped.
+pub fn spawn_fed(cmd: &mut Command, dir: &Path) -> (Child, ChildStdin) {
+    let mut child = cmd
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    (child, stdin)
 }
 
 /// Makes the key file `key` in `dir` with `seal keygen`.
