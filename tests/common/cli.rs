@@ -18,6 +18,12 @@ use crate::common::{ok, run_cmd, stderr};
 /// The cheapest Argon2id cost `seal enc` accepts, to keep passphrase tests fast.
 pub const CHEAP: [&str; 4] = ["--kdf-memory", "1MiB", "--kdf-passes", "1"];
 
+/// The words of the command line `line`, split at spaces, for arguments written as they are
+/// typed (no quoting: an argument with a space in it goes in an array).
+pub fn words(line: &str) -> Vec<&str> {
+    line.split(' ').collect()
+}
+
 /// `seal ARGS` in `dir` with `stdin` fed through a pipe, stdout and stderr captured, and no
 /// `SEAL_KEY_FILE` from the environment of whoever runs the tests.
 pub fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
