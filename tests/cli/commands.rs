@@ -19,17 +19,7 @@ fn setup() -> tempfile::TempDir {
     let p = dir.path();
     assert!(seal_no_stdin(p, &["keygen", "-o", "key"]).status.success());
     fs::write(p.join("plain"), vec![9u8; 200_000]).unwrap();
-    let args = [
-        "enc",
-        "-k",
-        "key",
-        "--chunk-size",
-        "64KiB",
-        "-o",
-        "stream",
-        "plain",
-    ];
-    let enc = seal_no_stdin(p, &args);
+    let enc = seal_no_stdin(p, &words("enc -k key --chunk-size 64KiB -o stream plain"));
     assert!(enc.status.success(), "{}", text(&enc.stderr));
     dir
 }
@@ -142,17 +132,10 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
         text(&out.stderr),
         "seal: 'plain': not a seal stream (bad magic bytes)\n"
     );
-    let args = [
-        "enc",
-        "-k",
-        "key",
-        "--cipher",
-        "chacha20-poly1305",
-        "-o",
-        "cc",
-        "plain",
-    ];
-    let enc = seal_no_stdin(p, &args);
+    let enc = seal_no_stdin(
+        p,
+        &words("enc -k key --cipher chacha20-poly1305 -o cc plain"),
+    );
     assert!(enc.status.success());
     assert!(
         text(&seal_no_stdin(p, &["info", "cc"]).stdout).contains("cipher:     chacha20-poly1305\n")
