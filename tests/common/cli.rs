@@ -32,15 +32,28 @@ pub fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
 
 /// [`seal`] with the variables `env` added.
 pub fn seal_env(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut cmd = seal_cmd(dir, args);
+    cmd.envs(env.iter().copied());
+    run_cmd(cmd, stdin)
+}
+
+/// `seal ARGS` in `dir` without `SEAL_KEY_FILE`, stdin, stdout and stderr piped: a command to
+/// adjust, then run with [`run_cmd`] or spawn.
+pub fn seal_cmd(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
+    cmd.args(args);
+    in_dir_piped(&mut cmd, dir);
+    cmd
+}
+
+/// Sets `cmd` to run in `dir` without `SEAL_KEY_FILE` (the environment of whoever runs the
+/// tests must not lend seal a key), stdin, stdout and stderr piped.
+fn in_dir_piped(cmd: &mut Command, dir: &Path) {
+    cmd.current_dir(dir)
         .env_remove("SEAL_KEY_FILE")
-        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
 }
 
 /// `seal ARGS` in `dir`, stdin from /dev/null, stdout and stderr captured.
@@ -97,15 +110,9 @@ pub fn as_root(dir: &Path, script: &str) -> Output {
 /// terminal of whoever runs the tests.
 pub fn seal_setsid(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
     let mut cmd = Command::new("setsid");
-    cmd.arg("-w")
-        .arg(SEAL)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.arg("-w").arg(SEAL).args(args);
+    in_dir_piped(&mut cmd, dir);
+    cmd.envs(env.iter().copied());
     run_cmd(cmd, stdin)
 }
 
@@ -244,14 +251,7 @@ impl Scratch {
         self.path("key").display().to_string()
     }
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(SEAL);
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env_remove("SEAL_KEY_FILE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
+        seal_cmd(self.dir.path(), args)
     }
     /// Runs seal with `stdin` fed through a pipe.
     pub fn run(&self, args: &[&str], stdin: &[u8]) -> Output {
