@@ -7,12 +7,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::SEAL;
 use crate::common::{assert_fails, ok, stderr};
-use crate::kit::{identity, seal, write_secret};
+use crate::kit::{identity, seal, seal_cmd, write_secret};
 
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
@@ -407,12 +406,7 @@ fn a_low_order_x25519_recipient_is_refused_when_encrypting() {
         let text = bech32::encode::<Bech32m>(Hrp::parse("sealx").unwrap(), &point).unwrap();
         // stdin stays open and empty until seal has exited: the refusal does not wait for
         // input.
-        let mut child = Command::new(SEAL)
-            .args(["enc", "-r", &text, "-o", "out"])
-            .current_dir(p)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+        let mut child = seal_cmd(p, &["enc", "-r", &text, "-o", "out"])
             .spawn()
             .unwrap();
         let stdin = child.stdin.take();
