@@ -131,54 +131,20 @@ fn the_ci_recipe_works_end_to_end() {
         ],
     );
     assert!(enc.status.success(), "{}", stderr(&enc));
-    let dec = seal_no_stdin(
-        d,
-        &[
-            "dec",
-            "-k",
-            "deploy.key",
-            "--signed-by",
-            public,
-            "--expect-comment",
-            "app 1.0",
-            "-o",
-            "app.out",
-            "app.seal",
-        ],
-    );
-    assert!(dec.status.success(), "{}", stderr(&dec));
+    // The deploy side's command line, completed by each run below.
+    let dec = ["dec", "-k", "deploy.key", "--signed-by", public];
+    let run_dec = |rest: &[&str]| seal_no_stdin(d, &[&dec[..], rest].concat());
+    let out = run_dec(&["--expect-comment", "app 1.0", "-o", "app.out", "app.seal"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read(d.join("app.out")).unwrap(), data(5000, 1));
-    let stdout = seal_no_stdin(
-        d,
-        &[
-            "dec",
-            "-q",
-            "-k",
-            "deploy.key",
-            "--signed-by",
-            public,
-            "app.seal",
-        ],
-    );
+    let stdout = run_dec(&["-q", "app.seal"]);
     assert_eq!(stdout.stdout, data(5000, 1));
     assert!(
         seal_no_stdin(d, &["verify", "--signed-by", public, "app.seal"])
             .status
             .success()
     );
-    let older = seal_no_stdin(
-        d,
-        &[
-            "dec",
-            "-k",
-            "deploy.key",
-            "--signed-by",
-            public,
-            "--expect-comment",
-            "app 1.1",
-            "app.seal",
-        ],
-    );
+    let older = run_dec(&["--expect-comment", "app 1.1", "app.seal"]);
     assert_eq!(older.status.code(), Some(6));
     assert!(older.stdout.is_empty());
     let info = seal_no_stdin(d, &["info", "--json", "app.seal"]);
