@@ -118,6 +118,14 @@ pub(crate) trait Process: Send + Sync + 'static {
 /// little left to wait for.
 const SYNC_EVERY: u64 = 64 << 20;
 
+/// Most bytes one `pwrite` of a positional output writes, at offsets that are multiples of it:
+/// a 1 MiB frame goes in four or five. A
+/// write of a whole aligned MiB lets ext4 put it in one 1 MiB page-cache folio, and on this
+/// project's VM (whose free memory the host takes back in large blocks) filling such folios
+/// cost twice the CPU of 256 KiB ones (`dd bs=1M` 0.43–0.89 s per GiB against 0.38–0.46 s
+/// with `bs=256K`, and seal's `dec -o` 1.7× `cp` + `sync`); tmpfs is the same either way.
+const WRITE_PIECE: usize = 256 << 10;
+
 /// A file written at fixed offsets: frame `i`'s output goes to `base + i × stride`.
 pub(crate) struct Positional {
     file: File,
@@ -151,9 +159,15 @@ impl Positional {
         if *closed {
             return Err(Error::Internal(Internal::PoolStopped));
         }
-        self.file
-            .write_all_at(bytes, offset)
-            .map_err(Error::Write)?;
+        // Pieces end where the file's offset is a multiple of WRITE_PIECE, whatever the frame's
+        // own alignment (a sealed frame's is not).
+        let (mut at, mut rest) = (offset, bytes);
+        while !rest.is_empty() {
+            let room = WRITE_PIECE - (at % WRITE_PIECE as u64) as usize;
+            let (piece, tail) = rest.split_at(room.min(rest.len()));
+            self.file.write_all_at(piece, at).map_err(Error::Write)?;
+            (at, rest) = (at + piece.len() as u64, tail);
+        }
         Ok(bytes.len() as u64)
     }
 
