@@ -67,13 +67,7 @@ printf 'seal' | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" > "$out/signed_d
 head -c 300 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" \
   --signed-comment "app 1.0" > "$out/signed_decode/ed25519-frames-comment"
 head -c 200 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/pq" > "$out/signed_decode/mldsa65-ed25519"
-# Protected signer files: the known-answer vectors' texts (Argon2id m = 8, t = 1, p = 1), and
-# the allowed signers' files protected by the passphrase signer_text tries ("fuzz"), which
-# open, so the fuzzer reaches the unlock and the re-protection.
+# Protected signer files: the known-answer vectors' texts (Argon2id m = 8, t = 1, p = 1).
 for v in tests/vectors/signer-files/*-passphrase.txt; do
   sed -n 's/^secret: //p' "$v" > "$out/signer_text/$(basename "$v" .txt)"
-done
-for kind in ed25519 mldsa65-ed25519; do
-  cargo run --quiet --manifest-path fuzz/Cargo.toml --bin fuzz_key -- "protected-$kind" \
-    > "$out/signer_text/fuzz-passphrase-$kind"
 done
