@@ -67,7 +67,12 @@ printf 'seal' | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" > "$out/signed_d
 head -c 300 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" \
   --signed-comment "app 1.0" > "$out/signed_decode/ed25519-frames-comment"
 head -c 200 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/pq" > "$out/signed_decode/mldsa65-ed25519"
-# Protected signer files: the known-answer vectors' texts (Argon2id m = 8, t = 1, p = 1).
+# Protected signer files: the known-answer vectors' texts (Argon2id m = 8, t = 1, p = 1, under
+# a passphrase the target tries), the secret line alone and as a whole file with its comment
+# and `# public:` lines, in CRLF.
 for v in tests/vectors/signer-files/*-passphrase.txt; do
-  sed -n 's/^secret: //p' "$v" > "$out/signer_text/$(basename "$v" .txt)"
+  name=$(basename "$v" .txt)
+  sed -n 's/^secret: //p' "$v" > "$out/signer_text/$name"
+  { printf '# seal signer\r\n# public: %s\r\n' "$(sed -n 's/^signer_public: //p' "$v")"
+    printf '%s\r\n' "$(sed -n 's/^secret: //p' "$v")"; } > "$out/signer_text/$name-file-crlf"
 done

@@ -819,7 +819,7 @@ pub enum Error {
     #[error("the signer file is protected by a passphrase")]
     SignerPassphraseNeeded,
     /// The passphrase does not open a protected signer file (or the file was altered).
-    #[error("wrong passphrase for signer file (or the file was altered)")]
+    #[error("wrong passphrase (or the file was altered)")]
     WrongSignerPassphrase,
     /// A protected signer file asks for an Argon2id cost outside the bounds (refused before
     /// any work).

@@ -1,11 +1,16 @@
-//! The worker pool: a reader, `threads` workers and an in-order writer, with bounded memory.
+//! The worker pool: `threads` workers that each read, process and (to a file) write their own
+//! frames, and an in-order writer, with bounded memory.
 //!
 //! ```text
-//!             jobs (bounded)            results               caller's thread
-//!   reader ───────────────▶ workers ─────────────▶ writer (reorders by index, writes)
-//!     ▲                                                │
-//!     └──────────────── free frame buffers ◀───────────┘
+//!            feed (one reader at a time)              results              caller's thread
+//!   input ──▶ worker: read ▸ seal/open [▸ pwrite] ────────────▶ writer (reorders by index,
+//!                ▲                                                │       writes a stream)
+//!                └──────────── free frame buffers ◀───────────────┘
 //! ```
+//!
+//! Why the workers read: a frame read on the core that then seals or opens it and writes it is
+//! still in that core's cache at each step, and there is no separate reader thread to hand it
+//! over, wake and schedule (docs/PERFORMANCE.md, "Design").
 //!
 //! Invariants:
 //! - Memory is bounded whatever the header and the caller ask for: at most
@@ -14,30 +19,42 @@
 //!   most what the budget allows for the stream's frame size ([`workers_for`]): 7 workers for
 //!   16 MiB chunks. Buffers are recycled, a free one always before a new one is allocated, so
 //!   the steady state allocates nothing per frame.
+//! - The workers are never more than a bounded number of frames ahead of the writer: a job is
+//!   taken only with a permit, which the writer gives back once it has walked the frame
+//!   ([`Feed`]): `2 × w + 1` permits, and with a [`Sink::At`] up to [`MAX_AHEAD_OF_SYNC`] more,
+//!   whose frames' buffers the workers keep (only their outcomes wait).
 //! - The first job is read on the caller's thread; if it is also the last (an input of at most
 //!   one chunk) it is processed there and no thread is started.
+//! - The source is read by one worker at a time, under the feed's lock, so jobs are made in
+//!   index order exactly as one reader would make them; a read error is reported under the
+//!   index of the frame it stopped, and no worker reads after it.
 //! - The writer writes frame i only after frames 0..i were written and frame i was processed
 //!   successfully, so output is in order and, when decrypting, every byte written was
 //!   authenticated. With `flush_each` (live streams) it flushes after every frame.
 //! - The first error in stream order is the one returned: an error at frame i is reported only
-//!   once every frame before i was written. Frames before it are still processed (at most the
-//!   pool's worth), never skipped.
-//! - On error the writer sets `stop` and returns at once without waiting for the reader, which
-//!   may be blocked in `read`; every other thread notices a closed channel or `stop` and exits
-//!   on its own.
+//!   once every frame before i was written. Frames before it are still processed, never
+//!   skipped; frames after it, at most the permits' worth. A panic in a worker (or in the
+//!   source) is its frame's error, [`Error::ThreadPanicked`].
+//! - On error the writer sets `stop` and returns at once without waiting for the workers, one
+//!   of which may be blocked in `read`; every other worker notices `stop` or a closed channel
+//!   and exits on its own.
 //! - With one worker the same source and processing run inline on the caller's thread.
 //! - With a [`Sink::At`] (a regular file the caller owns, such as a temporary file it renames
-//!   into place once the stream is complete), each worker writes its own frame at the frame's fixed offset, so the kernel's cost
-//!   of writing the output is spread over the workers too. The writer still walks outcomes
-//!   in stream order to report the first error; the caller must discard the file on error.
+//!   into place once the stream is complete), each worker writes its own frame at the frame's
+//!   fixed offset and keeps its buffer for its next frame, so the kernel's cost of writing the
+//!   output is spread over the workers too. The writer still walks outcomes in stream order to
+//!   report the first error, and syncs the file's data every [`SYNC_EVERY`] bytes so that the
+//!   disk writes while the workers work; the caller must discard the file on error. Once
+//!   [`run`] has returned, whether `Ok` or `Err`, no worker writes to the file any more.
 
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
@@ -81,7 +98,7 @@ pub(crate) struct Job {
     pub(crate) position: Position,
 }
 
-/// Produces jobs in index order. Runs on the reader thread.
+/// Produces jobs in index order. Runs on one worker at a time (or the caller's thread).
 pub(crate) trait Source: Send + 'static {
     /// Length of the buffers this source fills (one full frame).
     fn buffer_len(&self) -> usize;
@@ -96,14 +113,32 @@ pub(crate) trait Process: Send + Sync + 'static {
     fn process(&self, job: &mut Job) -> Result<Range<usize>>;
 }
 
+/// How many bytes of a positional output may be written, in stream order, before they are
+/// synced: the disk writes them while the workers go on, so that the caller's final sync has
+/// little left to wait for.
+const SYNC_EVERY: u64 = 64 << 20;
+
 /// A file written at fixed offsets: frame `i`'s output goes to `base + i × stride`.
 pub(crate) struct Positional {
-    pub(crate) file: File,
-    pub(crate) base: u64,
-    pub(crate) stride: u64,
+    file: File,
+    base: u64,
+    stride: u64,
+    /// Held while a worker writes: the kernel writes to one file one writer at a time anyway
+    /// (the inode lock), and a worker that waits here sleeps instead of spinning on that lock.
+    /// `true` once the pool is over ([`Positional::close`]): no write starts after that.
+    writing: Mutex<bool>,
 }
 
 impl Positional {
+    pub(crate) fn new(file: File, base: u64, stride: u64) -> Self {
+        Positional {
+            file,
+            base,
+            stride,
+            writing: Mutex::new(false),
+        }
+    }
+
     fn write(&self, job: &Job, range: Range<usize>) -> Result<u64> {
         let offset = job
             .index
@@ -111,10 +146,21 @@ impl Positional {
             .and_then(|o| o.checked_add(self.base))
             .ok_or_else(|| Error::Write(io::Error::other("output offset overflows")))?;
         let bytes = &job.buf[range];
+        // A poisoned lock only says another worker panicked: its flag is still whole.
+        let closed = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        if *closed {
+            return Err(Error::Internal(Internal::PoolStopped));
+        }
         self.file
             .write_all_at(bytes, offset)
             .map_err(Error::Write)?;
         Ok(bytes.len() as u64)
+    }
+
+    /// Ends the writing: waits for a write in progress, and makes every later one fail, so
+    /// that once the pool has returned (an error included) nothing writes to the file.
+    fn close(&self) {
+        *self.writing.lock().unwrap_or_else(|e| e.into_inner()) = true;
     }
 }
 
@@ -139,6 +185,25 @@ impl<W: Write + ?Sized> Sink<'_, W> {
             }
             Sink::At(file) => file.write(job, range),
         }
+    }
+}
+
+/// Counts the bytes of a positional output written in stream order and syncs the file's data
+/// every [`SYNC_EVERY`] of them.
+#[derive(Default)]
+struct Landing {
+    unsynced: u64,
+}
+
+impl Landing {
+    fn landed<W: Write + ?Sized>(&mut self, sink: &Sink<'_, W>, n: u64) -> Result<()> {
+        let Sink::At(file) = sink else { return Ok(()) };
+        self.unsynced += n;
+        if self.unsynced >= SYNC_EVERY {
+            self.unsynced = 0;
+            file.file.sync_data().map_err(Error::Write)?;
+        }
+        Ok(())
     }
 }
 
@@ -177,6 +242,8 @@ fn run_inline<S: Source, P: Process, W: Write + ?Sized>(
     process: &P,
     mut sink: Sink<'_, W>,
 ) -> Result<u64> {
+    // No sync as it goes here: with one thread it would stop the only one that works; the
+    // kernel writes back in the background, and the caller's final sync waits for the rest.
     let mut written = 0;
     let mut next = Some(first);
     while let Some(mut job) = next {
@@ -201,79 +268,138 @@ fn spawn<F: FnOnce() + Send + 'static>(
         })
 }
 
-fn read_loop<S: Source>(
-    first: Job,
-    mut source: S,
-    pool: usize,
-    jobs: SyncSender<Job>,
+/// Most frames a pool with a positional output lets its workers process beyond the ones the
+/// writer has walked, besides the `2 × w + 1` of any pool: room for [`SYNC_EVERY`] bytes of
+/// frames, so that the writer's sync does not stop the workers, and at most this many. Such a
+/// frame's worker keeps its buffer: what waits is its outcome, about 100 bytes.
+const MAX_AHEAD_OF_SYNC: u64 = 16 * 1024;
+
+/// What the workers share to take their next job: the source (read by one worker at a time),
+/// the job the caller's thread read first, and the permits.
+///
+/// Invariant: a job is taken only with a permit, and at most `permits` permits exist: the
+/// writer gives one back for every frame it has walked, so the workers are never more than
+/// `permits` frames ahead of it. A permit carries a frame buffer when the writer wrote the
+/// frame (a stream sink), none when the worker did and kept its buffer (a positional sink);
+/// so at most `permits` buffers exist with a stream sink, one a worker with a positional one.
+struct Feed<S> {
+    source: S,
+    /// The first job, read on the caller's thread, for whichever worker comes first.
+    first: Option<Job>,
+    /// Permits the writer gave back.
     free: Receiver<Vec<u8>>,
-    done: mpsc::Sender<(u64, Outcome)>,
-    stop: Arc<AtomicBool>,
-) {
-    if jobs.send(first).is_err() {
-        return;
-    }
-    let mut created = 1;
-    while !stop.load(Ordering::Relaxed) {
-        // A buffer the writer gave back before a new one; a new one only within the pool.
-        let spare = match free.try_recv() {
-            Ok(buf) => Some(buf),
-            Err(TryRecvError::Empty) if created < pool => {
-                created += 1;
+    /// Permits created so far, `first`'s included.
+    created: usize,
+    permits: usize,
+    /// The source returned its last job or an error: no worker reads it again.
+    ended: bool,
+}
+
+impl<S: Source> Feed<S> {
+    /// The next job, read into `own` (the buffer a worker kept from the frame it wrote itself),
+    /// a buffer that came with the permit, or a new one; `None` when the stream has no more
+    /// jobs for this worker. A read error (or a panic of the source) is sent to `done` under
+    /// the index it stopped at.
+    fn take(
+        &mut self,
+        own: Option<Vec<u8>>,
+        stop: &AtomicBool,
+        done: &mpsc::Sender<(u64, Outcome)>,
+    ) -> Option<Job> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
+        if self.ended || stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let permit = match self.free.try_recv() {
+            Ok(permit) => permit,
+            Err(TryRecvError::Empty) if self.created < self.permits => {
+                self.created += 1;
+                Vec::new()
+            }
+            // Every permit is out: the writer gives one back once the frames before it are
+            // walked, which needs no worker to hold this lock.
+            Err(TryRecvError::Empty) => self.free.recv().ok()?,
+            Err(TryRecvError::Disconnected) => return None,
+        };
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let spare = own.or((permit.capacity() > 0).then_some(permit));
+        let index = self.source.next_index();
+        let next = panic::catch_unwind(AssertUnwindSafe(|| self.source.next(spare)))
+            .unwrap_or(Err(Error::ThreadPanicked("seal-worker")));
+        match next {
+            Ok(Some(job)) => Some(job),
+            Ok(None) => {
+                self.ended = true;
                 None
             }
-            Err(TryRecvError::Empty) => match free.recv() {
-                Ok(buf) => Some(buf),
-                Err(_) => return,
-            },
-            Err(TryRecvError::Disconnected) => return,
-        };
-        let index = source.next_index();
-        match source.next(spare) {
-            Ok(Some(job)) => {
-                if jobs.send(job).is_err() {
-                    return;
-                }
-            }
-            Ok(None) => return,
             Err(e) => {
+                self.ended = true;
                 let _ = done.send((index, Err(e)));
-                return;
+                None
             }
         }
     }
 }
 
-fn work_loop<P: Process>(
+/// One worker: takes the next job from the feed (reading the input itself, one worker at a
+/// time), processes it and, with a positional sink, writes it; the frame's buffer then stays
+/// with the worker (still in its core's cache) for its next read. A panic while processing is
+/// that frame's error ([`Error::ThreadPanicked`]), so the writer never waits for it.
+fn work_loop<S: Source, P: Process>(
+    feed: Arc<Mutex<Feed<S>>>,
     process: Arc<P>,
     positional: Option<Arc<Positional>>,
-    jobs: Arc<Mutex<Receiver<Job>>>,
     done: mpsc::Sender<(u64, Outcome)>,
     stop: Arc<AtomicBool>,
 ) {
+    let mut own: Option<Vec<u8>> = None;
     loop {
-        let next = match jobs.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(mut job) = next else { return };
         if stop.load(Ordering::Relaxed) {
             return;
         }
+        let next = match feed.lock() {
+            Ok(mut feed) => feed.take(own.take(), &stop, &done),
+            Err(_) => return,
+        };
+        let Some(mut job) = next else { return };
         let index = job.index;
-        let outcome = process.process(&mut job).and_then(|range| {
-            let written = match &positional {
-                Some(file) => Some(file.write(&job, range.clone())?),
-                None => None,
-            };
-            Ok(Done {
-                job,
-                range,
-                written,
-            })
-        });
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            let range = process.process(&mut job)?;
+            match &positional {
+                Some(file) => {
+                    let written = file.write(&job, range)?;
+                    own = Some(std::mem::take(&mut job.buf));
+                    Ok(Done {
+                        job,
+                        range: 0..0,
+                        written: Some(written),
+                    })
+                }
+                None => Ok(Done {
+                    job,
+                    range,
+                    written: None,
+                }),
+            }
+        }))
+        .unwrap_or(Err(Error::ThreadPanicked("seal-worker")));
         if done.send((index, outcome)).is_err() {
             return;
+        }
+    }
+}
+
+/// Closes a positional output when dropped ([`Positional::close`]).
+struct Closing(Option<Arc<Positional>>);
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        if let Some(file) = &self.0 {
+            file.close();
         }
     }
 }
@@ -285,27 +411,38 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
     mut sink: Sink<'_, W>,
     threads: usize,
 ) -> Result<u64> {
-    let pool = 2 * threads + 1;
     let positional = match &sink {
         Sink::At(file) => Some(Arc::clone(file)),
         Sink::Stream(..) => None,
     };
+    let ahead = match &positional {
+        Some(file) => (SYNC_EVERY / file.stride.max(1)).min(MAX_AHEAD_OF_SYNC),
+        None => 0,
+    };
     let stop = Arc::new(AtomicBool::new(false));
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
-    let job_rx = Arc::new(Mutex::new(job_rx));
     let (done_tx, done_rx) = mpsc::channel::<(u64, Outcome)>();
     let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
+    let feed = Arc::new(Mutex::new(Feed {
+        source,
+        first: Some(first),
+        free: free_rx,
+        created: 1,
+        permits: 2 * threads + 1 + usize::try_from(ahead).unwrap_or(0),
+        ended: false,
+    }));
+    // Whatever way this returns, no worker writes to a positional output afterwards.
+    let _closing = Closing(positional.clone());
 
-    let mut handles = Vec::with_capacity(threads + 1);
+    let mut handles = Vec::with_capacity(threads);
     for i in 0..threads {
-        let (process, positional, jobs, done, worker_stop) = (
+        let (feed, process, positional, done, worker_stop) = (
+            Arc::clone(&feed),
             Arc::clone(&process),
             positional.clone(),
-            Arc::clone(&job_rx),
             done_tx.clone(),
             Arc::clone(&stop),
         );
-        let work = move || work_loop(process, positional, jobs, done, worker_stop);
+        let work = move || work_loop(feed, process, positional, done, worker_stop);
         match spawn("seal-worker", format!("seal-worker-{i}"), work) {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -314,30 +451,18 @@ fn run_pool<S: Source, P: Process, W: Write + ?Sized>(
             }
         }
     }
-    drop(job_rx);
-    let reader_stop = Arc::clone(&stop);
-    let reader = spawn("seal-reader", "seal-reader".into(), move || {
-        read_loop(first, source, pool, job_tx, free_rx, done_tx, reader_stop)
-    });
-    let reader = match reader {
-        Ok(h) => h,
-        Err(e) => {
-            stop.store(true, Ordering::Relaxed);
-            return Err(e);
-        }
-    };
-    handles.push(reader);
+    drop(done_tx);
 
     let result = write_in_order(&done_rx, &free_tx, &mut sink);
     if result.is_err() {
-        // Do not wait: the reader may be blocked reading input that never comes.
+        // Do not wait: a worker may be blocked reading input that never comes.
         stop.store(true, Ordering::Relaxed);
         return result;
     }
     for handle in handles {
         handle
             .join()
-            .map_err(|_| Error::ThreadPanicked("seal-worker or seal-reader"))?;
+            .map_err(|_| Error::ThreadPanicked("seal-worker"))?;
     }
     result
 }
@@ -352,6 +477,7 @@ fn write_in_order<W: Write + ?Sized>(
     let mut window: VecDeque<Option<Outcome>> = VecDeque::new();
     let mut expected: u64 = 0;
     let mut written = 0;
+    let mut landing = Landing::default();
     loop {
         while let Some(Some(_)) = window.front() {
             let Some(Some(outcome)) = window.pop_front() else {
@@ -363,11 +489,14 @@ fn write_in_order<W: Write + ?Sized>(
                 range,
                 written: by_worker,
             } = outcome?;
-            written += match by_worker {
+            let n = match by_worker {
                 Some(n) => n,
                 None => sink.write(&job, range)?,
             };
-            // The reader may have finished and dropped its end; the buffer is then unneeded.
+            landing.landed(sink, n)?;
+            written += n;
+            // The frame's permit, with its buffer unless the worker kept it. The workers may
+            // have finished; the permit is then unneeded.
             let _ = free.send(job.buf);
         }
         let Ok((index, outcome)) = done.recv() else {
@@ -392,6 +521,164 @@ fn write_in_order<W: Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU64;
+    use std::time::{Duration, Instant};
+
+    /// `n` jobs of 16 bytes each, the last one final.
+    struct Counting {
+        next: u64,
+        n: u64,
+    }
+
+    impl Source for Counting {
+        fn buffer_len(&self) -> usize {
+            16
+        }
+        fn next_index(&self) -> u64 {
+            self.next
+        }
+        fn next(&mut self, spare: Option<Vec<u8>>) -> Result<Option<Job>> {
+            if self.next == self.n {
+                return Ok(None);
+            }
+            let index = self.next;
+            self.next += 1;
+            let mut buf = spare.unwrap_or_else(|| vec![0; 16]);
+            buf.fill(index as u8);
+            let position = if index + 1 == self.n {
+                Position::Final
+            } else {
+                Position::More
+            };
+            Ok(Some(Job {
+                index,
+                offset: index * 16,
+                buf,
+                len: 16,
+                position,
+            }))
+        }
+    }
+
+    /// Processes every frame as it is, except that frame `slow` takes `pause` (and records the
+    /// highest frame begun meanwhile), frame `fails` fails and frame `panics` panics.
+    #[derive(Default)]
+    struct Probe {
+        slow: Option<(u64, Duration)>,
+        fails: Option<u64>,
+        panics: Option<u64>,
+        highest: AtomicU64,
+        highest_during_pause: AtomicU64,
+    }
+
+    impl Process for Probe {
+        fn process(&self, job: &mut Job) -> Result<Range<usize>> {
+            self.highest.fetch_max(job.index, Ordering::SeqCst);
+            if let Some((slow, pause)) = self.slow
+                && job.index == slow
+            {
+                std::thread::sleep(pause);
+                let highest = self.highest.load(Ordering::SeqCst);
+                self.highest_during_pause.store(highest, Ordering::SeqCst);
+            }
+            if self.fails == Some(job.index) {
+                return Err(Error::Internal(Internal::PoolStopped));
+            }
+            assert_ne!(self.panics, Some(job.index), "a probe that panics");
+            Ok(0..job.len)
+        }
+    }
+
+    fn positional() -> (File, Sink<'static, Vec<u8>>) {
+        let file = tempfile::tempfile().unwrap();
+        let at = Positional::new(file.try_clone().unwrap(), 0, 16);
+        (file, Sink::At(Arc::new(at)))
+    }
+
+    #[test]
+    fn workers_stay_a_bounded_number_of_frames_ahead_of_a_stalled_frame_with_a_positional_output() {
+        let probe = Arc::new(Probe {
+            slow: Some((1, Duration::from_millis(500))),
+            ..Probe::default()
+        });
+        let (file, sink) = positional();
+        let n = 40_000;
+        let written = run(Counting { next: 0, n }, Arc::clone(&probe), sink, 4).unwrap();
+        assert_eq!(written, n * 16);
+        assert_eq!(file.metadata().unwrap().len(), n * 16);
+        // 2 × 4 + 1 permits, and as many more as 64 MiB of 16-byte frames, at most 16,384.
+        let bound = 1 + 9 + MAX_AHEAD_OF_SYNC;
+        let ahead = probe.highest_during_pause.load(Ordering::SeqCst);
+        assert!(ahead <= bound, "frame {ahead} begun while frame 1 waited");
+    }
+
+    #[test]
+    fn workers_stay_a_bounded_number_of_frames_ahead_of_a_stalled_frame_with_a_stream_output() {
+        let probe = Arc::new(Probe {
+            slow: Some((1, Duration::from_millis(300))),
+            ..Probe::default()
+        });
+        let mut out = Vec::new();
+        let n = 2_000;
+        run(
+            Counting { next: 0, n },
+            Arc::clone(&probe),
+            Sink::Stream(&mut out, false),
+            4,
+        )
+        .unwrap();
+        assert_eq!(out.len() as u64, n * 16);
+        let ahead = probe.highest_during_pause.load(Ordering::SeqCst);
+        assert!(ahead <= 1 + 9, "frame {ahead} begun while frame 1 waited");
+    }
+
+    #[test]
+    fn a_worker_that_panics_fails_its_frame_instead_of_hanging_the_pool() {
+        for positional_output in [false, true] {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                let probe = Arc::new(Probe {
+                    panics: Some(5),
+                    ..Probe::default()
+                });
+                let source = Counting { next: 0, n: 2_000 };
+                let result = if positional_output {
+                    let (_file, sink) = positional();
+                    run(source, probe, sink, 4)
+                } else {
+                    run(source, probe, Sink::Stream(&mut Vec::new(), false), 4)
+                };
+                let _ = tx.send(result);
+            });
+            let result = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the pool returned");
+            assert!(
+                matches!(result, Err(Error::ThreadPanicked("seal-worker"))),
+                "{result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_is_written_to_a_positional_output_once_the_pool_has_failed() {
+        let probe = Arc::new(Probe {
+            fails: Some(3),
+            slow: Some((4, Duration::from_millis(300))),
+            ..Probe::default()
+        });
+        let (file, sink) = positional();
+        let result = run(Counting { next: 0, n: 100 }, probe, sink, 4);
+        assert!(matches!(
+            result,
+            Err(Error::Internal(Internal::PoolStopped))
+        ));
+        let failed_at = Instant::now();
+        file.set_len(0).unwrap();
+        // Frame 4's worker wakes up within 300 ms of the failure: its write must not land.
+        std::thread::sleep(Duration::from_millis(600).saturating_sub(failed_at.elapsed()));
+        assert_eq!(file.metadata().unwrap().len(), 0);
+    }
 
     #[test]
     fn workers_are_capped_by_the_thread_limit_and_the_memory_budget() {

@@ -365,7 +365,9 @@ impl Encryptor {
     /// Like [`Encryptor::encrypt`], into `file` from its start, with each worker writing its
     /// frames at their offsets (so writing, too, runs on every thread). `file` must be a
     /// regular file that nothing else writes; its content is the stream only if this returns
-    /// `Ok`, and the caller must discard it otherwise.
+    /// `Ok`, and the caller must discard it otherwise. Its data is synced every 64 MiB as it is
+    /// written, so that the disk works while the workers do and a final
+    /// [`File::sync_all`] has little left to wait for.
     pub fn encrypt_to_file<R>(self, input: R, file: &File) -> Result<u64>
     where
         R: Read + Send + 'static,
@@ -380,11 +382,11 @@ impl Encryptor {
         let header_len = header.len() as u64;
         file.write_all_at(&header.to_bytes(), 0)
             .map_err(Error::Write)?;
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: header_len,
-            stride: header.full_frame_len() as u64,
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            header_len,
+            header.full_frame_len() as u64,
+        );
         let sealer = FrameSealer::new(&header, &keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         let Some(signing) = &self.signing else {
@@ -588,7 +590,8 @@ impl<R: Read + Send + 'static> Unlocked<R> {
     /// Like [`Unlocked::decrypt_to`], into `file` from its start, with each worker writing
     /// its plaintext at its offset. `file` must be a regular file that nothing else writes and
     /// that no one reads before this returns `Ok`: on error it may hold plaintext of frames
-    /// after the failing one (all authenticated), and the caller must discard it.
+    /// after the failing one (all authenticated), and the caller must discard it. Its data is
+    /// synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
         if self.header.framing() == Framing::Live {
             // Plaintext offsets of a live stream are not known in advance: write in order.
@@ -596,11 +599,11 @@ impl<R: Read + Send + 'static> Unlocked<R> {
             out.seek(SeekFrom::Start(0)).map_err(Error::Write)?;
             return self.decrypt_to(&mut out);
         }
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: 0,
-            stride: u64::from(self.header.chunk_size()),
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            0,
+            u64::from(self.header.chunk_size()),
+        );
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         if self.header.signed().is_some() {
@@ -612,7 +615,7 @@ impl<R: Read + Send + 'static> Unlocked<R> {
 
 /// The hashing sealer of a signed stream, and the transcript it feeds.
 fn hashing_sealer(header: &Header, sealer: FrameSealer) -> (Hashing<FrameSealer>, Arc<Collector>) {
-    let collector = Collector::new(&header.to_bytes(), false);
+    let collector = Collector::new(&header.to_bytes(), None);
     let hashing = Hashing {
         inner: sealer,
         collector: Arc::clone(&collector),
@@ -640,7 +643,7 @@ fn check_signature(header: &Header, transcript: &signing::Digest, tail: &Tail) -
     };
     let tail = tail
         .lock()
-        .map_err(|_| Error::ThreadPanicked("seal-reader"))?
+        .map_err(|_| Error::ThreadPanicked("seal-worker"))?
         .take()
         .unwrap_or_default();
     let message = signing::message(signed, transcript);
@@ -665,7 +668,7 @@ where
     W: Write + ?Sized,
 {
     let (input, tail) = HoldBack::new(input, header.trailer_len());
-    let collector = Collector::new(&header.to_bytes(), false);
+    let collector = Collector::new(&header.to_bytes(), None);
     let hashing = Hashing {
         inner: opener,
         collector: Arc::clone(&collector),
@@ -677,10 +680,16 @@ where
 }
 
 /// The keyless first pass: hashes every frame of `input` (just past the header), checks the
-/// signature, and returns the digests of the frames in order.
-fn hash_pass<R: Read + Send + 'static>(header: &Header, input: R, threads: usize) -> Result<Seen> {
+/// signature, and, with `keep: Some(n)`, returns the digests of the frames in order (at most
+/// `n`: a longer stream is [`Error::TooManyFramesToVerifyFirst`], before any output).
+fn hash_pass<R: Read + Send + 'static>(
+    header: &Header,
+    input: R,
+    threads: usize,
+    keep: Option<usize>,
+) -> Result<Seen> {
     let (input, tail) = HoldBack::new(input, header.trailer_len());
-    let collector = Collector::new(&header.to_bytes(), true);
+    let collector = Collector::new(&header.to_bytes(), keep);
     let source = FixedDecoder::new(input, header.clone());
     let sink = Sink::Stream(&mut std::io::sink(), false);
     crate::pipeline::run(
@@ -710,7 +719,7 @@ where
     W: Write + ?Sized,
 {
     let n = digests.len() as u64;
-    let collector = Collector::new(&header.to_bytes(), false);
+    let collector = Collector::new(&header.to_bytes(), None);
     let hashing = Hashing {
         inner: FrameOpener::new(header, keys),
         collector: Arc::clone(&collector),
@@ -747,7 +756,7 @@ impl<R: Read> Read for Shared<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         self.0
             .lock()
-            .map_err(|_| std::io::Error::other("seal-reader panicked"))?
+            .map_err(|_| std::io::Error::other("seal-worker panicked"))?
             .read(buf)
     }
 }
@@ -833,6 +842,7 @@ impl<R> Verifying<R> {
             keys,
             input: self.input,
             threads: default_threads(),
+            keep_at_most: crate::limits::MAX_KEPT_DIGESTS,
         })
     }
 }
@@ -842,7 +852,8 @@ impl<R: Read + Send + 'static> Verifying<R> {
     /// workers) and verifies the signature. Proves the signer made these bytes, not that the
     /// frames decrypt (only a key shows that).
     pub fn verify_signature(self, threads: usize) -> Result<()> {
-        hash_pass(&self.header, self.input, threads).map(drop)
+        // No second pass: no digest kept, so no bound on the number of frames.
+        hash_pass(&self.header, self.input, threads, None).map(drop)
     }
 }
 
@@ -853,6 +864,9 @@ pub struct VerifiedUnlocked<R> {
     keys: StreamKeys,
     input: R,
     threads: usize,
+    /// Most frame digests kept between two passes: [`crate::limits::MAX_KEPT_DIGESTS`]
+    /// (smaller only in this module's tests).
+    keep_at_most: usize,
 }
 
 impl<R> std::fmt::Debug for VerifiedUnlocked<R> {
@@ -881,13 +895,14 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
     /// Decrypts into `file` (a regular file the caller owns) in one pass, hashing every frame,
     /// and checks the signature at the end. **`file` holds unverified plaintext until this
     /// returns `Ok`**: the caller must not let anyone read it before, and must discard it on
-    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then).
+    /// `Err` (seal's command line keeps it unnamed, or named and mode 0600, until then). Its
+    /// data is synced every 64 MiB as it is written, as [`Encryptor::encrypt_to_file`] does.
     pub fn decrypt_to_file(self, file: &File) -> Result<u64> {
-        let positional = Positional {
-            file: file.try_clone().map_err(Error::Write)?,
-            base: 0,
-            stride: u64::from(self.header.chunk_size()),
-        };
+        let positional = Positional::new(
+            file.try_clone().map_err(Error::Write)?,
+            0,
+            u64::from(self.header.chunk_size()),
+        );
         let opener = FrameOpener::new(&self.header, &self.keys);
         let sink = Sink::<File>::At(Arc::new(positional));
         one_pass(&self.header, opener, self.input, sink, self.threads)
@@ -918,7 +933,7 @@ impl<R: Read + Send + 'static> VerifiedUnlocked<R> {
             inner: self.input,
             copy: std::io::BufWriter::with_capacity(1 << 20, copy),
         };
-        let seen = hash_pass(&self.header, tee, self.threads)?;
+        let seen = hash_pass(&self.header, tee, self.threads, Some(self.keep_at_most))?;
         let mut spool = spool;
         // The copy's last buffer was written when the pool dropped it, where an error cannot
         // be reported: check that the spool holds everything that was hashed.
@@ -947,14 +962,20 @@ fn first_pass<R: Read + Seek + Send + 'static>(
     header: &Header,
     mut input: R,
     threads: usize,
+    keep_at_most: usize,
 ) -> Result<(R, Seen)> {
     let start = input.stream_position().map_err(Error::Read)?;
     let shared = Arc::new(std::sync::Mutex::new(input));
-    let seen = hash_pass(header, Shared(Arc::clone(&shared)), threads)?;
+    let seen = hash_pass(
+        header,
+        Shared(Arc::clone(&shared)),
+        threads,
+        Some(keep_at_most),
+    )?;
     let mut input = Arc::try_unwrap(shared)
         .map_err(|_| Error::Internal(crate::error::Internal::PoolStopped))?
         .into_inner()
-        .map_err(|_| Error::ThreadPanicked("seal-reader"))?;
+        .map_err(|_| Error::ThreadPanicked("seal-worker"))?;
     input.seek(SeekFrom::Start(start)).map_err(Error::Read)?;
     Ok((input, seen))
 }
@@ -965,7 +986,7 @@ impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
     /// range) that compares every frame it reads with its digest from that pass before opening
     /// it ([`Error::FrameChanged`]). Nothing is read through it before the signature verified.
     pub fn verified_reader(self) -> Result<DecryptingReader<R>> {
-        let (input, seen) = first_pass(&self.header, self.input, self.threads)?;
+        let (input, seen) = first_pass(&self.header, self.input, self.threads, self.keep_at_most)?;
         let opener = FrameOpener::new(&self.header, &self.keys);
         let mut reader =
             DecryptingReader::new(self.header, opener, input).with_digests(Arc::new(seen.digests));
@@ -981,7 +1002,7 @@ impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
     /// with its digest before opening it (the input may change between the passes:
     /// [`Error::FrameChanged`]). `output` receives nothing unless the signature verified.
     pub fn decrypt_verified<W: Write + ?Sized>(self, output: &mut W) -> Result<u64> {
-        let (input, seen) = first_pass(&self.header, self.input, self.threads)?;
+        let (input, seen) = first_pass(&self.header, self.input, self.threads, self.keep_at_most)?;
         // Exactly the frames pass 1 hashed: the trailer is never read again.
         second_pass(
             &self.header,
@@ -991,5 +1012,91 @@ impl<R: Read + Seek + Send + 'static> VerifiedUnlocked<R> {
             output,
             self.threads,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+    use crate::error::Category;
+    use crate::{AllowedSigner, SignatureKind};
+
+    /// A signed stream of `frames` frames at chunk size 64, its plaintext and its key.
+    fn signed_stream(frames: usize) -> (Vec<u8>, Vec<u8>, Key, AllowedSigners) {
+        let key = Key::from_bytes([7; 32]);
+        let signer = SignerSecret::from_seed(SignatureKind::Ed25519, &[9; 32]);
+        let plain: Vec<u8> = (0..frames * 64).map(|i| (i % 251) as u8).collect();
+        let mut stream = Vec::new();
+        Encryptor::with_key(&key)
+            .unwrap()
+            .chunk_size(64)
+            .sign(&signer, "")
+            .unwrap()
+            .encrypt(Cursor::new(plain.clone()), &mut stream)
+            .unwrap();
+        let mut allowed = AllowedSigners::new();
+        allowed
+            .push(AllowedSigner::Key(signer.public().clone()), None)
+            .unwrap();
+        (stream, plain, key, allowed)
+    }
+
+    fn verified(
+        stream: &[u8],
+        key: &Key,
+        allowed: &AllowedSigners,
+        keep_at_most: usize,
+    ) -> VerifiedUnlocked<Cursor<Vec<u8>>> {
+        let mut unlocked = Decryptor::new(Cursor::new(stream.to_vec()))
+            .unwrap()
+            .require_signers(allowed)
+            .unwrap()
+            .unlock(key)
+            .unwrap()
+            .threads(2);
+        unlocked.keep_at_most = keep_at_most;
+        unlocked
+    }
+
+    #[test]
+    fn a_stream_longer_than_the_kept_digests_bound_is_refused_before_any_output() {
+        // MAX_KEPT_DIGESTS (2^22) made 20 here: 20 frames pass, 21 are refused, every way that
+        // keeps digests for a second pass, and nothing reaches the output.
+        let (stream, plain, key, allowed) = signed_stream(20);
+        let mut out = Vec::new();
+        let n = verified(&stream, &key, &allowed, 20)
+            .decrypt_verified(&mut out)
+            .unwrap();
+        assert_eq!((n, &out), (plain.len() as u64, &plain));
+        let (stream, _, key, allowed) = signed_stream(21);
+        let refused = |e: Error| {
+            assert!(matches!(e, Error::TooManyFramesToVerifyFirst), "{e:?}");
+            // Category::Io: exit status 1 at the command line.
+            assert_eq!(e.category(), Category::Io);
+        };
+        let mut out = Vec::new();
+        refused(
+            verified(&stream, &key, &allowed, 20)
+                .decrypt_verified(&mut out)
+                .unwrap_err(),
+        );
+        assert!(out.is_empty(), "released {} bytes", out.len());
+        refused(
+            verified(&stream, &key, &allowed, 20)
+                .decrypt_spooled(tempfile::tempfile().unwrap(), &mut out)
+                .unwrap_err(),
+        );
+        assert!(out.is_empty(), "released {} bytes", out.len());
+        refused(
+            verified(&stream, &key, &allowed, 20)
+                .verified_reader()
+                .unwrap_err(),
+        );
+        // Checking the signature alone keeps no digest, so is not bounded.
+        let header = Header::parse(&stream).unwrap();
+        let frames = Cursor::new(stream[header.len()..].to_vec());
+        assert_eq!(hash_pass(&header, frames, 2, None).unwrap().frames, 21);
     }
 }

@@ -727,13 +727,17 @@ fn a_writer_whose_output_stalls_holds_at_most_the_frame_buffer_budget() {
             w.finish().unwrap()
         })
     };
-    // Wait until the feeder is stuck (nothing accepted for two seconds), generously.
+    // Wait until the feeder is stuck: past the floor below (the pool holds most of what the
+    // bound allows, so the check is real: on a loaded machine the workers seal slowly, and
+    // two seconds without progress alone can come early) and nothing accepted for two
+    // seconds, for at most two minutes.
+    let floor = 200 << 20;
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut seen = usize::MAX;
     while Instant::now() < deadline {
         std::thread::sleep(Duration::from_secs(2));
         let now = accepted.load(Ordering::SeqCst);
-        if now == seen {
+        if now == seen && now >= floor {
             break;
         }
         seen = now;
@@ -743,7 +747,11 @@ fn a_writer_whose_output_stalls_holds_at_most_the_frame_buffer_budget() {
         "{} MiB of plaintext held while the output stalls",
         seen >> 20
     );
-    assert!(seen >= chunk as usize, "the writer took some input");
+    assert!(
+        seen >= floor,
+        "only {} MiB taken: not measured?",
+        seen >> 20
+    );
     *open.0.lock().unwrap() = true;
     open.1.notify_all();
     feeder.join().unwrap();

@@ -884,6 +884,34 @@ def check_primitives(here: pathlib.Path):
         except (InvalidSignature, ValueError):
             ok = False
         assert ok == (parts[1] == "valid"), f"Wycheproof ML-DSA-65 tcId {parts[0]}"
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA65PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    # ACVP key generation: OpenSSL's ML-DSA-65 from the seed gives the published public key.
+    for line in (here / "primitives" / "acvp-mldsa65-keygen.txt").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        tc, seed, pk = line.split(" ")[:3]
+        made = MLDSA65PrivateKey.from_seed_bytes(bytes.fromhex(seed)).public_key()
+        assert made.public_bytes(Encoding.Raw, PublicFormat.Raw).hex() == pk, f"ACVP tcId {tc}"
+    # Wycheproof's Ed25519 subset (OpenSSL is not verify_strict, but this subset holds no case
+    # where the two differ; the speccheck cases, which do, are checked in Rust only).
+    pk = None
+    for line in (here / "primitives" / "wycheproof-ed25519-verify.txt").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        parts = line.split(" ")
+        if parts[0] == "pk":
+            pk = Ed25519PublicKey.from_public_bytes(bytes.fromhex(parts[1]))
+            continue
+        msg, sig = (b"" if x == "-" else bytes.fromhex(x) for x in parts[3:5])
+        try:
+            pk.verify(sig, msg)
+            ok = True
+        except (InvalidSignature, ValueError):
+            ok = False
+        assert ok == (parts[1] == "valid"), f"Wycheproof Ed25519 tcId {parts[0]}"
     for line in (here / "primitives" / "blake3.txt").read_text().splitlines():
         if line.startswith("#"):
             continue
@@ -983,7 +1011,7 @@ def main() -> int:
     print(
         f"independent decoder: {len(paths)} vectors, {len(signed)} signed vectors, "
         f"{len(protected)} protected signer files, the armor example "
-        "and the composite-signature and BLAKE3 vectors passed, 0 failed"
+        "and the published primitive vectors (composite, Wycheproof, ACVP, BLAKE3) passed, 0 failed"
     )
     return 0 if paths else 1
 

@@ -85,6 +85,19 @@ fn a_fresh_protected_file_has_a_fresh_salt_and_round_trips() {
 }
 
 #[test]
+fn every_signer_secret_text_starts_with_the_one_prefix() {
+    // The binary redacts any name holding this prefix: every secret text must carry it.
+    let params = Argon2Params::new(8, 1, 1).unwrap();
+    for (_, kind) in VECTORS {
+        let signer = SignerSecret::generate(kind).unwrap();
+        assert!(signer.to_text().starts_with(SignerSecret::TEXT_PREFIX));
+        let file = signer.to_protected_file_text(&pass("pw"), params).unwrap();
+        let secret = file.lines().last().unwrap();
+        assert!(secret.starts_with(SignerSecret::TEXT_PREFIX), "{secret}");
+    }
+}
+
+#[test]
 fn parsed_signer_files_print_redacted() {
     let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
     let shown = format!("{:?}", protected(&v["secret"]));
@@ -198,5 +211,45 @@ fn a_mismatched_public_line_is_refused_once_unlocked() {
     assert!(matches!(
         protected(&text).unlock(&pass(&v["passphrase"])),
         Err(Error::SignerPublicMismatch)
+    ));
+}
+
+#[test]
+fn the_public_line_is_compared_as_a_key_and_only_one_is_taken() {
+    let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
+    let public = &v["signer_public"];
+    // The same key in upper case (valid Bech32m) matches.
+    let text = format!("# public: {}\n{}\n", public.to_uppercase(), v["secret"]);
+    let opened = protected(&text).unlock(&pass(&v["passphrase"])).unwrap();
+    assert_eq!(opened.public().to_text(), *public);
+    // A claim that names no key does not match.
+    let text = format!("# public: not a key\n{}\n", v["secret"]);
+    assert!(matches!(
+        protected(&text).unlock(&pass(&v["passphrase"])),
+        Err(Error::SignerPublicMismatch)
+    ));
+    // Two claims, even the same one twice, are refused when read.
+    let text = format!("# public: {public}\n# public: {public}\n{}\n", v["secret"]);
+    assert!(matches!(
+        SignerFile::from_text(text.as_bytes()),
+        Err(Error::SignerText(TextProblem::ExtraText))
+    ));
+}
+
+#[test]
+fn a_lower_case_secret_line_reads_as_the_same_signer() {
+    let v = vector_fields("tests/vectors/signer-files/ed25519-passphrase.txt");
+    let lower = v["secret"].to_lowercase();
+    let opened = protected(&lower).unlock(&pass(&v["passphrase"])).unwrap();
+    assert_eq!(opened.public().to_text(), v["signer_public"]);
+    let plain = opened.to_text().to_lowercase();
+    let again = SignerSecret::from_text(plain.as_bytes()).unwrap();
+    assert_eq!(again.public(), opened.public());
+    // Mixed case is not Bech32m.
+    let mut mixed = v["secret"].clone();
+    mixed.replace_range(..1, "s");
+    assert!(matches!(
+        SignerFile::from_text(mixed.as_bytes()),
+        Err(Error::SignerText(_))
     ));
 }

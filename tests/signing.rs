@@ -9,6 +9,7 @@ use std::io::Cursor;
 
 use seal::{
     AllowedSigner, AllowedSigners, Decryptor, Encryptor, Error, Key, SignatureKind, SignerSecret,
+    VerifiedUnlocked, Verifying,
 };
 
 fn signer(kind: SignatureKind, byte: u8) -> SignerSecret {
@@ -33,6 +34,23 @@ fn sealed(key: &Key, s: &SignerSecret, plain: &[u8], chunk: u32) -> Vec<u8> {
         .encrypt(Cursor::new(plain.to_vec()), &mut out)
         .unwrap();
     out
+}
+
+/// `input` opened as a signed stream whose signer must be `s`.
+fn verifying<R: std::io::Read>(input: R, s: &SignerSecret) -> Verifying<R> {
+    Decryptor::new(input)
+        .unwrap()
+        .require_signers(&allowed(s))
+        .unwrap()
+}
+
+/// `input` opened as a signed stream whose signer must be `s`, unlocked with `key`.
+fn verified_unlocked<R: std::io::Read>(
+    input: R,
+    s: &SignerSecret,
+    key: &Key,
+) -> VerifiedUnlocked<R> {
+    verifying(input, s).unlock(key).unwrap()
 }
 
 fn plain(len: usize) -> Vec<u8> {
@@ -72,23 +90,13 @@ fn signed_streams_round_trip_every_way() {
             // Spooled.
             let mut out = Vec::new();
             let spool = tempfile::tempfile().unwrap();
-            Decryptor::new(Cursor::new(stream.clone()))
-                .unwrap()
-                .require_signers(&allowed(&s))
-                .unwrap()
-                .unlock(&key)
-                .unwrap()
+            verified_unlocked(Cursor::new(stream.clone()), &s, &key)
                 .decrypt_spooled(spool, &mut out)
                 .unwrap();
             assert_eq!(out, data);
             // To a file.
             let file = tempfile::tempfile().unwrap();
-            Decryptor::new(Cursor::new(stream.clone()))
-                .unwrap()
-                .require_signers(&allowed(&s))
-                .unwrap()
-                .unlock(&key)
-                .unwrap()
+            verified_unlocked(Cursor::new(stream.clone()), &s, &key)
                 .decrypt_to_file(&file)
                 .unwrap();
             assert_eq!(
@@ -100,10 +108,7 @@ fn signed_streams_round_trip_every_way() {
                 data
             );
             // Keyless.
-            Decryptor::new(Cursor::new(stream.clone()))
-                .unwrap()
-                .require_signers(&allowed(&s))
-                .unwrap()
+            verifying(Cursor::new(stream.clone()), &s)
                 .verify_signature(2)
                 .unwrap();
         }
@@ -118,30 +123,15 @@ fn a_bad_signature_releases_nothing_through_the_verifying_type() {
     let last = stream.len() - 1;
     stream[last] ^= 1;
     let mut out = Vec::new();
-    let r = Decryptor::new(Cursor::new(stream.clone()))
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
-        .decrypt_verified(&mut out);
+    let r = verified_unlocked(Cursor::new(stream.clone()), &s, &key).decrypt_verified(&mut out);
     assert!(matches!(r, Err(Error::BadSignature)), "{r:?}");
     assert!(out.is_empty());
     let mut out = Vec::new();
-    let r = Decryptor::new(Cursor::new(stream.clone()))
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
+    let r = verified_unlocked(Cursor::new(stream.clone()), &s, &key)
         .decrypt_spooled(tempfile::tempfile().unwrap(), &mut out);
     assert!(matches!(r, Err(Error::BadSignature)), "{r:?}");
     assert!(out.is_empty());
-    let r = Decryptor::new(Cursor::new(stream.clone()))
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .verify_signature(2);
+    let r = verifying(Cursor::new(stream.clone()), &s).verify_signature(2);
     assert!(matches!(r, Err(Error::BadSignature)), "{r:?}");
     // Without required signers the signature is still checked, at the end.
     let mut out = Vec::new();
@@ -234,12 +224,7 @@ fn a_frame_changed_between_the_passes_is_refused_and_nothing_after_it_released()
         reads_at: 0,
     };
     let mut out = Vec::new();
-    let r = Decryptor::new(input)
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
+    let r = verified_unlocked(input, &s, &key)
         .threads(1)
         .decrypt_verified(&mut out);
     assert!(
@@ -278,10 +263,7 @@ fn hedged_signing_differs_and_both_verify() {
         "ML-DSA halves differ (hedged)"
     );
     for stream in [a, b] {
-        Decryptor::new(Cursor::new(stream))
-            .unwrap()
-            .require_signers(&allowed(&s))
-            .unwrap()
+        verifying(Cursor::new(stream), &s)
             .verify_signature(1)
             .unwrap();
     }
@@ -348,12 +330,7 @@ fn the_verified_reader_checks_everything_first_and_every_frame_it_reads() {
     let data = plain(64 * 10 + 5);
     let stream = sealed(&key, &s, &data, 64);
     // A range, after the whole stream was verified.
-    let mut r = Decryptor::new(Cursor::new(stream.clone()))
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
+    let mut r = verified_unlocked(Cursor::new(stream.clone()), &s, &key)
         .threads(2)
         .verified_reader()
         .unwrap();
@@ -362,12 +339,7 @@ fn the_verified_reader_checks_everything_first_and_every_frame_it_reads() {
     r.read_exact(&mut got).unwrap();
     assert_eq!(got, &data[130..330]);
     // Read to the end in order, with no seek first: the whole plaintext, no false "changed".
-    let mut r = Decryptor::new(Cursor::new(stream.clone()))
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
+    let mut r = verified_unlocked(Cursor::new(stream.clone()), &s, &key)
         .threads(2)
         .verified_reader()
         .unwrap();
@@ -378,13 +350,7 @@ fn the_verified_reader_checks_everything_first_and_every_frame_it_reads() {
     let mut bad = stream.clone();
     let last = bad.len() - 1;
     bad[last] ^= 1;
-    let r = Decryptor::new(Cursor::new(bad))
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
-        .verified_reader();
+    let r = verified_unlocked(Cursor::new(bad), &s, &key).verified_reader();
     assert!(matches!(r, Err(Error::BadSignature)), "{r:?}");
     // A frame changed after the verification pass: refused when read.
     let header = Decryptor::new(Cursor::new(stream.clone()))
@@ -396,12 +362,7 @@ fn the_verified_reader_checks_everything_first_and_every_frame_it_reads() {
         at: header + 3 * 92 + 50,
         reads_at: 0,
     };
-    let mut r = Decryptor::new(input)
-        .unwrap()
-        .require_signers(&allowed(&s))
-        .unwrap()
-        .unlock(&key)
-        .unwrap()
+    let mut r = verified_unlocked(input, &s, &key)
         .threads(1)
         .verified_reader()
         .unwrap();

@@ -1,7 +1,9 @@
 //! Known answers for signed streams: seal's own vectors (tests/vectors/signed/, made by
 //! tests/common/make_vectors.rs) rebuilt byte for byte, and the primitives checked against
-//! published vectors: the IETF composite signatures draft (ML-DSA-65 + Ed25519), BLAKE3's
-//! official vectors, and Ed25519 edge cases `verify_strict` must refuse.
+//! published vectors (tests/vectors/primitives/, each file naming its source): the IETF
+//! composite signatures draft (ML-DSA-65 + Ed25519), NIST ACVP ML-DSA-65 key generation and
+//! signing, Wycheproof ML-DSA-65 and Ed25519 verification, ed25519-speccheck's Ed25519 edge
+//! cases, and BLAKE3's official vectors.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -166,4 +168,112 @@ fn ml_dsa_65_agrees_with_wycheproof() {
         n += 1;
     }
     assert_eq!(n, 13);
+}
+
+/// The non-comment lines of a vector file in tests/vectors/primitives/, split at spaces.
+fn vector_lines(name: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(format!("tests/vectors/primitives/{name}"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(' ').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn ml_dsa_65_key_generation_agrees_with_acvp() {
+    let mut n = 0;
+    for case in vector_lines("acvp-mldsa65-keygen.txt") {
+        let seed: [u8; 32] = unhex(&case[1]).try_into().unwrap();
+        let (pk, sk) = prim::mldsa65_from_seed(&seed);
+        assert_eq!(pk, unhex(&case[2]), "tcId {} public key", case[0]);
+        assert_eq!(sk, unhex(&case[3]), "tcId {} secret key", case[0]);
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn ml_dsa_65_signing_agrees_with_acvp() {
+    let mut hedged = 0;
+    for case in vector_lines("acvp-mldsa65-siggen.txt") {
+        // Deterministic ML-DSA is the hedged algorithm with rnd = 32 zero bytes (FIPS 204 3.4).
+        let rnd: [u8; 32] = match case[2].as_str() {
+            "-" => [0; 32],
+            rnd => {
+                hedged += 1;
+                unhex(rnd).try_into().unwrap()
+            }
+        };
+        let (sk, m, sig) = (unhex(&case[3]), unhex(&case[4]), unhex(&case[5]));
+        assert_eq!(
+            prim::mldsa65_sign_internal(&sk, &m, rnd).unwrap(),
+            sig,
+            "tcId {}",
+            case[0]
+        );
+    }
+    assert_eq!(hedged, 2, "two of the four cases are hedged");
+}
+
+#[test]
+fn ed25519_agrees_with_wycheproof() {
+    let mut pk = Vec::new();
+    let mut n = 0;
+    for case in vector_lines("wycheproof-ed25519-verify.txt") {
+        if case[0] == "pk" {
+            pk = unhex(&case[1]);
+            continue;
+        }
+        let field = |s: &str| if s == "-" { Vec::new() } else { unhex(s) };
+        let (msg, sig) = (field(&case[3]), field(&case[4]));
+        let valid = match case[1].as_str() {
+            "valid" => true,
+            "invalid" => false,
+            other => panic!("tcId {}: result {other}", case[0]),
+        };
+        assert_eq!(
+            prim::ed25519_verify(&pk, &msg, &sig),
+            valid,
+            "tcId {} ({})",
+            case[0],
+            case[2]
+        );
+        n += 1;
+    }
+    assert_eq!(n, 74);
+}
+
+#[test]
+fn ed25519_agrees_with_the_speccheck_edge_cases() {
+    // Only case 3 (mixed-order A and R, canonical, S < L) verifies under verify_strict; the
+    // others have a small-order A or R, S ≥ L, or a non-canonical R or A.
+    let mut accepted = Vec::new();
+    for case in vector_lines("speccheck-ed25519.txt") {
+        let (msg, pk, sig) = (unhex(&case[2]), unhex(&case[3]), unhex(&case[4]));
+        let valid = match case[1].as_str() {
+            "V" => true,
+            "X" => false,
+            other => panic!("case {}: result {other}", case[0]),
+        };
+        assert_eq!(
+            prim::ed25519_verify(&pk, &msg, &sig),
+            valid,
+            "case {}",
+            case[0]
+        );
+        if valid {
+            accepted.push(case[0].clone());
+        }
+        // A small-order A (cases 0 and 1, speccheck's README) or a non-canonical one (10, 11)
+        // is refused as a signer key before any signature is looked at.
+        let key_refused = ["0", "1", "10", "11"].contains(&case[0].as_str());
+        assert_eq!(
+            seal::SignerPublic::from_bytes(SignatureKind::Ed25519, &pk).is_err(),
+            key_refused,
+            "case {} public key",
+            case[0]
+        );
+    }
+    assert_eq!(accepted, ["3"]);
 }

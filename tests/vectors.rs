@@ -37,6 +37,13 @@ impl Vector {
     fn hex(&self, field: &str) -> Vec<u8> {
         base16ct::lower::decode_vec(self.get(field)).unwrap()
     }
+    /// An encryptor with the vector's secret, cipher, chunk size and fixed salt.
+    fn encryptor(&self) -> Encryptor {
+        let salt: [u8; 32] = self.hex("salt").try_into().unwrap();
+        let chunk: u32 = self.get("chunk_size").parse().unwrap();
+        let cipher = cipher(self.get("cipher"));
+        self.secret().encryptor(cipher, chunk, salt).unwrap()
+    }
 }
 
 fn vectors() -> Vec<Vector> {
@@ -62,6 +69,14 @@ fn vectors() -> Vec<Vector> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// The vector whose file name ends with `file`.
+fn vector(file: &str) -> Vector {
+    vectors()
+        .into_iter()
+        .find(|v| v.name.ends_with(file))
+        .unwrap_or_else(|| panic!("no vector file {file}"))
 }
 
 fn cipher(name: &str) -> Cipher {
@@ -286,13 +301,9 @@ impl Read for Pieces {
 #[test]
 fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
     for v in vectors() {
-        let secret = v.secret();
-        let salt: [u8; 32] = v.hex("salt").try_into().unwrap();
-        let chunk: u32 = v.get("chunk_size").parse().unwrap();
-        let cipher = cipher(v.get("cipher"));
         let plaintext = v.hex("plaintext");
         let expected = v.hex("stream");
-        let encryptor = || secret.encryptor(cipher, chunk, salt).unwrap();
+        let encryptor = || v.encryptor();
         match v.frames() {
             None => {
                 for threads in [1, 3] {
@@ -347,7 +358,7 @@ fn fixed_secret_and_salt_give_exactly_the_vector_bytes() {
             Some(_) => Framing::Live,
         };
         assert_eq!(decryptor.header().framing(), framing);
-        let dec = secret.unlock(decryptor);
+        let dec = v.secret().unlock(decryptor);
         let mut out = Vec::new();
         dec.threads(2).decrypt_to(&mut out).unwrap();
         assert!(out == plaintext, "{}: plaintext differs", v.name);
@@ -370,22 +381,22 @@ fn doc_dump(from: &str, to: &str) -> String {
         .collect()
 }
 
+/// Asserts that the hex dump in FORMAT.md between the headings `from` and `to` is the stream
+/// of `example`, byte for byte, and `len` bytes long.
+fn assert_doc_dump_is_stream(from: &str, to: &str, example: &Vector, len: usize) {
+    let dump = doc_dump(from, to);
+    assert_eq!(dump.len(), 2 * len, "{from}");
+    assert_eq!(dump, example.get("stream"), "{from}");
+}
+
 #[test]
 fn format_doc_recipient_example_is_its_vector() {
     let doc = include_str!("../docs/FORMAT.md");
-    let dump = doc_dump("### Recipient example", "## Frames");
-    let example = vectors()
-        .into_iter()
-        .find(|v| v.name.ends_with("chacha20-poly1305-recipient-x25519.txt"))
-        .unwrap();
-    assert_eq!(dump.len(), 2 * 290);
-    assert_eq!(dump, example.get("stream"));
+    let example = vector("chacha20-poly1305-recipient-x25519.txt");
+    assert_doc_dump_is_stream("### Recipient example", "## Frames", &example, 290);
     assert!(doc.contains(example.get("identity_1")));
     assert!(doc.contains(example.get("recipient_1")));
-    let pq = vectors()
-        .into_iter()
-        .find(|v| v.name.ends_with("aes-256-gcm-recipient-pq.txt"))
-        .unwrap();
+    let pq = vector("aes-256-gcm-recipient-pq.txt");
     assert!(doc.contains(pq.get("identity_1")));
     // The X-Wing values: its enc's first bytes and its commitment are the vector's.
     let section = doc.split("For the X-Wing stream").nth(1).unwrap();
@@ -398,13 +409,8 @@ fn format_doc_recipient_example_is_its_vector() {
 #[test]
 fn format_doc_worked_example_is_what_seal_writes() {
     let doc = include_str!("../docs/FORMAT.md");
-    let dump = doc_dump("## Worked example", "### Passphrase example");
-    let example = vectors()
-        .into_iter()
-        .find(|v| v.name.ends_with("aes-256-gcm-worked-example.txt"))
-        .unwrap();
-    assert_eq!(dump.len(), 2 * 205);
-    assert_eq!(dump, example.get("stream"));
+    let example = vector("aes-256-gcm-worked-example.txt");
+    assert_doc_dump_is_stream("## Worked example", "### Passphrase example", &example, 205);
     assert!(doc.contains(example.get("key")));
 }
 
@@ -417,18 +423,13 @@ fn format_doc_passphrase_example_matches_its_vector() {
         .and_then(|rest| rest.split("## ").next())
         .unwrap();
     let compact: String = section.split_whitespace().collect();
-    let v = vectors()
-        .into_iter()
-        .find(|v| v.name.ends_with("aes-256-gcm-passphrase.txt"))
-        .unwrap();
+    let v = vector("aes-256-gcm-passphrase.txt");
     let stream = v.get("stream");
     assert!(compact.contains(&format!("bound={}", &stream[..2 * 59])));
     assert!(compact.contains(&format!("commitment={}", &stream[2 * 59..2 * 91])));
     assert_eq!(v.get("kdf_memory_kib"), "64");
     // The whole stream, byte for byte.
-    let dump = doc_dump("### Passphrase example", "## ASCII armor");
-    assert_eq!(dump.len(), 2 * 325);
-    assert_eq!(dump, stream);
+    assert_doc_dump_is_stream("### Passphrase example", "## ASCII armor", &v, 325);
 }
 
 #[test]
@@ -438,10 +439,7 @@ fn format_doc_armor_example_is_what_seal_writes() {
     let begin = doc.rfind("-----BEGIN SEAL ENCRYPTED FILE-----").unwrap();
     let end_marker = "-----END SEAL ENCRYPTED FILE-----\n";
     let end = doc[begin..].find(end_marker).unwrap() + begin + end_marker.len();
-    let example = vectors()
-        .into_iter()
-        .find(|v| v.name.ends_with("aes-256-gcm-worked-example.txt"))
-        .unwrap();
+    let example = vector("aes-256-gcm-worked-example.txt");
     let mut writer = seal::ArmorWriter::new(Vec::new());
     writer.write_all(&example.hex("stream")).unwrap();
     assert_eq!(
@@ -456,15 +454,11 @@ fn adapters_write_and_read_every_vector() {
     // The adapters write and read fixed framing only (a live stream is cut by time).
     for v in vectors().into_iter().filter(|v| v.frames().is_none()) {
         let secret = v.secret();
-        let salt: [u8; 32] = v.hex("salt").try_into().unwrap();
-        let chunk: u32 = v.get("chunk_size").parse().unwrap();
-        let cipher = cipher(v.get("cipher"));
         let plaintext = v.hex("plaintext");
         let expected = v.hex("stream");
         for threads in [1, 2, 5] {
-            let encryptor = secret.encryptor(cipher, chunk, salt);
-            let mut writer = encryptor
-                .unwrap()
+            let mut writer = v
+                .encryptor()
                 .threads(threads)
                 .wrap_output(Vec::new())
                 .unwrap();
@@ -507,10 +501,7 @@ fn format_doc_live_example_is_what_seal_writes() {
         .filter_map(|l| l.strip_prefix("00").and_then(|rest| rest.split_once(": ")))
         .map(|(_, bytes)| bytes.replace(' ', ""))
         .collect();
-    let example = vectors()
-        .into_iter()
-        .find(|v| v.name.ends_with("aes-256-gcm-live-worked-example.txt"))
-        .unwrap();
+    let example = vector("aes-256-gcm-live-worked-example.txt");
     assert_eq!(dump.len(), 2 * 194);
     assert_eq!(dump, example.get("stream"));
     let compact: String = section.split_whitespace().collect();
@@ -534,8 +525,9 @@ fn the_vector_files_are_what_the_generator_writes() {
     let mut names: Vec<String> = files.iter().map(|(n, _)| format!("{n}.txt")).collect();
     names.sort();
     // tests/vectors/signed/ is the generator's too; tests/vectors/primitives/ holds published
-    // vectors of the primitives (BLAKE3, the composite draft, Wycheproof), copied, not made;
-    // tests/vectors/signer-files/ is rebuilt byte for byte by tests/signer_files.rs.
+    // vectors of the primitives (BLAKE3, the composite draft, ACVP, Wycheproof, speccheck),
+    // copied, not made; tests/vectors/signer-files/ is rebuilt byte for byte by
+    // tests/signer_files.rs.
     let mut present: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();

@@ -23,6 +23,8 @@ struct State {
     transcript: Transcript,
     pending: BTreeMap<u64, Digest>,
     kept: Option<Vec<Digest>>,
+    /// Most digests `kept` holds: one more is [`Error::TooManyFramesToVerifyFirst`].
+    keep_at_most: usize,
     /// Bytes of the frames hashed.
     bytes: u64,
 }
@@ -40,13 +42,15 @@ pub(crate) struct Seen {
 }
 
 impl Collector {
-    /// A transcript of the stream with header bytes `header`; `keep`: remember every digest.
-    pub(crate) fn new(header: &[u8], keep: bool) -> Arc<Self> {
+    /// A transcript of the stream with header bytes `header`; `keep: Some(n)`: remember every
+    /// digest, at most `n` of them (a longer stream is [`Error::TooManyFramesToVerifyFirst`]).
+    pub(crate) fn new(header: &[u8], keep: Option<usize>) -> Arc<Self> {
         Arc::new(Collector {
             state: Mutex::new(State {
                 transcript: Transcript::new(header),
                 pending: BTreeMap::new(),
-                kept: keep.then(Vec::new),
+                kept: keep.map(|_| Vec::new()),
+                keep_at_most: keep.unwrap_or(0),
                 bytes: 0,
             }),
         })
@@ -63,12 +67,13 @@ impl Collector {
             transcript,
             pending,
             kept,
+            keep_at_most,
             ..
         } = &mut *state;
         while let Some(digest) = pending.remove(&transcript.frames()) {
             transcript.push(&digest);
             if let Some(kept) = kept {
-                if kept.len() >= crate::limits::MAX_KEPT_DIGESTS {
+                if kept.len() >= *keep_at_most {
                     return Err(Error::TooManyFramesToVerifyFirst);
                 }
                 kept.push(digest);

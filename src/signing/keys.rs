@@ -27,6 +27,8 @@ const ED25519_INFO: &[u8] = b"seal signer v1 Ed25519 seed";
 /// Human-readable part of fingerprint texts.
 const FINGERPRINT_HRP: &str = "sealsigfp";
 
+/// Human-readable part of a plain secret text; it and [`protected_hrp`] start with
+/// [`SignerSecret::TEXT_PREFIX`] (checked in tests/signer_files.rs).
 fn secret_hrp(kind: SignatureKind) -> &'static str {
     match kind {
         SignatureKind::MlDsa65Ed25519 => "SEAL-SIGNER-PQ-",
@@ -255,6 +257,11 @@ impl AllowedSigners {
         self.entries.is_empty()
     }
 
+    /// How many signers the list holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The entry that `key` matches: `Some(name)` if allowed (the name if the list gave one).
     pub fn find(&self, key: &SignerPublic) -> Option<Option<&str>> {
         self.entries
@@ -280,6 +287,11 @@ impl std::fmt::Debug for SignerSecret {
 }
 
 impl SignerSecret {
+    /// What every signer secret's text starts with, plain or passphrase-protected
+    /// (`SEAL-SIGNER-PQ-`, `SEAL-SIGNER-ED25519-`, and their `-PASSPHRASE-` forms): text that
+    /// holds it is a secret, never to be shown where a file name was expected.
+    pub const TEXT_PREFIX: &'static str = "SEAL-SIGNER-";
+
     /// A new signer of `kind`, from the operating system's generator.
     pub fn generate(kind: SignatureKind) -> Result<Self> {
         let mut seed = Zeroizing::new([0u8; 32]);
@@ -360,6 +372,10 @@ impl SignerSecret {
     /// A signer file whose secret is protected by `passphrase` (docs/FORMAT.md "Signer
     /// files"): Argon2id at `params`' cost with a fresh random salt stretches the passphrase
     /// into a ChaCha20-Poly1305 key that wraps the seed. Costs one Argon2id run.
+    ///
+    /// Any cost within [`Argon2Params`]' bounds is accepted, down to 8 KiB and one pass, which
+    /// are for tests only: a real file wants [`Argon2Params::DEFAULT`] (256 MiB, 6 passes),
+    /// what `seal keygen --signer` writes (its command line goes no lower than 1 MiB).
     pub fn to_protected_file_text(
         &self,
         passphrase: &Passphrase,
@@ -468,8 +484,11 @@ impl SignerFile {
                 continue;
             }
             if let Some(comment) = line.strip_prefix('#') {
-                if let Some(public) = comment.trim_start().strip_prefix("public:") {
-                    claimed = Some(public.trim().to_owned());
+                if let Some(public) = comment.trim_start().strip_prefix("public:")
+                    && claimed.replace(public.trim().to_owned()).is_some()
+                {
+                    // Which of two claims would count is a guess: refuse both.
+                    return Err(problem(TextProblem::ExtraText));
                 }
                 continue;
             }
@@ -478,10 +497,13 @@ impl SignerFile {
             }
         }
         let line = secret.ok_or(problem(TextProblem::NotRecognised))?;
-        let is = |hrp: &str| line.starts_with(&format!("{hrp}1"));
+        // Bech32m's one case, upper (as seal writes it) or lower, as `bech32_parse` checks.
+        let is = |hrp: &str| {
+            line.get(..=hrp.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(&format!("{hrp}1")))
+        };
         if let Some(kind) = KINDS.into_iter().find(|&k| is(protected_hrp(k))) {
             let (_, data) = bech32_parse(line).map_err(problem)?;
-            let data = Zeroizing::new(data);
             if data.len() != PROTECTED_LEN {
                 return Err(problem(TextProblem::WrongLength));
             }
@@ -519,11 +541,12 @@ impl SignerFile {
             .find(|&k| is(secret_hrp(k)))
             .ok_or(problem(TextProblem::NotRecognised))?;
         let (_, data) = bech32_parse(line).map_err(problem)?;
-        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
-            data.as_slice()
-                .try_into()
-                .map_err(|_| problem(TextProblem::WrongLength))?,
-        );
+        if data.len() != 32 {
+            return Err(problem(TextProblem::WrongLength));
+        }
+        // Copied straight into wiped memory: no unwiped array on the way.
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(&data);
         let signer = SignerSecret::from_seed(kind, &seed);
         check_claimed(&signer, claimed.as_deref())?;
         Ok(SignerFile::Plain(signer))
@@ -543,9 +566,13 @@ impl SignerFile {
     }
 }
 
+/// Checks a `# public:` claim by the key it names (so in either case of its text); one that
+/// names no key does not match.
 fn check_claimed(signer: &SignerSecret, claimed: Option<&str>) -> Result<()> {
     match claimed {
-        Some(claimed) if claimed != signer.public.to_text() => Err(Error::SignerPublicMismatch),
+        Some(claimed) if SignerPublic::from_text(claimed).ok().as_ref() != Some(&signer.public) => {
+            Err(Error::SignerPublicMismatch)
+        }
         _ => Ok(()),
     }
 }

@@ -17,6 +17,7 @@ use ml_dsa::{
     EncodedSignature, EncodedVerifyingKey, ExpandedSigningKey, MlDsa65, Signature, VerifyingKey,
 };
 use sha2::{Digest as _, Sha512};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -215,7 +216,10 @@ pub(crate) fn keys_from_seeds(xi: Option<&[u8; 32]>, e: &[u8; 32]) -> (SigningKe
     let ed = EdSigningKey::from_bytes(e);
     let mut public = Vec::new();
     let ml = xi.map(|xi| {
-        let key = ExpandedSigningKey::<MlDsa65>::from_seed(&(*xi).into());
+        // The crate takes its own array type: the copy is made in memory wiped on drop.
+        let mut seed = Zeroizing::new(ml_dsa::B32::default());
+        seed.copy_from_slice(xi);
+        let key = ExpandedSigningKey::<MlDsa65>::from_seed(&seed);
         public.extend_from_slice(&key.verifying_key().encode());
         Box::new(key)
     });
@@ -255,9 +259,40 @@ pub mod primitives {
         key.sign(&super::composite_message(ctx, m)).to_bytes()
     }
 
-    /// Ed25519 `verify_strict`, as seal verifies (refuses non-canonical S, small-order keys).
+    /// Ed25519 `verify_strict`, as seal verifies (refuses non-canonical S, small-order keys):
+    /// the function a signed stream's check calls for kind `02`, lengths checked first.
     pub fn ed25519_verify(public: &[u8], m: &[u8], sig: &[u8]) -> bool {
-        super::ed25519_verify(public, m, sig)
+        super::verify(super::SignatureKind::Ed25519, public, m, sig)
+    }
+
+    /// The ML-DSA-65 public key (pkEncode) and expanded secret key (skEncode) of the seed
+    /// `xi`, made as a hybrid signer's are (`ExpandedSigningKey::from_seed`).
+    pub fn mldsa65_from_seed(xi: &[u8; 32]) -> (Vec<u8>, Vec<u8>) {
+        let (keys, mut public) = super::keys_from_seeds(Some(xi), &[0; 32]);
+        public.truncate(super::MLDSA_PUBLIC_LEN);
+        #[allow(
+            deprecated,
+            reason = "skEncode is only compared with published vectors"
+        )]
+        let secret = keys
+            .ml
+            .map(|ml| ml.to_expanded().to_vec())
+            .unwrap_or_default();
+        (public, secret)
+    }
+
+    /// FIPS 204's ML-DSA-65 `Sign_internal(sk, m_prime, rnd)` for an expanded secret key
+    /// (skEncode), the call seal's signing ends in (its hedged signing with a random `rnd`).
+    /// `None` if `sk` is not 4032 bytes.
+    pub fn mldsa65_sign_internal(sk: &[u8], m_prime: &[u8], rnd: [u8; 32]) -> Option<Vec<u8>> {
+        use ml_dsa::{ExpandedSigningKey, ExpandedSigningKeyBytes, MlDsa65};
+        let sk = ExpandedSigningKeyBytes::<MlDsa65>::try_from(sk).ok()?;
+        #[allow(
+            deprecated,
+            reason = "ACVP gives expanded keys; seal's own come from seeds"
+        )]
+        let key = ExpandedSigningKey::<MlDsa65>::from_expanded(&sk);
+        Some(key.sign_internal(&[m_prime], &rnd.into()).encode().to_vec())
     }
 
     /// ML-DSA-65 verification with a context string, as seal's composite half verifies.

@@ -6,21 +6,10 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd};
-
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
+use crate::common::{assert_fails, stderr};
+use crate::kit::{identity, seal, seal_ok, write_secret};
 
 /// `age-keygen -o DIR/NAME`; returns the recipient (`age-keygen -y`).
 fn age_keygen(dir: &Path, name: &str) -> String {
@@ -40,11 +29,6 @@ fn age_keygen(dir: &Path, name: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
 }
 
-fn private(path: &Path, text: &str) {
-    fs::write(path, text).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
-}
-
 #[test]
 fn an_age_keygen_identity_round_trips_and_seal_reads_its_file_as_age_writes_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -53,23 +37,13 @@ fn an_age_keygen_identity_round_trips_and_seal_reads_its_file_as_age_writes_it()
     fs::write(p.join("plain"), &text).unwrap();
     let r = age_keygen(p, "k.txt");
     assert!(r.starts_with("age1"));
-    ok(&seal(p, &["enc", "-r", &r, "-o", "a.seal", "plain"], b""));
-    assert_eq!(
-        ok(&seal(p, &["dec", "-k", "k.txt", "a.seal"], b"")),
-        &text[..]
-    );
+    seal_ok(p, &["enc", "-r", &r, "-o", "a.seal", "plain"]);
+    assert_eq!(seal_ok(p, &["dec", "-k", "k.txt", "a.seal"]), &text[..]);
     // `seal recipient` prints seal's text of the same key, which is the same recipient.
-    let sealx = String::from_utf8(ok(&seal(p, &["recipient", "k.txt"], b"")).to_vec()).unwrap();
+    let sealx = String::from_utf8(seal_ok(p, &["recipient", "k.txt"])).unwrap();
     assert!(sealx.starts_with("sealx1"));
-    ok(&seal(
-        p,
-        &["enc", "-r", sealx.trim_end(), "-o", "b.seal", "plain"],
-        b"",
-    ));
-    assert_eq!(
-        ok(&seal(p, &["dec", "-k", "k.txt", "b.seal"], b"")),
-        &text[..]
-    );
+    seal_ok(p, &["enc", "-r", sealx.trim_end(), "-o", "b.seal", "plain"]);
+    assert_eq!(seal_ok(p, &["dec", "-k", "k.txt", "b.seal"]), &text[..]);
     // The other way: age decrypts nothing of seal's (different format), but the key is one.
     let r2 = age_keygen(p, "k2.txt");
     let r3 = age_keygen(p, "k3.txt");
@@ -79,40 +53,22 @@ fn an_age_keygen_identity_round_trips_and_seal_reads_its_file_as_age_writes_it()
         .map(|f| fs::read_to_string(p.join(f)).unwrap())
         .collect();
     assert_eq!(keys.lines().filter(|l| l.starts_with('#')).count(), 6);
-    private(&p.join("keys.txt"), &keys);
-    ok(&seal(p, &["enc", "-r", &r2, "-o", "c.seal", "plain"], b""));
-    assert_eq!(
-        ok(&seal(p, &["dec", "-k", "keys.txt", "c.seal"], b"")),
-        &text[..]
-    );
+    write_secret(&p.join("keys.txt"), &keys);
+    seal_ok(p, &["enc", "-r", &r2, "-o", "c.seal", "plain"]);
+    assert_eq!(seal_ok(p, &["dec", "-k", "keys.txt", "c.seal"]), &text[..]);
     // A recipients file of age recipients with a comment.
     fs::write(p.join("team.txt"), format!("# team\n{r}\n{r3}\n")).unwrap();
-    ok(&seal(
-        p,
-        &["enc", "-R", "team.txt", "-o", "d.seal", "plain"],
-        b"",
-    ));
-    assert_eq!(
-        ok(&seal(p, &["dec", "-k", "k3.txt", "d.seal"], b"")),
-        &text[..]
-    );
+    seal_ok(p, &["enc", "-R", "team.txt", "-o", "d.seal", "plain"]);
+    assert_eq!(seal_ok(p, &["dec", "-k", "k3.txt", "d.seal"]), &text[..]);
     // Mixed with an X25519 seal recipient: both classical, no flag needed.
-    let out = seal(
-        p,
-        &["keygen", "--identity", "--kind", "x25519", "-o", "x.id"],
-        b"",
-    );
-    assert_eq!(out.status.code(), Some(0));
+    identity(p, "x.id", "x25519");
     let both = format!(
         "{}{}",
         fs::read_to_string(p.join("x.id")).unwrap(),
         fs::read_to_string(p.join("k.txt")).unwrap()
     );
-    private(&p.join("both.txt"), &both);
-    assert_eq!(
-        ok(&seal(p, &["dec", "-k", "both.txt", "d.seal"], b"")),
-        &text[..]
-    );
+    write_secret(&p.join("both.txt"), &both);
+    assert_eq!(seal_ok(p, &["dec", "-k", "both.txt", "d.seal"]), &text[..]);
 }
 
 #[test]
@@ -121,9 +77,9 @@ fn plugin_and_encrypted_age_identities_are_refused_by_name() {
     let p = dir.path();
     fs::write(p.join("plain"), b"x").unwrap();
     let r = age_keygen(p, "k.txt");
-    ok(&seal(p, &["enc", "-r", &r, "-o", "a.seal", "plain"], b""));
+    seal_ok(p, &["enc", "-r", &r, "-o", "a.seal", "plain"]);
     let k = fs::read_to_string(p.join("k.txt")).unwrap();
-    private(
+    write_secret(
         &p.join("plugin.txt"),
         &format!("{k}AGE-PLUGIN-YUBIKEY-1QXZHGUQYQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n"),
     );
@@ -150,13 +106,11 @@ fn plugin_and_encrypted_age_identities_are_refused_by_name() {
         k.lines().nth(2).unwrap().to_owned(),
         k.lines().nth(2).unwrap().to_lowercase(),
     ] {
+        let echoes = |err: &str| err.to_lowercase().contains(&secret[15..30].to_lowercase());
         let out = seal(p, &["enc", "-r", &secret, "plain"], b"");
         assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(
-            !err.to_lowercase().contains(&secret[15..30].to_lowercase()),
-            "{err}"
-        );
+        let err = stderr(&out);
+        assert!(!echoes(&err), "{err}");
         assert!(
             err.contains("that is an identity (a secret), not a recipient"),
             "{err}"
@@ -164,11 +118,8 @@ fn plugin_and_encrypted_age_identities_are_refused_by_name() {
         fs::write(p.join("r.txt"), format!("{secret}\n")).unwrap();
         let out = seal(p, &["enc", "-R", "r.txt", "plain"], b"");
         assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(
-            !err.to_lowercase().contains(&secret[15..30].to_lowercase()),
-            "{err}"
-        );
+        let err = stderr(&out);
+        assert!(!echoes(&err), "{err}");
     }
 }
 
@@ -187,14 +138,10 @@ fn the_age_spec_post_quantum_example_key_round_trips() {
     let seed = base16ct::lower::decode_vec(read("seed-pq.txt").trim()).unwrap();
     let hrp = bech32::Hrp::parse("AGE-SECRET-KEY-PQ-").unwrap();
     let identity = bech32::encode_upper::<bech32::Bech32>(hrp, &seed).unwrap();
-    private(&p.join("pq.txt"), &format!("# spec example\n{identity}\n"));
+    write_secret(&p.join("pq.txt"), &format!("# spec example\n{identity}\n"));
     let recipient = read("recipient-pq.txt");
-    ok(&seal(
-        p,
-        &["enc", "-r", recipient.trim(), "-o", "a.seal", "plain"],
-        b"",
-    ));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "pq.txt", "a.seal"], b"")), b"pq");
+    seal_ok(p, &["enc", "-r", recipient.trim(), "-o", "a.seal", "plain"]);
+    assert_eq!(seal_ok(p, &["dec", "-k", "pq.txt", "a.seal"]), b"pq");
     // Post-quantum: mixing it with an age X25519 recipient is refused.
     let r = age_keygen(p, "k.txt");
     assert_fails(

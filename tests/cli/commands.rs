@@ -3,22 +3,11 @@
 //! or messages belong with those subjects.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use crate::SEAL;
 use crate::common::*;
 use crate::kit::*;
-
-fn seal(dir: &Path, args: &[&str], stdin: Option<&Path>) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args).current_dir(dir).env_remove("SEAL_KEY_FILE");
-    match stdin {
-        Some(p) => cmd.stdin(fs::File::open(dir.join(p)).unwrap()),
-        None => cmd.stdin(Stdio::null()),
-    };
-    cmd.output().unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -28,22 +17,9 @@ fn text(bytes: &[u8]) -> String {
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    assert!(seal(p, &["keygen", "-o", "key"], None).status.success());
+    assert!(seal_no_stdin(p, &["keygen", "-o", "key"]).status.success());
     fs::write(p.join("plain"), vec![9u8; 200_000]).unwrap();
-    let enc = seal(
-        p,
-        &[
-            "enc",
-            "-k",
-            "key",
-            "--chunk-size",
-            "64KiB",
-            "-o",
-            "stream",
-            "plain",
-        ],
-        None,
-    );
+    let enc = seal_no_stdin(p, &words("enc -k key --chunk-size 64KiB -o stream plain"));
     assert!(enc.status.success(), "{}", text(&enc.stderr));
     dir
 }
@@ -54,24 +30,23 @@ fn verify_accepts_only_a_whole_authentic_stream_and_writes_nothing() {
     let p = dir.path();
     let stream = fs::read(p.join("stream")).unwrap();
     for threads in ["1", "2", "5"] {
-        let out = seal(
-            p,
-            &["verify", "-k", "key", "--threads", threads, "stream"],
-            None,
-        );
+        let out = seal_no_stdin(p, &["verify", "-k", "key", "--threads", threads, "stream"]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         assert!(out.stdout.is_empty() && out.stderr.is_empty());
-        let out = seal(
-            p,
-            &["verify", "-k", "key", "--threads", threads],
-            Some(Path::new("stream")),
-        );
+        // The stream as stdin, a file (seekable), not a pipe.
+        let out = Command::new(SEAL)
+            .args(["verify", "-k", "key", "--threads", threads])
+            .current_dir(p)
+            .env_remove("SEAL_KEY_FILE")
+            .stdin(fs::File::open(p.join("stream")).unwrap())
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0));
     }
     let mut bad = stream.clone();
     bad[150_000] ^= 4;
     fs::write(p.join("bad"), &bad).unwrap();
-    let out = seal(p, &["verify", "-k", "key", "bad"], None);
+    let out = seal_no_stdin(p, &["verify", "-k", "key", "bad"]);
     assert_eq!(out.status.code(), Some(5));
     assert!(out.stdout.is_empty());
     assert!(
@@ -79,35 +54,42 @@ fn verify_accepts_only_a_whole_authentic_stream_and_writes_nothing() {
             .starts_with("seal: 'bad': frame 2 at byte offset 131207 failed authentication")
     );
     fs::write(p.join("cut"), &stream[..stream.len() - 1000]).unwrap();
-    let out = seal(p, &["verify", "-k", "key", "cut"], None);
+    let out = seal_no_stdin(p, &["verify", "-k", "key", "cut"]);
     assert_eq!(out.status.code(), Some(5));
     let mut longer = stream.clone();
     longer.push(0);
     fs::write(p.join("longer"), &longer).unwrap();
     assert_eq!(
-        seal(p, &["verify", "-k", "key", "longer"], None)
+        seal_no_stdin(p, &["verify", "-k", "key", "longer"])
             .status
             .code(),
         Some(5)
     );
-    assert!(seal(p, &["keygen", "-o", "other"], None).status.success());
-    let out = seal(p, &["verify", "-k", "other", "stream"], None);
+    assert!(
+        seal_no_stdin(p, &["keygen", "-o", "other"])
+            .status
+            .success()
+    );
+    let out = seal_no_stdin(p, &["verify", "-k", "other", "stream"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("wrong key"));
     assert_eq!(
-        seal(p, &["verify", "-k", "key", "plain"], None)
+        seal_no_stdin(p, &["verify", "-k", "key", "plain"])
             .status
             .code(),
         Some(4)
     );
-    assert_eq!(seal(p, &["verify", "stream"], None).status.code(), Some(2));
+    assert_eq!(
+        seal_no_stdin(p, &["verify", "stream"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn info_reports_the_header_and_the_layout_without_a_key() {
     let dir = setup();
     let p = dir.path();
-    let out = seal(p, &["info", "stream"], None);
+    let out = seal_no_stdin(p, &["info", "stream"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         text(&out.stdout),
@@ -118,7 +100,7 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
          stream:     200191 bytes, 4 frames\n\
          plaintext:  200000 bytes (from the length; run 'seal verify' to authenticate)\n"
     );
-    let out = seal(p, &["info", "--json", "stream"], None);
+    let out = seal_no_stdin(p, &["info", "--json", "stream"]);
     assert_eq!(
         text(&out.stdout),
         "{\"format\":\"seal\",\"version\":1,\"framing\":\"fixed\",\"armored\":false,\"cipher\":\"aes-256-gcm\",\
@@ -130,47 +112,33 @@ fn info_reports_the_header_and_the_layout_without_a_key() {
          \"signer\":null,\"signer_fingerprint\":null,\"signed_comment\":null,\"trailer_bytes\":null}\n"
     );
     // Through a pipe the length is unknown.
-    let out = Command::new("sh")
-        .args(["-c", &format!("cat stream | {SEAL} info --json")])
-        .current_dir(p)
-        .output()
-        .unwrap();
+    let out = shell(p, &format!("cat stream | {SEAL} info --json"));
     assert!(text(&out.stdout).contains("\"stream_bytes\":null,\"frames\":null"));
     assert!(text(&out.stdout).contains("\"length_consistent\":null"));
     // A length no stream can have: 10 bytes into a frame's 28-byte overhead.
     let stream = fs::read(p.join("stream")).unwrap();
     fs::write(p.join("odd"), &stream[..79 + 3 * (65536 + 28) + 10]).unwrap();
-    let out = seal(p, &["info", "odd"], None);
+    let out = seal_no_stdin(p, &["info", "odd"]);
     assert!(text(&out.stdout).contains("no complete stream has this length"));
-    let out = seal(p, &["info", "--json", "odd"], None);
+    let out = seal_no_stdin(p, &["info", "--json", "odd"]);
     assert!(
         text(&out.stdout)
             .contains("\"frames\":null,\"plaintext_bytes\":null,\"length_consistent\":false")
     );
     // Not a stream.
-    let out = seal(p, &["info", "plain"], None);
+    let out = seal_no_stdin(p, &["info", "plain"]);
     assert_eq!(out.status.code(), Some(4));
     assert_eq!(
         text(&out.stderr),
         "seal: 'plain': not a seal stream (bad magic bytes)\n"
     );
-    let enc = seal(
+    let enc = seal_no_stdin(
         p,
-        &[
-            "enc",
-            "-k",
-            "key",
-            "--cipher",
-            "chacha20-poly1305",
-            "-o",
-            "cc",
-            "plain",
-        ],
-        None,
+        &words("enc -k key --cipher chacha20-poly1305 -o cc plain"),
     );
     assert!(enc.status.success());
     assert!(
-        text(&seal(p, &["info", "cc"], None).stdout).contains("cipher:     chacha20-poly1305\n")
+        text(&seal_no_stdin(p, &["info", "cc"]).stdout).contains("cipher:     chacha20-poly1305\n")
     );
 }
 
@@ -185,7 +153,7 @@ fn completions_for_every_shell_and_a_man_page() {
         ("powershell", "Register-ArgumentCompleter"),
         ("elvish", "edit:completion:arg-completer[seal]"),
     ] {
-        let out = seal(p, &["completions", shell], None);
+        let out = seal_no_stdin(p, &["completions", shell]);
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = text(&out.stdout);
         assert!(script.contains(marker), "{shell}: {marker} missing");
@@ -194,10 +162,10 @@ fn completions_for_every_shell_and_a_man_page() {
         }
     }
     assert_eq!(
-        seal(p, &["completions", "tcsh"], None).status.code(),
+        seal_no_stdin(p, &["completions", "tcsh"]).status.code(),
         Some(2)
     );
-    let out = seal(p, &["man"], None);
+    let out = seal_no_stdin(p, &["man"]);
     assert_eq!(out.status.code(), Some(0));
     let page = text(&out.stdout);
     assert!(page.contains(".TH SEAL 1"));
@@ -208,14 +176,10 @@ fn completions_for_every_shell_and_a_man_page() {
 fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    assert!(seal(p, &["keygen", "-o", "key"], None).status.success());
+    assert!(seal_no_stdin(p, &["keygen", "-o", "key"]).status.success());
     fs::write(p.join("plain"), vec![1u8; 5_000_000]).unwrap();
     // Forced into a pipe: plain lines, the last a summary with the whole size.
-    let out = seal(
-        p,
-        &["enc", "-k", "key", "--progress", "-o", "s", "plain"],
-        None,
-    );
+    let out = seal_no_stdin(p, &["enc", "-k", "key", "--progress", "-o", "s", "plain"]);
     assert_eq!(out.status.code(), Some(0));
     let summary = "seal: progress: done, 4.77 MiB plaintext read in ";
     assert!(
@@ -223,7 +187,7 @@ fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
         "{}",
         text(&out.stderr)
     );
-    let out = seal(p, &["verify", "-k", "key", "--progress", "s"], None);
+    let out = seal_no_stdin(p, &["verify", "-k", "key", "--progress", "s"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         text(&out.stderr).starts_with("seal: progress: done, 4.77 MiB ciphertext read in "),
@@ -231,25 +195,17 @@ fn progress_is_shown_on_a_terminal_or_on_request_and_quiet_silences_warnings() {
         text(&out.stderr)
     );
     // Not a terminal and not asked for: nothing. (On a terminal: tests/cli/progress.rs.)
-    let out = seal(p, &["dec", "-k", "key", "-o", "back", "s"], None);
+    let out = seal_no_stdin(p, &["dec", "-k", "key", "-o", "back", "s"]);
     assert!(out.status.success() && out.stderr.is_empty());
     assert_eq!(fs::read(p.join("back")).unwrap(), vec![1u8; 5_000_000]);
     // --quiet: no warning for a key file readable by others, and no progress.
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(p.join("key"), fs::Permissions::from_mode(0o644)).unwrap();
-    let loud = seal(p, &["enc", "-k", "key", "-o", "t", "plain"], None);
+    let loud = seal_no_stdin(p, &["enc", "-k", "key", "-o", "t", "plain"]);
     assert!(text(&loud.stderr).contains("warning: key file 'key' is readable by others"));
-    let quiet = seal(
-        p,
-        &["enc", "-k", "key", "--quiet", "-o", "t", "plain"],
-        None,
-    );
+    let quiet = seal_no_stdin(p, &["enc", "-k", "key", "--quiet", "-o", "t", "plain"]);
     assert!(quiet.status.success() && quiet.stderr.is_empty());
-    let both = seal(
-        p,
-        &["enc", "-k", "key", "--quiet", "--progress", "plain"],
-        None,
-    );
+    let both = seal_no_stdin(p, &["enc", "-k", "key", "--quiet", "--progress", "plain"]);
     assert_eq!(both.status.code(), Some(2));
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::common::ok;
-use crate::kit::seal_env;
+use crate::kit::{seal_env, words};
 
 /// The field table of FORMAT.md's "seal info --json": (name, type words).
 fn documented_fields() -> Vec<(String, String)> {
@@ -90,19 +90,7 @@ fn info_json_follows_its_documented_schema() {
         let out = seal_env(p, args, env, b"");
         ok(&out);
     };
-    enc(
-        &[
-            "enc",
-            "-k",
-            "key",
-            "--chunk-size",
-            "64KiB",
-            "-o",
-            "fixed",
-            "plain",
-        ],
-        &[],
-    );
+    enc(&words("enc -k key --chunk-size 64KiB -o fixed plain"), &[]);
     let j = info(p, "fixed", b"");
     assert_eq!(j["format"], "seal");
     assert_eq!(j["version"], 1);
@@ -186,19 +174,7 @@ fn info_json_follows_its_documented_schema() {
     assert_eq!(j["length_consistent"], Value::Null);
 
     // Live framing: frame lengths are read, not computed.
-    enc(
-        &[
-            "enc",
-            "-k",
-            "key",
-            "--max-delay",
-            "1s",
-            "-o",
-            "live",
-            "plain",
-        ],
-        &[],
-    );
+    enc(&words("enc -k key --max-delay 1s -o live plain"), &[]);
     let j = info(p, "live", b"");
     assert_eq!(j["version"], 2);
     assert_eq!(j["framing"], "live");

@@ -6,7 +6,6 @@ use std::process::{Command, Output, Stdio};
 
 use crate::SEAL;
 use crate::common::*;
-use crate::common::{assert_fails, run_cmd};
 use crate::kit::*;
 use std::fs;
 
@@ -63,12 +62,7 @@ fn setup() -> tempfile::TempDir {
         &["keygen", "--identity", "-o", "me.id"][..],
     ] {
         let out = seal(d, args, b"");
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
     let out = seal(d, &["recipient", "me.id"], b"");
     std::fs::write(d.join("recipients.txt"), &out.stdout).unwrap();
@@ -107,12 +101,7 @@ fn no_key_names_every_way_to_give_one_and_armor_is_recognised_by_itself() {
 fn identities_and_recipients_files_are_called_what_they_are() {
     let dir = setup();
     let d = dir.path();
-    let out = seal(
-        d,
-        &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
-        b"",
-    );
-    assert_eq!(out.status.code(), Some(0));
+    encrypt_to_me(d);
     // An identity readable by others is warned about as an identity.
     let out = seal(d, &["dec", "-k", "me.id", "to-me.seal"], b"");
     assert_eq!(out.stdout, b"one frame");
@@ -144,15 +133,10 @@ fn identities_and_recipients_files_are_called_what_they_are() {
         format!("seal: recipients file 'recipients.txt': {hint}")
     );
     // The same text in the variable --key-env names.
-    let mut cmd = Command::new(SEAL);
-    cmd.args(["dec", "--key-env", "SEAL_KEY", "to-me.seal"])
-        .current_dir(d)
-        .env("SEAL_KEY", read_recipient(d))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let args = ["dec", "--key-env", "SEAL_KEY", "to-me.seal"];
+    let out = seal_env(d, &args, &[("SEAL_KEY", &read_recipient(d))], b"");
     assert_eq!(
-        error_line(&run_cmd(cmd, b""), 3),
+        error_line(&out, 3),
         format!("seal: 'to-me.seal': recipients in environment variable SEAL_KEY: {hint}")
     );
 }
@@ -162,6 +146,16 @@ fn read_recipient(d: &std::path::Path) -> String {
         .unwrap()
         .trim()
         .to_string()
+}
+
+/// Encrypts `plain` to the recipient of `me.id` as `to-me.seal`, asserting exit 0.
+fn encrypt_to_me(d: &std::path::Path) {
+    let out = seal(
+        d,
+        &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]
@@ -187,9 +181,7 @@ fn counts_have_the_right_number() {
     // A stream to one recipient, and an identity that is not it.
     let out = seal(d, &["keygen", "--identity", "-o", "other.id"], b"");
     assert_eq!(out.status.code(), Some(0));
-    let r = read_recipient(d);
-    let out = seal(d, &["enc", "-r", &r, "-o", "to-me.seal", "plain"], b"");
-    assert_eq!(out.status.code(), Some(0));
+    encrypt_to_me(d);
     assert_eq!(
         error_line(&seal(d, &["dec", "-k", "other.id", "to-me.seal"], b""), 3),
         "seal: 'to-me.seal': no identity matches the stream's recipient"
@@ -236,11 +228,7 @@ fn a_directory_that_cannot_be_written_is_named_without_a_temporary_file() {
         "mount --bind ro ro && mount -o remount,bind,ro ro || exit 99; \
          exec {SEAL} enc -k key -o ro/out plain"
     );
-    let out = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
-        .current_dir(d)
-        .output()
-        .expect("unshare (util-linux) runs this test");
+    let out = as_root(d, &script);
     assert_eq!(
         error_line(&out, 1),
         "seal: cannot write in directory 'ro': Read-only file system (os error 30)"
@@ -321,12 +309,7 @@ fn a_usage_error_never_echoes_key_text_given_as_a_value() {
 fn an_identity_named_as_the_output_is_not_called_a_key_file() {
     let dir = setup();
     let d = dir.path();
-    let out = seal(
-        d,
-        &["enc", "-r", &read_recipient(d), "-o", "to-me.seal", "plain"],
-        b"",
-    );
-    assert_eq!(out.status.code(), Some(0));
+    encrypt_to_me(d);
     let out = seal(
         d,
         &["dec", "-q", "-k", "me.id", "-o", "me.id", "to-me.seal"],

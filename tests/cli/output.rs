@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use crate::SEAL;
 use crate::common::*;
 use crate::kit::*;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::process::Output;
 
 /// Runs a Python program with `seal` and the scratch directory as its arguments; returns
@@ -31,11 +31,10 @@ fn dev_null_opened_read_write_is_not_a_closed_descriptor() {
     let dir = with_key();
     let d = dir.path();
     fs::write(d.join("plain"), b"to nowhere").unwrap();
-    ok(&Command::new(SEAL)
-        .args(["enc", "-k", "key", "-o", "sealed", "plain"])
-        .current_dir(d)
-        .output()
-        .unwrap());
+    ok(&seal_no_stdin(
+        d,
+        &["enc", "-k", "key", "-o", "sealed", "plain"],
+    ));
     let program = r#"
 import subprocess, sys
 seal = sys.argv[1]
@@ -56,19 +55,13 @@ print(r.returncode)
     assert_eq!(lines, "0 ''\n0 ''\n0 ''\n0\n");
     assert_eq!(fs::read(d.join("back")).unwrap(), b"to nowhere");
     // The empty input made an empty stream, the same as from a shell's '< /dev/null'.
-    let out = Command::new(SEAL)
-        .args(["dec", "-k", "key", "empty.seal"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert_eq!(ok(&out), b"");
+    assert_eq!(
+        ok(&seal_no_stdin(d, &["dec", "-k", "key", "empty.seal"])),
+        b""
+    );
     // A descriptor that is really closed is still refused.
     let script = format!("{SEAL} enc -k key -o out <&-; echo \"in=$?\"");
-    let out = Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(d)
-        .output()
-        .unwrap();
+    let out = shell(d, &script);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "in=2\n");
     assert!(stderr(&out).contains("stdin is closed"), "{}", stderr(&out));
 }
@@ -83,24 +76,12 @@ fn swap_the_directory_during_the_run(named: bool, wrap: impl Fn(&str) -> String)
     fs::create_dir(d.join("sub")).unwrap();
     fs::create_dir(d.join("elsewhere")).unwrap();
     let script = wrap(&format!("exec {SEAL} enc -k key -o sub/out"));
-    let mut child = Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (child, mut stdin) = spawn_fed(Command::new("sh").args(["-c", &script]), d);
     let plain = data(2 << 20, 6);
-    let mut stdin = child.stdin.take().unwrap();
     std::io::Write::write_all(&mut stdin, &plain[..1 << 20]).unwrap();
     // seal writes into sub/ (an anonymous file, or a named one where there is none).
     crate::kit::wait_for_output_data(child.id(), &d.join("sub"));
-    let listed: Vec<_> = fs::read_dir(d.join("sub"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let listed = listing(&d.join("sub"));
     assert_eq!(
         listed.iter().any(|n| n.starts_with(".seal-tmp-")),
         named,
@@ -112,23 +93,13 @@ fn swap_the_directory_during_the_run(named: bool, wrap: impl Fn(&str) -> String)
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let elsewhere: Vec<_> = fs::read_dir(d.join("elsewhere"))
-        .unwrap()
-        .flatten()
-        .collect();
+    let elsewhere = listing(&d.join("elsewhere"));
     assert!(elsewhere.is_empty(), "output moved: {elsewhere:?}");
-    let held: Vec<_> = fs::read_dir(d.join("held"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(held, ["out"]);
-    let dec = Command::new(SEAL)
-        .args(["dec", "-k", "key", "held/out"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert_eq!(ok(&dec), plain);
+    assert_eq!(listing(&d.join("held")), ["out"]);
+    assert_eq!(
+        ok(&seal_no_stdin(d, &["dec", "-k", "key", "held/out"])),
+        plain
+    );
 }
 
 #[test]
@@ -147,13 +118,7 @@ fn a_swapped_directory_cannot_move_a_named_temporary_output() {
 
 /// `seal ARGS` under strace with `inject` (strace's fault injection) in `dir`.
 fn seal_injected(dir: &Path, inject: &str, args: &[&str]) -> Output {
-    Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null", "-e", inject])
-        .arg(SEAL)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::null())
+    under_strace(dir, &["-o", "/dev/null", "-e", inject], args)
         .output()
         .expect("strace runs this test")
 }
@@ -385,11 +350,7 @@ fn a_character_device_target_is_written_through_not_replaced() {
          {SEAL} enc -k key plain > sealed; {SEAL} dec -k key -o null sealed; echo \"dec=$?\"; \
          test -c null && echo still-a-device; ls -A"
     );
-    let out = Command::new("unshare")
-        .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
-        .current_dir(d)
-        .output()
-        .expect("unshare (util-linux) runs this test");
+    let out = as_root(d, &script);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "enc=0\ndec=0\nstill-a-device\nkey\nnull\nplain\nsealed\n",
@@ -421,21 +382,10 @@ fn directories_and_missing_directories_are_refused_before_any_work() {
             "cannot create output 'file/out': 'file' is not a directory",
         ),
     ] {
-        let out = Command::new("setsid")
-            .args([SEAL, "enc", "-p", "-o", target, "plain"])
-            .current_dir(d)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = seal_setsid(d, &["enc", "-p", "-o", target, "plain"], &[], b"");
         assert_fails(&out, 1, needle);
     }
-    let mut names: Vec<_> = fs::read_dir(d)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["file", "key", "plain", "sub"]);
+    assert_eq!(listing(d), ["file", "key", "plain", "sub"]);
     assert_eq!(fs::read_dir(d.join("sub")).unwrap().count(), 0);
 }
 
@@ -499,13 +449,7 @@ fn a_failed_sync_is_a_write_error_and_leaves_the_target_alone() {
     assert_eq!(fs::read(d.join("out")).unwrap(), b"old");
     let out = seal_injected(d, "inject=fsync:error=EIO", &["keygen", "-o", "key2"]);
     assert_fails(&out, 1, "syncing the output for 'key2'");
-    let mut names: Vec<_> = fs::read_dir(d)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["key", "out", "plain"]);
+    assert_eq!(listing(d), ["key", "out", "plain"]);
     // The directory's sync, after the rename, fails: reported, and the status says so.
     let out = seal_injected(
         d,
@@ -525,11 +469,7 @@ fn a_closed_stdin_or_stdout_is_refused_not_taken_for_empty() {
          {SEAL} enc -k key plain >&- 2>err; echo \"out=$?\" >&2; \
          {SEAL} enc -k key -o empty < /dev/null; echo \"null=$?\""
     );
-    let out = Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(d)
-        .output()
-        .unwrap();
+    let out = shell(d, &script);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text, "in=2\nnull=0\n", "{}", stderr(&out));
     assert!(stderr(&out).contains("stdin is closed"), "{}", stderr(&out));
@@ -625,4 +565,141 @@ fn full_file_system_leaves_no_partial_output() {
         2,
         "{stderr}"
     );
+}
+
+/// The modes seal gives its files in `dir` while it runs `args` (each fchmod(2), in order, as
+/// strace sees it), and whether it succeeded.
+fn modes_set(dir: &Path, args: &[&str]) -> Vec<String> {
+    let log = dir.join("chmod.log");
+    let trace = ["-e", "trace=fchmod,fchmodat,chmod", "-o", "chmod.log"];
+    let out = under_strace(dir, &trace, args)
+        .output()
+        .expect("strace runs this test");
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    let text = fs::read_to_string(&log).unwrap();
+    fs::remove_file(&log).unwrap();
+    text.lines()
+        .filter_map(|l| {
+            let call = l.split_once(' ').map_or(l, |(_, rest)| rest);
+            let args = call.split_once('(')?.1.split_once(')')?.0;
+            Some(args.rsplit(", ").next()?.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_staged_output_is_0600_until_it_is_complete_then_gets_the_kept_bits() {
+    // The review of issue 19 (finding 7): the staged file took the replaced file's bits
+    // (here 0755) when it was made, and was set back to 0600 only afterwards, so a named
+    // `.seal-tmp-*` file was briefly readable by others. Now it is made 0600, and the kept
+    // bits come only with the commit, for every command that stages a file.
+    let dir = with_key();
+    let d = dir.path();
+    fs::write(d.join("plain"), data(5000, 12)).unwrap();
+    ok(&seal_no_stdin(
+        d,
+        &["enc", "-k", "key", "-o", "s.seal", "plain"],
+    ));
+    let made = seal_no_stdin(
+        d,
+        &[
+            "keygen",
+            "--signer",
+            "--signer-kind",
+            "ed25519",
+            "-o",
+            "ci.signer",
+        ],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let public = String::from_utf8(seal_no_stdin(d, &["signer", "ci.signer"]).stdout).unwrap();
+    let public = public.trim();
+    ok(&seal_no_stdin(
+        d,
+        &[
+            "enc",
+            "-q",
+            "-k",
+            "key",
+            "--sign",
+            "ci.signer",
+            "-o",
+            "signed.seal",
+            "plain",
+        ],
+    ));
+    let runs: [&[&str]; 5] = [
+        &["enc", "-k", "key", "-o", "out", "plain"],
+        &["dec", "-k", "key", "-o", "out", "s.seal"],
+        &["dec", "-k", "key", "--offset", "10", "-o", "out", "s.seal"],
+        &["dec", "-q", "-k", "key", "-o", "out", "signed.seal"],
+        &[
+            "dec",
+            "-k",
+            "key",
+            "--signed-by",
+            public,
+            "-o",
+            "out",
+            "signed.seal",
+        ],
+    ];
+    for args in runs {
+        fs::write(d.join("out"), b"old").unwrap();
+        fs::set_permissions(d.join("out"), fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(modes_set(d, args), ["0600", "0755"], "{args:?}");
+        let mode = fs::metadata(d.join("out")).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o755, "{args:?}");
+        assert_ne!(fs::read(d.join("out")).unwrap(), b"old");
+        // A new file: 0600 from the start to the end.
+        fs::remove_file(d.join("out")).unwrap();
+        assert_eq!(modes_set(d, args), ["0600", "0600"], "{args:?}");
+    }
+}
+
+#[test]
+fn while_seal_waits_for_input_its_staged_output_is_0600() {
+    // Observed from outside, with seal blocked on its input half-way through the run: the
+    // file it writes (anonymous or `.seal-tmp-*`) is 0600, though it replaces a 0755 file.
+    let s = Scratch::new();
+    let d = s.dir.path();
+    let plain = data(3 << 20, 13);
+    fs::write(d.join("plain"), &plain).unwrap();
+    ok(&seal_no_stdin(
+        d,
+        &["enc", "-k", "key", "-o", "s.seal", "plain"],
+    ));
+    let sealed = fs::read(d.join("s.seal")).unwrap();
+    for (args, input) in [
+        (["enc", "-k", "key", "-o", "out"], &plain),
+        (["dec", "-k", "key", "-o", "out"], &sealed),
+    ] {
+        fs::write(d.join("out"), b"old").unwrap();
+        fs::set_permissions(d.join("out"), fs::Permissions::from_mode(0o755)).unwrap();
+        let mut child = s.cmd(&args).stdout(Stdio::null()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, &input[..2 << 20]).unwrap();
+        wait_for_output_data(child.id(), d);
+        let canonical = fs::canonicalize(d).unwrap();
+        // The files seal holds open in the directory but the key file: the staged output
+        // (through one descriptor or more), by inode.
+        let key = fs::metadata(d.join("key")).unwrap().ino();
+        let mut modes: Vec<(u64, u32)> = fs::read_dir(format!("/proc/{}/fd", child.id()))
+            .unwrap()
+            .flatten()
+            .filter(|fd| fs::read_link(fd.path()).is_ok_and(|to| to.starts_with(&canonical)))
+            .filter_map(|fd| fs::metadata(fd.path()).ok())
+            .filter(|m| m.is_file() && m.len() > 0 && m.ino() != key)
+            .map(|m| (m.ino(), m.permissions().mode() & 0o7777))
+            .collect();
+        modes.dedup();
+        let modes: Vec<u32> = modes.into_iter().map(|(_, mode)| mode).collect();
+        std::io::Write::write_all(&mut stdin, &input[2 << 20..]).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(modes, [0o600], "{args:?}");
+        let mode = fs::metadata(d.join("out")).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o755, "{args:?}");
+    }
 }

@@ -593,3 +593,88 @@ fn dash_p_goes_with_the_passphrase_options_and_a_newline_in_the_variable_is_warn
     // A newline inside the value is not at its end: no warning.
     ok(&enc(&["--passphrase-env", "PW"], &[("PW", "p\nw")]));
 }
+
+/// The terminal's prompts for signer files say which passphrase they want: the new file's
+/// (`keygen --signer -p`, asked twice), the file's own (naming it), and the copy's new one
+/// (`seal signer FILE -o NEW --new-passphrase`, asked twice); none is echoed.
+#[test]
+fn the_terminal_prompts_for_signer_files_say_which_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (old, new) = ("old signer words", "new signer words");
+    let mut term = Terminal::new();
+    let mut args = vec![
+        "keygen",
+        "--signer",
+        "--signer-kind",
+        "ed25519",
+        "-p",
+        "-o",
+        "s.signer",
+    ];
+    args.extend(CHEAP);
+    let child = term.spawn(p, &args);
+    for (prompt, count) in [
+        ("Passphrase for the new signer file: ", 1),
+        ("Passphrase for the new signer file (again): ", 1),
+    ] {
+        term.wait_for_prompt(prompt, count);
+        term.type_text(format!("{old}\n").as_bytes());
+    }
+    let out = finish(child);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = term.transcript();
+    assert!(!shown.contains(old), "echoed: {shown:?}");
+
+    let mut term = Terminal::new();
+    let mut args = vec!["signer", "s.signer", "-o", "t.signer", "--new-passphrase"];
+    args.extend(CHEAP);
+    let child = term.spawn(p, &args);
+    term.wait_for_prompt("Passphrase for signer file 's.signer': ", 1);
+    term.type_text(format!("{old}\n").as_bytes());
+    for prompt in [
+        "New passphrase for the copy: ",
+        "New passphrase for the copy (again): ",
+    ] {
+        term.wait_for_prompt(prompt, 1);
+        term.type_text(format!("{new}\n").as_bytes());
+    }
+    let out = finish(child);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = term.transcript();
+    assert!(
+        !shown.contains(old) && !shown.contains(new),
+        "echoed: {shown:?}"
+    );
+    assert!(term.echo_on());
+    let out = seal_env(
+        p,
+        &["signer", "--passphrase-env", "NP", "t.signer"],
+        &[("NP", new)],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // enc -p --sign: the signer file's, then the stream's, each named.
+    fs::write(p.join("plain"), b"data").unwrap();
+    let mut term = Terminal::new();
+    let mut args = vec!["enc", "-p", "--sign", "s.signer", "-o", "c"];
+    args.extend(CHEAP);
+    args.push("plain");
+    let child = term.spawn(p, &args);
+    for (prompt, answer) in [
+        ("Passphrase for signer file 's.signer': ", old),
+        ("Passphrase for the stream: ", new),
+        ("Passphrase for the stream (again): ", new),
+    ] {
+        term.wait_for_prompt(prompt, 1);
+        term.type_text(format!("{answer}\n").as_bytes());
+    }
+    let out = finish(child);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = term.transcript();
+    assert!(
+        !shown.contains(old) && !shown.contains(new),
+        "echoed: {shown:?}"
+    );
+}

@@ -15,8 +15,8 @@ use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{Winsize, tcsetwinsize};
 
 use crate::SEAL;
-use crate::common::{ok, run_cmd, stderr};
-use crate::kit::with_key;
+use crate::common::stderr;
+use crate::kit::{seal_ok, with_key, words};
 
 /// A pseudo-terminal of 80 × 24: the slave for seal, and a thread collecting what the master
 /// side shows until every slave descriptor is closed.
@@ -260,22 +260,7 @@ fn progress_into_a_log_is_plain_lines_then_a_summary_and_errors_stand_alone() {
     // percentage is shown.
     let plain: Vec<u8> = (0..6u32 << 20).map(|i| (i % 251) as u8).collect();
     fs::write(p.join("plain"), &plain).unwrap();
-    let mut cmd = Command::new(SEAL);
-    cmd.args([
-        "enc",
-        "-k",
-        "key",
-        "--chunk-size",
-        "64KiB",
-        "-o",
-        "sealed",
-        "plain",
-    ])
-    .current_dir(p)
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    ok(&run_cmd(cmd, b""));
+    seal_ok(p, &words("enc -k key --chunk-size 64KiB -o sealed plain"));
     let mut child = Command::new(SEAL)
         .args(["dec", "--progress", "-k", "key", "sealed"])
         .current_dir(p)

@@ -3,10 +3,10 @@
 
 use std::fs::{self, File};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use crate::SEAL;
 use crate::common::*;
+use crate::kit::seal_cmd;
 
 /// A scratch directory with a key and a 64-byte-chunk stream of `PLAIN` bytes.
 struct Range {
@@ -41,14 +41,7 @@ impl Range {
         self.dir.path().join(name)
     }
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(SEAL);
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env_remove("SEAL_KEY_FILE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
+        seal_cmd(self.dir.path(), args)
     }
     fn run(&self, args: &[&str]) -> Output {
         run_cmd(self.cmd(args), b"")

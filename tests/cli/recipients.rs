@@ -331,6 +331,19 @@ fn bad_recipients_are_named_and_refused_before_any_output() {
     let out = run(&["enc", "-r", id_text.trim_end()]);
     assert_fails(&out, 2, "that is an identity (a secret), not a recipient");
     assert!(!stderr(&out).contains(id_text.trim_end()));
+    // A signer secret is named as one, and not echoed either.
+    let made = run(&["keygen", "--signer", "-o", "s.signer"]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let signer_text = fs::read_to_string(p.join("s.signer")).unwrap();
+    let signer_line = signer_text.lines().find(|l| !l.starts_with('#')).unwrap();
+    let out = run(&["enc", "-r", signer_line]);
+    assert_fails(
+        &out,
+        2,
+        "-r (secret text, not shown) (recipient 1): that is a signer secret, not a recipient",
+    );
+    let (_, signer_data) = signer_line.rsplit_once('1').unwrap();
+    assert!(!stderr(&out).contains(&signer_data[..16]));
     // Not even the start of a secret given to -r is echoed (the first 24 characters of an
     // identity hold up to 30 bits of its seed, of key text 52 bits of the key): an identity
     // in either case, key text. The identity is a post-quantum one: its 24 characters shown

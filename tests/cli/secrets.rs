@@ -164,7 +164,7 @@ fn a_wrong_passphrase_that_is_a_word_of_the_message_leaves_the_message_whole() {
     // a test of that scrub, which redacted an input's name for holding the passphrase.)
     let (dir, _, _) = setup();
     let d = dir.path();
-    crate::ssh_keys::ssh_keygen(d, "edp", "ed25519", "right one", &[]);
+    crate::kit::ssh_keygen(d, "edp", "ed25519", "right one", &[]);
     ok(&seal_no_stdin_env(
         d,
         &["enc", "-R", "edp.pub", "-o", "e.seal", "plain"],

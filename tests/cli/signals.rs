@@ -4,16 +4,15 @@
 //! second signal ending a run stuck in its directory sync.
 
 use std::fs;
+use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-
 use std::time::{Duration, Instant};
 
 use crate::SEAL;
 use crate::common::*;
 use crate::kit::*;
-use std::io::Write;
 
 /// The number of the signal that bash's `kill -l NAME` knows as `name` (bash knows the
 /// real-time names, RTMIN+3 and RTMAX-1, that not every kill(1) knows).
@@ -44,6 +43,16 @@ fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Spawns `strace -f -qq STRACE seal SEAL` in `dir`, stdin from /dev/null, stdout and stderr
+/// piped.
+fn spawn_under_strace(dir: &Path, strace: &[&str], seal: &[&str]) -> Child {
+    under_strace(dir, strace, seal)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("strace runs this test")
 }
 
 /// The resident memory of process `pid`, in KiB (`/proc/PID/status` is readable by anyone,
@@ -139,21 +148,12 @@ fn seal_is_undumpable_even_for_a_signal_it_does_not_handle() {
 fn signal_with_a_named_temporary_file(signal: &str) -> (Output, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(&Command::new(SEAL)
-        .args(["keygen", "-o", "key"])
-        .current_dir(d)
-        .output()
-        .unwrap());
+    ok(&seal_no_stdin(d, &["keygen", "-o", "key"]));
     let script = format!("mount -t tmpfs tmpfs /proc && exec {SEAL} enc -k key -o out");
-    let mut child: Child = Command::new("unshare")
-        .args(["-rm", "sh", "-c", &script])
-        .current_dir(d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("unshare runs this test");
-    let mut stdin = child.stdin.take().unwrap();
+    let (child, mut stdin) = spawn_fed(
+        Command::new("unshare").args(["-rm", "sh", "-c", &script]),
+        d,
+    );
     std::io::Write::write_all(&mut stdin, &data(2 << 20, 4)).unwrap();
     let temp_with_data = || {
         fs::read_dir(d).unwrap().flatten().any(|e| {
@@ -165,13 +165,7 @@ fn signal_with_a_named_temporary_file(signal: &str) -> (Output, Vec<String>) {
     send(signal, child.id());
     let out = child.wait_with_output().unwrap();
     drop(stdin);
-    let mut names: Vec<String> = fs::read_dir(d)
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    (out, names)
+    (out, listing(d))
 }
 
 #[test]
@@ -225,26 +219,22 @@ fn child_of(parent: u32) -> u32 {
 fn a_second_signal_ends_a_run_stuck_in_its_directory_sync() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(&Command::new(SEAL)
-        .args(["keygen", "-o", "key"])
-        .current_dir(d)
-        .output()
-        .unwrap());
+    ok(&seal_no_stdin(d, &["keygen", "-o", "key"]));
     fs::write(d.join("plain"), b"in place").unwrap();
     // The second fsync, of the directory after the rename, hangs for 20 seconds (as on a
     // stuck network file system). strace holds the syncing thread itself until the delay is
     // over, even for a process that is ending: so what is timed is seal's decision to end
     // (its line on stderr), and the status is what it ends with.
-    let mut child = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null"])
-        .args(["-e", "inject=fsync:delay_enter=20000000:when=2"])
-        .args([SEAL, "enc", "-k", "key", "-o", "out", "plain"])
-        .current_dir(d)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("strace runs this test");
+    let mut child = spawn_under_strace(
+        d,
+        &[
+            "-o",
+            "/dev/null",
+            "-e",
+            "inject=fsync:delay_enter=20000000:when=2",
+        ],
+        &["enc", "-k", "key", "-o", "out", "plain"],
+    );
     let (lines, received) = std::sync::mpsc::channel();
     let err = std::io::BufReader::new(child.stderr.take().unwrap());
     let reader = std::thread::spawn(move || {
@@ -277,12 +267,10 @@ fn a_second_signal_ends_a_run_stuck_in_its_directory_sync() {
         "{status:?}"
     );
     // The output stays: complete and authentic.
-    let dec = Command::new(SEAL)
-        .args(["dec", "-k", "key", "out"])
-        .current_dir(d)
-        .output()
-        .unwrap();
-    assert_eq!(ok(&dec), b"in place");
+    assert_eq!(
+        ok(&seal_no_stdin(d, &["dec", "-k", "key", "out"])),
+        b"in place"
+    );
 }
 
 /// Starts `seal enc -o out` fed by a pipe that stays open, waits until its temporary file
@@ -290,23 +278,12 @@ fn a_second_signal_ends_a_run_stuck_in_its_directory_sync() {
 fn interrupt_during_output(signal: &str, number: i32) {
     let dir = tempfile::tempdir().unwrap();
     keygen(dir.path());
-    let mut child = Command::new(SEAL)
-        .args(["enc", "-k", "key", "-o", "out", "--chunk-size", "64KiB"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let args = ["enc", "-k", "key", "-o", "out", "--chunk-size", "64KiB"];
+    let (child, mut stdin) = spawn_fed(Command::new(SEAL).args(args), dir.path());
     stdin.write_all(&vec![7u8; 1 << 20]).unwrap();
     // The stream is now mid-way: its output file exists and has frames in it.
     wait_for_output_data(child.id(), dir.path());
-    let killed = Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    send(signal, child.id());
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     // seal dies of the signal itself, so that its parent sees a real signal death.
@@ -319,43 +296,23 @@ fn interrupt_during_output(signal: &str, number: i32) {
     assert_eq!(listing(dir.path()), ["key"], "{signal} left files behind");
 }
 
-/// `seal enc -k key` of `plain` through pipes, in `dir`.
-fn seal_stdin(dir: &Path, plain: &[u8]) -> Vec<u8> {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(["enc", "-k", "key", "--chunk-size", "64KiB"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    ok(&run_cmd(cmd, plain)).to_vec()
-}
-
 #[test]
 fn sigkill_leaves_no_partial_output_behind() {
     let dir = with_key();
     let d = dir.path();
-    let mut child = Command::new(SEAL)
-        .args(["dec", "-k", "key", "-o", "out"])
-        .current_dir(d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut child, mut stdin) = spawn_fed(
+        Command::new(SEAL).args(["dec", "-k", "key", "-o", "out"]),
+        d,
+    );
     // A stream seal can start on: a header, then frames that keep coming.
-    let sealed = seal_stdin(d, &data(4 << 20, 3));
-    let mut stdin = child.stdin.take().unwrap();
+    let enc = ["enc", "-k", "key", "--chunk-size", "64KiB"];
+    let sealed = ok(&seal(d, &enc, &data(4 << 20, 3))).to_vec();
     std::io::Write::write_all(&mut stdin, &sealed[..3 << 20]).unwrap();
     crate::kit::wait_for_output_data(child.id(), d);
     child.kill().unwrap();
     child.wait().unwrap();
     drop(stdin);
-    let names: Vec<_> = fs::read_dir(d)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(names, ["key"], "SIGKILL left partial plaintext behind");
+    assert_eq!(listing(d), ["key"], "SIGKILL left partial plaintext behind");
 }
 
 #[test]
@@ -363,37 +320,30 @@ fn a_signal_after_the_output_is_in_place_changes_nothing() {
     let dir = with_key();
     let d = dir.path();
     fs::write(d.join("plain"), b"complete").unwrap();
-    // Hold seal at its exit for a while, so that the signal surely comes after the rename.
-    let child = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null"])
-        .args(["-e", "inject=exit_group:delay_enter=1500000"])
-        .args([SEAL, "enc", "-k", "key", "-o", "out", "plain"])
-        .current_dir(d)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("strace runs this test");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !d.join("out").exists() {
-        assert!(std::time::Instant::now() < deadline, "no output appeared");
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    let pid = fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok()?.parse::<u32>().ok())
-        .find(|pid| {
-            fs::read(format!("/proc/{pid}/status")).is_ok_and(|s| {
-                String::from_utf8_lossy(&s).contains(&format!("PPid:\t{}\n", child.id()))
-            })
-        })
-        .expect("seal runs under strace");
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    // Hold seal at its exit for a while, and send the signal only once it is there: past the
+    // rename and the directory's sync (a signal during that sync is answered with a note).
+    // strace writes the `exit_group(` of the held call before it holds it.
+    let trace = d.join("trace");
+    let child = spawn_under_strace(
+        d,
+        &[
+            "-e",
+            "trace=exit_group",
+            "-o",
+            "trace",
+            "-e",
+            "inject=exit_group:delay_enter=1500000",
+        ],
+        &["enc", "-k", "key", "-o", "out", "plain"],
+    );
+    wait_until("seal to reach its exit", || {
+        fs::read_to_string(&trace).is_ok_and(|t| t.contains("exit_group("))
+    });
+    assert!(
+        d.join("out").exists(),
+        "at its exit, seal has put the output in place"
+    );
+    send("TERM", child_of(child.id()));
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
@@ -408,23 +358,12 @@ fn a_signal_ignored_at_start_stays_ignored() {
     // As under nohup: SIGHUP ignored by the parent, then sent while seal writes -o output.
     let dir = with_key();
     let d = dir.path();
-    let mut child = Command::new("sh")
-        .args(["-c", &format!("trap '' HUP; exec {SEAL} enc -k key -o out")])
-        .current_dir(d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let script = format!("trap '' HUP; exec {SEAL} enc -k key -o out");
+    let (child, mut stdin) = spawn_fed(Command::new("sh").args(["-c", &script]), d);
     let plain = data(2 << 20, 5);
     std::io::Write::write_all(&mut stdin, &plain[..1 << 20]).unwrap();
     crate::kit::wait_for_output_data(child.id(), d);
-    let killed = Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    send("HUP", child.id());
     std::io::Write::write_all(&mut stdin, &plain[1 << 20..]).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
@@ -447,21 +386,11 @@ fn sigint_keeps_an_existing_target_intact() {
     let dir = tempfile::tempdir().unwrap();
     keygen(dir.path());
     fs::write(dir.path().join("out"), b"older version").unwrap();
-    let mut child = Command::new(SEAL)
-        .args(["enc", "-k", "key", "-o", "out"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let args = ["enc", "-k", "key", "-o", "out"];
+    let (mut child, mut stdin) = spawn_fed(Command::new(SEAL).args(args), dir.path());
     stdin.write_all(&[1u8; 3 << 20]).unwrap();
     wait_for_output_data(child.id(), dir.path());
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    send("INT", child.id());
     assert_eq!(child.wait().unwrap().signal(), Some(2));
     assert_eq!(fs::read(dir.path().join("out")).unwrap(), b"older version");
     assert_eq!(listing(dir.path()), ["key", "out"]);

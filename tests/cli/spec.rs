@@ -6,14 +6,12 @@
 //! streams, and a live frame's length error. A new question of the spec goes here.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-use crate::SEAL;
 use crate::common::{assert_fails, ok, stderr};
-use crate::kit::seal;
+use crate::kit::{identity, seal, seal_cmd, write_secret};
 
 const BEGIN: &str = "-----BEGIN SEAL ENCRYPTED FILE-----";
 const END: &str = "-----END SEAL ENCRYPTED FILE-----";
@@ -25,27 +23,6 @@ fn setup(len: usize) -> tempfile::TempDir {
     let plain: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
     fs::write(dir.path().join("plain"), plain).unwrap();
     dir
-}
-
-/// Makes identity `name` of `kind` in `dir`; returns its recipient.
-fn identity(dir: &Path, name: &str, kind: &str) -> String {
-    let out = seal(
-        dir,
-        &["keygen", "--identity", "--kind", kind, "-o", name],
-        b"",
-    );
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    err.strip_prefix("seal: recipient: ")
-        .and_then(|r| r.strip_suffix('\n'))
-        .unwrap_or_else(|| panic!("{err:?}"))
-        .to_owned()
-}
-
-/// Writes a key or identity file as keygen does: mode 0600.
-fn write_secret(path: &Path, text: &str) {
-    fs::write(path, text).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 fn vector_stream(name: &str) -> Vec<u8> {
@@ -429,12 +406,7 @@ fn a_low_order_x25519_recipient_is_refused_when_encrypting() {
         let text = bech32::encode::<Bech32m>(Hrp::parse("sealx").unwrap(), &point).unwrap();
         // stdin stays open and empty until seal has exited: the refusal does not wait for
         // input.
-        let mut child = Command::new(SEAL)
-            .args(["enc", "-r", &text, "-o", "out"])
-            .current_dir(p)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+        let mut child = seal_cmd(p, &["enc", "-r", &text, "-o", "out"])
             .spawn()
             .unwrap();
         let stdin = child.stdin.take();

@@ -5,78 +5,54 @@
 //! refusal to mix post-quantum and classical recipients.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use crate::SEAL;
-use crate::common::{assert_fails, ok, run_cmd, stderr};
+use crate::common::{assert_fails, ok, stderr};
+use crate::kit::{identity, seal, seal_env, seal_ok, seal_setsid, ssh_keygen, write_secret};
 
-fn seal(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_cmd(cmd, stdin)
-}
-
-/// `ssh-keygen -q -t TYPE -N PASSPHRASE -f DIR/NAME` (plus `extra`); the tool must be there.
-pub fn ssh_keygen(dir: &Path, name: &str, key_type: &str, passphrase: &str, extra: &[&str]) {
-    let status = Command::new("ssh-keygen")
-        .args([
-            "-q", "-t", key_type, "-N", passphrase, "-C", "me@host", "-f", name,
-        ])
-        .args(extra)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .status()
-        .expect("ssh-keygen (Debian package openssh-client) must be installed");
-    assert!(status.success());
-}
-
-fn plain(dir: &Path) -> Vec<u8> {
+/// A scratch directory with the plaintext `plain` in it; returns it and the plaintext.
+fn scratch() -> (tempfile::TempDir, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
     let text = b"the keys people already have\n".repeat(100);
-    fs::write(dir.join("plain"), &text).unwrap();
-    text
+    fs::write(dir.path().join("plain"), &text).unwrap();
+    (dir, text)
+}
+
+/// `seal dec -k KEY --passphrase-fd 0 STREAM` in `dir`, with `passphrase` on stdin.
+fn dec_passphrase_fd(dir: &Path, key: &str, stream: &str, passphrase: &[u8]) -> Output {
+    seal(
+        dir,
+        &["dec", "-k", key, "--passphrase-fd", "0", stream],
+        passphrase,
+    )
 }
 
 #[test]
 fn an_ed25519_key_pair_from_ssh_keygen_round_trips() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     ssh_keygen(p, "id_ed25519", "ed25519", "", &[]);
-    ok(&seal(
-        p,
-        &["enc", "-R", "id_ed25519.pub", "-o", "a.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "id_ed25519.pub", "-o", "a.seal", "plain"]);
     assert_eq!(
-        ok(&seal(p, &["dec", "-k", "id_ed25519", "a.seal"], b"")),
+        seal_ok(p, &["dec", "-k", "id_ed25519", "a.seal"]),
         &text[..]
     );
     // One -r argument (with its comment), and the public line seal prints for the private key.
     let line = fs::read_to_string(p.join("id_ed25519.pub")).unwrap();
-    ok(&seal(
-        p,
-        &["enc", "-r", line.trim_end(), "-o", "b.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-r", line.trim_end(), "-o", "b.seal", "plain"]);
     assert_eq!(
-        ok(&seal(p, &["dec", "-k", "id_ed25519", "b.seal"], b"")),
+        seal_ok(p, &["dec", "-k", "id_ed25519", "b.seal"]),
         &text[..]
     );
-    let printed = ok(&seal(p, &["recipient", "id_ed25519"], b"")).to_vec();
+    let printed = seal_ok(p, &["recipient", "id_ed25519"]);
     let type_and_key: Vec<&str> = line.split(' ').take(2).collect();
     assert_eq!(
         String::from_utf8(printed).unwrap(),
         format!("{}\n", type_and_key.join(" "))
     );
     // `seal info` names the kind and says it is classical.
-    let info = String::from_utf8(ok(&seal(p, &["info", "a.seal"], b"")).to_vec()).unwrap();
+    let info = String::from_utf8(seal_ok(p, &["info", "a.seal"])).unwrap();
     assert!(info.contains("recipients: 1 (1 ssh-ed25519)"), "{info}");
     assert!(
         info.contains("classical:  1 of 1 stanzas are not post-quantum"),
@@ -93,32 +69,15 @@ fn an_ed25519_key_pair_from_ssh_keygen_round_trips() {
 
 #[test]
 fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     ssh_keygen(p, "enc_key", "ed25519", "correct horse", &[]);
-    ok(&seal(
-        p,
-        &["enc", "-R", "enc_key.pub", "-o", "a.seal", "plain"],
-        b"",
-    ));
-    let with_fd = |pass: &[u8]| {
-        seal(
-            p,
-            &["dec", "-k", "enc_key", "--passphrase-fd", "0", "a.seal"],
-            pass,
-        )
-    };
+    seal_ok(p, &["enc", "-R", "enc_key.pub", "-o", "a.seal", "plain"]);
+    let with_fd = |pass: &[u8]| dec_passphrase_fd(p, "enc_key", "a.seal", pass);
     assert_eq!(ok(&with_fd(b"correct horse\n")), &text[..]);
     // --passphrase-env is a stream's passphrase only, never an SSH key's (CHANGELOG, --help).
-    let mut cmd = Command::new(SEAL);
-    cmd.args(["dec", "-k", "enc_key", "--passphrase-env", "P", "a.seal"])
-        .current_dir(p)
-        .env("P", "correct horse")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let out = run_cmd(cmd, b"");
+    let args = ["dec", "-k", "enc_key", "--passphrase-env", "P", "a.seal"];
+    let out = seal_env(p, &args, &[("P", "correct horse")], b"");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("'--passphrase-env <NAME>'"),
@@ -126,7 +85,7 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
         stderr(&out)
     );
     assert!(out.stdout.is_empty());
-    let help = String::from_utf8(ok(&seal(p, &["dec", "--help"], b"")).to_vec()).unwrap();
+    let help = String::from_utf8(seal_ok(p, &["dec", "--help"])).unwrap();
     assert!(help.contains("it does not unlock an"), "{help}");
     assert_fails(
         &with_fd(b"battery staple\n"),
@@ -136,11 +95,7 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
     // Two encrypted keys and one passphrase: the key it does not decrypt is passed over, the
     // next one tried.
     ssh_keygen(p, "second", "ed25519", "battery staple", &[]);
-    ok(&seal(
-        p,
-        &["enc", "-R", "second.pub", "-o", "s.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "second.pub", "-o", "s.seal", "plain"]);
     let out = seal(
         p,
         &[
@@ -157,16 +112,8 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
     );
     assert_eq!(ok(&out), &text[..]);
     // A stream another identity opens never needs the passphrase: no prompt, no fd.
-    let out = seal(
-        p,
-        &["keygen", "--identity", "--kind", "x25519", "-o", "team.id"],
-        b"",
-    );
-    let team = stderr(&out)
-        .trim_end()
-        .trim_start_matches("seal: recipient: ")
-        .to_owned();
-    ok(&seal(
+    let team = identity(p, "team.id", "x25519");
+    seal_ok(
         p,
         &[
             "enc",
@@ -178,46 +125,16 @@ fn a_passphrase_protected_key_asks_or_reads_the_fd_and_only_when_needed() {
             "b.seal",
             "plain",
         ],
-        b"",
-    ));
-    let mut cmd = Command::new(SEAL);
-    cmd.args(["dec", "-k", "enc_key", "-k", "team.id", "b.seal"])
-        .current_dir(p)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    );
     // setsid: no controlling terminal, so a prompt could not even be shown.
-    unsafe_setsid(&mut cmd);
-    assert_eq!(ok(&run_cmd(cmd, b"")), &text[..]);
+    let args = ["dec", "-k", "enc_key", "-k", "team.id", "b.seal"];
+    assert_eq!(ok(&seal_setsid(p, &args, &[], b"")), &text[..]);
     // Without a terminal or --passphrase-fd, a stream only the encrypted key opens is refused.
-    let mut cmd = Command::new(SEAL);
-    cmd.args(["dec", "-k", "enc_key", "a.seal"])
-        .current_dir(p)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    unsafe_setsid(&mut cmd);
     assert_fails(
-        &run_cmd(cmd, b""),
+        &seal_setsid(p, &["dec", "-k", "enc_key", "a.seal"], &[], b""),
         3,
         "key file 'enc_key': passphrase-protected: run on a terminal or give --passphrase-fd",
     );
-}
-
-/// Runs the child in a new session (no controlling terminal).
-#[allow(
-    unsafe_code,
-    reason = "pre_exec is unsafe; the closure only calls setsid"
-)]
-fn unsafe_setsid(cmd: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
-    unsafe {
-        cmd.pre_exec(|| {
-            rustix::process::setsid().map_err(std::io::Error::from)?;
-            Ok(())
-        });
-    }
 }
 
 /// The rounds field of a `-N`-protected OpenSSH key file set to `rounds` (the clear part:
@@ -254,9 +171,8 @@ fn with_rounds(pem: &str, rounds: u32) -> String {
 
 #[test]
 fn every_cipher_ssh_keygen_encrypts_with_and_a_crlf_copy_are_read() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     for (name, cipher) in [
         ("ctr", None),
         ("chacha", Some("chacha20-poly1305@openssh.com")),
@@ -264,77 +180,47 @@ fn every_cipher_ssh_keygen_encrypts_with_and_a_crlf_copy_are_read() {
     ] {
         let extra: Vec<&str> = cipher.map(|c| vec!["-Z", c]).unwrap_or_default();
         ssh_keygen(p, name, "ed25519", "pass-phrase", &extra);
-        ok(&seal(
+        seal_ok(
             p,
             &["enc", "-R", &format!("{name}.pub"), "-o", "a.seal", "plain"],
-            b"",
-        ));
-        let out = seal(
-            p,
-            &["dec", "-k", name, "--passphrase-fd", "0", "a.seal"],
-            b"pass-phrase
-",
         );
+        let out = dec_passphrase_fd(p, name, "a.seal", b"pass-phrase\n");
         assert_eq!(ok(&out), &text[..], "{name}");
     }
     // A private key and a recipients file with CRLF line endings (and a byte-order mark).
     let crlf = fs::read_to_string(p.join("ctr"))
         .unwrap()
         .replace('\n', "\r\n");
-    fs::write(p.join("crlf"), crlf).unwrap();
-    fs::set_permissions(p.join("crlf"), fs::Permissions::from_mode(0o600)).unwrap();
+    write_secret(&p.join("crlf"), &crlf);
     let public = fs::read_to_string(p.join("ctr.pub"))
         .unwrap()
         .replace('\n', "\r\n");
     fs::write(p.join("crlf.pub"), format!("\u{feff}{public}")).unwrap();
-    ok(&seal(
-        p,
-        &["enc", "-R", "crlf.pub", "-o", "b.seal", "plain"],
-        b"",
-    ));
-    let out = seal(
-        p,
-        &["dec", "-k", "crlf", "--passphrase-fd", "0", "b.seal"],
-        b"pass-phrase\n",
-    );
+    seal_ok(p, &["enc", "-R", "crlf.pub", "-o", "b.seal", "plain"]);
+    let out = dec_passphrase_fd(p, "crlf", "b.seal", b"pass-phrase\n");
     assert_eq!(ok(&out), &text[..]);
 }
 
 #[test]
 fn bcrypt_rounds_are_bounded_before_any_passphrase_is_read() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, _) = scratch();
     let p = dir.path();
-    plain(p);
     ssh_keygen(p, "k", "ed25519", "pw-pw-pw", &[]);
-    ok(&seal(
-        p,
-        &["enc", "-R", "k.pub", "-o", "a.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "k.pub", "-o", "a.seal", "plain"]);
     let pem = fs::read_to_string(p.join("k")).unwrap();
     for rounds in [513, u32::MAX] {
-        fs::write(p.join("slow"), with_rounds(&pem, rounds)).unwrap();
-        fs::set_permissions(p.join("slow"), fs::Permissions::from_mode(0o600)).unwrap();
+        write_secret(&p.join("slow"), &with_rounds(&pem, rounds));
         // The passphrase on stdin is never read: the refusal comes first.
         assert_fails(
-            &seal(
-                p,
-                &["dec", "-k", "slow", "--passphrase-fd", "0", "a.seal"],
-                b"pw-pw-pw\n",
-            ),
+            &dec_passphrase_fd(p, "slow", "a.seal", b"pw-pw-pw\n"),
             3,
             &format!("bcrypt-pbkdf with {rounds} rounds is outside seal's bound of 1..=512"),
         );
     }
     // 512 itself is accepted (and 16 decrypts as ssh-keygen wrote it).
-    fs::write(p.join("k512"), with_rounds(&pem, 512)).unwrap();
-    fs::set_permissions(p.join("k512"), fs::Permissions::from_mode(0o600)).unwrap();
+    write_secret(&p.join("k512"), &with_rounds(&pem, 512));
     assert_fails(
-        &seal(
-            p,
-            &["dec", "-k", "k512", "--passphrase-fd", "0", "a.seal"],
-            b"wrong-wrong\n",
-        ),
+        &dec_passphrase_fd(p, "k512", "a.seal", b"wrong-wrong\n"),
         3,
         "wrong passphrase, or the key file is damaged",
     );
@@ -342,18 +228,13 @@ fn bcrypt_rounds_are_bounded_before_any_passphrase_is_read() {
 
 #[test]
 fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     ssh_keygen(p, "ed", "ed25519", "", &[]);
     ssh_keygen(p, "rsa", "rsa", "", &["-b", "2048"]);
     ssh_keygen(p, "ec", "ecdsa", "", &[]);
     // As identities: refused by name, exit 3.
-    ok(&seal(
-        p,
-        &["enc", "-R", "ed.pub", "-o", "a.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "ed.pub", "-o", "a.seal", "plain"]);
     assert_fails(
         &seal(p, &["dec", "-k", "rsa", "a.seal"], b""),
         3,
@@ -402,7 +283,7 @@ fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
     assert!(lines[1].starts_with(
         "seal: warning: recipients file 'user.keys', line 3: skipping ecdsa-sha2-nistp256 key:"
     ));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "ed", "b.seal"], b"")), &text[..]);
+    assert_eq!(seal_ok(p, &["dec", "-k", "ed", "b.seal"]), &text[..]);
     // Only unusable keys: refused.
     fs::write(
         p.join("none.keys"),
@@ -432,9 +313,8 @@ fn rsa_and_ecdsa_keys_are_named_and_skipped_in_a_keys_file() {
 
 #[test]
 fn authorized_keys_options_are_read_and_ca_and_known_hosts_lines_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     ssh_keygen(p, "ed", "ed25519", "", &[]);
     let line = fs::read_to_string(p.join("ed.pub")).unwrap();
     let line = line.trim_end();
@@ -443,12 +323,11 @@ fn authorized_keys_options_are_read_and_ca_and_known_hosts_lines_refused() {
         format!("# deploy\nfrom=\"10.0.0.1\",no-pty,command=\"echo a, \\\"b\\\"\" {line}\n"),
     )
     .unwrap();
-    ok(&seal(
+    seal_ok(
         p,
         &["enc", "-R", "authorized_keys", "-o", "a.seal", "plain"],
-        b"",
-    ));
-    assert_eq!(ok(&seal(p, &["dec", "-k", "ed", "a.seal"], b"")), &text[..]);
+    );
+    assert_eq!(seal_ok(p, &["dec", "-k", "ed", "a.seal"]), &text[..]);
     fs::write(
         p.join("ca"),
         format!("cert-authority,principals=\"x\" {line}\n"),
@@ -474,9 +353,8 @@ fn authorized_keys_options_are_read_and_ca_and_known_hosts_lines_refused() {
 
 #[test]
 fn a_private_key_as_recipients_file_and_recipients_from_stdin() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     ssh_keygen(p, "id_ed25519", "ed25519", "", &[]);
     assert_fails(
         &seal(p, &["enc", "-R", "id_ed25519", "plain"], b""),
@@ -491,7 +369,7 @@ fn a_private_key_as_recipients_file_and_recipients_from_stdin() {
         &pubkey,
     ));
     assert_eq!(
-        ok(&seal(p, &["dec", "-k", "id_ed25519", "a.seal"], b"")),
+        seal_ok(p, &["dec", "-k", "id_ed25519", "a.seal"]),
         &text[..]
     );
     assert_fails(
@@ -503,24 +381,11 @@ fn a_private_key_as_recipients_file_and_recipients_from_stdin() {
 
 #[test]
 fn post_quantum_and_classical_recipients_are_not_mixed_unless_asked() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     ssh_keygen(p, "ed", "ed25519", "", &[]);
-    let out = seal(p, &["keygen", "--identity", "-o", "pq.id"], b"");
-    let pq = stderr(&out)
-        .trim_end()
-        .trim_start_matches("seal: recipient: ")
-        .to_owned();
-    let out = seal(
-        p,
-        &["keygen", "--identity", "--kind", "x25519", "-o", "x.id"],
-        b"",
-    );
-    let x = stderr(&out)
-        .trim_end()
-        .trim_start_matches("seal: recipient: ")
-        .to_owned();
+    let pq = identity(p, "pq.id", "mlkem768x25519");
+    let x = identity(p, "x.id", "x25519");
     // The library's refusal (Recipient::check_mix, the one statement of the rule), with the
     // flag that allows the mix named by the binary.
     let refusal = "seal: --allow-classical-mix not given: refusing to mix 1 post-quantum and 1 \
@@ -539,13 +404,12 @@ fn post_quantum_and_classical_recipients_are_not_mixed_unless_asked() {
         assert!(!p.join("never").exists());
     }
     // All classical: no flag needed.
-    ok(&seal(
+    seal_ok(
         p,
         &["enc", "-r", &x, "-R", "ed.pub", "-o", "c.seal", "plain"],
-        b"",
-    ));
+    );
     // On purpose: allowed, and `seal info` says so.
-    ok(&seal(
+    seal_ok(
         p,
         &[
             "enc",
@@ -558,36 +422,32 @@ fn post_quantum_and_classical_recipients_are_not_mixed_unless_asked() {
             "m.seal",
             "plain",
         ],
-        b"",
-    ));
+    );
     for id in ["pq.id", "ed"] {
-        assert_eq!(ok(&seal(p, &["dec", "-k", id, "m.seal"], b"")), &text[..]);
+        assert_eq!(seal_ok(p, &["dec", "-k", id, "m.seal"]), &text[..]);
     }
-    let info = String::from_utf8(ok(&seal(p, &["info", "m.seal"], b"")).to_vec()).unwrap();
+    let info = String::from_utf8(seal_ok(p, &["info", "m.seal"])).unwrap();
     assert!(
         info.contains("classical:  1 of 2 stanzas are not post-quantum"),
         "{info}"
     );
-    let json =
-        String::from_utf8(ok(&seal(p, &["info", "--json", "m.seal"], b"")).to_vec()).unwrap();
+    let json = String::from_utf8(seal_ok(p, &["info", "--json", "m.seal"])).unwrap();
     assert!(
         json.contains(r#""recipients":["mlkem768x25519","ssh-ed25519"],"classical_stanzas":1"#),
         "{json}"
     );
     // A post-quantum-only stream says nothing about classical stanzas, and 0 in JSON.
-    ok(&seal(p, &["enc", "-r", &pq, "-o", "q.seal", "plain"], b""));
-    let info = String::from_utf8(ok(&seal(p, &["info", "q.seal"], b"")).to_vec()).unwrap();
+    seal_ok(p, &["enc", "-r", &pq, "-o", "q.seal", "plain"]);
+    let info = String::from_utf8(seal_ok(p, &["info", "q.seal"])).unwrap();
     assert!(!info.contains("classical"), "{info}");
-    let json =
-        String::from_utf8(ok(&seal(p, &["info", "--json", "q.seal"], b"")).to_vec()).unwrap();
+    let json = String::from_utf8(seal_ok(p, &["info", "--json", "q.seal"])).unwrap();
     assert!(json.contains(r#""classical_stanzas":0"#), "{json}");
 }
 
 #[test]
 fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, text) = scratch();
     let p = dir.path();
-    let text = plain(p);
     // 3 seal post-quantum and 3 seal X25519 identities in one file, 2 age identities in
     // another, 2 SSH keys: ten identities from four -k files.
     let mut seal_ids = String::new();
@@ -604,21 +464,10 @@ fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
     .enumerate()
     {
         let name = format!("s{i}.id");
-        let out = seal(
-            p,
-            &["keygen", "--identity", "--kind", kind, "-o", &name],
-            b"",
-        );
-        recipients.push(
-            stderr(&out)
-                .trim_end()
-                .trim_start_matches("seal: recipient: ")
-                .to_owned(),
-        );
+        recipients.push(identity(p, &name, kind));
         seal_ids.push_str(&fs::read_to_string(p.join(&name)).unwrap());
     }
-    fs::write(p.join("seal.ids"), &seal_ids).unwrap();
-    fs::set_permissions(p.join("seal.ids"), fs::Permissions::from_mode(0o600)).unwrap();
+    write_secret(&p.join("seal.ids"), &seal_ids);
     let mut age_ids = String::new();
     for i in 0..2 {
         let out = Command::new("age-keygen")
@@ -627,39 +476,26 @@ fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
         assert!(out.status.success(), "age-keygen {i}");
         age_ids.push_str(&String::from_utf8(out.stdout).unwrap());
     }
-    fs::write(p.join("age.ids"), &age_ids).unwrap();
-    fs::set_permissions(p.join("age.ids"), fs::Permissions::from_mode(0o600)).unwrap();
+    write_secret(&p.join("age.ids"), &age_ids);
     ssh_keygen(p, "ssh1", "ed25519", "", &[]);
     ssh_keygen(p, "ssh2", "ed25519", "", &[]);
     let ks = [
         "-k", "seal.ids", "-k", "age.ids", "-k", "ssh1", "-k", "ssh2",
     ];
     // A stream for the last SSH key: found among the ten.
-    ok(&seal(
-        p,
-        &["enc", "-R", "ssh2.pub", "-o", "a.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "ssh2.pub", "-o", "a.seal", "plain"]);
     let mut args = vec!["dec"];
     args.extend(ks);
     args.push("a.seal");
-    assert_eq!(ok(&seal(p, &args, b"")), &text[..]);
+    assert_eq!(seal_ok(p, &args), &text[..]);
     // A stream for the fourth seal identity (X25519).
-    ok(&seal(
-        p,
-        &["enc", "-r", &recipients[3], "-o", "b.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-r", &recipients[3], "-o", "b.seal", "plain"]);
     args.pop();
     args.push("b.seal");
-    assert_eq!(ok(&seal(p, &args, b"")), &text[..]);
+    assert_eq!(seal_ok(p, &args), &text[..]);
     // A stream for an eleventh identity: none of the ten matches, with the counts by kind.
     ssh_keygen(p, "stranger", "ed25519", "", &[]);
-    ok(&seal(
-        p,
-        &["enc", "-R", "stranger.pub", "-o", "c.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "stranger.pub", "-o", "c.seal", "plain"]);
     args.pop();
     args.push("c.seal");
     assert_fails(
@@ -670,36 +506,18 @@ fn ten_identities_of_mixed_kinds_and_the_wrong_one_among_them() {
     );
 }
 
-/// Runs `seal ARGS` in `dir` in a new session (no terminal to ask on), with empty stdin.
-fn seal_no_tty(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(SEAL);
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("SEAL_KEY_FILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    unsafe_setsid(&mut cmd);
-    run_cmd(cmd, b"")
-}
-
 #[test]
 fn a_locked_ssh_key_for_a_stream_without_ssh_stanzas_is_counted_in_the_refusal() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, _) = scratch();
     let p = dir.path();
-    plain(p);
     ssh_keygen(p, "edp", "ed25519", "pw-pw-pw", &[]);
     assert!(
         seal(p, &["keygen", "--identity", "-o", "s.id"], b"")
             .status
             .success()
     );
-    let r = String::from_utf8(ok(&seal(p, &["recipient", "s.id"], b"")).to_vec()).unwrap();
-    ok(&seal(
-        p,
-        &["enc", "-r", r.trim(), "-o", "c.seal", "plain"],
-        b"",
-    ));
+    let r = String::from_utf8(seal_ok(p, &["recipient", "s.id"])).unwrap();
+    seal_ok(p, &["enc", "-r", r.trim(), "-o", "c.seal", "plain"]);
     for (args, locked) in [
         (
             &["dec", "-k", "edp", "c.seal"][..],
@@ -710,7 +528,7 @@ fn a_locked_ssh_key_for_a_stream_without_ssh_stanzas_is_counted_in_the_refusal()
             "2 passphrase-protected ssh-ed25519 keys",
         ),
     ] {
-        let out = seal_no_tty(p, args);
+        let out = seal_setsid(p, args, &[], b"");
         assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
         assert_eq!(
             stderr(&out),
@@ -725,9 +543,8 @@ fn a_locked_ssh_key_for_a_stream_without_ssh_stanzas_is_counted_in_the_refusal()
 
 #[test]
 fn a_trial_over_its_bound_with_the_locked_keys_counted_is_refused_before_asking() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, _) = scratch();
     let p = dir.path();
-    plain(p);
     ssh_keygen(p, "edp", "ed25519", "pw-pw-pw", &[]);
     // 257 stanzas to SSH keys (A = k·B, k = 1..=257: valid keys, made here as their number
     // needs no ssh-keygen run each) and 64 locked keys (the most identities): 16448 trials,
@@ -745,11 +562,7 @@ fn a_trial_over_its_bound_with_the_locked_keys_counted_is_refused_before_asking(
         })
         .collect();
     fs::write(p.join("many.pub"), keys).unwrap();
-    ok(&seal(
-        p,
-        &["enc", "-R", "many.pub", "-o", "m.seal", "plain"],
-        b"",
-    ));
+    seal_ok(p, &["enc", "-R", "many.pub", "-o", "m.seal", "plain"]);
     let mut args = vec!["dec"];
     for _ in 0..64 {
         args.extend(["-k", "edp"]);
@@ -757,7 +570,7 @@ fn a_trial_over_its_bound_with_the_locked_keys_counted_is_refused_before_asking(
     args.push("m.seal");
     // No terminal: asking would fail with "passphrase-protected: run on a terminal"; the
     // bound is reported instead, before any passphrase is asked for.
-    let out = seal_no_tty(p, &args);
+    let out = seal_setsid(p, &args, &[], b"");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),

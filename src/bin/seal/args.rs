@@ -161,14 +161,27 @@ pub enum Command {
         #[command(flatten)]
         protect: SignerProtectArgs,
     },
-    /// Print a signing secret's public key
+    /// Print a signing secret's public key; copy it with a new passphrase
     ///
     /// Print the public key of a signer file (from 'seal keygen --signer'), for
-    /// --signed-by and allowed-signers files; its fingerprint goes to stderr.
+    /// --signed-by and allowed-signers files; its fingerprint goes to stderr. With -o, also
+    /// write a copy of the signer to a new file under a new passphrase (or none): to add,
+    /// change or remove a signer file's passphrase without a new key.
     Signer {
         /// The signer file.
         #[arg(value_name = "SIGNER_FILE")]
         file: PathBuf,
+        /// Copy the signer to NEW_FILE
+        ///
+        /// Write the same signing secret to NEW_FILE (mode 0600; it must not exist), protected
+        /// by the passphrase that --new-passphrase, --new-passphrase-env or
+        /// --new-passphrase-fd gives, or with --no-passphrase unprotected. SIGNER_FILE is left
+        /// as it is: remove it once the copy is checked.
+        #[arg(short, long, value_name = "NEW_FILE")]
+        output: Option<PathBuf>,
+        /// With -o: how the copy's passphrase is given.
+        #[command(flatten)]
+        new: NewPassphraseArgs,
         /// Passphrase from environment variable NAME
         ///
         /// If the signer file is protected by a passphrase: read it from the environment
@@ -275,6 +288,58 @@ pub struct SignerProtectArgs {
     ///
     /// With a protected signer file: how many passes Argon2id makes over its memory.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64), requires = "signer")]
+    pub kdf_passes: Option<u32>,
+}
+
+/// The passphrase of the copy that `seal signer FILE -o NEW` writes.
+#[derive(Debug, Args)]
+pub struct NewPassphraseArgs {
+    /// With -o: a new passphrase, asked on the terminal
+    ///
+    /// With -o: protect the copy with a new passphrase, asked twice on the terminal.
+    #[arg(long, requires = "output")]
+    pub new_passphrase: bool,
+    /// With -o: new passphrase from variable NAME
+    ///
+    /// With -o: protect the copy with the passphrase in the environment variable named NAME
+    /// (its whole value).
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "output",
+        conflicts_with_all = ["new_passphrase", "new_passphrase_fd"]
+    )]
+    pub new_passphrase_env: Option<OsString>,
+    /// With -o: new passphrase from descriptor N
+    ///
+    /// With -o: protect the copy with the passphrase read from file descriptor N (its first
+    /// line).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "output",
+        conflicts_with = "new_passphrase"
+    )]
+    pub new_passphrase_fd: Option<u32>,
+    /// With -o: write the copy without a passphrase
+    ///
+    /// With -o: write the copy unprotected (a passphrase-protected signer file loses its
+    /// passphrase).
+    #[arg(
+        long,
+        requires = "output",
+        conflicts_with_all = ["new_passphrase", "new_passphrase_env", "new_passphrase_fd"]
+    )]
+    pub no_passphrase: bool,
+    /// Argon2id memory, 1MiB to 1GiB [default: 256MiB]
+    ///
+    /// With a new passphrase: the memory Argon2id stretches it with.
+    #[arg(long, value_name = "SIZE", value_parser = parse_kdf_memory, requires = "output")]
+    pub kdf_memory: Option<u32>,
+    /// Argon2id passes, 1 to 64 [default: 6]
+    ///
+    /// With a new passphrase: how many passes Argon2id makes over its memory.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64), requires = "output")]
     pub kdf_passes: Option<u32>,
 }
 

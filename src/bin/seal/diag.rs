@@ -13,7 +13,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 use std::sync::Mutex;
 
-use seal::{Identity, Key};
+use seal::{Identity, Key, SignerSecret};
 use zeroize::Zeroizing;
 
 /// Prints `seal: {message}`.
@@ -84,7 +84,8 @@ fn lock_hidden() -> std::sync::MutexGuard<'static, Vec<Zeroizing<Vec<u8>>>> {
 }
 
 /// Whether `text` (a name or an argument given where a name goes) looks like a secret: it
-/// holds key or identity text (seal's key and identity prefixes, age's `AGE-SECRET-KEY-` (so
+/// holds key, identity or signer text (seal's key, identity and signer prefixes, the last
+/// covering protected signers too; age's `AGE-SECRET-KEY-` (so
 /// also `-PQ-`) and `AGE-PLUGIN-`, a PEM or OpenSSH `PRIVATE KEY-----` line; in any case), or
 /// the value of a variable registered with [`hide`] as the whole text or as one whole token of
 /// it (a path component or a word: `-o "$PASS"`, `-o "dir/$PASS"`).
@@ -100,6 +101,7 @@ pub fn is_secret(text: &[u8]) -> bool {
     let secret_prefixes = [
         Key::TEXT_PREFIX,
         Identity::TEXT_PREFIX,
+        SignerSecret::TEXT_PREFIX,
         "AGE-SECRET-KEY-",
         "AGE-PLUGIN-",
         "PRIVATE KEY-----",
@@ -118,8 +120,8 @@ pub fn is_secret(text: &[u8]) -> bool {
 
 /// A path for a message, in single quotes, with control and format characters escaped so
 /// that a hostile file name cannot move the cursor, clear the screen, reverse the text that
-/// follows or forge a second line in a log. A "file name" that looks like a secret (key or
-/// identity text, a passphrase variable's value given where a name goes) is not shown at all:
+/// follows or forge a second line in a log. A "file name" that looks like a secret (key,
+/// identity or signer text, a passphrase variable's value given where a name goes) is not shown at all:
 /// every message that names a file goes through here.
 pub fn quote(path: &Path) -> String {
     if is_secret(path.as_os_str().as_encoded_bytes()) {

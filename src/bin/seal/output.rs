@@ -274,14 +274,6 @@ impl Output {
         }
     }
 
-    /// For a staged file: mode 0600 until it is committed (see `Staged`).
-    pub fn restrict_until_commit(&mut self) -> anyhow::Result<()> {
-        match self {
-            Output::Atomic(staged, _) => staged.restrict_until_commit(),
-            Output::Stream(..) => Ok(()),
-        }
-    }
-
     pub fn target(&mut self) -> Target<'_> {
         match self {
             Output::Stream(out, _) => Target::Stream(out),

@@ -19,7 +19,7 @@ const MAX_RECIPIENTS_FILE_LEN: u64 = 8 << 20;
 /// shown (its first 24 characters hold up to 52 bits of a key, 30 of an identity).
 fn shorten(text: &str) -> String {
     if crate::secrets::looks_like_key(Path::new(text)) {
-        return "(key or identity text, not shown)".into();
+        return "(secret text, not shown)".into();
     }
     let shown: String = text.chars().take(24).collect();
     let shown = diag::quote_str(&shown);
@@ -40,6 +40,18 @@ fn parse(text: &str, place: impl Fn() -> String) -> anyhow::Result<Recipient> {
         return Err(CliError::Usage(format!(
             "{}: that is a key (a secret), not a recipient: a recipient is a public key \
              (sealpq1..., sealx1..., age1..., ssh-ed25519 ...)",
+            place()
+        ))
+        .into());
+    }
+    let is_signer = text
+        .get(..seal::SignerSecret::TEXT_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(seal::SignerSecret::TEXT_PREFIX));
+    if is_signer {
+        // Never echoed: it is a secret.
+        return Err(CliError::Usage(format!(
+            "{}: that is a signer secret, not a recipient: it signs streams (--sign FILE); a \
+             recipient is a public key (sealpq1..., sealx1..., age1..., ssh-ed25519 ...)",
             place()
         ))
         .into());

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use seal::{
     EncryptedSshKey, Error, Header, Identity, IdentityText, Key, KeyKind, Passphrase,
-    RecipientKind, Secret, SecretKind,
+    RecipientKind, Secret, SecretKind, SignerSecret,
 };
 use zeroize::Zeroizing;
 
@@ -22,7 +22,7 @@ use crate::args::KeyArgs;
 use crate::diag;
 use crate::error::CliError;
 use crate::files::is_stdio;
-use crate::prompt::PassphraseSource;
+use crate::prompt::{PassphraseOptions, PassphraseSource};
 
 /// The error for a secret of kind `given` for a stream whose header names `stream`.
 fn mismatch(stream: KeyKind, given: SecretKind) -> Error {
@@ -42,11 +42,15 @@ impl KeyArgs {
     /// The passphrase source the options name, if any.
     pub fn passphrase_source(&self) -> Option<PassphraseSource> {
         if let Some(name) = &self.passphrase_env {
-            Some(PassphraseSource::Env(name.clone()))
+            Some(PassphraseSource::Env(
+                name.clone(),
+                PassphraseOptions::STREAM,
+            ))
         } else if let Some(fd) = self.passphrase_fd.filter(|_| self.key.is_empty()) {
-            Some(PassphraseSource::Fd(fd))
+            Some(PassphraseSource::Fd(fd, PassphraseOptions::STREAM))
         } else {
-            self.passphrase.then_some(PassphraseSource::Terminal)
+            self.passphrase
+                .then_some(PassphraseSource::Terminal(PassphraseOptions::STREAM))
         }
     }
 
@@ -120,7 +124,7 @@ impl KeyArgs {
             KeyKind::Passphrase(_) => {
                 let source = self
                     .passphrase_source()
-                    .unwrap_or(PassphraseSource::Terminal);
+                    .unwrap_or(PassphraseSource::Terminal(PassphraseOptions::STREAM));
                 Ok(OwnedSecret::Passphrase(read_passphrase(
                     &source, false, quiet,
                 )?))
@@ -170,7 +174,7 @@ impl KeyArgs {
             .collect();
         header.check_trial(&kinds)?;
         let from_fd = match self.passphrase_fd {
-            Some(fd) => Some(PassphraseSource::Fd(fd).read(false)?),
+            Some(fd) => Some(PassphraseSource::Fd(fd, PassphraseOptions::STREAM).read(false)?),
             None => None,
         };
         let mut failed = Vec::new();
@@ -178,7 +182,8 @@ impl KeyArgs {
             let pass = match &from_fd {
                 Some(pass) => pass.clone(),
                 None => {
-                    match crate::prompt::ask(&format!("Enter passphrase for key file {shown}: ")) {
+                    let prompt = format!("Enter passphrase for key file {shown}: ");
+                    match crate::prompt::ask(&prompt, PassphraseOptions::STREAM) {
                         Ok(pass) => pass,
                         Err(e)
                             if e.downcast_ref::<CliError>()
@@ -229,7 +234,7 @@ pub fn read_passphrase(
     // a name or an argument, so no message holds it (`--passphrase-env`'s value is registered
     // by `check_env_options`, before any name is quoted).
     let pass = source.read(confirm)?;
-    if let PassphraseSource::Env(name) = source
+    if let PassphraseSource::Env(name, _) = source
         && !quiet
         && matches!(pass.as_bytes().last(), Some(b'\n' | b'\r'))
     {
@@ -281,6 +286,12 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
         ))
         .into());
     }
+    if holds_signer(text) {
+        return Err(CliError::KeySource(format!(
+            "signer {what}: a signing secret, for 'seal enc --sign', not a key or an identity"
+        ))
+        .into());
+    }
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -318,13 +329,26 @@ fn parse_credential(text: &[u8], what: &str) -> anyhow::Result<Credential> {
 /// Whether `text` is a recipients file's: its first line that is neither blank nor a comment
 /// is a recipient.
 fn holds_recipients(text: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(text) else {
-        return false;
-    };
-    text.lines()
+    first_line(text).is_some_and(|l| seal::Recipient::from_text(l).is_ok())
+}
+
+/// Whether `text` is a signer file's: its first line that is neither blank nor a comment
+/// starts with a signer secret's prefix (in any case).
+fn holds_signer(text: &[u8]) -> bool {
+    let prefix = SignerSecret::TEXT_PREFIX;
+    first_line(text).is_some_and(|l| {
+        l.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    })
+}
+
+/// The first line of `text` that is neither blank nor a comment, trimmed.
+fn first_line(text: &[u8]) -> Option<&str> {
+    std::str::from_utf8(text)
+        .ok()?
+        .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .is_some_and(|l| seal::Recipient::from_text(l).is_ok())
 }
 
 /// The key or identity from `--key-env`, `-k` or `$SEAL_KEY_FILE`, in that order; `missing`
@@ -424,6 +448,10 @@ pub fn load_key(args: &KeyArgs, quiet: bool) -> anyhow::Result<Key> {
     }
 }
 
+/// What messages call a signer file; [`open_key_file`] given it refuses signer text as a name
+/// with its own words.
+pub const SIGNER_FILE: &str = "signer file";
+
 /// Whether a "file name" is really key text (`-k "$(cat key.seal)"`): then it must never be
 /// printed, not even in an error message.
 pub fn looks_like_key(path: &Path) -> bool {
@@ -431,10 +459,14 @@ pub fn looks_like_key(path: &Path) -> bool {
 }
 
 /// The options that take an environment variable's name, and how to use each right.
-const ENV_OPTIONS: [(&str, &str); 3] = [
+const ENV_OPTIONS: [(&str, &str); 4] = [
     (
         "--signer-passphrase-env",
         "seal enc --sign ci.signer --signer-passphrase-env SIGNER_PASS ...",
+    ),
+    (
+        "--new-passphrase-env",
+        "seal signer old.signer -o new.signer --new-passphrase-env NEW_PASS",
     ),
     (
         "--key-env",
@@ -499,18 +531,20 @@ pub fn check_env_options(args: &[OsString]) -> anyhow::Result<()> {
 /// the key neither hangs seal nor eats its input; `-k /dev/stdin` is refused), and read by
 /// [`Key::from_reader`], which reads a bounded number of bytes. A name that is key text is
 /// refused without being shown. `noun` names the file in messages ("key file", "identity
-/// file").
+/// file", [`SIGNER_FILE`]).
 pub fn open_key_file(path: &Path, noun: &str) -> anyhow::Result<File> {
     use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::FileTypeExt;
     if looks_like_key(path) && std::fs::symlink_metadata(path).is_err() {
-        return Err(CliError::Usage(
+        let message = if noun == SIGNER_FILE {
+            "--sign and 'seal signer' take a signer file's name, and this looks like a signer \
+             secret (not shown): keep it in a file (mode 0600) and give the file's name"
+        } else {
             "-k takes a key file's name, and this looks like key text (not shown): keep the key \
              in a file, or put it in an environment variable and give the variable's name, as \
              in SEAL_KEY=\"$(cat key.seal)\" seal dec --key-env SEAL_KEY ..."
-                .into(),
-        )
-        .into());
+        };
+        return Err(CliError::Usage(message.into()).into());
     }
     let shown = diag::quote(path);
     let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;

@@ -8,7 +8,11 @@
 //! signal thread removes it on every terminating signal it can catch, and only SIGKILL (or a
 //! crash of the machine) can leave it behind.
 //!
-//! Committing is, in order: `fsync` the file's data, give it a temporary name (anonymous
+//! The file is mode 0600 from its creation until it is committed, whatever it holds and
+//! whatever mode it will have: the bits it keeps (those of the file it replaces, if the user
+//! owns it) are given only at commit, so a named temporary file is never readable by others.
+//!
+//! Committing is, in order: give the file its final mode, `fsync` the file's data, give it a temporary name (anonymous
 //! file only), check `close`, rename it over the target (or link it to a new name that must
 //! not exist, for keys), `fsync` the directory. Any failure before the rename leaves the
 //! target as it was and is a write error; a failure to sync the directory after the rename
@@ -105,15 +109,15 @@ pub struct Staged {
     /// `None` for an anonymous `O_TMPFILE` file, which has no name until committed.
     temp: Option<TempGuard>,
     pending: PendingFile,
-    /// Permission bits given only at commit: the file stays 0600 until then (signed streams,
-    /// whose content is unverified until the end).
-    final_mode: Option<u32>,
+    /// Permission bits given only at commit: until then the file is 0600, whatever it will
+    /// be (its content is not final, and a signed stream's not even verified, before then).
+    final_mode: u32,
 }
 
 impl Staged {
-    /// Creates the file in `target`'s directory with permission bits `mode` (exactly: the
-    /// umask does not apply), or, when `keep` names a regular file the user owns, with that
-    /// file's permission bits.
+    /// Creates the file in `target`'s directory at mode 0600; [`Staged::commit`] gives it
+    /// permission bits `mode` (exactly: the umask does not apply), or, when `keep` names a
+    /// regular file the user owns, that file's permission bits.
     pub fn create(target: &Path, mode: u32, keep: Option<&Metadata>) -> anyhow::Result<Staged> {
         let dir_path = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -171,23 +175,14 @@ impl Staged {
             name,
             temp,
             pending,
-            final_mode: None,
+            final_mode: mode,
         };
+        // Made 0600 less the umask: now exactly 0600, whatever the umask.
         staged
             .file
-            .set_permissions(fs::Permissions::from_mode(mode))
+            .set_permissions(fs::Permissions::from_mode(0o600))
             .with_context(|| format!("setting the permissions of the output in {shown_dir}"))?;
         Ok(staged)
-    }
-
-    /// Keeps the file at mode 0600 until [`Staged::commit`], which then gives it the bits it
-    /// was created with: for content that is not verified before the end.
-    pub fn restrict_until_commit(&mut self) -> anyhow::Result<()> {
-        let mode = self.file.metadata().map(|m| m.mode() & 0o777)?;
-        self.file
-            .set_permissions(fs::Permissions::from_mode(0o600))?;
-        self.final_mode = Some(mode);
-        Ok(())
     }
 
     /// The file to write.
@@ -207,11 +202,9 @@ impl Staged {
 
     fn finish(self, replace: bool) -> anyhow::Result<()> {
         let shown = diag::quote(&self.target);
-        if let Some(mode) = self.final_mode {
-            self.file
-                .set_permissions(fs::Permissions::from_mode(mode))
-                .with_context(|| format!("setting the permissions of {shown}"))?;
-        }
+        self.file
+            .set_permissions(fs::Permissions::from_mode(self.final_mode))
+            .with_context(|| format!("setting the permissions of {shown}"))?;
         let write_error = |e: io::Error, what: &str| {
             anyhow::Error::new(Error::Write(e)).context(format!("{what} {shown}"))
         };

@@ -12,7 +12,7 @@ pub const OK: i32 = 0;
 pub const IO: i32 = 1;
 /// Bad command-line arguments, or no key given, or a request seal refuses by policy
 /// (post-quantum and classical recipients mixed without --allow-classical-mix, too many
-/// identities).
+/// identities, an allowed-signers file that names no signer).
 pub const USAGE: i32 = 2;
 /// The key file is missing, unreadable or malformed, or the key is not the stream's key.
 pub const KEY: i32 = 3;
@@ -57,10 +57,12 @@ pub const TABLE: &[Status] = &[
     Status {
         code: "2",
         meaning: "usage: bad arguments (and `seal` alone, after printing the usage), no key \
-                  given, key text given as a file name, a closed stdin or stdout, a passphrase \
-                  needed with no terminal to ask on; post-quantum and classical recipients mixed \
+                  given, key or signer text given as a file name, a closed stdin or stdout, a \
+                  passphrase needed with no terminal to ask on, an Argon2id cost out of range \
+                  in `--kdf-memory`/`--kdf-passes`; post-quantum and classical recipients mixed \
                   without `--allow-classical-mix`; an identity or private key given as a \
-                  recipient; more than 64 identities, or more trial work than seal's bound; or \
+                  recipient; more than 64 identities, or more trial work than seal's bound; an \
+                  allowed-signers file (`--signed-by-file`) that names no signer; or \
                   `dec --offset/--length` on a pipe, on armor, on a live stream or with an \
                   offset past the end",
     },
@@ -72,12 +74,14 @@ pub const TABLE: &[Status] = &[
                   passphrase; no identity matches any of the stream's recipients; an SSH key of \
                   a type seal does not use (ssh-rsa, ECDSA, sk-, ssh-dss) given alone; a \
                   passphrase-protected SSH key with no passphrase, a wrong one, or bcrypt \
-                  rounds over 512",
+                  rounds over 512; a signer file missing, unreadable or malformed, its \
+                  `# public:` line not matching its secret, its Argon2id cost out of bounds, or \
+                  a wrong signer passphrase",
     },
     Status {
         code: "4",
         meaning: "not a seal stream this version reads: bad magic, unsupported version, cipher \
-                  or key kind, chunk size, Argon2id cost, recipient count or stanza length out \
+                  or key kind, chunk size, the stream's Argon2id cost, recipient count or stanza length out \
                   of range, malformed armor",
     },
     Status {

@@ -192,7 +192,6 @@ fn dec_verified_seekable(
         .with_context(|| name.clone())?
         .threads(super::threads_or_default(args.threads));
     let mut output = crate::output::Output::open(args.output.as_deref(), Some(&meta), false)?;
-    output.restrict_until_commit()?;
     let out_name = output.name();
     let result = match output.target() {
         Target::Stream(out) => stream.decrypt_verified(out),

@@ -11,6 +11,7 @@ use crate::args::{CipherArg, EncArgs};
 use crate::diag;
 use crate::error::CliError;
 use crate::output::Target;
+use crate::prompt::{PassphraseOptions, PassphraseSource};
 use crate::recipients;
 use crate::secrets::{load_key, read_passphrase};
 
@@ -24,7 +25,13 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         CipherArg::ChaCha20Poly1305 => Cipher::ChaCha20Poly1305,
     };
     let keys = &args.io.keys;
-    let source = keys.passphrase_source();
+    let source = match keys.passphrase_source() {
+        // Two passphrases may be asked for: the prompt says which one this is.
+        Some(PassphraseSource::Terminal(_)) if args.sign.is_some() => Some(
+            PassphraseSource::Terminal(PassphraseOptions::STREAM_BESIDE_SIGNER),
+        ),
+        other => other,
+    };
     if source.is_none() && (args.kdf_memory.is_some() || args.kdf_passes.is_some()) {
         return Err(CliError::Usage(
             "--kdf-memory and --kdf-passes apply only to a passphrase (-p, --passphrase-env, \
@@ -72,25 +79,25 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    let signer = match &args.sign {
-        Some(path) => {
-            let source = super::signing::passphrase_source(
-                args.signer_passphrase_env.as_ref(),
-                args.signer_passphrase_fd,
-                false,
-            );
-            Some(super::signing::load_signer(
-                path,
-                source.as_ref(),
-                args.io.ui.quiet,
-            )?)
-        }
-        None => None,
-    };
+    // Everything cheap is checked before the signer's passphrase is asked for and Argon2id
+    // run: the comment and the stream's cost here, the input and the output in `transfer`.
     if let Some(comment) = &args.signed_comment {
         seal::check_comment(comment.as_bytes())
             .map_err(|e| CliError::Usage(format!("--signed-comment: {e}")))?;
     }
+    let params = match &source {
+        Some(_) => Some(super::signing::kdf_params(
+            args.kdf_memory,
+            args.kdf_passes,
+        )?),
+        None => None,
+    };
+    let signer_source = super::signing::passphrase_source(
+        args.signer_passphrase_env.as_ref(),
+        args.signer_passphrase_fd,
+        false,
+        PassphraseOptions::SIGNER,
+    );
     let armor = args.armor;
     let output = if armor {
         Produces::Text
@@ -98,6 +105,16 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
         Produces::Ciphertext
     };
     transfer(&args.io, output, |input, name| {
+        // The signer is opened before the stream's passphrase is read and before any input.
+        let signer = match &args.sign {
+            Some(path) => Some(super::signing::load_signer(
+                path,
+                signer_source.as_ref(),
+                PassphraseOptions::SIGNER,
+                args.io.ui.quiet,
+            )?),
+            None => None,
+        };
         let encryptor = match (&to, &source) {
             (Some(to), _) if args.allow_classical_mix => {
                 Encryptor::with_recipients_allowing_classical_mix(to)?
@@ -105,13 +122,7 @@ pub fn enc(args: &EncArgs) -> anyhow::Result<()> {
             (Some(to), _) => Encryptor::with_recipients(to).context(MIX_FLAG)?,
             (None, None) => Encryptor::with_key(&load_key(keys, args.io.ui.quiet)?)?,
             (None, Some(source)) => {
-                let default = Argon2Params::DEFAULT;
-                let params = Argon2Params::new(
-                    args.kdf_memory.unwrap_or(default.memory_kib()),
-                    args.kdf_passes.unwrap_or(default.passes()),
-                    default.lanes(),
-                )
-                .map_err(|e| CliError::Usage(e.to_string()))?;
+                let params = params.unwrap_or(Argon2Params::DEFAULT);
                 let pass = read_passphrase(source, true, args.io.ui.quiet)?;
                 Encryptor::with_passphrase_cost(&pass, params)?
             }

@@ -18,8 +18,16 @@ use crate::secrets::open_key_file;
 use crate::staged::Staged;
 
 pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Result<()> {
-    let (text, recipient, what) = match identity {
-        None => (Key::generate()?.to_text(), None, "key file"),
+    let what = if identity.is_some() {
+        "identity file"
+    } else {
+        "key file"
+    };
+    let file = output
+        .map(|path| NewSecretFile::create(path, what))
+        .transpose()?;
+    let (text, recipient) = match identity {
+        None => (Key::generate()?.to_text(), None),
         Some(kind) => {
             let kind = match kind {
                 KindArg::MlKem768X25519 => RecipientKind::MlKem768X25519,
@@ -30,32 +38,14 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
             let text = id
                 .to_text()
                 .ok_or(seal::Error::Misuse(seal::Misuse::SshIdentityFromFile))?;
-            (text, Some(id.recipient()), "identity file")
+            (text, Some(id.recipient()))
         }
     };
-    match output {
+    match file {
         None => {
             write_stdout(text.as_bytes())?;
         }
-        Some(path) => {
-            // Written into an unnamed (or temporary) 0600 file, synced, then linked to PATH,
-            // which must not exist: no window where the key is readable by others, no partial
-            // key file after a crash or a signal, never an overwrite.
-            let shown = diag::quote(path);
-            if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
-                return Err(CliError::Refused(format!(
-                    "{what} {shown} names a directory: -o takes a file name"
-                ))
-                .into());
-            }
-            if fs::symlink_metadata(path).is_ok() {
-                return Err(CliError::Refused(format!(
-                    "creating {what} {shown}: it already exists, and seal never overwrites a key"
-                ))
-                .into());
-            }
-            let staged = Staged::create(path, 0o600, None)?;
-            let mut file = staged.file();
+        Some(file) => {
             // An identity file says when it was made and what its recipient is, above the
             // secret (as age-keygen's does), so the public half is never lost.
             let text = match &recipient {
@@ -67,10 +57,7 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
                 }
                 None => text,
             };
-            file.write_all(text.as_bytes())
-                .map_err(seal::Error::Write)
-                .with_context(|| format!("writing {what} {shown}"))?;
-            staged.commit_new()?;
+            file.write(text.as_bytes())?;
         }
     }
     if let Some(recipient) = recipient {
@@ -78,6 +65,55 @@ pub fn keygen(output: Option<&Path>, identity: Option<KindArg>) -> anyhow::Resul
         diag::note(format_args!("recipient: {recipient}"));
     }
     Ok(())
+}
+
+/// A new file for a secret (`keygen -o`, `keygen --signer -o`), created before the secret is
+/// made, a passphrase asked for or Argon2id run, so that a name that cannot be used is refused
+/// first. The secret is written into an unnamed (or temporary) 0600 file, synced, then linked
+/// to the name, which must not exist: no window where it is readable by others, no partial
+/// file after a crash or a signal, never an overwrite.
+pub struct NewSecretFile {
+    staged: Staged,
+    /// "key file", "identity file", "signer file", and the name, quoted: for messages.
+    what: &'static str,
+    shown: String,
+}
+
+impl NewSecretFile {
+    /// Refuses a name ending in `/` and a name that exists (whatever it is), then stages the
+    /// file in the name's directory (which must exist and be writable). `what` names the file
+    /// in messages.
+    pub fn create(path: &Path, what: &'static str) -> anyhow::Result<NewSecretFile> {
+        let shown = diag::quote(path);
+        if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+            return Err(CliError::Refused(format!(
+                "{what} {shown} names a directory: -o takes a file name"
+            ))
+            .into());
+        }
+        if fs::symlink_metadata(path).is_ok() {
+            return Err(CliError::Refused(format!(
+                "creating {what} {shown}: it already exists, and seal never overwrites a key"
+            ))
+            .into());
+        }
+        let staged = Staged::create(path, 0o600, None)?;
+        Ok(NewSecretFile {
+            staged,
+            what,
+            shown,
+        })
+    }
+
+    /// Writes `text`, syncs it and links it to the name (which must still not exist).
+    pub fn write(self, text: &[u8]) -> anyhow::Result<()> {
+        let (what, shown) = (self.what, &self.shown);
+        let mut file = self.staged.file();
+        file.write_all(text)
+            .map_err(seal::Error::Write)
+            .with_context(|| format!("writing {what} {shown}"))?;
+        self.staged.commit_new()
+    }
 }
 
 /// The most of an identity file `seal recipient` reads (as `-k` does): 64 KiB.

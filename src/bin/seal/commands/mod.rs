@@ -47,9 +47,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             passphrase_env,
             passphrase_fd,
+            output,
+            new,
         } => signing::signer(
             &file,
-            signing::passphrase_source(passphrase_env.as_ref(), passphrase_fd, false).as_ref(),
+            signing::passphrase_source(
+                passphrase_env.as_ref(),
+                passphrase_fd,
+                false,
+                crate::prompt::PassphraseOptions::STREAM,
+            )
+            .as_ref(),
+            output.as_deref(),
+            &new,
         ),
         Command::Recipient { identity } => recipient(&identity),
         Command::Enc(args) => enc(&args),

@@ -3,7 +3,6 @@
 //! decryption, and the lines that report a signature.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -11,18 +10,19 @@ use seal::{
     AllowedSigner, AllowedSigners, Argon2Params, SignatureKind, SignedBy, SignerFile, SignerSecret,
 };
 
+use super::keygen::NewSecretFile;
 use super::write_stdout;
-use crate::args::{SignedByArgs, SignerKindArg, SignerProtectArgs};
+use crate::args::{NewPassphraseArgs, SignedByArgs, SignerKindArg, SignerProtectArgs};
 use crate::diag;
 use crate::error::CliError;
-use crate::prompt::{self, PassphraseSource};
-use crate::secrets::{open_key_file, read_passphrase};
-use crate::staged::Staged;
+use crate::prompt::{self, PassphraseOptions, PassphraseSource};
+use crate::secrets::{SIGNER_FILE, open_key_file, read_passphrase};
 
 /// `seal keygen --signer`: a new signing secret, to stdout or a new 0600 file; its public key
 /// on stderr.
 /// With `--passphrase` (or `--passphrase-env`/`-fd`) the secret is protected by a passphrase
 /// (asked twice on the terminal), stretched by Argon2id at `--kdf-memory`/`--kdf-passes`.
+/// Everything cheap (the cost, `-o`) is checked before the passphrase is read.
 pub fn keygen_signer(
     output: Option<&Path>,
     kind: SignerKindArg,
@@ -36,6 +36,7 @@ pub fn keygen_signer(
         protect.passphrase_env.as_ref(),
         protect.passphrase_fd,
         protect.passphrase,
+        PassphraseOptions::NEW_SIGNER,
     );
     if source.is_none() && (protect.kdf_memory.is_some() || protect.kdf_passes.is_some()) {
         return Err(CliError::Usage(
@@ -43,42 +44,26 @@ pub fn keygen_signer(
         )
         .into());
     }
+    let params = match &source {
+        Some(_) => Some(kdf_params(protect.kdf_memory, protect.kdf_passes)?),
+        None => None,
+    };
+    let file = output
+        .map(|path| NewSecretFile::create(path, SIGNER_FILE))
+        .transpose()?;
     // The passphrase is read before the key is made, so a refusal leaves nothing behind.
     let passphrase = match &source {
         Some(source) => Some(read_passphrase(source, true, false)?),
         None => None,
     };
     let signer = SignerSecret::generate(kind)?;
-    let text = match &passphrase {
-        None => signer.to_file_text(),
-        Some(passphrase) => {
-            let default = Argon2Params::DEFAULT;
-            let params = Argon2Params::new(
-                protect.kdf_memory.unwrap_or(default.memory_kib()),
-                protect.kdf_passes.unwrap_or(default.passes()),
-                default.lanes(),
-            )
-            .map_err(|e| CliError::Usage(format!("--kdf-memory and --kdf-passes: {e}")))?;
-            signer.to_protected_file_text(passphrase, params)?
-        }
+    let text = match (&passphrase, params) {
+        (Some(passphrase), Some(params)) => signer.to_protected_file_text(passphrase, params)?,
+        _ => signer.to_file_text(),
     };
-    match output {
+    match file {
         None => write_stdout(text.as_bytes())?,
-        Some(path) => {
-            let shown = diag::quote(path);
-            if std::fs::symlink_metadata(path).is_ok() {
-                return Err(CliError::Refused(format!(
-                    "creating signer file {shown}: it already exists, and seal never overwrites a key"
-                ))
-                .into());
-            }
-            let staged = Staged::create(path, 0o600, None)?;
-            let mut file = staged.file();
-            file.write_all(text.as_bytes())
-                .map_err(seal::Error::Write)
-                .with_context(|| format!("writing signer file {shown}"))?;
-            staged.commit_new()?;
-        }
+        Some(file) => file.write(text.as_bytes())?,
     }
     diag::note(format_args!("signer public key: {}", signer.public()));
     diag::note(format_args!(
@@ -88,38 +73,67 @@ pub fn keygen_signer(
     Ok(())
 }
 
+/// The Argon2id cost that `--kdf-memory` and `--kdf-passes` give (the default where one is
+/// not given), checked against the bounds: a cost out of them is a usage error (exit 2).
+pub fn kdf_params(memory_kib: Option<u32>, passes: Option<u32>) -> anyhow::Result<Argon2Params> {
+    let default = Argon2Params::DEFAULT;
+    Argon2Params::new(
+        memory_kib.unwrap_or(default.memory_kib()),
+        passes.unwrap_or(default.passes()),
+        default.lanes(),
+    )
+    .map_err(|e| CliError::Usage(format!("--kdf-memory and --kdf-passes: {e}")).into())
+}
+
 /// Where a signer file's passphrase comes from: an environment variable, a descriptor, or
-/// (with `terminal`, or when a protected file needs one) the terminal.
+/// (with `terminal`, or when a protected file needs one) the terminal; `options` are the
+/// options that name the first two, for messages.
 pub fn passphrase_source(
     env: Option<&std::ffi::OsString>,
     fd: Option<u32>,
     terminal: bool,
+    options: PassphraseOptions,
 ) -> Option<PassphraseSource> {
     match (env, fd) {
-        (Some(name), _) => Some(PassphraseSource::Env(name.clone())),
-        (None, Some(fd)) => Some(PassphraseSource::Fd(fd)),
-        (None, None) => terminal.then_some(PassphraseSource::Terminal),
+        (Some(name), _) => Some(PassphraseSource::Env(name.clone(), options)),
+        (None, Some(fd)) => Some(PassphraseSource::Fd(fd, options)),
+        (None, None) => terminal.then_some(PassphraseSource::Terminal(options)),
     }
 }
 
 /// Reads the signer file at `path`; a protected one is opened with the passphrase from
-/// `source`, or asked for on the terminal, naming the file. The Argon2id cost is checked
-/// before the passphrase is asked for.
+/// `source`, or asked for on the terminal, naming the file (without a terminal, the refusal
+/// names `options`). The Argon2id cost is checked before the passphrase is asked for. A
+/// passphrase given for a file that has none is not used, with a warning unless `quiet`.
 pub fn load_signer(
     path: &Path,
     source: Option<&PassphraseSource>,
+    options: PassphraseOptions,
     quiet: bool,
 ) -> anyhow::Result<SignerSecret> {
-    let name = format!("signer file {}", diag::quote(path));
-    let file = open_key_file(path, "signer file")?;
+    let name = format!("{SIGNER_FILE} {}", diag::quote(path));
+    let file = open_key_file(path, SIGNER_FILE)?;
     match SignerFile::from_reader(file).with_context(|| name.clone())? {
-        SignerFile::Plain(signer) => Ok(signer),
+        SignerFile::Plain(signer) => {
+            let given = match source {
+                Some(PassphraseSource::Env(..)) => Some(options.env),
+                Some(PassphraseSource::Fd(..)) => Some(options.fd),
+                _ => None,
+            };
+            if let Some(option) = given
+                && !quiet
+            {
+                diag::warn(format_args!(
+                    "{name} is not protected by a passphrase: {option} not used"
+                ));
+            }
+            Ok(signer)
+        }
         SignerFile::Protected(locked) => {
             let passphrase = match source {
-                None | Some(PassphraseSource::Terminal) => {
-                    let pass = prompt::ask(&format!("Passphrase for {name}: "))?;
-                    diag::hide(pass.as_bytes());
-                    pass
+                None | Some(PassphraseSource::Terminal(_)) => {
+                    prompt::ask(&format!("Passphrase for {name}: "), options)
+                        .with_context(|| format!("{name} is protected by a passphrase"))?
                 }
                 Some(source) => read_passphrase(source, false, quiet)?,
             };
@@ -128,9 +142,71 @@ pub fn load_signer(
     }
 }
 
-/// `seal signer FILE`: the public key on stdout, the fingerprint on stderr.
-pub fn signer(path: &Path, source: Option<&PassphraseSource>) -> anyhow::Result<()> {
-    let signer = load_signer(path, source, false)?;
+/// `seal signer FILE`: the public key on stdout, the fingerprint on stderr. With `-o NEW`
+/// (`output`), also a copy of the signer in the new 0600 file NEW, under the passphrase that
+/// `new` gives or, with `--no-passphrase`, none: a signer file's passphrase added, changed
+/// (with a fresh salt) or removed, the key kept. Everything cheap (the options, NEW, the
+/// cost) is checked before a passphrase is asked for.
+pub fn signer(
+    path: &Path,
+    source: Option<&PassphraseSource>,
+    output: Option<&Path>,
+    new: &NewPassphraseArgs,
+) -> anyhow::Result<()> {
+    let copy = match output {
+        None => None,
+        Some(output) => {
+            let new_source = passphrase_source(
+                new.new_passphrase_env.as_ref(),
+                new.new_passphrase_fd,
+                new.new_passphrase,
+                PassphraseOptions::COPY_SIGNER,
+            );
+            if new_source.is_none() && !new.no_passphrase {
+                return Err(CliError::Usage(
+                    "-o writes a copy of the signer: give its passphrase (--new-passphrase, \
+                     --new-passphrase-env or --new-passphrase-fd) or --no-passphrase"
+                        .into(),
+                )
+                .into());
+            }
+            if new.no_passphrase && (new.kdf_memory.is_some() || new.kdf_passes.is_some()) {
+                return Err(CliError::Usage(
+                    "--kdf-memory and --kdf-passes set the cost of a passphrase, and \
+                     --no-passphrase writes none"
+                        .into(),
+                )
+                .into());
+            }
+            if let (Some(PassphraseSource::Fd(old, _)), Some(new)) = (source, new.new_passphrase_fd)
+                && *old == new
+            {
+                return Err(CliError::Usage(
+                    "--passphrase-fd and --new-passphrase-fd name the same descriptor: give the \
+                     old passphrase and the new one on different ones"
+                        .into(),
+                )
+                .into());
+            }
+            let params = match &new_source {
+                Some(_) => Some(kdf_params(new.kdf_memory, new.kdf_passes)?),
+                None => None,
+            };
+            let file = NewSecretFile::create(output, SIGNER_FILE)?;
+            Some((file, new_source, params))
+        }
+    };
+    let signer = load_signer(path, source, PassphraseOptions::STREAM, false)?;
+    if let Some((file, new_source, params)) = copy {
+        let text = match (new_source, params) {
+            (Some(new_source), Some(params)) => {
+                let passphrase = read_passphrase(&new_source, true, false)?;
+                signer.to_protected_file_text(&passphrase, params)?
+            }
+            _ => signer.to_file_text(),
+        };
+        file.write(text.as_bytes())?;
+    }
     write_stdout(format!("{}\n", signer.public()).as_bytes())?;
     diag::note(format_args!(
         "fingerprint: {}",
@@ -151,7 +227,15 @@ pub fn allowed(args: &SignedByArgs) -> anyhow::Result<AllowedSigners> {
         let file = File::open(path)
             .map_err(seal::Error::Read)
             .with_context(|| name.clone())?;
-        allowed.add_file(file).with_context(|| name)?;
+        let before = allowed.len();
+        allowed.add_file(file).with_context(|| name.clone())?;
+        if allowed.len() == before {
+            // Every stream would be refused as "not an allowed signer": say what is wrong.
+            return Err(CliError::Usage(format!(
+                "{name} names no signer (only blank or # lines): add a public key or fingerprint, one a line"
+            ))
+            .into());
+        }
     }
     Ok(allowed)
 }

@@ -55,12 +55,8 @@ where
         },
     );
     let job = prepare(&mut reader, &input_name)?;
+    // A staged file stays 0600 until it is committed (see `Staged`).
     let mut output = Output::open(args.output.as_deref(), meta.as_ref(), ciphertext_out)?;
-    if produces == Produces::Plaintext {
-        // Decrypted content is final only once the whole stream checked out (a signed
-        // stream's signature comes last): the staged file stays 0600 until it is committed.
-        output.restrict_until_commit()?;
-    }
     let name = output.name();
     if let Some(bar) = &mut bar {
         bar.start();

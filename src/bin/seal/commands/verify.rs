@@ -23,6 +23,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
         return verify_signed(args, reader, bar, &name);
     }
     let decryptor = open_stream(&args.keys, args.ui.quiet, &mut reader, &name)?;
+    let signed = decryptor.header().signed().cloned();
     if let Some(bar) = &mut bar {
         bar.start();
     }
@@ -30,7 +31,13 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
         .threads(threads_or_default(args.threads))
         .decrypt_to(&mut io::sink());
     progress::end(bar, result.is_ok());
-    result.map(drop).with_context(|| name)
+    result.with_context(|| name)?;
+    // A signed stream's signature was checked at its end, against the key its own header
+    // names: said as `dec` says it.
+    if let Some(signed) = &signed {
+        super::signing::report(signed, None, false, args.ui.quiet);
+    }
+    Ok(())
 }
 
 /// `verify --signed-by`: the signer's policy, then with a key every frame opened and the
