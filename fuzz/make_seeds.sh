@@ -44,10 +44,23 @@ for path in sorted(pathlib.Path("tests/vectors").glob("*recipient*.txt")):
     (out / "key_text" / f"{path.stem}-identity").write_text(fields["identity_1"] + "\n")
     (out / "key_text" / f"{path.stem}-recipient").write_text(fields["recipient_1"])
 PY
-# Signed streams under the fuzz key, by signers other than the target's allowed one (a seed
-# that verified would be a stream the fuzzer "signed"): both kinds, a comment, several frames.
+# Signed streams under the fuzz key. By signed_decode's allowed signers (fuzz_key prints their
+# signer files): streams that verify, so the fuzzer starts past the signer check and the key
+# commitment, in the frames, the held-back signature and both passes; 0 bytes is one empty
+# frame, 10 one frame, 150 three (chunk 64). By other signers: refused as not allowed, and
+# decrypted in one pass without required signers. Both kinds, a comment, several frames.
 mkdir -p "$out/signed_decode"
 d=$(mktemp -d); trap 'rm -rf "$k" "$d"' EXIT
+for kind in ed25519 mldsa65-ed25519; do
+  cargo run --quiet --manifest-path fuzz/Cargo.toml --bin fuzz_key -- "$kind" > "$d/allowed-$kind"
+  chmod 600 "$d/allowed-$kind"
+  for n in 0 10 150; do
+    head -c "$n" /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/allowed-$kind" \
+      > "$out/signed_decode/allowed-$kind-$n"
+  done
+done
+head -c 100 /dev/urandom | "$S" enc -k "$k" --chunk-size 64 --sign "$d/allowed-ed25519" \
+  --signed-comment "app 1.0" > "$out/signed_decode/allowed-ed25519-comment"
 "$S" keygen --signer --signer-kind ed25519 -o "$d/ed" 2>/dev/null
 "$S" keygen --signer -o "$d/pq" 2>/dev/null
 printf 'seal' | "$S" enc -k "$k" --chunk-size 64 --sign "$d/ed" > "$out/signed_decode/ed25519-small"
