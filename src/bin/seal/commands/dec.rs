@@ -127,16 +127,8 @@ fn dec_verified(args: &IoArgs, signers: &SignedByArgs) -> anyhow::Result<()> {
         let raw = std::mem::replace(input, Box::new(io::empty()));
         let (decryptor, _) = header::read(raw, name)?;
         // Policy before the secret: no passphrase is asked for a stream refused anyway.
-        let mut verifying = decryptor
-            .require_signers(&allowed)
-            .with_context(|| name.to_string())?;
-        if let Some(comment) = &signers.expect_comment {
-            verifying = verifying
-                .expect_comment(comment)
-                .with_context(|| name.to_string())?;
-        }
-        let signed = verifying.signed().clone();
-        let signer_name = verifying.signer_name().map(str::to_owned);
+        let (verifying, signed, signer_name) =
+            signing::require(decryptor, &allowed, signers, name)?;
         let secret = args
             .keys
             .secret_for(verifying.header(), quiet)
@@ -173,16 +165,7 @@ fn dec_verified_seekable(
         crate::files::refuse_key_file(&key, args.output.as_deref(), Some(&meta))?;
     }
     let decryptor = Decryptor::new(file).with_context(|| name.clone())?;
-    let mut verifying = decryptor
-        .require_signers(allowed)
-        .with_context(|| name.clone())?;
-    if let Some(comment) = &signers.expect_comment {
-        verifying = verifying
-            .expect_comment(comment)
-            .with_context(|| name.clone())?;
-    }
-    let signed = verifying.signed().clone();
-    let signer_name = verifying.signer_name().map(str::to_owned);
+    let (verifying, signed, signer_name) = signing::require(decryptor, allowed, signers, &name)?;
     let secret = args
         .keys
         .secret_for(verifying.header(), quiet)

@@ -53,18 +53,9 @@ pub fn dec_range(
         // With --signed-by: the whole stream is hashed and its signature checked first; then
         // every frame read for the range is compared with its digest before it is opened.
         Some(allowed) => {
-            let mut verifying = decryptor
-                .require_signers(allowed)
-                .with_context(|| name.clone())?;
-            if let Some(comment) = &signers.expect_comment {
-                verifying = verifying
-                    .expect_comment(comment)
-                    .with_context(|| name.clone())?;
-            }
-            verified = Some((
-                verifying.signed().clone(),
-                verifying.signer_name().map(str::to_owned),
-            ));
+            let (verifying, signed, signer_name) =
+                super::signing::require(decryptor, allowed, signers, &name)?;
+            verified = Some((signed, signer_name));
             let secret = args
                 .keys
                 .secret_for(verifying.header(), args.ui.quiet)

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use seal::{
-    AllowedSigner, AllowedSigners, Argon2Params, SignatureKind, SignedBy, SignerFile, SignerSecret,
+    AllowedSigner, AllowedSigners, Argon2Params, Decryptor, SignatureKind, SignedBy, SignerFile,
+    SignerSecret, Verifying,
 };
 
 use super::keygen::NewSecretFile;
@@ -238,6 +239,28 @@ pub fn allowed(args: &SignedByArgs) -> anyhow::Result<AllowedSigners> {
         }
     }
     Ok(allowed)
+}
+
+/// The policy of `--signed-by` and `--expect-comment` on the header of the stream `name`:
+/// the stream, held for its verification, with its signature block and the allowed signer's
+/// name (what [`report`] prints).
+pub fn require<R>(
+    decryptor: Decryptor<R>,
+    allowed: &AllowedSigners,
+    args: &SignedByArgs,
+    name: &str,
+) -> anyhow::Result<(Verifying<R>, SignedBy, Option<String>)> {
+    let mut verifying = decryptor
+        .require_signers(allowed)
+        .with_context(|| name.to_string())?;
+    if let Some(comment) = &args.expect_comment {
+        verifying = verifying
+            .expect_comment(comment)
+            .with_context(|| name.to_string())?;
+    }
+    let signed = verifying.signed().clone();
+    let signer_name = verifying.signer_name().map(str::to_owned);
+    Ok((verifying, signed, signer_name))
 }
 
 /// Where a streamed verified decryption spools the ciphertext: `$TMPDIR`, or `/tmp`.

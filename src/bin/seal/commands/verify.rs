@@ -51,16 +51,8 @@ fn verify_signed(
     let quiet = args.ui.quiet;
     let allowed = super::signing::allowed(&args.signers)?;
     let (decryptor, _) = super::header::read(reader, name)?;
-    let mut verifying = decryptor
-        .require_signers(&allowed)
-        .with_context(|| name.to_string())?;
-    if let Some(comment) = &args.signers.expect_comment {
-        verifying = verifying
-            .expect_comment(comment)
-            .with_context(|| name.to_string())?;
-    }
-    let signed = verifying.signed().clone();
-    let signer_name = verifying.signer_name().map(str::to_owned);
+    let (verifying, signed, signer_name) =
+        super::signing::require(decryptor, &allowed, &args.signers, name)?;
     let threads = threads_or_default(args.threads);
     let keyless = args.keys.none_given();
     let result = if keyless {
