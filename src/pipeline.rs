@@ -202,25 +202,6 @@ impl<W: Write + ?Sized> Sink<'_, W> {
     }
 }
 
-/// Counts the bytes of a positional output written in stream order and syncs the file's data
-/// every [`SYNC_EVERY`] of them.
-#[derive(Default)]
-struct Landing {
-    unsynced: u64,
-}
-
-impl Landing {
-    fn landed<W: Write + ?Sized>(&mut self, sink: &Sink<'_, W>, n: u64) -> Result<()> {
-        let Sink::At(file) = sink else { return Ok(()) };
-        self.unsynced += n;
-        if self.unsynced >= SYNC_EVERY {
-            self.unsynced = 0;
-            file.file.sync_data().map_err(Error::Write)?;
-        }
-        Ok(())
-    }
-}
-
 /// A processed frame: its job and output range, and how many bytes a worker already wrote
 /// for it (`None`: the writer still has to write it).
 struct Done {
@@ -490,8 +471,7 @@ fn write_in_order<W: Write + ?Sized>(
     // window[k] holds the outcome of frame `expected + k` once it has arrived.
     let mut window: VecDeque<Option<Outcome>> = VecDeque::new();
     let mut expected: u64 = 0;
-    let mut written = 0;
-    let mut landing = Landing::default();
+    let mut written: u64 = 0;
     loop {
         while let Some(Some(_)) = window.front() {
             let Some(Some(outcome)) = window.pop_front() else {
@@ -507,8 +487,15 @@ fn write_in_order<W: Write + ?Sized>(
                 Some(n) => n,
                 None => sink.write(&job, range)?,
             };
-            landing.landed(sink, n)?;
+            let before = written;
             written += n;
+            // A positional output's data is synced each time another SYNC_EVERY bytes of it
+            // are in place in stream order.
+            if let Sink::At(file) = sink
+                && written / SYNC_EVERY > before / SYNC_EVERY
+            {
+                file.file.sync_data().map_err(Error::Write)?;
+            }
             // The frame's permit, with its buffer unless the worker kept it. The workers may
             // have finished; the permit is then unneeded.
             let _ = free.send(job.buf);
