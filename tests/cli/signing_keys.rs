@@ -7,26 +7,22 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::SEAL;
+use crate::common::stderr;
+use crate::kit::shell;
 
-/// Runs `seal ARGS` through `sh`, so that `3<pw` style redirections work.
-fn sh(dir: &Path, script: &str) -> Output {
-    Command::new("sh")
-        .current_dir(dir)
-        .env("SEAL", SEAL)
-        .arg("-c")
-        .arg(script)
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// Asserts that `seal signer` succeeded and printed the public key `public`.
+fn prints_public(out: Output, public: &str) {
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{public}\n")
+    );
 }
 
 /// A protected Ed25519 signer file `s.signer` (passphrase in `pw`, Argon2id 1 MiB, 1 pass).
 fn protected_signer(dir: &Path) -> String {
     std::fs::write(dir.join("pw"), "signer words\n").unwrap();
-    let out = sh(
+    let out = shell(
         dir,
         "\"$SEAL\" keygen --signer --signer-kind ed25519 --passphrase-fd 3 --kdf-memory 1MiB \
          --kdf-passes 1 -o s.signer 3<pw",
@@ -55,22 +51,14 @@ fn a_protected_signer_file_opens_with_its_passphrase_from_a_descriptor() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let public = protected_signer(p);
-    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 3 s.signer 3<pw");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{public}\n")
-    );
+    let out = shell(p, "\"$SEAL\" signer --passphrase-fd 3 s.signer 3<pw");
+    prints_public(out, &public);
     // From the environment too.
-    let out = sh(
+    let out = shell(
         p,
         "SP='signer words' \"$SEAL\" signer --passphrase-env SP s.signer",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{public}\n")
-    );
+    prints_public(out, &public);
 }
 
 #[test]
@@ -79,14 +67,14 @@ fn a_wrong_passphrase_is_exit_3_naming_the_file() {
     let p = dir.path();
     protected_signer(p);
     std::fs::write(p.join("bad"), "signer word\n").unwrap();
-    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 3 s.signer 3<bad");
+    let out = shell(p, "\"$SEAL\" signer --passphrase-fd 3 s.signer 3<bad");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
         "seal: signer file 's.signer': wrong passphrase (or the file was altered)\n"
     );
     assert!(out.stdout.is_empty());
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" keygen -o k && \"$SEAL\" enc -k k --sign s.signer --signer-passphrase-fd 3 \
          -o c /dev/null 3<bad",
@@ -111,11 +99,11 @@ fn enc_signs_with_a_protected_signer_beside_a_passphrase_stream() {
          --signer-passphrase-fd 3 -o c plain 3<pw 4<spw && \
          \"$SEAL\" dec --passphrase-fd 4 --signed-by {public} -o out c 4<spw"
     );
-    let out = sh(p, &enc);
+    let out = shell(p, &enc);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read(p.join("out")).unwrap(), b"artifact bytes");
     // One descriptor cannot give both passphrases.
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" enc --passphrase-fd 3 --sign s.signer --signer-passphrase-fd 3 -o d plain 3<pw",
     );
@@ -127,7 +115,7 @@ fn enc_signs_with_a_protected_signer_beside_a_passphrase_stream() {
     );
     assert!(!p.join("d").exists());
     // The signer's passphrase from the environment.
-    let out = sh(
+    let out = shell(
         p,
         "SP='signer words' \"$SEAL\" enc --passphrase-fd 4 --kdf-memory 1MiB --kdf-passes 1 \
          --sign s.signer --signer-passphrase-env SP -o e plain 4<spw",
@@ -138,7 +126,7 @@ fn enc_signs_with_a_protected_signer_beside_a_passphrase_stream() {
 #[test]
 fn kdf_options_without_a_passphrase_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sh(
+    let out = shell(
         dir.path(),
         "\"$SEAL\" keygen --signer --kdf-passes 1 -o s.signer",
     );
@@ -154,7 +142,7 @@ fn signer_text_given_as_a_file_name_is_refused_unshown() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     protected_signer(p);
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" keygen --signer -o pq.signer && \
          \"$SEAL\" keygen --signer --signer-kind ed25519 -o ed.signer && \
@@ -230,14 +218,14 @@ fn keygen_signer_refuses_cheap_problems_before_reading_a_passphrase() {
     let p = dir.path();
     std::fs::write(p.join("s.signer"), "there").unwrap();
     let keygen = "\"$SEAL\" keygen --signer --signer-kind ed25519 --passphrase-fd 9";
-    let out = sh(p, &format!("{keygen} -o s.signer"));
+    let out = shell(p, &format!("{keygen} -o s.signer"));
     fails(
         &out,
         1,
         "creating signer file 's.signer': it already exists, and seal never overwrites a key",
     );
     assert_eq!(std::fs::read(p.join("s.signer")).unwrap(), b"there");
-    let out = sh(
+    let out = shell(
         p,
         &format!("{keygen} --kdf-memory 1GiB --kdf-passes 64 -o new.signer"),
     );
@@ -250,7 +238,7 @@ fn keygen_signer_refuses_cheap_problems_before_reading_a_passphrase() {
     );
     // The same refusal as plain keygen's, for both: no file `nodir` is made.
     for args in ["--passphrase-fd 9", ""] {
-        let out = sh(p, &format!("\"$SEAL\" keygen --signer {args} -o nodir/"));
+        let out = shell(p, &format!("\"$SEAL\" keygen --signer {args} -o nodir/"));
         fails(
             &out,
             1,
@@ -258,7 +246,7 @@ fn keygen_signer_refuses_cheap_problems_before_reading_a_passphrase() {
         );
         assert!(!p.join("nodir").exists());
     }
-    let out = sh(p, &format!("{keygen} -o missing/new.signer"));
+    let out = shell(p, &format!("{keygen} -o missing/new.signer"));
     fails(
         &out,
         1,
@@ -280,10 +268,10 @@ fn enc_sign_refuses_cheap_problems_before_reading_the_signers_passphrase() {
     protected_signer(p);
     std::fs::write(p.join("plain"), b"data").unwrap();
     std::fs::write(p.join("spw"), "stream words\n").unwrap();
-    let out = sh(p, "\"$SEAL\" keygen -o k");
+    let out = shell(p, "\"$SEAL\" keygen -o k");
     assert!(out.status.success());
     let enc = "\"$SEAL\" enc --sign s.signer --signer-passphrase-fd 9";
-    let out = sh(
+    let out = shell(
         p,
         &format!("{enc} --passphrase-fd 4 --kdf-memory 1GiB --kdf-passes 64 -o c plain 4<spw"),
     );
@@ -294,7 +282,7 @@ fn enc_sign_refuses_cheap_problems_before_reading_the_signers_passphrase() {
         "{}",
         stderr(&out)
     );
-    let out = sh(
+    let out = shell(
         p,
         &format!("{enc} -k k --signed-comment \"$(printf 'a\\tb')\" -o c plain"),
     );
@@ -305,7 +293,7 @@ fn enc_sign_refuses_cheap_problems_before_reading_the_signers_passphrase() {
         stderr(&out)
     );
     for (args, status) in [("-o nodir/c plain", 1), ("-o c missing-input", 1)] {
-        let out = sh(p, &format!("{enc} -k k {args}"));
+        let out = shell(p, &format!("{enc} -k k {args}"));
         assert_eq!(out.status.code(), Some(status), "{args}: {}", stderr(&out));
         assert!(
             !stderr(&out).contains("passphrase"),
@@ -324,7 +312,7 @@ fn signer_passphrase_messages_name_the_signers_options() {
     let p = dir.path();
     protected_signer(p);
     std::fs::write(p.join("plain"), b"data").unwrap();
-    assert!(sh(p, "\"$SEAL\" keygen -o k").status.success());
+    assert!(shell(p, "\"$SEAL\" keygen -o k").status.success());
     let out = sh_setsid(p, "\"$SEAL\" enc -k k --sign s.signer -o c plain");
     fails(
         &out,
@@ -339,7 +327,7 @@ fn signer_passphrase_messages_name_the_signers_options() {
         "signer file 's.signer' is protected by a passphrase: a passphrase is needed and there \
          is no terminal to ask on: use --passphrase-env NAME or --passphrase-fd N",
     );
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" enc -k k --sign s.signer --signer-passphrase-fd 7 -o c plain",
     );
@@ -348,7 +336,7 @@ fn signer_passphrase_messages_name_the_signers_options() {
         3,
         "--signer-passphrase-fd 7: Bad file descriptor (os error 9)",
     );
-    let out = sh(
+    let out = shell(
         p,
         "unset NOPE; \"$SEAL\" enc -k k --sign s.signer --signer-passphrase-env NOPE -o c plain",
     );
@@ -368,12 +356,12 @@ fn a_passphrase_for_a_plain_signer_file_is_not_used_with_a_warning() {
     let p = dir.path();
     std::fs::write(p.join("pw"), "signer words\n").unwrap();
     std::fs::write(p.join("plain"), b"data").unwrap();
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" keygen -o k && \"$SEAL\" keygen --signer --signer-kind ed25519 -o p.signer",
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" enc -k k --sign p.signer --signer-passphrase-fd 3 -o c plain 3<pw",
     );
@@ -383,13 +371,13 @@ fn a_passphrase_for_a_plain_signer_file_is_not_used_with_a_warning() {
         "seal: warning: signer file 'p.signer' is not protected by a passphrase: \
          --signer-passphrase-fd not used\n"
     );
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" enc -q -k k --sign p.signer --signer-passphrase-fd 3 -o d plain 3<pw",
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
-    let out = sh(p, "SP=x \"$SEAL\" signer --passphrase-env SP p.signer");
+    let out = shell(p, "SP=x \"$SEAL\" signer --passphrase-env SP p.signer");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
@@ -419,18 +407,14 @@ fn seal_signer_o_changes_adds_and_removes_the_passphrase() {
     let before = std::fs::read(p.join("s.signer")).unwrap();
     let cost = "--kdf-memory 1MiB --kdf-passes 1";
     // Change.
-    let out = sh(
+    let out = shell(
         p,
         &format!(
             "\"$SEAL\" signer --passphrase-fd 3 --new-passphrase-fd 4 {cost} -o t.signer \
              s.signer 3<pw 4<npw"
         ),
     );
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{public}\n")
-    );
+    prints_public(out, &public);
     assert_eq!(std::fs::read(p.join("s.signer")).unwrap(), before);
     let (old, new) = (secret_line(p, "s.signer"), secret_line(p, "t.signer"));
     assert!(new.starts_with("SEAL-SIGNER-ED25519-PASSPHRASE-1"), "{new}");
@@ -440,27 +424,21 @@ fn seal_signer_o_changes_adds_and_removes_the_passphrase() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 3 t.signer 3<npw");
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{public}\n")
-    );
-    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 3 t.signer 3<pw");
+    let out = shell(p, "\"$SEAL\" signer --passphrase-fd 3 t.signer 3<npw");
+    prints_public(out, &public);
+    let out = shell(p, "\"$SEAL\" signer --passphrase-fd 3 t.signer 3<pw");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     // Remove.
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 3 --no-passphrase -o plain.signer s.signer 3<pw",
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(secret_line(p, "plain.signer").starts_with("SEAL-SIGNER-ED25519-1"));
-    let out = sh(p, "\"$SEAL\" signer plain.signer");
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{public}\n")
-    );
+    let out = shell(p, "\"$SEAL\" signer plain.signer");
+    prints_public(out, &public);
     // Add, from the environment.
-    let out = sh(
+    let out = shell(
         p,
         &format!(
             "NP='again' \"$SEAL\" signer --new-passphrase-env NP {cost} -o again.signer plain.signer"
@@ -468,14 +446,11 @@ fn seal_signer_o_changes_adds_and_removes_the_passphrase() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(secret_line(p, "again.signer").starts_with("SEAL-SIGNER-ED25519-PASSPHRASE-1"));
-    let out = sh(
+    let out = shell(
         p,
         "NP='again' \"$SEAL\" signer --passphrase-env NP again.signer",
     );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{public}\n")
-    );
+    prints_public(out, &public);
 }
 
 /// `seal signer -o` refuses, before reading any passphrase (descriptor 9 is not open): a NEW
@@ -489,7 +464,7 @@ fn seal_signer_o_refusals() {
     std::fs::write(p.join("npw"), "new words\n").unwrap();
     std::fs::write(p.join("bad"), "signer word\n").unwrap();
     let before = std::fs::read(p.join("s.signer")).unwrap();
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 9 --new-passphrase-fd 9 -o s.signer s.signer",
     );
@@ -499,7 +474,7 @@ fn seal_signer_o_refusals() {
         "--passphrase-fd and --new-passphrase-fd name the same descriptor: give the old \
          passphrase and the new one on different ones",
     );
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 9 --new-passphrase-fd 8 -o s.signer s.signer",
     );
@@ -509,19 +484,19 @@ fn seal_signer_o_refusals() {
         "creating signer file 's.signer': it already exists, and seal never overwrites a key",
     );
     assert_eq!(std::fs::read(p.join("s.signer")).unwrap(), before);
-    let out = sh(p, "\"$SEAL\" signer --passphrase-fd 9 -o t.signer s.signer");
+    let out = shell(p, "\"$SEAL\" signer --passphrase-fd 9 -o t.signer s.signer");
     fails(
         &out,
         2,
         "-o writes a copy of the signer: give its passphrase (--new-passphrase, \
          --new-passphrase-env or --new-passphrase-fd) or --no-passphrase",
     );
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 9 --no-passphrase --kdf-passes 1 -o t.signer s.signer",
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 3 --new-passphrase-fd 4 -o t.signer s.signer 3<bad 4<npw",
     );
@@ -532,7 +507,7 @@ fn seal_signer_o_refusals() {
         stderr(&out)
     );
     // --new-passphrase-env takes a variable's name: a passphrase there is refused, unshown.
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 9 --new-passphrase-env 'new words' -o t.signer s.signer",
     );
@@ -545,7 +520,7 @@ fn seal_signer_o_refusals() {
     );
     assert!(!stderr(&out).contains("new words"));
     // A new passphrase option needs -o.
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" signer --passphrase-fd 3 --new-passphrase-fd 4 s.signer 3<pw 4<npw",
     );
@@ -569,7 +544,7 @@ fn a_signer_file_given_as_a_key_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     protected_signer(p);
-    let out = sh(
+    let out = shell(
         p,
         "\"$SEAL\" keygen --signer --signer-kind ed25519 -o p.signer && echo x > plain && \
          \"$SEAL\" keygen -o k && \"$SEAL\" enc -k k -o c.seal plain",
@@ -582,7 +557,7 @@ fn a_signer_file_given_as_a_key_is_named_as_such() {
             ("dec -k {file} -o c c.seal", "'c.seal': "),
         ] {
             let command = command.replace("{file}", file);
-            let out = sh(p, &format!("\"$SEAL\" {command}"));
+            let out = shell(p, &format!("\"$SEAL\" {command}"));
             fails(
                 &out,
                 3,

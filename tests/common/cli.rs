@@ -73,11 +73,13 @@ pub fn seal_no_stdin_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out
         .unwrap()
 }
 
-/// Runs the shell `script` in `dir` (`sh -c`), stdin inherited, stdout and stderr captured.
+/// Runs the shell `script` in `dir` (`sh -c`), with seal's path in `$SEAL` (so that a script
+/// can redirect descriptors around `"$SEAL" …`), stdout and stderr captured.
 pub fn shell(dir: &Path, script: &str) -> Output {
     Command::new("sh")
         .args(["-c", script])
         .current_dir(dir)
+        .env("SEAL", SEAL)
         .output()
         .unwrap()
 }
